@@ -1,0 +1,61 @@
+#include "StateCli.h"
+
+#include "CommandLine.h"
+#include "commands/StateCommands.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace athanor::cli {
+
+const char* const kStateUsage =
+    "  athanorctl state tree    [--root DIR] [--app A] [--stage S]\n"
+    "  athanorctl state list    [--root DIR] [--app A] [--stage S]\n"
+    "  athanorctl state get FQN [--root DIR] [--decrypt] [--password-file F]\n"
+    "  athanorctl state check   [--root DIR]\n"
+    "  athanorctl state migrate --from DIR --to DIR [--overwrite]\n";
+
+int runStateCommand(const std::vector<std::string>& args) {
+    if (args.empty())
+        throw UsageError("missing state subcommand");
+    const std::string sub = args.front();
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    const CommandLine cl(rest, {"root", "app", "stage", "password-file", "from", "to"}, {"decrypt", "overwrite"});
+    const std::filesystem::path root = cl.valueOr("root", ".");
+    const StateFilter filter{cl.valueOr("app", ""), cl.valueOr("stage", "")};
+    auto noPositionals = [&] {
+        if (!cl.positionals().empty())
+            throw UsageError("unexpected argument " + cl.positionals().front());
+    };
+    if (sub == "tree") {
+        noPositionals();
+        return stateTree(root, filter, std::cout, std::cerr);
+    }
+    if (sub == "list") {
+        noPositionals();
+        return stateList(root, filter, std::cout, std::cerr);
+    }
+    if (sub == "get") {
+        if (cl.positionals().size() != 1)
+            throw UsageError("state get needs exactly one FQN");
+        std::optional<std::filesystem::path> passwordFile;
+        if (auto f = cl.value("password-file"))
+            passwordFile = *f;
+        const PasswordRing passwords = passwordsFromEnvironment(passwordFile);
+        return stateGet(root, cl.positionals().front(), cl.flag("decrypt"), passwords, std::cout, std::cerr);
+    }
+    if (sub == "check") {
+        noPositionals();
+        return stateCheck(root, std::cout, std::cerr);
+    }
+    if (sub == "migrate") {
+        noPositionals();
+        const auto from = cl.value("from"), to = cl.value("to");
+        if (!from || !to)
+            throw UsageError("state migrate needs --from DIR and --to DIR");
+        return stateMigrate(*from, *to, cl.flag("overwrite"), std::cout, std::cerr);
+    }
+    throw UsageError("unknown state subcommand " + sub);
+}
+
+} // namespace athanor::cli

@@ -1,0 +1,251 @@
+#include "commands/StateCommands.h"
+
+#include "json/JsJsonText.h"
+#include "json/JsonParse.h"
+#include "secrets/SecretCipher.h"
+#include "secrets/SecretWalker.h"
+#include "snapshot/RecordValidator.h"
+#include "snapshot/SnapshotLoader.h"
+#include "store/AtomicFile.h"
+#include "store/FileSystemStateStore.h"
+#include "store/IdCodec.h"
+#include "store/StoreError.h"
+
+#include <sodium.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <ostream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace athanor {
+
+namespace {
+
+std::shared_ptr<const StateSnapshot> loadOrComplain(const fs::path& root, const SnapshotOptions& options,
+                                                    std::ostream& err) {
+    auto snap = loadSnapshot(root, options);
+    if (!snap->stateFolderExists) {
+        err << "error: no Alchemy state here: " << snap->layout.dotAlchemy.string() << " does not exist\n";
+        return nullptr;
+    }
+    return snap;
+}
+
+std::string describeNode(const StateSnapshot& snap, const SnapshotNode& node) {
+    std::string line = node.name;
+    if (node.kind == SnapshotNodeKind::Scope || node.kind == SnapshotNodeKind::Stage)
+        line += "/";
+    if (node.record < 0)
+        return line;
+    const SnapshotRecord& r = snap.records[static_cast<size_t>(node.record)];
+    if (!r.ok())
+        return line + "  [unreadable: " + r.error + "]";
+    if (node.kind != SnapshotNodeKind::Resource)
+        return line;
+    line += "  [" + r.kind + ", " + r.status;
+    if (auto s = r.statusValue(); s && isInFlight(*s))
+        line += ": interrupted or in progress";
+    return line + "]";
+}
+
+void printChildren(const StateSnapshot& snap, const SnapshotNode& node, const std::string& indent, std::ostream& out) {
+    for (size_t i = 0; i < node.children.size(); ++i) {
+        const bool last = i + 1 == node.children.size();
+        const SnapshotNode& child = snap.nodes[static_cast<size_t>(node.children[i])];
+        out << indent << (last ? "└─ " : "├─ ") << describeNode(snap, child) << '\n';
+        printChildren(snap, child, indent + (last ? "   " : "│  "), out);
+    }
+}
+
+} // namespace
+
+int stateTree(const fs::path& root, const StateFilter& filter, std::ostream& out, std::ostream& err) {
+    auto snap = loadOrComplain(root, {filter.app, filter.stage, 0}, err);
+    if (!snap)
+        return 1;
+    const SnapshotNode& top = snap->nodes.front();
+    if (top.children.empty()) {
+        out << snap->layout.dotAlchemy.string() << "\n(empty)\n";
+        return 0;
+    }
+    for (int32_t appIndex : top.children) {
+        const SnapshotNode& app = snap->nodes[static_cast<size_t>(appIndex)];
+        out << app.name << '\n';
+        printChildren(*snap, app, "", out);
+    }
+    for (const auto& problem : snap->problems)
+        err << "warning: " << problem << '\n';
+    return 0;
+}
+
+int stateList(const fs::path& root, const StateFilter& filter, std::ostream& out, std::ostream& err) {
+    auto snap = loadOrComplain(root, {filter.app, filter.stage, 0}, err);
+    if (!snap)
+        return 1;
+    for (const auto& r : snap->records)
+        out << r.fqn << '\n';
+    for (const auto& problem : snap->problems)
+        err << "warning: " << problem << '\n';
+    return 0;
+}
+
+int stateGet(const fs::path& root, const std::string& fqn, bool decrypt, const PasswordRing& passwords,
+             std::ostream& out, std::ostream& err) {
+    SnapshotOptions options;
+    std::istringstream parts(fqn);
+    std::getline(parts, options.app, '/');
+    std::getline(parts, options.stage, '/');
+    auto snap = loadOrComplain(root, options, err);
+    if (!snap)
+        return 1;
+    const auto matches = snap->findRecords(fqn);
+    if (matches.empty()) {
+        err << "error: no record " << fqn << " in " << snap->layout.dotAlchemy.string() << '\n';
+        return 1;
+    }
+    if (matches.size() > 1) {
+        err << "error: " << fqn << " is ambiguous; it names several files:\n";
+        for (const auto* r : matches)
+            err << "  " << snap->absolutePath(*r).string() << '\n';
+        return 1;
+    }
+    const SnapshotRecord& r = *matches.front();
+    const fs::path file = snap->absolutePath(r);
+    try {
+        auto text = readFileContained(snap->layout.dotAlchemy, r.relativePath);
+        if (!text)
+            throw StoreError(file.string() + ": the file disappeared");
+        Json doc = parseJsonText(*text);
+        if (decrypt)
+            doc = revealSecrets(doc, passwords, fqn);
+        out << stringifyJs(doc, 2) << '\n';
+        return 0;
+    } catch (const JsonParseError& e) {
+        err << "error: cannot read " << file.string() << ": " << e.what() << '\n';
+    } catch (const SecretError& e) {
+        err << "error: " << e.what() << '\n';
+        if (passwords.empty())
+            err << "hint: set ALCHEMY_PASSWORD or pass --password-file\n";
+    } catch (const std::exception& e) {
+        err << "error: " << e.what() << '\n';
+    }
+    return 1;
+}
+
+int stateCheck(const fs::path& root, std::ostream& out, std::ostream& err) {
+    auto snap = loadOrComplain(root, {}, err);
+    if (!snap)
+        return 1;
+    size_t errors = 0;
+    for (const auto& problem : snap->problems) {
+        out << problem << '\n';
+        ++errors;
+    }
+    for (const auto& r : snap->records) {
+        const fs::path file = snap->absolutePath(r);
+        std::vector<std::string> problems;
+        if (!r.ok()) {
+            problems.push_back(r.error);
+        } else {
+            try {
+                auto text = readFileContained(snap->layout.dotAlchemy, r.relativePath);
+                problems = text ? validateRecordText(*text, r.id, r.fqn)
+                                : std::vector<std::string>{"the file disappeared during the check"};
+            } catch (const std::exception& e) {
+                problems.push_back(e.what());
+            }
+        }
+        for (const auto& p : problems)
+            out << file.string() << ": " << p << '\n';
+        errors += problems.size();
+    }
+    out << snap->records.size() << " records, " << errors << " errors\n";
+    return errors == 0 ? 0 : 1;
+}
+
+int stateMigrate(const fs::path& from, const fs::path& to, bool overwrite, std::ostream& out, std::ostream& err) {
+    auto snap = loadOrComplain(from, {}, err);
+    if (!snap)
+        return 1;
+    const DotAlchemyLayout target = DotAlchemyLayout::locate(to);
+    std::error_code ec;
+    if (fs::weakly_canonical(target.dotAlchemy, ec) == fs::weakly_canonical(snap->layout.dotAlchemy, ec)) {
+        err << "error: --from and --to are the same state folder\n";
+        return 1;
+    }
+    size_t copied = 0, unchanged = 0, failed = 0, normalized = 0;
+    for (const auto& r : snap->records) {
+        const fs::path source = snap->absolutePath(r);
+        if (!r.ok()) {
+            err << "skipped " << source.string() << ": " << r.error << '\n';
+            ++failed;
+            continue;
+        }
+        try {
+            const fs::path rel(r.relativePath);
+            std::vector<std::string> chain;
+            for (const auto& part : rel.parent_path())
+                chain.push_back(part.string());
+            const std::string id = fileNameToId(rel.filename().string());
+            FileSystemStateStore sourceStore(snap->layout, chain);
+            FileSystemStateStore targetStore(target, chain);
+            const auto sourceText = sourceStore.readText(id);
+            if (!sourceText)
+                throw StoreError(source.string() + ": the file disappeared");
+            auto record = sourceStore.get(id);
+            const std::string text = record->toFileText();
+            if (const auto existing = targetStore.readText(id)) {
+                if (*existing == text) {
+                    ++unchanged;
+                    continue;
+                }
+                if (!overwrite) {
+                    err << "refused " << targetStore.fileFor(id).string()
+                        << ": it already exists with other content (use --overwrite to replace it)\n";
+                    ++failed;
+                    continue;
+                }
+            }
+            targetStore.set(id, *record);
+            if (text != *sourceText)
+                ++normalized; // hand-edited source (e.g. a trailing newline): written as Alchemy would
+            ++copied;
+        } catch (const std::exception& e) {
+            err << "failed " << source.string() << ": " << e.what() << '\n';
+            ++failed;
+        }
+    }
+    out << "migrated " << copied << " records to " << target.dotAlchemy.string() << " (" << unchanged
+        << " already identical, " << normalized << " reformatted, " << failed << " failed)\n";
+    return failed == 0 ? 0 : 1;
+}
+
+PasswordRing passwordsFromEnvironment(const std::optional<fs::path>& passwordFile) {
+    PasswordRing ring;
+    if (const char* env = std::getenv("ALCHEMY_PASSWORD"); env && *env)
+        ring.add(SecureString(env));
+    if (passwordFile) {
+        auto text = readWholeFile(*passwordFile);
+        if (!text)
+            throw std::runtime_error("cannot read password file " + passwordFile->string() + ": it does not exist");
+        size_t start = 0;
+        while (start < text->size()) {
+            size_t end = text->find('\n', start);
+            if (end == std::string::npos)
+                end = text->size();
+            size_t len = end - start;
+            if (len > 0 && (*text)[start + len - 1] == '\r')
+                --len;
+            if (len > 0)
+                ring.add(SecureString(std::string_view(*text).substr(start, len)));
+            start = end + 1;
+        }
+        sodium_memzero(text->data(), text->size());
+    }
+    return ring;
+}
+
+} // namespace athanor

@@ -1,0 +1,7 @@
+target_sources(athanor_engine PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/Json.h
+    ${CMAKE_CURRENT_LIST_DIR}/JsJsonText.h
+    ${CMAKE_CURRENT_LIST_DIR}/JsJsonText.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/JsonParse.h
+    ${CMAKE_CURRENT_LIST_DIR}/JsonParse.cpp
+)
