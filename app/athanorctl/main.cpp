@@ -1,5 +1,6 @@
 // athanorctl: Athanor's engine from a terminal or CI.
 #include "CommandLine.h"
+#include "RunCli.h"
 #include "StateCli.h"
 
 #include <iostream>
@@ -9,7 +10,7 @@
 namespace {
 
 void printUsage(std::ostream& out) {
-    out << "usage:\n" << athanor::cli::kStateUsage;
+    out << "usage:\n" << athanor::cli::kRunUsage << athanor::cli::kStateUsage;
 }
 
 } // namespace
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         if (command == "state")
             return athanor::cli::runStateCommand(rest);
+        if (const auto phase = athanor::parsePhase(command))
+            return athanor::cli::runRunCommand(*phase, rest);
         throw athanor::cli::UsageError("unknown command " + command);
     } catch (const athanor::cli::UsageError& e) {
         std::cerr << "athanorctl: " << e.what() << "\n";

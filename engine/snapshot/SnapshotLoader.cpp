@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <map>
 #include <sys/stat.h>
@@ -26,6 +27,10 @@ namespace fs = std::filesystem;
 namespace athanor {
 
 namespace {
+
+bool isStrictlyInside(const std::string& path, const std::string& base) {
+    return path.size() > base.size() && path.compare(0, base.size(), base) == 0 && path[base.size()] == '/';
+}
 
 struct Walker {
     StateSnapshot& snap;
@@ -53,69 +58,127 @@ struct Walker {
         return static_cast<int32_t>(snap.records.size() - 1);
     }
 
+    using IdIndex = std::vector<std::pair<std::string, int32_t>>; // record id -> node, sorted by id
+
     struct Listing {
         std::vector<std::string> files; // record file names
         std::vector<std::string> dirs;
     };
 
-    // Lists a folder; symlinks are followed only when they stay inside .alchemy.
+    // Lists a folder; symlinks are followed only when they stay inside .alchemy. readdir's d_type gives the
+    // entry type without a stat per entry (std::filesystem's symlink_status() would lstat every file).
     Listing list(const fs::path& dir) {
         Listing out;
-        std::error_code ec;
-        fs::directory_iterator it(dir, ec);
-        if (ec) {
-            snap.problems.push_back("cannot read folder " + dir.string() + ": " + ec.message());
+        DIR* d = ::opendir(dir.c_str());
+        if (!d) {
+            snap.problems.push_back("cannot read folder " + dir.string() + ": " + std::strerror(errno));
             return out;
         }
-        for (const auto& entry : it) {
-            const std::string name = entry.path().filename().string();
-            if (name.empty() || name.front() == '.')
-                continue; // hidden: temp files, .athanor
-            std::error_code tec;
-            auto type = entry.symlink_status(tec).type();
-            if (type == fs::file_type::symlink) {
-                const fs::path target = fs::weakly_canonical(entry.path(), tec);
-                const std::string t = target.string(), r = realRoot.string();
-                if (tec || !(t.size() > r.size() && t.compare(0, r.size(), r) == 0 && t[r.size()] == '/')) {
-                    snap.problems.push_back("ignored symlink " + entry.path().string() + ": it leaves the state root");
-                    continue;
-                }
-                type = fs::status(entry.path(), tec).type();
+        const int dfd = ::dirfd(d);
+        for (;;) {
+            errno = 0;
+            const dirent* entry = ::readdir(d);
+            if (!entry) {
+                if (errno != 0)
+                    snap.problems.push_back("cannot read folder " + dir.string() + ": " +
+                                            std::strerror(errno));
+                break;
             }
-            if (type == fs::file_type::directory)
-                out.dirs.push_back(name);
-            else if (type == fs::file_type::regular && isRecordFileName(name))
-                out.files.push_back(name);
+            const std::string_view name(entry->d_name);
+            if (name.empty() || name.front() == '.')
+                continue; // hidden: temp files, .athanor (and "." / "..")
+            unsigned char type = entry->d_type;
+            if (type == DT_UNKNOWN) // file systems without d_type
+                type = typeOf(dfd, entry->d_name, AT_SYMLINK_NOFOLLOW);
+            if (type == DT_LNK) {
+                const fs::path link = dir / name;
+                if (!followable(link))
+                    continue;
+                type = typeOf(dfd, entry->d_name, 0);
+                if (type == DT_DIR && isLoop(dir, link))
+                    continue;
+            }
+            if (type == DT_DIR)
+                out.dirs.emplace_back(name);
+            else if (type == DT_REG && isRecordFileName(name))
+                out.files.emplace_back(name);
         }
-        std::sort(out.files.begin(), out.files.end());
-        std::sort(out.dirs.begin(), out.dirs.end());
+        ::closedir(d);
+        std::sort(out.dirs.begin(), out.dirs.end()); // files are ordered by id where they are used
         return out;
+    }
+
+    static unsigned char typeOf(int dfd, const char* name, int flags) {
+        struct stat st {};
+        if (::fstatat(dfd, name, &st, flags) != 0)
+            return DT_UNKNOWN;
+        if (S_ISDIR(st.st_mode))
+            return DT_DIR;
+        if (S_ISREG(st.st_mode))
+            return DT_REG;
+        return S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+    }
+
+    bool followable(const fs::path& link) {
+        std::error_code ec;
+        const std::string target = fs::weakly_canonical(link, ec).string();
+        if (ec || !isStrictlyInside(target, realRoot.string())) {
+            snap.problems.push_back("ignored symlink " + link.string() + ": it leaves the state root");
+            return false;
+        }
+        return true;
+    }
+
+    // A folder link to its own folder or one of its parents would make the walk endless (two such links make
+    // it exponential before ELOOP stops it).
+    bool isLoop(const fs::path& dir, const fs::path& link) {
+        std::error_code ec;
+        const std::string target = fs::weakly_canonical(link, ec).string();
+        const std::string here = fs::weakly_canonical(dir, ec).string();
+        if (here == target || isStrictlyInside(here, target)) {
+            snap.problems.push_back("ignored symlink " + link.string() +
+                                    ": it points back to its own folder or a parent (a loop)");
+            return true;
+        }
+        return false;
     }
 
     // One scope level: its records, then its folders. A folder whose path equals a record id holds that
     // resource's nested resources; ids with '/' own multi-level folders ("nested/bundle").
     void walkScope(const fs::path& dir, const std::string& rel, int32_t scopeNode, const std::string& fqnPrefix) {
         Listing listing = list(dir);
-        std::map<std::string, int32_t> idToNode;
-        for (const auto& file : listing.files) {
-            std::string id = fileNameToId(file);
-            const int32_t rec = addRecord(rel + "/" + file, id, fqnPrefix + "/" + id);
-            const int32_t node = addNode(SnapshotNodeKind::Resource, id, fqnPrefix + "/" + id, scopeNode);
+        // Children in id order (Alchemy sorts resource names, not file names: "old" < "old-server", although
+        // "old-server.json" < "old.json").
+        std::vector<std::pair<std::string, const std::string*>> byId;
+        byId.reserve(listing.files.size());
+        for (const auto& file : listing.files)
+            byId.emplace_back(fileNameToId(file), &file);
+        std::sort(byId.begin(), byId.end());
+        IdIndex idToNode; // sorted by id, like byId: a binary search replaces a std::map of every id
+        idToNode.reserve(byId.size());
+        for (auto& [id, file] : byId) {
+            std::string fqn = fqnPrefix + "/" + id;
+            const int32_t rec = addRecord(rel + "/" + *file, id, fqn);
+            const int32_t node = addNode(SnapshotNodeKind::Resource, id, std::move(fqn), scopeNode);
             snap.nodes[static_cast<size_t>(node)].record = rec;
-            idToNode.emplace(std::move(id), node);
+            idToNode.emplace_back(std::move(id), node);
         }
         for (const auto& sub : listing.dirs)
             attachFolder(dir / sub, rel + "/" + sub, sub, scopeNode, fqnPrefix, idToNode);
     }
 
     void attachFolder(const fs::path& dir, const std::string& rel, const std::string& relId, int32_t scopeNode,
-                      const std::string& fqnPrefix, const std::map<std::string, int32_t>& idToNode) {
-        if (auto it = idToNode.find(relId); it != idToNode.end()) {
+                      const std::string& fqnPrefix, const IdIndex& idToNode) {
+        const auto lowerBound = [&](const std::string& key) {
+            return std::lower_bound(idToNode.begin(), idToNode.end(), key,
+                                    [](const auto& entry, const std::string& k) { return entry.first < k; });
+        };
+        if (auto it = lowerBound(relId); it != idToNode.end() && it->first == relId) {
             walkScope(dir, rel, it->second, fqnPrefix + "/" + relId);
             return;
         }
         const std::string prefix = relId + "/";
-        auto candidate = idToNode.lower_bound(prefix);
+        auto candidate = lowerBound(prefix);
         const bool partOfAnId = candidate != idToNode.end() && candidate->first.compare(0, prefix.size(), prefix) == 0;
         if (partOfAnId) {
             Listing listing = list(dir);
@@ -134,6 +197,7 @@ struct Walker {
         const fs::path appDir = snap.layout.dotAlchemy / app;
         const int32_t appNode = addNode(SnapshotNodeKind::App, app, app, 0);
         Listing listing = list(appDir);
+        std::sort(listing.files.begin(), listing.files.end());
         std::map<std::string, int32_t> stageNodes;
         auto stageNode = [&](const std::string& stage) {
             auto it = stageNodes.find(stage);
@@ -162,9 +226,11 @@ struct Walker {
     }
 };
 
-// Reads a file into `buffer` (with simdjson's padding); returns errno or 0.
-int readInto(const fs::path& path, std::vector<char>& buffer, size_t& size, SnapshotRecord& r) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+// Reads .alchemy/<relativePath> into `buffer` (followed by simdjson's padding); returns errno or 0. Opening
+// relative to the .alchemy folder's descriptor spares the kernel the lookup of every parent folder per file.
+int readInto(int rootFd, const std::string& relativePath, std::vector<char>& buffer, size_t& size,
+             SnapshotRecord& r) {
+    const int fd = ::openat(rootFd, relativePath.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno;
     struct stat st {};
@@ -175,10 +241,11 @@ int readInto(const fs::path& path, std::vector<char>& buffer, size_t& size, Snap
     }
     r.fileSize = static_cast<uint64_t>(st.st_size);
     r.modifiedNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+    const size_t expected = static_cast<size_t>(std::max<off_t>(st.st_size, 0));
     size = 0;
     for (;;) {
-        if (buffer.size() < size + 65536 + simdjson::SIMDJSON_PADDING)
-            buffer.resize(std::max(buffer.size() * 2, size + 65536 + simdjson::SIMDJSON_PADDING));
+        if (buffer.size() < size + expected + 4096 + simdjson::SIMDJSON_PADDING)
+            buffer.resize(std::max(buffer.size() * 2, size + expected + 4096 + simdjson::SIMDJSON_PADDING));
         const ssize_t n = ::read(fd, buffer.data() + size, buffer.size() - size - simdjson::SIMDJSON_PADDING);
         if (n < 0 && errno == EINTR)
             continue;
@@ -187,9 +254,10 @@ int readInto(const fs::path& path, std::vector<char>& buffer, size_t& size, Snap
             ::close(fd);
             return e;
         }
-        if (n == 0)
-            break;
         size += static_cast<size_t>(n);
+        // The file as fstat saw it is complete: skip the extra read() that would only report end of file.
+        if (n == 0 || (expected > 0 && size == expected))
+            break;
     }
     ::close(fd);
     return 0;
@@ -220,9 +288,9 @@ std::string stringAt(simdjson::dom::object& o, std::string_view key) {
     return {};
 }
 
-void summarize(const fs::path& file, std::vector<char>& buffer, simdjson::dom::parser& parser, SnapshotRecord& r) {
+void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& parser, SnapshotRecord& r) {
     size_t size = 0;
-    if (const int error = readInto(file, buffer, size, r); error != 0) {
+    if (const int error = readInto(rootFd, r.relativePath, buffer, size, r); error != 0) {
         r.error = std::string("cannot read: ") + std::strerror(error);
         return;
     }
@@ -282,11 +350,15 @@ std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAl
     auto& records = snap->records;
     unsigned threads = options.threads ? options.threads : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
     threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, records.size() / 64)));
+    const int rootFd = ::open(snap->layout.dotAlchemy.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootFd < 0 && !records.empty())
+        snap->problems.push_back("cannot open " + snap->layout.dotAlchemy.string() + ": " +
+                                 std::strerror(errno));
     auto work = [&](size_t begin, size_t end) {
         simdjson::dom::parser parser;
         std::vector<char> buffer(65536 + simdjson::SIMDJSON_PADDING);
         for (size_t i = begin; i < end; ++i)
-            summarize(snap->layout.dotAlchemy / records[i].relativePath, buffer, parser, records[i]);
+            summarize(rootFd, buffer, parser, records[i]);
     };
     if (threads <= 1) {
         work(0, records.size());
@@ -301,6 +373,8 @@ std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAl
         for (auto& th : pool)
             th.join();
     }
+    if (rootFd >= 0)
+        ::close(rootFd);
 
     // Naked scopes are records too, but show as scopes.
     for (auto& node : snap->nodes)
@@ -308,7 +382,10 @@ std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAl
             records[static_cast<size_t>(node.record)].kind == "alchemy::Scope")
             node.kind = SnapshotNodeKind::Scope;
 
-    // Sort records by FQN and remap the nodes' indexes.
+    // Sort records by FQN and remap the nodes' indexes (a flat stage is walked in FQN order already).
+    const auto byFqn = [](const SnapshotRecord& a, const SnapshotRecord& b) { return a.fqn < b.fqn; };
+    if (std::is_sorted(records.begin(), records.end(), byFqn))
+        return snap;
     std::vector<int32_t> order(records.size());
     for (size_t i = 0; i < order.size(); ++i)
         order[i] = static_cast<int32_t>(i);

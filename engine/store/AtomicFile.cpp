@@ -15,7 +15,9 @@ namespace athanor {
 
 namespace {
 
-std::string errnoText(int error) { return std::strerror(error); }
+std::string errnoText(int error) {
+    return std::strerror(error);
+}
 
 [[noreturn]] void fail(const fs::path& path, const std::string& action, int error) {
     throw StoreError("cannot " + action + " " + path.string() + ": " + errnoText(error));
@@ -24,7 +26,8 @@ std::string errnoText(int error) { return std::strerror(error); }
 bool isInside(const fs::path& candidate, const fs::path& root) {
     const std::string c = candidate.string();
     const std::string r = root.string();
-    return c == r || (c.size() > r.size() && c.compare(0, r.size(), r) == 0 && (r.back() == '/' || c[r.size()] == '/'));
+    return c == r ||
+           (c.size() > r.size() && c.compare(0, r.size(), r) == 0 && (r.back() == '/' || c[r.size()] == '/'));
 }
 
 fs::path realRoot(const fs::path& root) {
@@ -45,8 +48,8 @@ void requireSymlinkInside(const fs::path& root, const fs::path& linkPath) {
     const fs::path target = fs::weakly_canonical(linkPath, ec);
     if (ec || !isInside(target, realRoot(root)))
         throw StoreError("refusing to follow symlink " + linkPath.string() + " -> " +
-                         (ec ? std::string("(unresolvable)") : target.string()) + ": it leaves the state root " +
-                         root.string());
+                         (ec ? std::string("(unresolvable)") : target.string()) +
+                         ": it leaves the state root " + root.string());
 }
 
 std::atomic<unsigned> g_tempCounter{0};
@@ -68,7 +71,8 @@ void writeAll(int fd, std::string_view content, const fs::path& path) {
 
 } // namespace
 
-ContainedDir::ContainedDir(ContainedDir&& other) noexcept : m_fd(other.m_fd), m_path(std::move(other.m_path)) {
+ContainedDir::ContainedDir(ContainedDir&& other) noexcept
+    : m_fd(other.m_fd), m_path(std::move(other.m_path)) {
     other.m_fd = -1;
 }
 
@@ -78,14 +82,26 @@ ContainedDir::~ContainedDir() {
 }
 
 ContainedDir ContainedDir::open(const fs::path& root, const fs::path& relative, bool create) {
+    return std::move(*openImpl(root, relative, create, false));
+}
+
+std::optional<ContainedDir> ContainedDir::openIfExists(const fs::path& root, const fs::path& relative) {
+    return openImpl(root, relative, false, true);
+}
+
+std::optional<ContainedDir> ContainedDir::openImpl(const fs::path& root, const fs::path& relative,
+                                                   bool create, bool missingIsNullopt) {
     requireRelative(relative);
     if (create) {
         std::error_code ec;
         fs::create_directories(root, ec);
     }
     int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
+        if (errno == ENOENT && missingIsNullopt)
+            return std::nullopt;
         fail(root, "open folder", errno);
+    }
     fs::path current = root;
     for (const auto& part : relative) {
         if (part.empty() || part == ".")
@@ -99,6 +115,11 @@ ContainedDir ContainedDir::open(const fs::path& root, const fs::path& relative, 
                 fail(current, "create folder", error);
             }
             next = ::openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (next < 0 && errno == ENOENT && missingIsNullopt) {
+            // The entry itself is missing (checked without following links): nothing is stored below it.
+            ::close(fd);
+            return std::nullopt;
         }
         if (next < 0 && (errno == ELOOP || errno == ENOTDIR)) {
             struct stat st {};
@@ -123,15 +144,35 @@ ContainedDir ContainedDir::open(const fs::path& root, const fs::path& relative, 
     return ContainedDir(fd, current);
 }
 
-void writeFileAtomically(const fs::path& root, const fs::path& relativeFile, std::string_view content,
-                         Durability durability) {
-    requireRelative(relativeFile);
-    ContainedDir dir = ContainedDir::open(root, relativeFile.parent_path(), true);
-    const std::string name = relativeFile.filename().string();
-    const fs::path target = dir.path() / name;
+void FolderSync::sync(int folderFd, const fs::path& folder) {
+    std::unique_lock lock(m_mutex);
+    const uint64_t ticket = ++m_issued; // our rename is done: any fsync started from now on covers it
+    while (m_durable < ticket) {
+        if (m_running) {
+            m_done.wait(lock);
+            continue;
+        }
+        m_running = true;
+        const uint64_t first = m_durable + 1, last = m_issued;
+        lock.unlock();
+        const int error = ::fsync(folderFd) == 0 ? 0 : errno;
+        lock.lock();
+        m_running = false;
+        m_durable = last;
+        if (error != 0)
+            m_failures.push_back({first, last, error});
+        m_done.notify_all();
+    }
+    for (const Failure& f : m_failures)
+        if (ticket >= f.first && ticket <= f.last)
+            fail(folder, "flush folder", f.error);
+}
 
+void writeFileInDir(int dir, const fs::path& dirPath, const fs::path& root, const std::string& name,
+                    std::string_view content, Durability durability, FolderSync* folderSync) {
+    const fs::path target = dirPath / name;
     struct stat st {};
-    if (::fstatat(dir.fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
         // Write the file the link points at, but only inside the root.
         requireSymlinkInside(root, target);
         const fs::path resolved = fs::weakly_canonical(target);
@@ -139,90 +180,114 @@ void writeFileAtomically(const fs::path& root, const fs::path& relativeFile, std
         return;
     }
 
-    const std::string tempName =
-        "." + name + ".athanor-" + std::to_string(::getpid()) + "-" + std::to_string(g_tempCounter++) + ".tmp";
-    const int fd = ::openat(dir.fd(), tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    const std::string tempName = "." + name + ".athanor-" + std::to_string(::getpid()) + "-" +
+                                 std::to_string(g_tempCounter++) + ".tmp";
+    const int fd =
+        ::openat(dir, tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
-        fail(dir.path() / tempName, "create", errno);
+        fail(dirPath / tempName, "create", errno);
     try {
         writeAll(fd, content, target);
-        if (durability == Durability::Durable && ::fsync(fd) != 0)
+        // The data only: the file's metadata that matters (its name) is made durable by the folder fsync.
+        if (durability == Durability::Durable && ::fdatasync(fd) != 0)
             fail(target, "flush", errno);
         if (::close(fd) != 0)
             fail(target, "close", errno);
     } catch (...) {
         ::close(fd);
-        ::unlinkat(dir.fd(), tempName.c_str(), 0);
+        ::unlinkat(dir, tempName.c_str(), 0);
         throw;
     }
-    if (::renameat(dir.fd(), tempName.c_str(), dir.fd(), name.c_str()) != 0) {
+    if (::renameat(dir, tempName.c_str(), dir, name.c_str()) != 0) {
         const int error = errno;
-        ::unlinkat(dir.fd(), tempName.c_str(), 0);
+        ::unlinkat(dir, tempName.c_str(), 0);
         fail(target, "replace", error);
     }
-    if (durability == Durability::Durable && ::fsync(dir.fd()) != 0)
-        fail(dir.path(), "flush folder", errno);
+    if (durability != Durability::Durable)
+        return;
+    if (folderSync)
+        folderSync->sync(dir, dirPath);
+    else if (::fsync(dir) != 0)
+        fail(dirPath, "flush folder", errno);
 }
 
-std::optional<std::string> readFileContained(const fs::path& root, const fs::path& relativeFile) {
+void writeFileAtomically(const fs::path& root, const fs::path& relativeFile, std::string_view content,
+                         Durability durability) {
     requireRelative(relativeFile);
-    std::optional<ContainedDir> dir;
-    try {
-        dir.emplace(ContainedDir::open(root, relativeFile.parent_path(), false));
-    } catch (const StoreError&) {
-        std::error_code ec;
-        if (!fs::exists(root / relativeFile.parent_path(), ec) && !fs::is_symlink(root / relativeFile.parent_path(), ec))
-            return std::nullopt;
-        throw;
-    }
-    const std::string name = relativeFile.filename().string();
-    int fd = ::openat(dir->fd(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    ContainedDir dir = ContainedDir::open(root, relativeFile.parent_path(), true);
+    writeFileInDir(dir.fd(), dir.path(), root, relativeFile.filename().string(), content, durability,
+                   nullptr);
+}
+
+std::optional<std::string> readFileInDir(int dir, const fs::path& dirPath, const fs::path& root,
+                                         const std::string& name) {
+    int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ELOOP) {
-        requireSymlinkInside(root, dir->path() / name);
-        fd = ::openat(dir->fd(), name.c_str(), O_RDONLY | O_CLOEXEC);
+        requireSymlinkInside(root, dirPath / name);
+        fd = ::openat(dir, name.c_str(), O_RDONLY | O_CLOEXEC);
     }
     if (fd < 0) {
         if (errno == ENOENT)
             return std::nullopt;
-        fail(dir->path() / name, "open", errno);
+        fail(dirPath / name, "open", errno);
     }
+    // Records are small: one read into a reused buffer usually gets the whole file (a short read of a regular
+    // file is its end), so no fstat and no second read.
+    thread_local std::vector<char> buffer(64 * 1024);
     std::string out;
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size > 0)
-        out.reserve(static_cast<size_t>(st.st_size));
-    char buf[65536];
     for (;;) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
             const int error = errno;
             ::close(fd);
-            fail(dir->path() / name, "read", error);
+            fail(dirPath / name, "read", error);
         }
-        if (n == 0)
+        out.append(buffer.data(), static_cast<size_t>(n));
+        if (static_cast<size_t>(n) < buffer.size())
             break;
-        out.append(buf, static_cast<size_t>(n));
     }
     ::close(fd);
     return out;
 }
 
-bool removeFileContained(const fs::path& root, const fs::path& relativeFile, Durability durability) {
+std::optional<std::string> readFileContained(const fs::path& root, const fs::path& relativeFile) {
     requireRelative(relativeFile);
-    std::error_code ec;
-    if (!fs::exists(root / relativeFile.parent_path(), ec))
-        return false;
-    ContainedDir dir = ContainedDir::open(root, relativeFile.parent_path(), false);
-    const std::string name = relativeFile.filename().string();
-    if (::unlinkat(dir.fd(), name.c_str(), 0) != 0) {
+    // A folder that is missing (or vanishes or appears while we look) means the record is missing.
+    std::optional<ContainedDir> dir = ContainedDir::openIfExists(root, relativeFile.parent_path());
+    if (!dir)
+        return std::nullopt;
+    return readFileInDir(dir->fd(), dir->path(), root, relativeFile.filename().string());
+}
+
+bool removeFileInDir(int dir, const fs::path& dirPath, const std::string& name, Durability durability,
+                     FolderSync* folderSync) {
+    if (::unlinkat(dir, name.c_str(), 0) != 0) {
         if (errno == ENOENT)
             return false;
-        fail(dir.path() / name, "delete", errno);
+        fail(dirPath / name, "delete", errno);
     }
-    if (durability == Durability::Durable)
-        ::fsync(dir.fd());
+    if (durability == Durability::Durable) {
+        // As before group commit: a failed folder flush after a delete is not reported.
+        if (folderSync) {
+            try {
+                folderSync->sync(dir, dirPath);
+            } catch (const StoreError&) {
+            }
+        } else {
+            ::fsync(dir);
+        }
+    }
     return true;
+}
+
+bool removeFileContained(const fs::path& root, const fs::path& relativeFile, Durability durability) {
+    requireRelative(relativeFile);
+    std::optional<ContainedDir> dir = ContainedDir::openIfExists(root, relativeFile.parent_path());
+    if (!dir)
+        return false;
+    return removeFileInDir(dir->fd(), dir->path(), relativeFile.filename().string(), durability, nullptr);
 }
 
 std::optional<std::string> readWholeFile(const fs::path& file) {

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace athanor {
 
@@ -16,7 +20,12 @@ enum class Durability {
 // when its real path stays inside the root; otherwise StoreError. The root itself may be a symlink.
 class ContainedDir {
 public:
-    static ContainedDir open(const std::filesystem::path& root, const std::filesystem::path& relative, bool create);
+    static ContainedDir open(const std::filesystem::path& root, const std::filesystem::path& relative,
+                             bool create);
+    // Like open(create = false), but nullopt when a folder on the way does not exist (a missing folder means
+    // "nothing in it", even when another thread creates it right now). Other failures throw as open() does.
+    static std::optional<ContainedDir> openIfExists(const std::filesystem::path& root,
+                                                    const std::filesystem::path& relative);
     ContainedDir(ContainedDir&& other) noexcept;
     ContainedDir& operator=(ContainedDir&&) = delete;
     ContainedDir(const ContainedDir&) = delete;
@@ -26,9 +35,45 @@ public:
 
 private:
     ContainedDir(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}
+    static std::optional<ContainedDir> openImpl(const std::filesystem::path& root,
+                                                const std::filesystem::path& relative, bool create,
+                                                bool missingIsNullopt);
     int m_fd = -1;
     std::filesystem::path m_path;
 };
+
+// Group commit of folder fsyncs: a rename is durable once an fsync of its folder has *started* after it.
+// Concurrent writers into one folder share fsyncs: whoever finds none running starts one covering every
+// rename made so far; the others wait for the first fsync that started after their rename. Never skipped.
+class FolderSync {
+public:
+    // Call after the rename (or unlink) returned; returns once it is durable. Throws StoreError naming
+    // `folder` when the fsync that covered it failed.
+    void sync(int folderFd, const std::filesystem::path& folder);
+
+private:
+    struct Failure {
+        uint64_t first, last; // tickets covered by the failed fsync
+        int error;
+    };
+    std::mutex m_mutex;
+    std::condition_variable m_done;
+    uint64_t m_issued = 0;  // tickets handed out (one per rename)
+    uint64_t m_durable = 0; // every ticket <= this is covered by a finished fsync
+    bool m_running = false;
+    std::vector<Failure> m_failures;
+};
+
+// The file operations of a store on a folder it holds open (`dir`, located at `dirPath` inside the state
+// root `root`). `name` is a file name in it. Same guarantees as the path-based functions below;
+// `folderSync` (may be null) coalesces the folder fsyncs of concurrent writers.
+void writeFileInDir(int dir, const std::filesystem::path& dirPath, const std::filesystem::path& root,
+                    const std::string& name, std::string_view content, Durability durability,
+                    FolderSync* folderSync);
+std::optional<std::string> readFileInDir(int dir, const std::filesystem::path& dirPath,
+                                         const std::filesystem::path& root, const std::string& name);
+bool removeFileInDir(int dir, const std::filesystem::path& dirPath, const std::string& name,
+                     Durability durability, FolderSync* folderSync);
 
 // Replaces root/relativeFile with `content` so that readers see the old bytes or the new bytes, never a mix:
 // a temp file (O_EXCL|O_NOFOLLOW) in the same folder, fsync, rename, fsync of the folder. Missing folders are

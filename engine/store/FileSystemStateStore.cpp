@@ -1,32 +1,119 @@
 #include "store/FileSystemStateStore.h"
 
-#include "json/JsonParse.h"
 #include "store/IdCodec.h"
+#include "store/RecordParse.h"
 #include "store/StoreError.h"
 
+#include "json/JsonParse.h"
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <sys/stat.h>
+#include <thread>
 
 namespace fs = std::filesystem;
 
 namespace athanor {
 
+// An open scope folder with the group commit of its fsyncs (tied to this open folder: an fsync of another
+// folder never stands for one of this).
+namespace {
+
+// Kept folder descriptors of all stores together stay well below the usual limit of 1024 open files (a run
+// has a store per scope); past it a store opens its folder per operation, as before folders were kept.
+constexpr int kMaxKeptFolders = 256;
+std::atomic<int> g_keptFolders{0};
+
+} // namespace
+
+struct FileSystemStateStore::OpenFolder {
+    explicit OpenFolder(ContainedDir d) : dir(std::move(d)) {}
+    OpenFolder(const OpenFolder&) = delete;
+    OpenFolder& operator=(const OpenFolder&) = delete;
+    ~OpenFolder() {
+        if (kept)
+            --g_keptFolders;
+    }
+    ContainedDir dir;
+    FolderSync sync;
+    bool kept = false; // counted in g_keptFolders
+    // True when the folder was removed after it was opened (a new one may exist at its path now).
+    bool removed() const {
+        struct stat st {};
+        return ::fstat(dir.fd(), &st) == 0 && st.st_nlink == 0;
+    }
+};
+
+struct FileSystemStateStore::FolderCache {
+    std::mutex mutex;
+    std::shared_ptr<OpenFolder> open;
+};
+
 FileSystemStateStore::FileSystemStateStore(DotAlchemyLayout layout, std::vector<std::string> chain,
                                            Durability durability)
-    : m_layout(std::move(layout)), m_chain(std::move(chain)), m_durability(durability) {
+    : m_layout(std::move(layout)), m_chain(std::move(chain)), m_durability(durability),
+      m_cache(std::make_unique<FolderCache>()) {
     for (const auto& part : m_chain) {
         requireValidId(part, "scope name");
         m_relativeDir /= part;
     }
 }
 
-fs::path FileSystemStateStore::directory() const { return m_layout.dotAlchemy / m_relativeDir; }
+FileSystemStateStore::FileSystemStateStore(FileSystemStateStore&&) noexcept = default;
+FileSystemStateStore::~FileSystemStateStore() = default;
+
+std::shared_ptr<FileSystemStateStore::OpenFolder> FileSystemStateStore::folder(bool create) {
+    std::lock_guard lock(m_cache->mutex);
+    if (m_cache->open)
+        return m_cache->open;
+    std::shared_ptr<OpenFolder> open;
+    if (create) {
+        open = std::make_shared<OpenFolder>(ContainedDir::open(m_layout.dotAlchemy, m_relativeDir, true));
+    } else if (auto dir = ContainedDir::openIfExists(m_layout.dotAlchemy, m_relativeDir)) {
+        open = std::make_shared<OpenFolder>(std::move(*dir));
+    } else {
+        return nullptr; // a missing folder is not remembered: it may be created later
+    }
+    if (g_keptFolders.fetch_add(1) < kMaxKeptFolders) {
+        open->kept = true;
+        m_cache->open = open;
+    } else {
+        --g_keptFolders;
+    }
+    return open;
+}
+
+std::shared_ptr<FileSystemStateStore::OpenFolder>
+FileSystemStateStore::reopen(const std::shared_ptr<OpenFolder>& stale, bool create) {
+    {
+        std::lock_guard lock(m_cache->mutex);
+        if (m_cache->open == stale)
+            m_cache->open.reset();
+    }
+    return folder(create);
+}
+
+fs::path FileSystemStateStore::directory() const {
+    return m_layout.dotAlchemy / m_relativeDir;
+}
 fs::path FileSystemStateStore::relativeFileFor(const std::string& id) const {
     requireValidId(id);
     return m_relativeDir / idToFileName(id);
 }
-fs::path FileSystemStateStore::fileFor(const std::string& id) const { return m_layout.dotAlchemy / relativeFileFor(id); }
+std::string FileSystemStateStore::fileNameFor(const std::string& id) const {
+    requireValidId(id);
+    return idToFileName(id); // no path objects: this runs for every record access
+}
+fs::path FileSystemStateStore::fileFor(const std::string& id) const {
+    return m_layout.dotAlchemy / relativeFileFor(id);
+}
 
-void FileSystemStateStore::init() { ContainedDir::open(m_layout.dotAlchemy, m_relativeDir, true); }
+void FileSystemStateStore::init() {
+    // Once per store: later calls only check that the kept folder was not removed meanwhile.
+    std::shared_ptr<OpenFolder> open = folder(true);
+    if (open->removed())
+        reopen(open, true);
+}
 
 void FileSystemStateStore::deinit() {
     std::error_code ec;
@@ -37,6 +124,10 @@ void FileSystemStateStore::deinit() {
         if (entry.is_regular_file())
             throw StoreError("cannot remove scope folder " + dir.string() + ": it still contains " +
                              entry.path().filename().string());
+    {
+        std::lock_guard lock(m_cache->mutex);
+        m_cache->open.reset();
+    }
     fs::remove_all(dir, ec);
     if (ec)
         throw StoreError("cannot remove scope folder " + dir.string() + ": " + ec.message());
@@ -65,15 +156,34 @@ std::vector<std::string> FileSystemStateStore::listScopes() {
 }
 
 std::optional<std::string> FileSystemStateStore::readText(const std::string& id) {
-    return readFileContained(m_layout.dotAlchemy, relativeFileFor(id));
+    const std::string name = fileNameFor(id);
+    std::shared_ptr<OpenFolder> open = folder(false);
+    if (!open)
+        return std::nullopt;
+    std::optional<std::string> text =
+        readFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name);
+    if (!text && open->removed()) {
+        // The kept folder was removed: look again at what is at its path now.
+        open = reopen(open, false);
+        if (open)
+            text = readFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name);
+    }
+    return text;
 }
 
-std::optional<StateRecord> FileSystemStateStore::get(const std::string& id) {
-    auto text = readText(id);
-    if (!text)
+std::optional<StateRecord>
+FileSystemStateStore::parseRecordFields(const std::string& text,
+                                        std::initializer_list<std::string_view> keys) {
+    std::optional<Json> fields = athanor::parseRecordFields(text, keys);
+    if (!fields)
         return std::nullopt;
+    return StateRecord(std::move(*fields));
+}
+
+std::optional<StateRecord> FileSystemStateStore::parseRecord(const std::string& id,
+                                                             const std::string& text) const {
     try {
-        Json doc = parseJsonText(*text);
+        Json doc = parseRecordText(text);
         if (!doc.is_object())
             throw JsonParseError("the record is not a JSON object");
         return StateRecord(std::move(doc));
@@ -82,14 +192,97 @@ std::optional<StateRecord> FileSystemStateStore::get(const std::string& id) {
     }
 }
 
-void FileSystemStateStore::set(const std::string& id, const StateRecord& record) { writeText(id, record.toFileText()); }
+std::optional<StateRecord> FileSystemStateStore::get(const std::string& id) {
+    auto text = readText(id);
+    if (!text)
+        return std::nullopt;
+    return parseRecord(id, *text);
+}
+
+std::optional<StateRecord> FileSystemStateStore::getFields(const std::string& id,
+                                                           std::initializer_list<std::string_view> keys) {
+    auto text = readText(id);
+    if (!text)
+        return std::nullopt;
+    if (auto fields = parseRecordFields(*text, keys))
+        return fields;
+    return parseRecord(id, *text);
+}
+
+std::vector<FileSystemStateStore::Fetched> FileSystemStateStore::fetch(const std::vector<std::string>& ids,
+                                                                       unsigned threads) {
+    std::vector<Fetched> out(ids.size());
+    const auto fetchOne = [&](size_t i) {
+        try {
+            out[i].record = get(ids[i]);
+        } catch (...) {
+            out[i].error = std::current_exception();
+        }
+    };
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    // Small batches are not worth a thread each.
+    threads = static_cast<unsigned>(std::min<size_t>(threads, (ids.size() + 63) / 64));
+    if (threads <= 1) {
+        for (size_t i = 0; i < ids.size(); ++i)
+            fetchOne(i);
+        return out;
+    }
+    std::atomic<size_t> next{0};
+    const auto worker = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < ids.size();)
+            fetchOne(i);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    return out;
+}
+
+std::map<std::string, StateRecord> FileSystemStateStore::getBatch(const std::vector<std::string>& ids) {
+    std::map<std::string, StateRecord> out;
+    std::vector<Fetched> fetched = fetch(ids);
+    for (size_t i = 0; i < ids.size(); ++i) {
+        if (fetched[i].error)
+            std::rethrow_exception(fetched[i].error);
+        if (fetched[i].record)
+            out.emplace(ids[i], std::move(*fetched[i].record));
+    }
+    return out;
+}
+
+void FileSystemStateStore::set(const std::string& id, const StateRecord& record) {
+    writeText(id, record.toFileText());
+}
 
 void FileSystemStateStore::writeText(const std::string& id, const std::string& text) {
-    writeFileAtomically(m_layout.dotAlchemy, relativeFileFor(id), text, m_durability);
+    const std::string name = fileNameFor(id);
+    std::shared_ptr<OpenFolder> open = folder(true);
+    try {
+        writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, m_durability,
+                       &open->sync);
+    } catch (const StoreError&) {
+        if (!open->removed())
+            throw;
+        // The kept folder was removed (no file can be created in it): write into the folder at its path.
+        open = reopen(open, true);
+        writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, m_durability,
+                       &open->sync);
+    }
 }
 
 void FileSystemStateStore::remove(const std::string& id) {
-    removeFileContained(m_layout.dotAlchemy, relativeFileFor(id), m_durability);
+    const std::string name = fileNameFor(id);
+    std::shared_ptr<OpenFolder> open = folder(false);
+    if (!open)
+        return;
+    if (!removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync) &&
+        open->removed())
+        if ((open = reopen(open, false)))
+            removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync);
 }
 
 } // namespace athanor

@@ -4,6 +4,9 @@
 #include "store/DotAlchemyLayout.h"
 #include "store/StateStore.h"
 
+#include <exception>
+#include <memory>
+
 namespace athanor {
 
 // Alchemy's FileSystemStateStore (reference §5), with safer writes: each record is
@@ -13,11 +16,15 @@ class FileSystemStateStore final : public StateStore {
 public:
     FileSystemStateStore(DotAlchemyLayout layout, std::vector<std::string> chain,
                          Durability durability = Durability::Durable);
+    FileSystemStateStore(FileSystemStateStore&&) noexcept;
+    ~FileSystemStateStore() override;
 
     void init() override;
     void deinit() override;
     std::vector<std::string> list() override; // sorted, unlike readdir order
     std::optional<StateRecord> get(const std::string& id) override;
+    // Read and parsed in parallel; throws the first error in `ids` order, as one get() after another would.
+    std::map<std::string, StateRecord> getBatch(const std::vector<std::string>& ids) override;
     void set(const std::string& id, const StateRecord& record) override;
     void remove(const std::string& id) override;
     std::vector<std::string> listScopes() override;
@@ -26,17 +33,41 @@ public:
     // Exact file text of a record, for byte-level copies; nullopt when missing.
     std::optional<std::string> readText(const std::string& id);
     void writeText(const std::string& id, const std::string& text);
+    // get() in two steps, for callers that may need less than the whole record: readText(), then the whole
+    // record (the errors get() throws) or only some top-level fields (nullopt: use parseRecord()).
+    std::optional<StateRecord> parseRecord(const std::string& id, const std::string& text) const;
+    static std::optional<StateRecord> parseRecordFields(const std::string& text,
+                                                        std::initializer_list<std::string_view> keys);
+    // get() for a caller that uses only the top-level fields `keys`: the record may hold only those.
+    std::optional<StateRecord> getFields(const std::string& id, std::initializer_list<std::string_view> keys);
+
+    // What get(id) gives for each of `ids` (same order), read and parsed by up to `threads` threads
+    // (0: as many as the machine has cores): the record, nullopt when missing, or the error get() would
+    // throw.
+    struct Fetched {
+        std::optional<StateRecord> record;
+        std::exception_ptr error;
+    };
+    std::vector<Fetched> fetch(const std::vector<std::string>& ids, unsigned threads = 0);
 
     std::filesystem::path directory() const;
     std::filesystem::path fileFor(const std::string& id) const;
 
 private:
+    struct OpenFolder;
+    struct FolderCache;
     std::filesystem::path relativeFileFor(const std::string& id) const;
+    std::string fileNameFor(const std::string& id) const;
+    // The scope folder, opened (and checked for containment) once and then kept open; null when it does not
+    // exist and `create` is false. A kept folder that was removed meanwhile is reopened by `reopen`.
+    std::shared_ptr<OpenFolder> folder(bool create);
+    std::shared_ptr<OpenFolder> reopen(const std::shared_ptr<OpenFolder>& stale, bool create);
 
     DotAlchemyLayout m_layout;
     std::vector<std::string> m_chain;
     std::filesystem::path m_relativeDir; // relative to .alchemy
     Durability m_durability;
+    std::unique_ptr<FolderCache> m_cache;
 };
 
 } // namespace athanor

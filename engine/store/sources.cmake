@@ -9,4 +9,6 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DotAlchemyLayout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/FileSystemStateStore.h
     ${CMAKE_CURRENT_LIST_DIR}/FileSystemStateStore.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RecordParse.h
+    ${CMAKE_CURRENT_LIST_DIR}/RecordParse.cpp
 )

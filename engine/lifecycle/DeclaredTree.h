@@ -1,0 +1,81 @@
+#pragma once
+
+#include "lifecycle/RunContext.h"
+#include "stack/StackModel.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace athanor {
+
+// A scope the stack file declares, bound to its Scope object.
+struct DeclaredScopeNode {
+    const DeclaredScope* decl = nullptr;
+    Scope* scope = nullptr;
+    DeclaredScopeNode* parent = nullptr;
+    std::string path;                  // relative to the stage: "" for the stage, "storage/cache"
+    int64_t seq = 0;                   // a child scope's seq in its parent (naked scope record)
+    std::set<std::string> declaredIds; // resource ids and child scope names: everything else is an orphan
+    std::vector<std::unique_ptr<DeclaredScopeNode>> children;
+    std::string problem; // set when the scope's record conflicts or cannot be read
+};
+
+// A resource the stack file declares, with what its run produced.
+struct DeclaredTask {
+    const DeclaredResource* decl = nullptr;
+    DeclaredScopeNode* owner = nullptr;
+    int64_t seq = 0;
+    std::string fqn;                  // app/stage/.../id
+    std::string path;                 // relative to the stage, as $ref names it
+    std::vector<size_t> dependencies; // task indices
+
+    // Filled when the resource was applied or skipped; read by dependents after it finished.
+    std::optional<Json> serializedOutput;
+    // Instead of serializedOutput, for a skipped resource: its record's text, whose output is parsed only
+    // when a dependent needs it (most outputs never are).
+    std::shared_ptr<const std::string> serializedRecordText;
+    bool handlerRan = false;
+    bool nestedPendingDeletions = false; // its record's data lists replaced nested copies
+    std::optional<Json> plainOutput(const RunContext& run);
+
+private:
+    std::mutex m_outputMutex;
+    std::optional<Json> m_plainOutput;
+};
+
+// The declared resources and scopes of a stack file, in declaration order (= seq order, resources of a scope
+// before its child scopes, pre-order), with each scope's password set. Construction validates what can be
+// checked before anything changes: $ref targets exist and secrets have a password.
+class DeclaredTree {
+public:
+    DeclaredTree(RunContext& run, const StackFile& stack);
+
+    DeclaredScopeNode& stageNode() { return *m_stage; }
+    std::vector<std::unique_ptr<DeclaredTask>>& tasks() { return m_tasks; }
+    std::optional<size_t> taskIndex(const std::string& path) const;
+    // Pre-order list of declared scopes (the stage first).
+    std::vector<DeclaredScopeNode*> scopes();
+
+private:
+    void addScope(DeclaredScopeNode& node);
+
+    RunContext& m_run;
+    std::unique_ptr<DeclaredScopeNode> m_stage;
+    std::vector<std::unique_ptr<DeclaredTask>> m_tasks;
+    std::map<std::string, size_t> m_byPath;
+};
+
+// Replaces every {"$ref": path, "output": "a.b"} in plain props by the referenced resource's output value
+// (the whole output envelope without "output"). Throws RunFailure naming the reference when the path is
+// missing from the output.
+Json substituteRefs(const Json& props, DeclaredTree& tree, RunContext& run);
+
+// True for an unresolved {"$ref": ...} object.
+bool isRefObject(const Json& node);
+
+} // namespace athanor

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "events/EngineEvent.h"
+#include "lifecycle/Phase.h"
+#include "providers/Provider.h"
+#include "secrets/PasswordRing.h"
+#include "stack/StackModel.h"
+#include "store/AtomicFile.h"
+
+#include "json/Json.h"
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace athanor {
+
+// The one entry point that athanorctl and the GUI's worker thread both drive.
+struct RunOptions {
+    Phase phase = Phase::Up;
+    std::optional<std::filesystem::path> stackFile; // required for up, read and plan; optional for destroy
+    std::optional<std::filesystem::path> root; // folder holding .alchemy; default: the stack file's folder
+    std::string app;                           // destroy without a stack file: which app (may be empty
+                                               // when the state holds exactly one)
+    std::string stage;                         // empty: resolveStageName()
+    bool force = false;
+    bool adopt = false;
+    bool quiet = false;
+    int parallel = 1;       // resources applied / destroyed at once
+    PasswordRing passwords; // tried in order; stack-file passwords are added
+    Durability durability = Durability::Durable;
+    std::shared_ptr<ProviderRegistry> providers; // default: ProviderRegistry::withBuiltins()
+};
+
+// One line of a plan: what up would do to a resource, and why.
+struct PlannedChange {
+    enum class Action { Create, Update, Replace, Skip, Delete, Resume };
+    Action action = Action::Skip;
+    std::string fqn;
+    std::string kind;
+    std::string reason; // "props changed", "always updated (os::Exec)", "interrupted while creating", ...
+    Json diff = Json::array(); // nlohmann json::diff(oldProps, newProps), secrets compared by plaintext
+};
+std::string_view toString(PlannedChange::Action action);
+
+struct RunReport {
+    RunResult result = RunResult::Succeeded;
+    RunCounts counts;
+    std::string app;
+    std::string stage;
+    std::vector<PlannedChange> plan;     // Phase::Plan (and what up decided, for the record)
+    std::map<std::string, Json> outputs; // Phase::Read: fqn -> output (plain form, secrets {"@secret": ...})
+    std::vector<std::string> errors;     // every failure, "fqn: message"
+    std::string firstFailureFqn;
+    std::string firstFailureMessage;
+};
+
+// Runs a phase to the end (or until cancelled) on the calling thread, reporting through `events`.
+// Throws only for problems found before anything changed (bad stack file, missing password, stage locked:
+// LockHeldError); everything after that is reported in the RunReport and as events.
+RunReport runPhase(const RunOptions& options, EventSink& events, const CancellationToken& cancel);
+
+// runPhase() with the stack file already loaded (the GUI keeps one; tests build one in memory). `stack` may
+// be null for destroy only. options.stackFile is ignored.
+RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, EventSink& events,
+                            const CancellationToken& cancel);
+
+// --stage > ALCHEMY_STAGE > USER > "dev" (Athanor ignores the generic STAGE variable, reference §14.8).
+std::string resolveStageName(const std::string& explicitStage);
+
+// A second writer on the same stage (reference §13 has none; Athanor refuses it).
+class LockHeldError : public std::runtime_error {
+public:
+    LockHeldError(const std::string& message, long holderPid, std::string holderHost, std::string holderSince,
+                  std::string holderOperation)
+        : std::runtime_error(message), pid(holderPid), host(std::move(holderHost)),
+          since(std::move(holderSince)), operation(std::move(holderOperation)) {}
+    long pid;
+    std::string host;
+    std::string since;     // ISO-8601
+    std::string operation; // "up" / "destroy"
+};
+
+} // namespace athanor

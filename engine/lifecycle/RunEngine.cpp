@@ -1,0 +1,152 @@
+#include "lifecycle/PhaseRuns.h"
+#include "lifecycle/RunApi.h"
+#include "lifecycle/StageLock.h"
+#include "store/IdCodec.h"
+
+#include <cstdlib>
+#include <optional>
+
+namespace fs = std::filesystem;
+
+namespace athanor {
+
+std::string_view toString(PlannedChange::Action action) {
+    switch (action) {
+    case PlannedChange::Action::Create:
+        return "create";
+    case PlannedChange::Action::Update:
+        return "update";
+    case PlannedChange::Action::Replace:
+        return "replace";
+    case PlannedChange::Action::Skip:
+        return "skip";
+    case PlannedChange::Action::Delete:
+        return "delete";
+    case PlannedChange::Action::Resume:
+        return "resume";
+    }
+    return "skip";
+}
+
+std::string resolveStageName(const std::string& explicitStage) {
+    if (!explicitStage.empty())
+        return explicitStage;
+    for (const char* variable : {"ALCHEMY_STAGE", "USER"})
+        if (const char* value = std::getenv(variable); value && *value)
+            return value;
+    return "dev";
+}
+
+namespace {
+
+// destroy without a stack file and without --app: the one app the state holds.
+std::string discoverApp(const DotAlchemyLayout& layout) {
+    std::vector<std::string> apps;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(layout.dotAlchemy, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_directory(ec) && !isReservedTopLevelName(name))
+            apps.push_back(name);
+    }
+    if (apps.size() == 1)
+        return apps.front();
+    if (apps.empty())
+        throw std::invalid_argument("no app found in " + layout.dotAlchemy.string() +
+                                    "; name one with --app");
+    std::string list;
+    for (const auto& app : apps)
+        list += (list.empty() ? "" : ", ") + app;
+    throw std::invalid_argument(layout.dotAlchemy.string() + " holds several apps (" + list +
+                                "); name one with --app");
+}
+
+void collectPasswords(const DeclaredScope& scope, PasswordRing& ring) {
+    if (scope.password)
+        ring.add(scope.password->clone());
+    for (const auto& child : scope.scopes)
+        collectPasswords(child, ring);
+}
+
+} // namespace
+
+RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, EventSink& events,
+                            const CancellationToken& cancel) {
+    if (!stack && options.phase != Phase::Destroy)
+        throw std::invalid_argument(std::string(toString(options.phase)) + " needs a stack file");
+    fs::path root;
+    if (options.root)
+        root = *options.root;
+    else if (stack)
+        root = stack->folder;
+    else
+        throw std::invalid_argument("destroy without a stack file needs the state root (--root)");
+    const DotAlchemyLayout layout = DotAlchemyLayout::locate(root);
+
+    const std::string app = stack ? stack->app : (options.app.empty() ? discoverApp(layout) : options.app);
+    const std::string stage = resolveStageName(options.stage);
+    requireValidId(app, "app name");
+    requireValidId(stage, "stage name");
+
+    PasswordRing passwords = options.passwords.clone();
+    if (stack) {
+        if (stack->password)
+            passwords.add(stack->password->clone());
+        collectPasswords(stack->root, passwords);
+    }
+
+    auto settings = std::make_shared<ScopeSettings>();
+    settings->layout = layout;
+    settings->durability = options.durability;
+    settings->app = app;
+    settings->stage = stage;
+    settings->phase = options.phase;
+    settings->force = options.force;
+    settings->adopt = options.adopt;
+    settings->quiet = options.quiet;
+
+    std::shared_ptr<ProviderRegistry> providers =
+        options.providers ? options.providers : ProviderRegistry::withBuiltins();
+    RunReporter reporter(events, options.phase, app, stage, options.quiet);
+    RunContext run(options, std::move(providers), std::move(passwords), settings,
+                   stack ? stack->folder : layout.projectRoot, reporter, cancel);
+    settings->passwords = &run.passwords;
+    run.root = Scope::createRoot(settings);
+
+    // One writer per stage: up and destroy only; read and plan change nothing.
+    std::optional<StageLock> lock;
+    std::vector<std::string> lockWarnings;
+    if (options.phase == Phase::Up || options.phase == Phase::Destroy)
+        lock.emplace(
+            StageLock::acquire(layout, app, stage, std::string(toString(options.phase)),
+                               [&](const std::string& warning) { lockWarnings.push_back(warning); }));
+
+    for (const auto& warning : lockWarnings)
+        reporter.logAfterStart(LogLevel::Warn, warning);
+
+    RunReport report;
+    report.app = app;
+    report.stage = stage;
+    switch (options.phase) {
+    case Phase::Up:
+        runUpPhase(run, *stack);
+        break;
+    case Phase::Read:
+        runReadPhase(run, *stack, report);
+        break;
+    case Phase::Plan:
+        runPlanPhase(run, *stack);
+        break;
+    case Phase::Destroy:
+        runDestroyPhase(run);
+        break;
+    }
+    run.root->runCleanups();
+
+    report.result = cancel.isCancelled() ? RunResult::Cancelled
+                                         : (reporter.anyFailure() ? RunResult::Failed : RunResult::Succeeded);
+    reporter.runFinished(report.result);
+    reporter.fill(report);
+    return report;
+}
+
+} // namespace athanor

@@ -1,0 +1,126 @@
+#include "lifecycle/TaskGraph.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace athanor {
+
+size_t TaskGraph::add(Job job, BlockedHandler onBlocked) {
+    m_nodes.push_back(Node{std::move(job), std::move(onBlocked), {}, 0, State::Pending});
+    return m_nodes.size() - 1;
+}
+
+void TaskGraph::addDependency(size_t job, size_t first) {
+    m_nodes.at(first).dependents.push_back(job);
+    ++m_nodes.at(job).waitingFor;
+}
+
+size_t TaskGraph::count(State state) const {
+    size_t n = 0;
+    for (const auto& node : m_nodes)
+        if (node.state == state)
+            ++n;
+    return n;
+}
+
+void TaskGraph::run(int parallel, const CancellationToken& cancel,
+                    const std::function<void(size_t, const std::string&)>& onException) {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::set<size_t> ready; // lowest index first: declaration order
+    size_t running = 0;
+    size_t unfinished = m_nodes.size();
+    std::vector<std::pair<size_t, size_t>> blockedToReport; // (job, cause), reported outside the lock
+
+    for (size_t i = 0; i < m_nodes.size(); ++i)
+        if (m_nodes[i].waitingFor == 0)
+            ready.insert(i);
+
+    // Blocks every job that (transitively) waits for `failed`. Called with the lock held.
+    const auto blockDependents = [&](size_t failed) {
+        std::vector<size_t> stack{failed};
+        while (!stack.empty()) {
+            const size_t current = stack.back();
+            stack.pop_back();
+            for (size_t dependent : m_nodes[current].dependents) {
+                Node& node = m_nodes[dependent];
+                if (node.state != State::Pending)
+                    continue;
+                node.state = State::Blocked;
+                ready.erase(dependent);
+                --unfinished;
+                blockedToReport.emplace_back(dependent, failed);
+                stack.push_back(dependent);
+            }
+        }
+    };
+
+    const auto worker = [&] {
+        std::unique_lock lock(mutex);
+        for (;;) {
+            if (!blockedToReport.empty()) {
+                auto reports = std::move(blockedToReport);
+                blockedToReport.clear();
+                lock.unlock();
+                for (auto [job, cause] : reports)
+                    if (m_nodes[job].onBlocked)
+                        m_nodes[job].onBlocked(cause);
+                lock.lock();
+                continue;
+            }
+            if (unfinished == 0 || (cancel.isCancelled() && running == 0) || (ready.empty() && running == 0))
+                break;
+            if (ready.empty() || cancel.isCancelled()) {
+                changed.wait_for(lock, std::chrono::milliseconds(50));
+                continue;
+            }
+            const size_t job = *ready.begin();
+            ready.erase(ready.begin());
+            m_nodes[job].state = State::Running;
+            ++running;
+            lock.unlock();
+            bool ok = false;
+            try {
+                ok = m_nodes[job].job();
+            } catch (const std::exception& e) {
+                if (onException)
+                    onException(job, e.what());
+            } catch (...) {
+                if (onException)
+                    onException(job, "unknown error");
+            }
+            lock.lock();
+            --running;
+            --unfinished;
+            m_nodes[job].state = ok ? State::Succeeded : State::Failed;
+            if (ok) {
+                for (size_t dependent : m_nodes[job].dependents)
+                    if (m_nodes[dependent].state == State::Pending && --m_nodes[dependent].waitingFor == 0)
+                        ready.insert(dependent);
+            } else {
+                blockDependents(job);
+            }
+            changed.notify_all();
+        }
+        changed.notify_all();
+    };
+
+    const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(parallel, 1)), m_nodes.size());
+    if (threads <= 1) {
+        worker();
+    } else {
+        std::vector<std::thread> pool;
+        for (size_t i = 0; i < threads; ++i)
+            pool.emplace_back(worker);
+        for (auto& t : pool)
+            t.join();
+    }
+    for (auto& node : m_nodes)
+        if (node.state == State::Pending)
+            node.state = State::NotStarted;
+}
+
+} // namespace athanor

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "providers/Provider.h"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace athanor {
+
+// A set of jobs with "must finish first" edges, run by up to N threads. Ready jobs start in the order they
+// were added, so with N = 1 the run is exactly that order (the order Alchemy would use); with N > 1
+// independent jobs overlap. A job whose dependency failed (or was itself blocked) never runs: it is blocked,
+// and `onBlocked` hears which job caused it. Cancellation stops starting jobs; running ones finish.
+class TaskGraph {
+public:
+    enum class State { Pending, Running, Succeeded, Failed, Blocked, NotStarted };
+    using Job = std::function<bool()>;                        // true = succeeded
+    using BlockedHandler = std::function<void(size_t cause)>; // cause: the failed job at the root
+
+    size_t add(Job job, BlockedHandler onBlocked = {});
+    // `job` starts only after `first` succeeded; if `first` fails, `job` is blocked.
+    void addDependency(size_t job, size_t first);
+    size_t size() const { return m_nodes.size(); }
+
+    // Runs everything; a job that throws counts as failed (`onException` hears the message).
+    void run(int parallel, const CancellationToken& cancel,
+             const std::function<void(size_t job, const std::string& message)>& onException = {});
+
+    State state(size_t job) const { return m_nodes.at(job).state; }
+    size_t count(State state) const;
+
+private:
+    struct Node {
+        Job job;
+        BlockedHandler onBlocked;
+        std::vector<size_t> dependents;
+        size_t waitingFor = 0;
+        State state = State::Pending;
+    };
+    std::vector<Node> m_nodes;
+};
+
+} // namespace athanor

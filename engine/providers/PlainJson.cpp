@@ -1,0 +1,182 @@
+#include "providers/PlainJson.h"
+
+#include "providers/Provider.h"
+
+#include <chrono>
+
+namespace athanor {
+
+Json wrapSecret(Json plaintext) {
+    Json secret = Json::object();
+    secret["@secret"] = std::move(plaintext);
+    return secret;
+}
+
+Json unwrapSecrets(const Json& value) {
+    if (isPlainSecret(value))
+        return unwrapSecrets(value.at("@secret"));
+    if (value.is_object()) {
+        Json copy = Json::object();
+        for (const auto& [key, member] : value.items())
+            copy[key] = unwrapSecrets(member);
+        return copy;
+    }
+    if (value.is_array()) {
+        Json copy = Json::array();
+        for (const auto& element : value)
+            copy.push_back(unwrapSecrets(element));
+        return copy;
+    }
+    return value;
+}
+
+Json maskSecrets(const Json& value, std::string_view mask) {
+    if (isPlainSecret(value))
+        return Json(std::string(mask));
+    if (value.is_object()) {
+        Json copy = Json::object();
+        for (const auto& [key, member] : value.items())
+            copy[key] = maskSecrets(member, mask);
+        return copy;
+    }
+    if (value.is_array()) {
+        Json copy = Json::array();
+        for (const auto& element : value)
+            copy.push_back(maskSecrets(element, mask));
+        return copy;
+    }
+    return value;
+}
+
+Json withoutEnvelope(const Json& output) {
+    if (!output.is_object())
+        return output;
+    Json copy = Json::object();
+    for (const auto& [key, member] : output.items()) {
+        if (!key.starts_with("Symbol("))
+            copy[key] = member;
+    }
+    return copy;
+}
+
+const Json* findMember(const Json& object, std::string_view key) {
+    if (!object.is_object())
+        return nullptr;
+    const auto it = object.find(std::string(key));
+    if (it == object.end() || it->is_null())
+        return nullptr;
+    return &*it;
+}
+
+std::string_view jsonTypeName(const Json& value) {
+    switch (value.type()) {
+    case Json::value_t::null:
+        return "null";
+    case Json::value_t::boolean:
+        return "boolean";
+    case Json::value_t::string:
+        return "string";
+    case Json::value_t::array:
+        return "array";
+    case Json::value_t::object:
+        return "object";
+    case Json::value_t::binary:
+        return "binary";
+    case Json::value_t::discarded:
+        return "discarded";
+    default:
+        return "number";
+    }
+}
+
+std::optional<std::string> optionalStringProp(const Json& props, std::string_view key, std::string_view kind,
+                                              bool allowSecret) {
+    const Json* member = findMember(props, key);
+    if (!member)
+        return std::nullopt;
+    const Json* text = member;
+    if (allowSecret && isPlainSecret(*member))
+        text = &member->at("@secret");
+    if (!text->is_string()) {
+        throw ProviderError(std::string(kind) + ": prop \"" + std::string(key) + "\" must be a string (got " +
+                            std::string(jsonTypeName(*text)) + ")");
+    }
+    return text->get<std::string>();
+}
+
+std::string requiredStringProp(const Json& props, std::string_view key, std::string_view kind,
+                               bool allowSecret) {
+    auto value = optionalStringProp(props, key, kind, allowSecret);
+    if (!value)
+        throw ProviderError(std::string(kind) + ": prop \"" + std::string(key) + "\" is required");
+    return std::move(*value);
+}
+
+bool boolProp(const Json& props, std::string_view key, bool fallback, std::string_view kind) {
+    const Json* member = findMember(props, key);
+    if (!member)
+        return fallback;
+    if (!member->is_boolean()) {
+        throw ProviderError(std::string(kind) + ": prop \"" + std::string(key) +
+                            "\" must be true or false (got " + std::string(jsonTypeName(*member)) + ")");
+    }
+    return member->get<bool>();
+}
+
+std::filesystem::path resolveAgainst(const std::filesystem::path& base, const std::string& path) {
+    const std::filesystem::path p(path);
+    if (p.is_absolute() || base.empty())
+        return p;
+    return base / p;
+}
+
+std::string toValidUtf8(std::string_view bytes) {
+    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    std::string text;
+    text.reserve(bytes.size());
+    size_t i = 0;
+    while (i < bytes.size()) {
+        const auto lead = static_cast<unsigned char>(bytes[i]);
+        size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF; // allowed range of the first continuation byte
+        if (lead < 0x80) {
+            text += bytes[i++];
+            continue;
+        }
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            low = lead == 0xE0 ? 0xA0 : 0x80;
+            high = lead == 0xED ? 0x9F : 0xBF;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            low = lead == 0xF0 ? 0x90 : 0x80;
+            high = lead == 0xF4 ? 0x8F : 0xBF;
+        }
+        size_t valid = 1;
+        while (length > 0 && valid < length && i + valid < bytes.size()) {
+            const auto c = static_cast<unsigned char>(bytes[i + valid]);
+            const unsigned char min = valid == 1 ? low : 0x80, max = valid == 1 ? high : 0xBF;
+            if (c < min || c > max)
+                break;
+            ++valid;
+        }
+        if (length > 0 && valid == length) {
+            text.append(bytes.substr(i, length));
+            i += length;
+        } else {
+            // One replacement per maximal invalid subpart (WHATWG decoder, which Node follows).
+            text.append(replacement);
+            i += valid;
+        }
+    }
+    return text;
+}
+
+long long epochMilliseconds() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace athanor

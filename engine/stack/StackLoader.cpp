@@ -1,0 +1,336 @@
+#include "stack/StackLoader.h"
+
+#include "providers/Provider.h"
+#include "store/AtomicFile.h"
+#include "store/IdCodec.h"
+#include "store/StoreError.h"
+
+#include "json/JsonParse.h"
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace athanor {
+namespace {
+
+std::string_view typeName(const Json& value) {
+    switch (value.type()) {
+    case Json::value_t::null:
+        return "null";
+    case Json::value_t::boolean:
+        return "a boolean";
+    case Json::value_t::string:
+        return "a string";
+    case Json::value_t::array:
+        return "an array";
+    case Json::value_t::object:
+        return "an object";
+    default:
+        return "a number";
+    }
+}
+
+class Loader {
+public:
+    explicit Loader(const std::filesystem::path& file) : m_file(file) {}
+
+    StackFile load() {
+        const std::optional<std::string> text = read();
+        Json document;
+        try {
+            document = parseJsonText(*text);
+        } catch (const JsonParseError& e) {
+            throw StackError(m_file.string() + ": " + e.what());
+        }
+        expectObject(document, "");
+        checkKeys(document, "", {"$schema", "app", "password", "resources", "scopes"});
+
+        StackFile stack;
+        stack.file = m_file;
+        stack.folder = std::filesystem::absolute(m_file).lexically_normal().parent_path();
+        const auto app = document.find("app");
+        if (app == document.end())
+            fail("", "\"app\" is required (the application name)");
+        if (!app->is_string())
+            fail("/app", "must be a string, not " + std::string(typeName(*app)));
+        stack.app = app->get<std::string>();
+        requireName(stack.app, "/app", "app name");
+        if (const auto password = document.find("password"); password != document.end())
+            stack.password = readPassword(*password, "/password");
+        stack.root = readScope(document, "", "", {});
+        checkReferences(stack);
+        return stack;
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& pointer, const std::string& problem) const {
+        throw StackError(m_file.string() + ": " + (pointer.empty() ? std::string("/") : pointer) + ": " +
+                         problem);
+    }
+
+    std::optional<std::string> read() const {
+        std::error_code ec;
+        if (std::filesystem::is_directory(m_file, ec))
+            throw StackError(m_file.string() + ": is a folder, not a stack file");
+        std::optional<std::string> text;
+        try {
+            text = readWholeFile(m_file);
+        } catch (const std::exception& e) {
+            throw StackError(m_file.string() + ": cannot read: " + e.what());
+        }
+        if (!text)
+            throw StackError(m_file.string() + ": no such stack file");
+        return text;
+    }
+
+    void expectObject(const Json& value, const std::string& pointer) const {
+        if (!value.is_object())
+            fail(pointer, "must be an object, not " + std::string(typeName(value)));
+    }
+
+    void checkKeys(const Json& object, const std::string& pointer,
+                   std::initializer_list<std::string_view> known) {
+        for (const auto& [key, value] : object.items()) {
+            bool isKnown = false;
+            for (auto k : known)
+                isKnown = isKnown || k == key;
+            if (!isKnown) {
+                std::string expected;
+                for (auto k : known)
+                    expected += (expected.empty() ? "" : ", ") + std::string(k);
+                fail(pointer + "/" + jsonPointerToken(key),
+                     "unknown key \"" + key + "\" (expected " + expected + ")");
+            }
+        }
+    }
+
+    void requireName(const std::string& name, const std::string& pointer, std::string_view what) const {
+        try {
+            requireValidId(name, what);
+        } catch (const StoreError& e) {
+            fail(pointer, e.what());
+        }
+        if (what != "resource id" && name.find('/') != std::string::npos)
+            fail(pointer, "invalid " + std::string(what) + " \"" + name + "\": it contains '/'");
+    }
+
+    SecureString readPassword(const Json& value, const std::string& pointer) {
+        const Json resolved = expand(value, pointer, ExpandMode::Password);
+        if (!resolved.is_string())
+            fail(pointer, "must be a string or {\"$env\": \"NAME\"}, not " + std::string(typeName(resolved)));
+        return SecureString(resolved.get<std::string>());
+    }
+
+    DeclaredScope readScope(const Json& object, const std::string& pointer, const std::string& name,
+                            const std::string& path) {
+        DeclaredScope scope;
+        scope.name = name;
+        scope.jsonPath = pointer;
+        std::set<std::string> names;
+        if (const auto resources = object.find("resources"); resources != object.end()) {
+            const std::string resourcesPointer = pointer + "/resources";
+            expectObject(*resources, resourcesPointer);
+            for (const auto& [id, declaration] : resources->items()) {
+                const std::string at = resourcesPointer + "/" + jsonPointerToken(id);
+                requireName(id, at, "resource id");
+                scope.resources.push_back(readResource(declaration, at, id, path));
+                names.insert(id);
+            }
+        }
+        if (const auto scopes = object.find("scopes"); scopes != object.end()) {
+            const std::string scopesPointer = pointer + "/scopes";
+            expectObject(*scopes, scopesPointer);
+            for (const auto& [childName, declaration] : scopes->items()) {
+                const std::string at = scopesPointer + "/" + jsonPointerToken(childName);
+                requireName(childName, at, "scope name");
+                if (names.count(childName))
+                    fail(at, "scope \"" + childName +
+                                 "\" has the same name as a resource of its parent scope "
+                                 "(both would be stored as " +
+                                 childName + ".json)");
+                expectObject(declaration, at);
+                checkKeys(declaration, at, {"password", "resources", "scopes"});
+                DeclaredScope child =
+                    readScope(declaration, at, childName, path.empty() ? childName : path + "/" + childName);
+                if (const auto password = declaration.find("password"); password != declaration.end())
+                    child.password = readPassword(*password, at + "/password");
+                scope.scopes.push_back(std::move(child));
+            }
+        }
+        return scope;
+    }
+
+    DeclaredResource readResource(const Json& declaration, const std::string& pointer, const std::string& id,
+                                  const std::string& scopePath) {
+        expectObject(declaration, pointer);
+        checkKeys(declaration, pointer, {"kind", "props"});
+        DeclaredResource resource;
+        resource.id = id;
+        resource.jsonPath = pointer;
+        const auto kind = declaration.find("kind");
+        if (kind == declaration.end())
+            fail(pointer, "\"kind\" is required (for example \"fs::File\")");
+        if (!kind->is_string() || kind->get<std::string>().empty())
+            fail(pointer + "/kind", "must be a non-empty string");
+        resource.kind = kind->get<std::string>();
+        if (const auto props = declaration.find("props"); props != declaration.end()) {
+            expectObject(*props, pointer + "/props");
+            m_currentDependencies = &resource.dependsOn;
+            resource.props = expand(*props, pointer + "/props", ExpandMode::Props);
+            m_currentDependencies = nullptr;
+        }
+        const std::string path = scopePath.empty() ? id : scopePath + "/" + id;
+        if (const auto [it, inserted] = m_declared.emplace(path, pointer); !inserted)
+            fail(pointer, "declares \"" + path + "\" again (first declared at " + it->second + ")");
+        m_order.push_back(path);
+        return resource;
+    }
+
+    enum class ExpandMode { Props, Secret, Password };
+
+    // Replaces $env / $secret in `value`, records $ref targets; `pointer` locates `value` for errors.
+    Json expand(const Json& value, const std::string& pointer, ExpandMode mode) {
+        if (value.is_array()) {
+            Json out = Json::array();
+            for (size_t i = 0; i < value.size(); ++i)
+                out.push_back(expand(value[i], pointer + "/" + std::to_string(i), mode));
+            return out;
+        }
+        if (!value.is_object())
+            return value;
+        if (value.contains("$env"))
+            return expandEnv(value, pointer);
+        if (value.contains("$secret")) {
+            if (mode != ExpandMode::Props)
+                fail(pointer, "a $secret cannot be used here");
+            checkKeys(value, pointer, {"$secret"});
+            Json secret = Json::object();
+            secret["@secret"] = expand(value.at("$secret"), pointer + "/$secret", ExpandMode::Secret);
+            return secret;
+        }
+        if (value.contains("$ref")) {
+            if (mode != ExpandMode::Props)
+                fail(pointer, "a $ref cannot be used here");
+            checkKeys(value, pointer, {"$ref", "output"});
+            const Json& target = value.at("$ref");
+            if (!target.is_string() || target.get<std::string>().empty())
+                fail(pointer + "/$ref",
+                     "must be the path of a resource relative to the stage, e.g. \"storage/seed\"");
+            if (const auto output = value.find("output"); output != value.end() && !output->is_string())
+                fail(pointer + "/output", "must be a dotted path into the output, e.g. \"result.url\"");
+            if (m_currentDependencies) {
+                const std::string path = target.get<std::string>();
+                bool known = false;
+                for (const auto& d : *m_currentDependencies)
+                    known = known || d == path;
+                if (!known)
+                    m_currentDependencies->push_back(path);
+                m_references.push_back({path, pointer});
+            }
+            return value;
+        }
+        Json out = Json::object();
+        for (const auto& [key, member] : value.items())
+            out[key] = expand(member, pointer + "/" + jsonPointerToken(key), mode);
+        return out;
+    }
+
+    Json expandEnv(const Json& value, const std::string& pointer) {
+        checkKeys(value, pointer, {"$env", "default"});
+        const Json& name = value.at("$env");
+        if (!name.is_string() || name.get<std::string>().empty())
+            fail(pointer + "/$env", "must be the name of an environment variable");
+        if (const char* text = std::getenv(name.get<std::string>().c_str()))
+            return Json(text);
+        if (const auto fallback = value.find("default"); fallback != value.end())
+            return *fallback;
+        fail(pointer,
+             "environment variable " + name.get<std::string>() + " is not set (and no \"default\" is given)");
+    }
+
+    void checkReferences(const StackFile& stack) {
+        for (const auto& [path, pointer] : m_references) {
+            if (!m_declared.count(path))
+                fail(pointer, "unknown reference \"" + path + "\" (no resource is declared at that path)");
+        }
+        // Depth-first search for a cycle, in declaration order so the reported cycle is stable.
+        std::map<std::string, const DeclaredResource*> byPath;
+        std::function<void(const DeclaredScope&, const std::string&)> index = [&](const DeclaredScope& scope,
+                                                                                  const std::string& prefix) {
+            for (const auto& r : scope.resources)
+                byPath[prefix.empty() ? r.id : prefix + "/" + r.id] = &r;
+            for (const auto& s : scope.scopes)
+                index(s, prefix.empty() ? s.name : prefix + "/" + s.name);
+        };
+        index(stack.root, "");
+        enum class Mark { Unvisited, Active, Done };
+        std::map<std::string, Mark> marks;
+        std::vector<std::string> trail;
+        std::function<void(const std::string&)> visit = [&](const std::string& path) {
+            Mark& mark = marks[path];
+            if (mark == Mark::Done)
+                return;
+            if (mark == Mark::Active) {
+                std::string cycle;
+                auto start = std::find(trail.begin(), trail.end(), path);
+                for (auto it = start; it != trail.end(); ++it)
+                    cycle += *it + " -> ";
+                fail(byPath.at(*start)->jsonPath + "/props", "reference cycle: " + cycle + path);
+            }
+            mark = Mark::Active;
+            trail.push_back(path);
+            for (const auto& dependency : byPath.at(path)->dependsOn)
+                visit(dependency);
+            trail.pop_back();
+            marks[path] = Mark::Done;
+        };
+        for (const auto& path : m_order)
+            visit(path);
+    }
+
+    std::filesystem::path m_file;
+    std::map<std::string, std::string> m_declared; // stage-relative path -> JSON pointer
+    std::vector<std::string> m_order;
+    std::vector<std::pair<std::string, std::string>> m_references; // target path, pointer of the $ref
+    std::vector<std::string>* m_currentDependencies = nullptr;
+};
+
+} // namespace
+
+std::string jsonPointerToken(std::string_view key) {
+    std::string token;
+    for (char c : key) {
+        if (c == '~')
+            token += "~0";
+        else if (c == '/')
+            token += "~1";
+        else
+            token += c;
+    }
+    return token;
+}
+
+StackFile loadStackFile(const std::filesystem::path& file) {
+    return Loader(file).load();
+}
+
+void requireKnownKinds(const StackFile& stack, const ProviderRegistry& providers) {
+    std::function<void(const DeclaredScope&)> check = [&](const DeclaredScope& scope) {
+        for (const auto& resource : scope.resources) {
+            if (!providers.find(resource.kind)) {
+                std::string known;
+                for (const auto& kind : providers.kinds())
+                    known += (known.empty() ? "" : ", ") + kind;
+                throw StackError(stack.file.string() + ": " + resource.jsonPath + "/kind: unknown kind \"" +
+                                 resource.kind + "\" (known kinds: " + known + ")");
+            }
+        }
+        for (const auto& child : scope.scopes)
+            check(child);
+    };
+    check(stack.root);
+}
+
+} // namespace athanor

@@ -1,0 +1,146 @@
+#include "store/RecordParse.h"
+
+#include "json/JsonParse.h"
+
+// simdjson's inline code trips GCC 12's dangling-pointer analysis; the warnings are in the library.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <simdjson.h>
+#pragma GCC diagnostic pop
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <unordered_set>
+
+namespace athanor {
+
+namespace {
+
+// Thrown inside the conversion when the fast path cannot guarantee parseJsonText()'s exact result.
+struct NotExact {};
+
+bool hasControlCharacter(std::string_view s) {
+    for (unsigned char c : s)
+        if (c < 0x20)
+            return true; // raw ones are a parse error for nlohmann; escaped ones are rare: take the slow path
+    return false;
+}
+
+Json convert(simdjson::dom::element e) {
+    switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+        const simdjson::dom::object object(e);
+        Json out = Json::object();
+        auto& members = out.get_ref<Json::object_t&>();
+        members.reserve(object.size());
+        // Duplicate keys: nlohmann keeps the first position with the last value; rare, so the slow path.
+        std::unordered_set<std::string_view> seen;
+        const bool large = object.size() > 16;
+        for (auto field : object) {
+            if (hasControlCharacter(field.key))
+                throw NotExact{};
+            if (large) {
+                if (!seen.insert(field.key).second)
+                    throw NotExact{};
+            } else {
+                for (const auto& existing : members)
+                    if (existing.first == field.key)
+                        throw NotExact{};
+            }
+            members.emplace_back(std::string(field.key), convert(field.value));
+        }
+        return out;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+        Json out = Json::array();
+        auto& items = out.get_ref<Json::array_t&>();
+        for (auto item : simdjson::dom::array(e))
+            items.push_back(convert(item));
+        return out;
+    }
+    case simdjson::dom::element_type::STRING: {
+        const std::string_view s = e.get_string().value_unsafe();
+        if (hasControlCharacter(s))
+            throw NotExact{};
+        return Json(std::string(s));
+    }
+    case simdjson::dom::element_type::INT64: {
+        // nlohmann keeps a non-negative integer as unsigned, a negative one as signed.
+        const int64_t v = e.get_int64().value_unsafe();
+        if (v >= 0)
+            return Json(static_cast<uint64_t>(v));
+        return Json(v);
+    }
+    case simdjson::dom::element_type::UINT64:
+        return Json(e.get_uint64().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE: {
+        const double v = e.get_double().value_unsafe();
+        if (v == 0 && std::signbit(v))
+            throw NotExact{}; // "-0" is an integer for nlohmann, a double for simdjson
+        return Json(v);
+    }
+    case simdjson::dom::element_type::BOOL:
+        return Json(e.get_bool().value_unsafe());
+    case simdjson::dom::element_type::NULL_VALUE:
+        return Json(nullptr);
+    }
+    throw NotExact{};
+}
+
+// Lone surrogate escapes: simdjson and nlohmann may disagree on them, so only nlohmann decides.
+bool hasSurrogateEscape(std::string_view text) {
+    return text.find("\\ud") != std::string_view::npos || text.find("\\uD") != std::string_view::npos;
+}
+
+// simdjson's DOM of `text`; false when simdjson refuses it.
+bool parseDom(std::string_view text, simdjson::dom::element& root) {
+    thread_local simdjson::dom::parser parser;
+    thread_local simdjson::padded_string padded;
+    if (padded.size() < text.size() || padded.size() > 4 * text.size() + 65536)
+        padded = simdjson::padded_string(text.size() + text.size() / 2);
+    std::memcpy(padded.data(), text.data(), text.size());
+    return parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS;
+}
+
+} // namespace
+
+Json parseRecordText(std::string_view text) {
+    simdjson::dom::element root;
+    if (hasSurrogateEscape(text) || !parseDom(text, root))
+        return parseJsonText(text); // the error, with nlohmann's line/column message
+    try {
+        return convert(root);
+    } catch (const NotExact&) {
+        return parseJsonText(text);
+    }
+}
+
+std::optional<Json> parseRecordFields(std::string_view text, std::initializer_list<std::string_view> keys) {
+    simdjson::dom::element root;
+    simdjson::dom::object object;
+    if (hasSurrogateEscape(text) || !parseDom(text, root) ||
+        root.get_object().get(object) != simdjson::SUCCESS)
+        return std::nullopt;
+    try {
+        Json out = Json::object();
+        auto& members = out.get_ref<Json::object_t&>();
+        std::unordered_set<std::string_view> seen;
+        for (auto field : object) {
+            if (!seen.insert(field.key).second || hasControlCharacter(field.key))
+                return std::nullopt; // a duplicate top-level key: which value wins is nlohmann's business
+            for (std::string_view key : keys)
+                if (key == field.key) {
+                    members.emplace_back(std::string(field.key), convert(field.value));
+                    break;
+                }
+        }
+        return out;
+    } catch (const NotExact&) {
+        return std::nullopt;
+    }
+}
+
+} // namespace athanor

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "json/Json.h"
+#include <initializer_list>
+#include <optional>
+#include <string_view>
+
+namespace athanor {
+
+// Parses a record file's text into the same Json that parseJsonText() gives (same values, number kinds and
+// key order), several times faster: simdjson builds a DOM that is converted. Whatever the fast path cannot
+// reproduce exactly (errors and their messages, "-0", integers beyond 64 bits, strings with control
+// characters or lone surrogate escapes, duplicate keys, very deep nesting) goes through parseJsonText().
+// Throws JsonParseError as parseJsonText() does.
+Json parseRecordText(std::string_view text);
+
+// Only the top-level fields named in `keys` of the JSON object in `text`, in document order, exactly as
+// parseRecordText() would give them; the other fields are validated but not converted (a no-change decision
+// needs kind, status and props, not the output). nullopt when the text is not a valid JSON object or the
+// fast path cannot be exact: parse the whole text then, which also reports the error.
+std::optional<Json> parseRecordFields(std::string_view text, std::initializer_list<std::string_view> keys);
+
+} // namespace athanor

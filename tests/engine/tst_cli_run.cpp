@@ -1,0 +1,245 @@
+// athanorctl up / plan / read / destroy end to end: the built binary on a small stack in a temporary folder.
+#include <QDirIterator>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <csignal>
+
+namespace {
+
+const char* const kPassword = "correct horse battery staple";
+
+struct CliResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+QProcessEnvironment cliEnvironment() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("NO_COLOR", "1");
+    env.insert("ALCHEMY_PASSWORD", kPassword);
+    env.remove("ALCHEMY_STAGE");
+    return env;
+}
+
+void startCli(QProcess& process, const QString& workingDirectory, const QStringList& args) {
+    process.setProgram(QString(ATHANOR_BIN_DIR) + "/athanorctl");
+    process.setArguments(args);
+    process.setWorkingDirectory(workingDirectory);
+    process.setProcessEnvironment(cliEnvironment());
+    process.start();
+}
+
+CliResult finish(QProcess& process) {
+    if (!process.waitForFinished(60000))
+        process.kill();
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+CliResult runCli(const QString& workingDirectory, const QStringList& args) {
+    QProcess process;
+    startCli(process, workingDirectory, args);
+    return finish(process);
+}
+
+void writeFile(const QString& path, const QByteArray& content) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(content);
+}
+
+QByteArray readFile(const QString& path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// Every file under `dir` with its bytes: "nothing changed" means this map is equal before and after.
+QMap<QString, QByteArray> treeBytes(const QString& dir) {
+    QMap<QString, QByteArray> files;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        files.insert(QDir(dir).relativeFilePath(path), readFile(path));
+    }
+    return files;
+}
+
+QStringList recordFiles(const QString& dir) {
+    QStringList records;
+    QDirIterator it(dir + "/.alchemy", {"*.json"}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (!path.contains("/.athanor/"))
+            records << QDir(dir).relativeFilePath(path);
+    }
+    records.sort();
+    return records;
+}
+
+const QByteArray kStack = R"({
+  "app": "shop",
+  "resources": {
+    "assets": {"kind": "fs::Folder", "props": {"path": "out/assets"}},
+    "config": {"kind": "fs::File", "props": {"path": "out/config.json", "content": "v1"}},
+    "key": {"kind": "random::String", "props": {"length": 8}},
+    "copy": {"kind": "fs::CopyFile", "props": {"src": "out/config.json", "dest": "out/config.copy"}}
+  },
+  "scopes": {
+    "storage": {"resources": {
+      "seed": {"kind": "fs::File", "props": {"path": "out/seed.sql", "content": {"$ref": "config", "output": "content"}}}
+    }}
+  }
+})";
+
+} // namespace
+
+class TestCliRun : public QObject {
+    Q_OBJECT
+
+private slots:
+    void upPlanReadDestroy() {
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        writeFile(root + "/alchemy.stack.json", kStack);
+
+        const CliResult up = runCli(root, {"up", "--stage", "dev"});
+        QVERIFY2(up.exitCode == 0, qPrintable(up.out + up.err));
+        const QStringList lines = up.out.split('\n');
+        QCOMPARE(lines.mid(1, 3), (QStringList{"App: shop", "Phase: up", "Stage: dev"}));
+        QVERIFY(lines.contains("[created]   config Created Resource"));
+        QVERIFY(lines.contains("[created]   storage > seed Created Resource"));
+        QVERIFY(up.out.contains("Athanor: up shop/dev succeeded"));
+        QCOMPARE(readFile(root + "/out/config.json"), QByteArray("v1"));
+        QCOMPARE(readFile(root + "/out/seed.sql"), QByteArray("v1"));
+        QCOMPARE(readFile(root + "/out/config.copy"), QByteArray("v1"));
+        QVERIFY(QFileInfo(root + "/out/assets").isDir());
+        QVERIFY(recordFiles(root).contains(".alchemy/shop/dev/storage/seed.json"));
+
+        // plan and a second up change nothing.
+        const auto before = treeBytes(root);
+        const CliResult plan = runCli(root, {"plan", "--stage", "dev"});
+        QVERIFY2(plan.exitCode == 0, qPrintable(plan.out + plan.err));
+        QVERIFY(plan.out.contains("Plan: 0 to create, 0 to update, 0 to replace, 0 to delete, 5 unchanged."));
+        QCOMPARE(treeBytes(root), before);
+        const CliResult again = runCli(root, {"up", "--stage", "dev"});
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(again.out.count("Skipped Resource (no changes)"), 5);
+        QCOMPARE(treeBytes(root), before);
+
+        // A changed prop: plan shows the diff; up updates exactly that resource (and its dependent).
+        QByteArray changed = kStack;
+        changed.replace("\"content\": \"v1\"", "\"content\": \"v2\"");
+        writeFile(root + "/alchemy.stack.json", changed);
+        const CliResult plan2 = runCli(root, {"plan", "--stage", "dev"});
+        QCOMPARE(plan2.exitCode, 0);
+        QVERIFY2(plan2.out.contains(QRegularExpression(R"(~\s+update\s+shop/dev/config \(fs::File\))")),
+                 qPrintable(plan2.out));
+        QVERIFY2(plan2.out.contains("~ /content = \"v2\""), qPrintable(plan2.out));
+        const CliResult update = runCli(root, {"up", "--stage", "dev"});
+        QCOMPARE(update.exitCode, 0);
+        QVERIFY(update.out.contains("[updated]   config Updated Resource"));
+        QVERIFY(update.out.contains("[skipped]   key Skipped Resource (no changes)"));
+        QCOMPARE(readFile(root + "/out/config.json"), QByteArray("v2"));
+
+        // read: outputs as JSON, the secret masked unless asked for.
+        const CliResult read = runCli(root, {"read", "--stage", "dev"});
+        QVERIFY2(read.exitCode == 0, qPrintable(read.err));
+        const QJsonObject outputs = QJsonDocument::fromJson(read.out.toUtf8()).object();
+        QCOMPARE(outputs["shop/dev/config"].toObject()["content"].toString(), QString("v2"));
+        QCOMPARE(outputs["shop/dev/key"].toObject()["value"].toString(), QString("••••••"));
+        QVERIFY(!outputs["shop/dev/config"].toObject().contains("Symbol(alchemy::ResourceKind)"));
+        const CliResult revealed = runCli(root, {"read", "--stage", "dev", "--show-secrets"});
+        const QJsonObject plain = QJsonDocument::fromJson(revealed.out.toUtf8()).object();
+        QCOMPARE(plain["shop/dev/key"].toObject()["value"].toString().size(), 16);
+
+        // destroy from state alone (no stack file given, none in the folder).
+        QFile::remove(root + "/alchemy.stack.json");
+        const CliResult destroy = runCli(root, {"destroy", "--stage", "dev"});
+        QVERIFY2(destroy.exitCode == 0, qPrintable(destroy.out + destroy.err));
+        QVERIFY(destroy.out.contains("[deleted]   storage > seed Deleted Resource"));
+        QVERIFY(!QFileInfo::exists(root + "/out/config.json"));
+        QVERIFY(!QFileInfo::exists(root + "/out/seed.sql"));
+        QVERIFY(!QFileInfo::exists(root + "/out/config.copy"));
+        QVERIFY(!QFileInfo::exists(root + "/out/assets"));
+        QCOMPARE(recordFiles(root), QStringList());
+    }
+
+    void jsonLinesOutput() {
+        QTemporaryDir dir;
+        writeFile(dir.path() + "/alchemy.stack.json",
+                  R"({"app": "shop", "resources": {"a": {"kind": "fs::File", "props": {"content": "x"}}}})");
+        const CliResult up = runCli(dir.path(), {"up", "--stage", "dev", "--json"});
+        QCOMPARE(up.exitCode, 0);
+        const QStringList lines = up.out.trimmed().split('\n');
+        QVERIFY(lines.size() >= 4);
+        QStringList types;
+        for (const QString& line : lines)
+            types << QJsonDocument::fromJson(line.toUtf8()).object()["type"].toString();
+        QCOMPARE(types.first(), QString("run-started"));
+        QVERIFY(types.contains("creating"));
+        QVERIFY(types.contains("created"));
+        QCOMPARE(types.last(), QString("run-finished"));
+    }
+
+    void exitCodes() {
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        QCOMPARE(runCli(root, {"up", "--stage", "dev", "--frobnicate"}).exitCode, 2);
+        QCOMPARE(runCli(root, {"up", "--parallel", "zero"}).exitCode, 2);
+        const CliResult noStack = runCli(root, {"up", "--stage", "dev"});
+        QCOMPARE(noStack.exitCode, 2);
+        QVERIFY(noStack.err.contains("alchemy.stack.json does not exist"));
+
+        writeFile(
+            root + "/bad.stack.json",
+            R"({"app": "shop", "resources": {"a": {"kind": "fs::File", "props": {"x": {"$ref": "nope"}}}}})");
+        const CliResult bad = runCli(root, {"up", "bad.stack.json", "--stage", "dev"});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("bad.stack.json: /resources/a/props/x: unknown reference \"nope\""),
+                 qPrintable(bad.err));
+
+        writeFile(root + "/fail.stack.json",
+                  R"({"app": "shop", "resources": {"f": {"kind": "athanor::Command",
+                      "props": {"create": "echo broken >&2; exit 4"}}}})");
+        const CliResult failed = runCli(root, {"up", "fail.stack.json", "--stage", "dev"});
+        QCOMPARE(failed.exitCode, 1);
+        QVERIFY2(failed.err.contains("exit code 4"), qPrintable(failed.err));
+        QVERIFY(failed.err.contains("broken"));
+    }
+
+    void lockedStageAndCancel() {
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        writeFile(root + "/alchemy.stack.json",
+                  R"({"app": "shop", "resources": {
+                      "slow1": {"kind": "athanor::Command", "props": {"create": "touch started; sleep 20"}},
+                      "slow2": {"kind": "athanor::Command", "props": {"create": "sleep 20"}}}})");
+        QProcess first;
+        startCli(first, root, {"up", "--stage", "dev"});
+        QVERIFY(first.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(root + "/started"), 20000);
+
+        // A second writer on the same stage is refused at once, naming the holder.
+        const CliResult second = runCli(root, {"up", "--stage", "dev"});
+        QCOMPARE(second.exitCode, 3);
+        QVERIFY2(second.err.contains(QString("pid %1").arg(first.processId())), qPrintable(second.err));
+
+        // Ctrl-C cancels: the running command is stopped and the run ends as cancelled.
+        QElapsedTimer timer;
+        timer.start();
+        ::kill(static_cast<pid_t>(first.processId()), SIGINT);
+        const CliResult cancelled = finish(first);
+        QCOMPARE(cancelled.exitCode, 130);
+        QVERIFY(timer.elapsed() < 15000);
+        QVERIFY2(cancelled.err.contains("cancelled"), qPrintable(cancelled.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliRun)
+#include "tst_cli_run.moc"

@@ -1,0 +1,348 @@
+// loadSnapshot(): every real Alchemy tree loads completely and without errors, the scope tree puts nested
+// resources under their owner and naked scopes as scopes, non-state folders are skipped, a corrupt file is an
+// error entry while the rest loads, and the result does not depend on the number of reader threads.
+#include "snapshot/SnapshotLoader.h"
+#include "store/IdCodec.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+using namespace athanor;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kRealAlchemy = fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy";
+
+// Every project folder (one that holds .alchemy) in the fixtures, e.g. app-stages/01-up-dev.
+std::vector<fs::path> fixtureProjects() {
+    std::vector<fs::path> out;
+    for (const auto& group : fs::directory_iterator(kRealAlchemy))
+        if (group.is_directory())
+            for (const auto& step : fs::directory_iterator(group.path()))
+                if (fs::is_directory(step.path() / ".alchemy"))
+                    out.push_back(step.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Relative paths of every *.json file below `dotAlchemy` (what the snapshot must hold, stage records
+// included).
+std::set<std::string> jsonFiles(const fs::path& dotAlchemy) {
+    std::set<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(dotAlchemy))
+        if (e.is_regular_file() && e.path().extension() == ".json")
+            out.insert(e.path().lexically_relative(dotAlchemy).string());
+    return out;
+}
+
+// The FQN a record file stands for: its folders, then its id ('/' restored from ':').
+std::string fqnOfPath(const std::string& relativePath) {
+    const fs::path p(relativePath);
+    std::string fqn;
+    for (const auto& part : p.parent_path())
+        fqn += part.string() + "/";
+    return fqn + fileNameToId(p.filename().string());
+}
+
+void writeFile(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+std::string readFile(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary | std::ios::ate);
+    std::string text(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+    in.seekg(0);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    return text;
+}
+
+const SnapshotNode& nodeAt(const StateSnapshot& snap, std::string_view fqn) {
+    const int32_t i = snap.findNode(fqn);
+    if (i < 0)
+        throw std::runtime_error("no node " + std::string(fqn));
+    return snap.nodes[static_cast<size_t>(i)];
+}
+
+std::vector<std::string> childNames(const StateSnapshot& snap, const SnapshotNode& node) {
+    std::vector<std::string> out;
+    for (int32_t c : node.children)
+        out.push_back(snap.nodes[static_cast<size_t>(c)].name);
+    return out;
+}
+
+// A comparable text form of everything a snapshot holds (records with all fields, the node tree).
+std::string dump(const StateSnapshot& snap) {
+    std::string out;
+    for (const auto& r : snap.records)
+        out += r.fqn + "|" + r.id + "|" + r.kind + "|" + r.recordFqn + "|" + r.status + "|" +
+               std::to_string(r.seq) + "|" + std::to_string(r.hasOldProps) + std::to_string(r.legacyShape) +
+               "|" + std::to_string(r.secretCount) + "|" + r.relativePath + "|" + std::to_string(r.fileSize) +
+               "|" + std::to_string(r.modifiedNs) + "|" + r.error + "\n";
+    for (const auto& n : snap.nodes) {
+        out += std::to_string(static_cast<int>(n.kind)) + "|" + n.name + "|" + n.fqn + "|" +
+               std::to_string(n.parent) + "|" + std::to_string(n.record) + "|";
+        for (int32_t c : n.children)
+            out += std::to_string(c) + ",";
+        out += "\n";
+    }
+    for (const auto& p : snap.problems)
+        out += "problem " + p + "\n";
+    return out;
+}
+
+} // namespace
+
+class TestSnapshot : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+
+    // A private copy of a fixture's .alchemy (tests that change files never touch the shared data).
+    fs::path copyFixture(const std::string& step, const std::string& name) {
+        const fs::path project = fs::path(m_tmp.path().toStdString()) / name;
+        fs::create_directories(project);
+        fs::copy(kRealAlchemy / step / ".alchemy", project / ".alchemy", fs::copy_options::recursive);
+        return project;
+    }
+
+private slots:
+    void everyFixtureLoadsCompletely() {
+        const auto projects = fixtureProjects();
+        QCOMPARE(projects.size(), size_t{14});
+        size_t total = 0;
+        for (const auto& project : projects) {
+            const auto snap = loadSnapshot(project);
+            const std::string where = project.string();
+            QVERIFY2(snap->stateFolderExists, where.c_str());
+            QVERIFY2(snap->problems.empty(), where.c_str());
+            QVERIFY2(snap->errorCount() == 0, (where + "\n" + dump(*snap)).c_str());
+
+            std::set<std::string> loaded;
+            for (const auto& r : snap->records) {
+                QVERIFY2(r.ok(), (r.relativePath + ": " + r.error).c_str());
+                QVERIFY2(loaded.insert(r.relativePath).second, r.relativePath.c_str());
+                QCOMPARE(r.fqn, fqnOfPath(r.relativePath));
+                QVERIFY2(!r.kind.empty(), r.relativePath.c_str());
+                QVERIFY2(r.statusValue().has_value(), r.relativePath.c_str());
+                QCOMPARE(r.fileSize, static_cast<uint64_t>(fs::file_size(snap->absolutePath(r))));
+                // The record's own fqn is its location, except naked scopes which write "".
+                if (!(r.kind == "alchemy::Scope" && r.recordFqn.empty()))
+                    QCOMPARE(r.recordFqn, r.fqn);
+            }
+            QCOMPARE(loaded, jsonFiles(project / ".alchemy"));
+            QVERIFY(std::is_sorted(snap->records.begin(), snap->records.end(),
+                                   [](const auto& a, const auto& b) { return a.fqn < b.fqn; }));
+            // Each record hangs in the tree exactly once.
+            std::multiset<int32_t> referenced;
+            for (const auto& n : snap->nodes)
+                if (n.record >= 0)
+                    referenced.insert(n.record);
+            QCOMPARE(referenced.size(), snap->records.size());
+            QCOMPARE(std::set<int32_t>(referenced.begin(), referenced.end()).size(), snap->records.size());
+            total += snap->records.size();
+        }
+        QCOMPARE(total, size_t{327});
+    }
+
+    void recordSummaries() {
+        const auto snap = loadSnapshot(kRealAlchemy / "secrets" / "01-up");
+        const SnapshotRecord* config = snap->findRecord("vault/dev/config");
+        QVERIFY(config);
+        QCOMPARE(config->secretCount, uint32_t{7}); // as listed in secrets-plaintext.tsv
+        QCOMPARE(config->relativePath, std::string("vault/dev/config.json"));
+        QVERIFY(!config->hasOldProps);
+        const SnapshotRecord* team = snap->findRecord("vault/dev/team");
+        QVERIFY(team);
+        QCOMPARE(team->kind, std::string("alchemy::Scope"));
+        QCOMPARE(team->recordFqn, std::string(""));
+        QCOMPARE(nodeAt(*snap, "vault/dev/team").kind, SnapshotNodeKind::Scope);
+
+        // The stage record life/dev.json is the stage node's record.
+        const auto life = loadSnapshot(kRealAlchemy / "lifecycle" / "run5-read");
+        const SnapshotNode& stage = nodeAt(*life, "life/dev");
+        QCOMPARE(stage.kind, SnapshotNodeKind::Stage);
+        QVERIFY(stage.record >= 0);
+        QCOMPARE(life->records[static_cast<size_t>(stage.record)].relativePath, std::string("life/dev.json"));
+        QCOMPARE(life->records[static_cast<size_t>(stage.record)].seq, int64_t{4});
+    }
+
+    void nestedOwnersAndNakedScopes() {
+        const auto snap = loadSnapshot(kRealAlchemy / "app-stages" / "06-state-list");
+        const SnapshotNode& root = snap->nodes.front();
+        QCOMPARE(childNames(*snap, root), std::vector<std::string>{"shop"});
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "shop")), (std::vector<std::string>{"dev", "prod"}));
+
+        const std::vector<std::string> stageChildren{
+            "assets",        "build",         "bundle",        "cdn",         "config-backup", "config.json",
+            "example.com/*", "nested/bundle", "routes/api/v1", "session-key", "storage"};
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "shop/prod")), stageChildren);
+
+        const SnapshotNode& bundle = nodeAt(*snap, "shop/prod/bundle");
+        QCOMPARE(bundle.kind, SnapshotNodeKind::Resource);
+        QCOMPARE(childNames(*snap, bundle), (std::vector<std::string>{"a", "b", "manifest"}));
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "shop/prod/bundle/manifest")),
+                 std::vector<std::string>{"deep"});
+
+        // An owner whose id has a '/' keeps its children under it (folder nested/bundle/).
+        const SnapshotNode& nested = nodeAt(*snap, "shop/prod/nested/bundle");
+        QCOMPARE(nested.kind, SnapshotNodeKind::Resource);
+        QCOMPARE(nested.name, std::string("nested/bundle"));
+        QCOMPARE(childNames(*snap, nested), (std::vector<std::string>{"manifest", "x"}));
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "shop/prod/nested/bundle/manifest")),
+                 std::vector<std::string>{"deep"});
+        QCOMPARE(snap->findNode("shop/prod/nested"), -1); // no phantom scope "nested"
+
+        // Naked scopes are scope nodes that carry their record, children under them.
+        const SnapshotNode& storage = nodeAt(*snap, "shop/prod/storage");
+        QCOMPARE(storage.kind, SnapshotNodeKind::Scope);
+        QVERIFY(storage.record >= 0);
+        QCOMPARE(childNames(*snap, storage), (std::vector<std::string>{"cache", "data", "seed"}));
+        const SnapshotNode& cache = nodeAt(*snap, "shop/prod/storage/cache");
+        QCOMPARE(cache.kind, SnapshotNodeKind::Scope);
+        QCOMPARE(childNames(*snap, cache), std::vector<std::string>{"warm"});
+
+        // Every resource/scope node with a record has that record's fqn.
+        for (const auto& n : snap->nodes)
+            if (n.record >= 0)
+                QCOMPARE(n.fqn, snap->records[static_cast<size_t>(n.record)].fqn);
+    }
+
+    void childrenSortedById() {
+        // "old" < "old-server" by id, although "old-server.json" < "old.json" by file name.
+        const auto snap = loadSnapshot(kRealAlchemy / "lifecycle" / "run1-create");
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "life/dev/legacy-scope")),
+                 (std::vector<std::string>{"old", "old-server"}));
+        QCOMPARE(nodeAt(*snap, "life/dev/legacy-scope").kind, SnapshotNodeKind::Scope);
+    }
+
+    void nonStateFoldersAreNotApps() {
+        const fs::path project = copyFixture("app-stages/06-state-list", "reserved");
+        const fs::path dot = project / ".alchemy";
+        const size_t before = loadSnapshot(project)->records.size();
+        writeFile(dot / "logs" / "dev-server.log", "listening\n");
+        writeFile(dot / "logs" / "stray.json", "{}");
+        writeFile(dot / "pids" / "dev-server.pid.json", "{\n  \"pid\": 1234\n}");
+        writeFile(dot / ".athanor" / "runs" / "r1.json", "{}");
+        writeFile(dot / ".athanor" / "lock.json", "{}");
+        writeFile(dot / "shop" / "dev" / ".config.json.athanor-1-0.tmp", "{");
+        writeFile(dot / "shop" / "dev" / "notes.txt", "not a record");
+        const auto snap = loadSnapshot(dot); // the .alchemy folder itself is accepted too
+        QCOMPARE(snap->records.size(), before);
+        QCOMPARE(snap->errorCount(), size_t{0});
+        QCOMPARE(childNames(*snap, snap->nodes.front()), std::vector<std::string>{"shop"});
+        for (const auto& r : snap->records)
+            QVERIFY2(r.relativePath.rfind("shop/", 0) == 0, r.relativePath.c_str());
+    }
+
+    void corruptFileIsAnErrorEntry() {
+        const fs::path project = copyFixture("app-stages/06-state-list", "corrupt");
+        const fs::path dev = project / ".alchemy" / "shop" / "dev";
+        const std::string full = readFile(dev / "config.json.json");
+        writeFile(dev / "config.json.json", full.substr(0, full.size() / 2));
+        writeFile(dev / "bundle" / "a.json", "");
+        writeFile(project / ".alchemy" / "shop" / "prod" / "cdn.json", "[\"not an object\"]");
+        const auto snap = loadSnapshot(project);
+        QCOMPARE(snap->records.size(), size_t{43});
+        QCOMPARE(snap->errorCount(), size_t{3});
+
+        const SnapshotRecord* truncated = snap->findRecord("shop/dev/config.json");
+        QVERIFY(truncated && !truncated->ok());
+        QCOMPARE(truncated->relativePath, std::string("shop/dev/config.json.json"));
+        QVERIFY2(truncated->error.find("truncated") != std::string::npos, truncated->error.c_str());
+        QVERIFY2(truncated->error.find("line ") != std::string::npos, truncated->error.c_str());
+
+        const SnapshotRecord* empty = snap->findRecord("shop/dev/bundle/a");
+        QVERIFY(empty && !empty->ok());
+        QCOMPARE(empty->error, std::string("file is empty"));
+
+        const SnapshotRecord* array = snap->findRecord("shop/prod/cdn");
+        QVERIFY(array && !array->ok());
+        QVERIFY2(array->error.find("not a JSON object") != std::string::npos, array->error.c_str());
+
+        // Everything else still loaded, and the broken records keep their place in the tree.
+        for (const auto& r : snap->records)
+            if (r.ok())
+                QVERIFY2(!r.kind.empty(), r.relativePath.c_str());
+        QVERIFY(nodeAt(*snap, "shop/dev/bundle/a").record >= 0);
+    }
+
+    void symlinkLeavingTheRootIsAProblem() {
+        const fs::path project = copyFixture("secrets/01-up", "symlink");
+        const fs::path outside = fs::path(m_tmp.path().toStdString()) / "outside";
+        writeFile(outside / "x.json", readFile(project / ".alchemy" / "vault" / "dev" / "token.json"));
+        fs::create_symlink(outside / "x.json", project / ".alchemy" / "vault" / "dev" / "leak.json");
+        fs::create_directory_symlink(outside, project / ".alchemy" / "vault" / "dev" / "leakdir");
+        // A link that stays inside is followed.
+        fs::create_symlink(project / ".alchemy" / "vault" / "dev" / "token.json",
+                           project / ".alchemy" / "vault" / "dev" / "alias.json");
+        const auto snap = loadSnapshot(project);
+        QCOMPARE(snap->problems.size(), size_t{2});
+        for (const auto& p : snap->problems)
+            QVERIFY2(p.find("leaves the state root") != std::string::npos, p.c_str());
+        QVERIFY(!snap->findRecord("vault/dev/leak"));
+        QVERIFY(!snap->findRecord("vault/dev/leakdir/x"));
+        QVERIFY(snap->findRecord("vault/dev/alias") && snap->findRecord("vault/dev/alias")->ok());
+    }
+
+    void symlinkLoopsAreNotFollowed() {
+        // Two links back to a parent: followed naively, the walk would branch twice per level until ELOOP.
+        const fs::path project = copyFixture("secrets/01-up", "loops");
+        const fs::path dev = project / ".alchemy" / "vault" / "dev";
+        fs::create_directory_symlink(project / ".alchemy" / "vault", dev / "up1");
+        fs::create_directory_symlink(dev, dev / "team" / "up2");
+        fs::create_directory_symlink(dev / "team", dev / "team" / "self");
+        const auto snap = loadSnapshot(project);
+        QCOMPARE(snap->records.size(), size_t{5});
+        QCOMPARE(snap->problems.size(), size_t{3});
+        for (const auto& p : snap->problems)
+            QVERIFY2(p.find("a loop") != std::string::npos, p.c_str());
+    }
+
+    void filters() {
+        const fs::path project = kRealAlchemy / "app-stages" / "06-state-list";
+        const auto prod = loadSnapshot(project, {"shop", "prod", 0});
+        QCOMPARE(prod->records.size(), size_t{22});
+        for (const auto& r : prod->records)
+            QVERIFY2(r.fqn.rfind("shop/prod/", 0) == 0, r.fqn.c_str());
+        QCOMPARE(loadSnapshot(project, {"shop", "dev", 0})->records.size(), size_t{21});
+        QCOMPARE(loadSnapshot(project, {"shop", "", 0})->records.size(), size_t{43});
+        QCOMPARE(loadSnapshot(project, {"", "prod", 0})->records.size(), size_t{22});
+        QCOMPARE(loadSnapshot(project, {"nope", "", 0})->records.size(), size_t{0});
+        QCOMPARE(loadSnapshot(project, {"shop", "staging", 0})->records.size(), size_t{0});
+        // The stage record belongs to its stage.
+        const auto life = loadSnapshot(kRealAlchemy / "lifecycle" / "run5-read", {"life", "dev", 0});
+        QVERIFY(life->findRecord("life/dev"));
+        QCOMPARE(life->records.size(), size_t{7});
+
+        const auto missing = loadSnapshot(fs::path(m_tmp.path().toStdString()) / "no-such-project");
+        QVERIFY(!missing->stateFolderExists);
+        QVERIFY(missing->records.empty());
+    }
+
+    void threadCountDoesNotChangeTheResult() {
+        // Many apps so that several threads really share the work (the loader gives each thread >= 64 files).
+        const fs::path project = fs::path(m_tmp.path().toStdString()) / "threads";
+        const fs::path source = kRealAlchemy / "app-stages" / "06-state-list" / ".alchemy" / "shop";
+        fs::create_directories(project / ".alchemy");
+        for (int i = 0; i < 20; ++i)
+            fs::copy(source, project / ".alchemy" / ("shop" + std::to_string(i)),
+                     fs::copy_options::recursive);
+        writeFile(project / ".alchemy" / "shop7" / "dev" / "assets.json", "{\"kind\": ");
+        const auto one = loadSnapshot(project, {"", "", 1});
+        const auto four = loadSnapshot(project, {"", "", 4});
+        const auto dflt = loadSnapshot(project);
+        QCOMPARE(one->records.size(), size_t{20 * 43});
+        QCOMPARE(one->errorCount(), size_t{1});
+        QCOMPARE(dump(*four), dump(*one));
+        QCOMPARE(dump(*dflt), dump(*one));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSnapshot)
+#include "tst_snapshot.moc"

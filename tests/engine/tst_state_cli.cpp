@@ -1,0 +1,471 @@
+// The `athanorctl state` contract, run as a real process on copies of the real Alchemy fixtures: list, tree,
+// get (with --decrypt), check and migrate, including their failure messages and exit codes.
+#include "store/IdCodec.h"
+
+#include "json/JsonParse.h"
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace athanor;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kRealAlchemy = fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy";
+const char* const kMainPassword = "correct horse battery staple";
+const char* const kTeamPassword = "team-scope-password";
+
+struct Run {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs athanorctl with ALCHEMY_PASSWORD set to `password` (unset when null).
+Run run(const QStringList& args, const char* password = nullptr) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("ALCHEMY_PASSWORD"));
+    if (password)
+        env.insert(QStringLiteral("ALCHEMY_PASSWORD"), QString::fromUtf8(password));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(ATHANOR_BIN_DIR "/athanorctl"), args);
+    if (!p.waitForFinished(120000))
+        throw std::runtime_error("athanorctl did not finish: " + args.join(' ').toStdString());
+    Run r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput().toStdString();
+    r.err = p.readAllStandardError().toStdString();
+    return r;
+}
+
+QString q(const fs::path& p) {
+    return QString::fromStdString(p.string());
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(line);
+    return out;
+}
+
+std::string readFile(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary | std::ios::ate);
+    std::string text(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+    in.seekg(0);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    return text;
+}
+
+void writeFile(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+std::vector<fs::path> fixtureProjects() {
+    std::vector<fs::path> out;
+    for (const auto& group : fs::directory_iterator(kRealAlchemy))
+        if (group.is_directory())
+            for (const auto& step : fs::directory_iterator(group.path()))
+                if (fs::is_directory(step.path() / ".alchemy"))
+                    out.push_back(step.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Relative path -> bytes of every regular file below `dir`.
+std::map<std::string, std::string> filesBelow(const fs::path& dir) {
+    std::map<std::string, std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file())
+            out.emplace(e.path().lexically_relative(dir).string(), readFile(e.path()));
+    return out;
+}
+
+// The sorted FQNs of every record file of a project: folders + id.
+std::vector<std::string> expectedFqns(const fs::path& project) {
+    std::vector<std::string> out;
+    for (const auto& [rel, bytes] : filesBelow(project / ".alchemy")) {
+        const fs::path p(rel);
+        std::string fqn;
+        for (const auto& part : p.parent_path())
+            fqn += part.string() + "/";
+        out.push_back(fqn + fileNameToId(p.filename().string()));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+struct TsvRow {
+    std::string file, pointer, format, plaintextJson;
+};
+
+std::vector<TsvRow> readTsv() {
+    std::vector<TsvRow> rows;
+    std::istringstream in(readFile(kRealAlchemy / "secrets-plaintext.tsv"));
+    std::string line;
+    std::getline(in, line); // header
+    while (std::getline(in, line)) {
+        if (line.empty())
+            continue;
+        std::vector<std::string> cols;
+        std::istringstream ss(line);
+        for (std::string col; std::getline(ss, col, '\t');)
+            cols.push_back(col);
+        if (cols.size() != 4)
+            throw std::runtime_error("bad tsv line: " + line);
+        rows.push_back({cols[0], cols[1], cols[2], cols[3]});
+    }
+    return rows;
+}
+
+// What `get --decrypt` must print at a secret's place: the string, or the JSON value of an object secret.
+Json expectedPlaintext(const TsvRow& row) {
+    const Json cell = parseJsonText(row.plaintextJson);
+    return row.format.find("object") != std::string::npos ? parseJsonText(cell.get<std::string>()) : cell;
+}
+
+// "secrets/01-up/.alchemy/vault/dev/config.json" -> project "secrets/01-up", fqn "vault/dev/config".
+std::pair<std::string, std::string> splitTsvFile(const std::string& file) {
+    const size_t dot = file.find("/.alchemy/");
+    const std::string rel = file.substr(dot + 10);
+    const fs::path p(rel);
+    std::string fqn;
+    for (const auto& part : p.parent_path())
+        fqn += part.string() + "/";
+    return {file.substr(0, dot), fqn + fileNameToId(p.filename().string())};
+}
+
+} // namespace
+
+class TestStateCli : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+
+    fs::path tmp() const { return fs::path(m_tmp.path().toStdString()); }
+
+    // A private copy of a fixture project (the CLI runs only on copies).
+    fs::path copyProject(const fs::path& project, const std::string& name) {
+        const fs::path target = tmp() / name;
+        fs::create_directories(target);
+        fs::copy(project / ".alchemy", target / ".alchemy", fs::copy_options::recursive);
+        return target;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_tmp.isValid());
+        QVERIFY2(QFileInfo::exists(QStringLiteral(ATHANOR_BIN_DIR "/athanorctl")), "athanorctl is not built");
+    }
+
+    void listGivesExactlyTheRecords() {
+        int n = 0;
+        for (const auto& fixture : fixtureProjects()) {
+            const fs::path project = copyProject(fixture, "list-" + std::to_string(n++));
+            const Run r = run({"state", "list", "--root", q(project)});
+            QVERIFY2(r.exitCode == 0, r.err.c_str());
+            QVERIFY2(r.err.empty(), r.err.c_str());
+            QCOMPARE(lines(r.out), expectedFqns(project));
+        }
+    }
+
+    void listMatchesAlchemysOwnList() {
+        const fs::path step = kRealAlchemy / "app-stages" / "06-state-list";
+        const fs::path project = copyProject(step, "alchemy-list");
+        const auto alchemy = lines(readFile(step / "stdout.nocolor.txt"));
+        const std::set<std::string> alchemySet(alchemy.begin(), alchemy.end());
+        QCOMPARE(alchemySet.size(), size_t{22});
+
+        const Run prod = run({"state", "list", "--root", q(project), "--app", "shop", "--stage", "prod"});
+        QCOMPARE(prod.exitCode, 0);
+        const auto ours = lines(prod.out);
+        QCOMPARE(std::set<std::string>(ours.begin(), ours.end()), alchemySet);
+        QVERIFY(std::is_sorted(ours.begin(), ours.end()));
+
+        // Unfiltered: the shop/prod lines are the same set.
+        std::set<std::string> prodLines;
+        for (const auto& line : lines(run({"state", "list", "--root", q(project)}).out))
+            if (line.rfind("shop/prod/", 0) == 0)
+                prodLines.insert(line);
+        QCOMPARE(prodLines, alchemySet);
+    }
+
+    void treeShowsNestedResourcesOnce() {
+        const fs::path project = copyProject(kRealAlchemy / "app-stages" / "06-state-list", "tree");
+        const Run r = run({"state", "tree", "--root", q(project)});
+        QVERIFY2(r.exitCode == 0, r.err.c_str());
+        const auto out = lines(r.out);
+        // One line per app and stage, then one per record: Alchemy's own tree shows an owner twice, we don't.
+        QCOMPARE(out.size(), size_t{1 + 2 + 43});
+        QCOMPARE(out.front(), std::string("shop"));
+        auto count = [&](const std::string& needle) {
+            return std::count_if(out.begin(), out.end(),
+                                 [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+        };
+        QCOMPARE(count("─ bundle  ["), 2);        // once per stage
+        QCOMPARE(count("─ nested/bundle  ["), 2); // the '/' owner keeps its id
+        QCOMPARE(count("─ manifest  ["), 4);
+        QCOMPARE(count("─ deep  ["), 4);
+        QCOMPARE(count("─ storage/"), 2);
+        QCOMPARE(count("unreadable"), 0);
+
+        // A child is indented one level deeper than its owner, directly below it.
+        const auto owner = std::find_if(out.begin(), out.end(), [](const std::string& l) {
+            return l.find("─ bundle  [") != std::string::npos;
+        });
+        QVERIFY(owner != out.end() && owner + 1 != out.end());
+        // Columns, not bytes: the tree's bars are multi-byte UTF-8.
+        const auto indentOf = [](const std::string& l) {
+            const std::string head = l.substr(0, l.find("─"));
+            return std::count_if(head.begin(), head.end(),
+                                 [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+        };
+        QVERIFY((owner + 1)->find("─ a  [fs::File") != std::string::npos);
+        QCOMPARE(indentOf(*(owner + 1)), indentOf(*owner) + 3);
+
+        // Filters.
+        const Run prod = run({"state", "tree", "--root", q(project), "--stage", "prod"});
+        QCOMPARE(lines(prod.out).size(), size_t{1 + 1 + 22});
+    }
+
+    void getPrintsTheRecord() {
+        const fs::path project = copyProject(kRealAlchemy / "app-stages" / "06-state-list", "get");
+        const fs::path dot = project / ".alchemy";
+        const std::vector<std::pair<std::string, fs::path>> cases{
+            {"shop/dev/bundle/manifest", dot / "shop/dev/bundle/manifest.json"},
+            {"shop/prod/routes/api/v1", dot / "shop/prod/routes:api:v1.json"},
+            {"shop/prod/example.com/*", dot / "shop/prod/example.com:*.json"},
+            {"shop/dev/config.json", dot / "shop/dev/config.json.json"},
+            {"shop/dev/nested/bundle/manifest/deep", dot / "shop/dev/nested/bundle/manifest/deep.json"},
+            {"shop/prod/session-key", dot / "shop/prod/session-key.json"}, // encrypted, printed as stored
+        };
+        for (const auto& [fqn, file] : cases) {
+            const Run r = run({"state", "get", QString::fromStdString(fqn), "--root", q(project)});
+            QVERIFY2(r.exitCode == 0, (fqn + ": " + r.err).c_str());
+            QCOMPARE(r.out, readFile(file) + "\n");
+        }
+        // A stage record.
+        const fs::path life = copyProject(kRealAlchemy / "lifecycle" / "run5-read", "get-life");
+        const Run stage = run({"state", "get", "life/dev", "--root", q(life)});
+        QCOMPARE(stage.exitCode, 0);
+        QCOMPARE(stage.out, readFile(life / ".alchemy/life/dev.json") + "\n");
+    }
+
+    void getUnknownFqn() {
+        const fs::path project = copyProject(kRealAlchemy / "app-stages" / "06-state-list", "get-unknown");
+        for (const QString& fqn :
+             {QStringLiteral("shop/dev/nope"), QStringLiteral("nope"), QStringLiteral("shop/staging/assets"),
+              QStringLiteral("shop/dev/bundle")}) {
+            const Run r = run({"state", "get", fqn, "--root", q(project)});
+            if (fqn == QStringLiteral("shop/dev/bundle")) {
+                QCOMPARE(r.exitCode, 0); // exists: sanity check of the loop
+                continue;
+            }
+            QVERIFY(r.exitCode != 0);
+            QVERIFY(r.out.empty());
+            QVERIFY2(r.err.find("no record " + fqn.toStdString()) != std::string::npos, r.err.c_str());
+        }
+        const Run noState = run({"state", "get", "shop/dev/a", "--root", q(tmp() / "empty-project")});
+        QVERIFY(noState.exitCode != 0);
+        QVERIFY2(noState.err.find("no Alchemy state") != std::string::npos, noState.err.c_str());
+        const Run usage = run({"state", "get", "--root", q(project)});
+        QCOMPARE(usage.exitCode, 2);
+    }
+
+    void getDecryptsEverySecret() {
+        const std::string passwordFile = (tmp() / "passwords.txt").string();
+        writeFile(passwordFile, std::string(kMainPassword) + "\n" + kTeamPassword + "\n");
+
+        // Group the tsv by record; decrypt each record twice: main password in the environment (records
+        // outside the team scope) and the two-line password file (every record).
+        std::map<std::pair<std::string, std::string>, std::vector<TsvRow>> byRecord;
+        for (const auto& row : readTsv())
+            byRecord[splitTsvFile(row.file)].push_back(row);
+        QVERIFY(byRecord.size() >= 20);
+        std::map<std::string, fs::path> copies;
+        int checked = 0;
+        for (const auto& [key, rows] : byRecord) {
+            const auto& [projectRel, fqn] = key;
+            if (!copies.count(projectRel))
+                copies[projectRel] =
+                    copyProject(kRealAlchemy / projectRel, "decrypt-" + std::to_string(copies.size()));
+            const fs::path project = copies[projectRel];
+            // The stored document with each secret replaced by its plaintext is exactly what --decrypt
+            // prints.
+            Json expected = parseJsonText(readFile(kRealAlchemy / rows.front().file));
+            for (const auto& row : rows)
+                expected[Json::json_pointer(row.pointer)] = expectedPlaintext(row);
+
+            const bool team = fqn.find("/team/") != std::string::npos;
+            std::vector<Run> runs;
+            runs.push_back(run({"state", "get", QString::fromStdString(fqn), "--root", q(project),
+                                "--decrypt", "--password-file", QString::fromStdString(passwordFile)}));
+            if (!team)
+                runs.push_back(
+                    run({"state", "get", QString::fromStdString(fqn), "--root", q(project), "--decrypt"},
+                        kMainPassword));
+            for (const auto& r : runs) {
+                QVERIFY2(r.exitCode == 0, (fqn + ": " + r.err).c_str());
+                const Json got = parseJsonText(r.out);
+                QVERIFY2(got == expected, (fqn + "\n" + r.out).c_str());
+                QVERIFY(r.out.find("\"@secret\"") == std::string::npos);
+                ++checked;
+            }
+        }
+        QVERIFY(checked >= 30);
+    }
+
+    void getWithWrongPassword() {
+        const fs::path project = copyProject(kRealAlchemy / "secrets" / "01-up", "wrong-password");
+        const Run wrong =
+            run({"state", "get", "vault/dev/config", "--root", q(project), "--decrypt"}, "not the password");
+        QVERIFY(wrong.exitCode != 0);
+        QVERIFY(wrong.out.empty());
+        QVERIFY2(wrong.err.find("vault/dev/config") != std::string::npos, wrong.err.c_str());
+        QVERIFY2(wrong.err.find("/output/apiKey") != std::string::npos,
+                 wrong.err.c_str()); // first in the file
+        QVERIFY2(wrong.err.find("not the password") == std::string::npos, "the password was printed");
+
+        // The team scope has its own password: the main one alone does not open it.
+        const Run team = run(
+            {"state", "get", "vault/dev/team/team-config", "--root", q(project), "--decrypt"}, kMainPassword);
+        QVERIFY(team.exitCode != 0);
+        QVERIFY2(team.err.find("vault/dev/team/team-config") != std::string::npos, team.err.c_str());
+        QVERIFY2(team.err.find("/output/apiKey") != std::string::npos, team.err.c_str());
+
+        const Run none = run({"state", "get", "vault/dev/token", "--root", q(project), "--decrypt"});
+        QVERIFY(none.exitCode != 0);
+        QVERIFY2(none.err.find("vault/dev/token") != std::string::npos, none.err.c_str());
+        QVERIFY2(none.err.find("ALCHEMY_PASSWORD") != std::string::npos, none.err.c_str());
+
+        const Run missingFile = run({"state", "get", "vault/dev/token", "--root", q(project), "--decrypt",
+                                     "--password-file", q(tmp() / "no-such-file")});
+        QVERIFY(missingFile.exitCode != 0);
+        QVERIFY2(missingFile.err.find("no-such-file") != std::string::npos, missingFile.err.c_str());
+    }
+
+    void checkCleanFixtures() {
+        int n = 0;
+        for (const auto& fixture : fixtureProjects()) {
+            const fs::path project = copyProject(fixture, "check-" + std::to_string(n++));
+            const Run r = run({"state", "check", "--root", q(project)});
+            QVERIFY2(r.exitCode == 0, (fixture.string() + "\n" + r.out + r.err).c_str());
+            const auto out = lines(r.out);
+            QCOMPARE(out.size(), size_t{1});
+            QCOMPARE(out.back(), std::to_string(expectedFqns(project).size()) + " records, 0 errors");
+        }
+    }
+
+    void checkReportsEachProblem() {
+        const fs::path project = copyProject(kRealAlchemy / "app-stages" / "06-state-list", "check-broken");
+        const fs::path dev = project / ".alchemy" / "shop" / "dev";
+        const std::string full = readFile(dev / "assets.json");
+        writeFile(dev / "assets.json", full.substr(0, full.size() - 40));
+        writeFile(dev / "build.json", "");
+        std::string seed = readFile(dev / "storage" / "seed.json");
+        seed.replace(seed.find("\"id\": \"seed\""), 12, "\"id\": \"sedd\"");
+        writeFile(dev / "storage" / "seed.json", seed);
+        Json cdn = parseJsonText(readFile(project / ".alchemy/shop/prod/cdn.json"));
+        cdn["props"]["weird"] = Json{{"@foo", 1}};
+        writeFile(project / ".alchemy/shop/prod/cdn.json", cdn.dump(2));
+
+        const Run r = run({"state", "check", "--root", q(project)});
+        QCOMPARE(r.exitCode, 1);
+        const auto out = lines(r.out);
+        QCOMPARE(out.back(), std::string("43 records, 4 errors"));
+        auto reported = [&](const fs::path& file, const std::string& reason) {
+            return std::any_of(out.begin(), out.end(), [&](const std::string& l) {
+                return l.rfind(file.string() + ": ", 0) == 0 && l.find(reason) != std::string::npos;
+            });
+        };
+        QVERIFY2(reported(dev / "assets.json", "truncated"), r.out.c_str());
+        QVERIFY2(reported(dev / "build.json", "file is empty"), r.out.c_str());
+        QVERIFY2(reported(dev / "storage" / "seed.json", "id \"sedd\" does not match its file name"),
+                 r.out.c_str());
+        QVERIFY2(
+            reported(project / ".alchemy/shop/prod/cdn.json", "/props/weird: unknown serde tag \"@foo\""),
+            r.out.c_str());
+        QCOMPARE(out.size(), size_t{5});
+    }
+
+    void migrateIsByteIdentical() {
+        const QString diff = QStandardPaths::findExecutable(QStringLiteral("diff"));
+        int n = 0;
+        for (const auto& fixture : fixtureProjects()) {
+            const fs::path target = tmp() / ("migrated-" + std::to_string(n++));
+            const Run r = run({"state", "migrate", "--from", q(fixture), "--to", q(target)});
+            QVERIFY2(r.exitCode == 0, (fixture.string() + "\n" + r.err).c_str());
+            const auto source = filesBelow(fixture / ".alchemy");
+            const auto copied = filesBelow(target / ".alchemy");
+            QCOMPARE(copied.size(), source.size());
+            for (const auto& [rel, bytes] : source) {
+                QVERIFY2(copied.count(rel), rel.c_str());
+                QVERIFY2(copied.at(rel) == bytes, (fixture.string() + ": " + rel).c_str());
+            }
+            if (!diff.isEmpty()) {
+                QProcess p;
+                p.start(diff, {QStringLiteral("-r"), q(fixture / ".alchemy"), q(target / ".alchemy")});
+                QVERIFY(p.waitForFinished(60000));
+                QVERIFY2(p.exitCode() == 0, p.readAllStandardOutput().constData());
+            }
+            // Running it again finds everything already there.
+            const Run again = run({"state", "migrate", "--from", q(fixture), "--to", q(target)});
+            QCOMPARE(again.exitCode, 0);
+            QVERIFY2(again.out.find("migrated 0 records") != std::string::npos, again.out.c_str());
+        }
+    }
+
+    void migrateRefusesToOverwrite() {
+        const fs::path source = kRealAlchemy / "secrets" / "01-up";
+        const fs::path target = tmp() / "migrate-overwrite";
+        QCOMPARE(run({"state", "migrate", "--from", q(source), "--to", q(target)}).exitCode, 0);
+        const fs::path changed = target / ".alchemy/vault/dev/token.json";
+        writeFile(changed, "{\"edited\": true}");
+
+        const Run refused = run({"state", "migrate", "--from", q(source), "--to", q(target)});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.find("refused " + changed.string()) != std::string::npos, refused.err.c_str());
+        QVERIFY2(refused.err.find("--overwrite") != std::string::npos, refused.err.c_str());
+        QCOMPARE(readFile(changed), std::string("{\"edited\": true}"));
+
+        const Run forced = run({"state", "migrate", "--from", q(source), "--to", q(target), "--overwrite"});
+        QVERIFY2(forced.exitCode == 0, forced.err.c_str());
+        QCOMPARE(readFile(changed), readFile(source / ".alchemy/vault/dev/token.json"));
+
+        const Run same = run({"state", "migrate", "--from", q(source), "--to", q(source)});
+        QVERIFY(same.exitCode != 0);
+        const Run usage = run({"state", "migrate", "--from", q(source)});
+        QCOMPARE(usage.exitCode, 2);
+    }
+
+    void migrateReportsACorruptSource() {
+        const fs::path project =
+            copyProject(kRealAlchemy / "app-stages" / "06-state-list", "migrate-corrupt");
+        const fs::path broken = project / ".alchemy/shop/dev/bundle/manifest.json";
+        writeFile(broken, readFile(broken).substr(0, 50));
+        const fs::path target = tmp() / "migrate-corrupt-target";
+        const Run r = run({"state", "migrate", "--from", q(project), "--to", q(target)});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.find(broken.string()) != std::string::npos, r.err.c_str());
+        QVERIFY2(r.err.find("truncated") != std::string::npos, r.err.c_str());
+        auto source = filesBelow(project / ".alchemy");
+        source.erase("shop/dev/bundle/manifest.json");
+        QCOMPARE(filesBelow(target / ".alchemy"),
+                 source); // the rest, byte for byte; the corrupt one not copied
+        QVERIFY2(r.out.find("migrated 42 records") != std::string::npos, r.out.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStateCli)
+#include "tst_state_cli.moc"

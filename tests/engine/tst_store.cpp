@@ -1,0 +1,403 @@
+// FileSystemStateStore: Alchemy's file layout and id mapping (reference §5), the StateStore semantics, the
+// refusal of unsafe ids, atomic writes, and containment against symlinks that leave the state root.
+#include "store/AtomicFile.h"
+#include "store/FileSystemStateStore.h"
+#include "store/IdCodec.h"
+#include "store/StoreError.h"
+
+#include "json/JsonParse.h"
+#include <QTemporaryDir>
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace athanor;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string readFile(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary | std::ios::ate);
+    std::string text(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+    in.seekg(0);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    return text;
+}
+
+void writeFile(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+StateRecord makeRecord(const std::string& id, const std::string& fqn, int seq = 0) {
+    Json doc = Json::object();
+    doc["kind"] = "fs::File";
+    doc["id"] = id;
+    doc["fqn"] = fqn;
+    doc["seq"] = seq;
+    doc["data"] = Json::object();
+    doc["status"] = "created";
+    Json output = Json::object();
+    output["Symbol(alchemy::ResourceKind)"] = "fs::File";
+    output["Symbol(alchemy::ResourceID)"] = id;
+    output["Symbol(alchemy::ResourceFQN)"] = fqn;
+    output["Symbol(alchemy::ResourceScope)"] = Json{{"@scope", nullptr}};
+    output["Symbol(alchemy::ResourceSeq)"] = seq;
+    output["path"] = "out/" + id;
+    doc["output"] = output;
+    doc["props"] = Json{{"path", "out/" + id}};
+    return StateRecord(std::move(doc));
+}
+
+// Files whose name starts with '.' (temp files of an atomic write) anywhere below `dir`.
+std::vector<std::string> hiddenFiles(const fs::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.path().filename().string().front() == '.')
+            out.push_back(e.path().string());
+    return out;
+}
+
+template <typename F>
+std::string storeErrorOf(F&& f) {
+    try {
+        f();
+    } catch (const StoreError& e) {
+        return e.what();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    fs::path m_project;
+
+    DotAlchemyLayout layout() const { return DotAlchemyLayout::forProject(m_project); }
+    FileSystemStateStore store(std::vector<std::string> chain = {"shop", "dev"}) const {
+        return FileSystemStateStore(layout(), std::move(chain), Durability::Durable);
+    }
+
+private slots:
+    void init() {
+        QVERIFY(m_tmp.isValid());
+        m_project = fs::path(m_tmp.path().toStdString()) / QTest::currentTestFunction();
+        fs::create_directories(m_project);
+    }
+
+    void idCodec_data() {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QString>("fileName");
+        QTest::newRow("plain") << "config"
+                               << "config.json";
+        QTest::newRow("slashes") << "routes/api/v1"
+                                 << "routes:api:v1.json";
+        QTest::newRow("star") << "example.com/*"
+                              << "example.com:*.json";
+        QTest::newRow("dot json") << "config.json"
+                                  << "config.json.json";
+        QTest::newRow("unicode") << QString::fromUtf8("caf\xc3\xa9") << QString::fromUtf8("caf\xc3\xa9.json");
+    }
+    void idCodec() {
+        QFETCH(QString, id);
+        QFETCH(QString, fileName);
+        QCOMPARE(QString::fromStdString(idToFileName(id.toStdString())), fileName);
+        QCOMPARE(QString::fromStdString(fileNameToId(fileName.toStdString())), id);
+        QVERIFY(isRecordFileName(fileName.toStdString()));
+        QVERIFY(idProblem(id.toStdString()).empty());
+    }
+
+    void recordFileNames() {
+        QVERIFY(!isRecordFileName(".json"));
+        QVERIFY(!isRecordFileName(".x.json.athanor-1-0.tmp"));
+        QVERIFY(!isRecordFileName(".hidden.json"));
+        QVERIFY(!isRecordFileName("app.log"));
+        QVERIFY(!isRecordFileName("x.json.bak"));
+        QVERIFY(isRecordFileName("x.json"));
+    }
+
+    void layoutPaths() {
+        const auto a = DotAlchemyLayout::locate(m_project);
+        const auto b = DotAlchemyLayout::locate(m_project / ".alchemy");
+        QCOMPARE(a.dotAlchemy, b.dotAlchemy);
+        QCOMPARE(a.projectRoot, b.projectRoot);
+        QCOMPARE(a.scopeDir({"shop", "dev"}), m_project / ".alchemy" / "shop" / "dev");
+        QVERIFY(isReservedTopLevelName("logs"));
+        QVERIFY(isReservedTopLevelName("pids"));
+        QVERIFY(isReservedTopLevelName(".athanor"));
+        QVERIFY(!isReservedTopLevelName("shop"));
+    }
+
+    void setGetListRemove() {
+        auto s = store();
+        QVERIFY(s.list().empty()); // missing folder: nothing, no error
+        QCOMPARE(s.count(), size_t{0});
+        QVERIFY(!s.get("config"));
+        QVERIFY(s.listScopes().empty());
+
+        const StateRecord routes = makeRecord("routes/api/v1", "shop/dev/routes/api/v1");
+        s.set("routes/api/v1", routes);
+        s.set("example.com/*", makeRecord("example.com/*", "shop/dev/example.com/*"));
+        s.set("config.json", makeRecord("config.json", "shop/dev/config.json"));
+        s.set("b", makeRecord("b", "shop/dev/b"));
+
+        const fs::path dir = m_project / ".alchemy" / "shop" / "dev";
+        QCOMPARE(s.directory(), dir);
+        QCOMPARE(s.fileFor("routes/api/v1"), dir / "routes:api:v1.json");
+        QVERIFY(fs::is_regular_file(dir / "routes:api:v1.json"));
+        QVERIFY(fs::is_regular_file(dir / "example.com:*.json"));
+        QVERIFY(fs::is_regular_file(dir / "config.json.json"));
+        // The exact bytes Alchemy writes: 2-space JSON, no trailing newline.
+        QCOMPARE(readFile(dir / "routes:api:v1.json"), routes.toFileText());
+        QVERIFY(readFile(dir / "b.json").back() == '}');
+
+        // Non-record entries are not listed: sub-folders, other extensions, hidden files.
+        writeFile(dir / "notes.txt", "x");
+        writeFile(dir / ".hidden.json", "{}");
+        fs::create_directories(dir / "bundle");
+        fs::create_directories(dir / "assets");
+        const std::vector<std::string> expected{"b", "config.json", "example.com/*", "routes/api/v1"};
+        QCOMPARE(s.list(), expected);
+        QCOMPARE(s.count(), size_t{4});
+        QCOMPARE(s.listScopes(), (std::vector<std::string>{"assets", "bundle"}));
+
+        auto got = s.get("routes/api/v1");
+        QVERIFY(got);
+        QCOMPARE(got->document(), routes.document());
+        QCOMPARE(got->toFileText(), routes.toFileText());
+
+        auto batch = s.getBatch({"b", "missing", "config.json"});
+        QCOMPARE(batch.size(), size_t{2});
+        QVERIFY(batch.count("b") && batch.count("config.json"));
+        QCOMPARE(batch.at("b").fqn(), std::string("shop/dev/b"));
+        QCOMPARE(s.all().size(), size_t{4});
+
+        // Overwrite replaces the whole file.
+        s.set("b", makeRecord("b", "shop/dev/b", 7));
+        QCOMPARE(s.get("b")->seq(), int64_t{7});
+
+        s.remove("b");
+        s.remove("never-existed"); // ignored, as in Alchemy
+        QVERIFY(!s.get("b"));
+        QVERIFY(!fs::exists(dir / "b.json"));
+        QCOMPARE(s.count(), size_t{3});
+
+        // Nested resources live in the owner's folder.
+        auto nested = store({"shop", "dev", "bundle"});
+        nested.set("a", makeRecord("a", "shop/dev/bundle/a"));
+        QVERIFY(fs::is_regular_file(dir / "bundle" / "a.json"));
+
+        // Exact text round trip through readText / writeText.
+        s.writeText("raw", "{\n  \"x\": 1\n}");
+        QCOMPARE(*s.readText("raw"), std::string("{\n  \"x\": 1\n}"));
+        QVERIFY(!s.readText("nope"));
+        QVERIFY(hiddenFiles(m_project / ".alchemy").size() == 1); // only the planted .hidden.json
+    }
+
+    void initAndDeinit() {
+        auto s = store({"shop", "dev", "grp"});
+        const fs::path dir = m_project / ".alchemy" / "shop" / "dev" / "grp";
+        s.deinit(); // missing folder: ignored
+        s.init();
+        QVERIFY(fs::is_directory(dir));
+        s.init(); // idempotent
+
+        s.set("r", makeRecord("r", "shop/dev/grp/r"));
+        const std::string refusal = storeErrorOf([&] { s.deinit(); });
+        QVERIFY2(refusal.find("r.json") != std::string::npos, refusal.c_str());
+        QVERIFY(fs::exists(dir / "r.json"));
+
+        // Only empty folders (sub-folders aside) are removed, as in Alchemy.
+        s.remove("r");
+        fs::create_directories(dir / "child" / "grandchild");
+        s.deinit();
+        QVERIFY(!fs::exists(dir));
+        QVERIFY(fs::is_directory(dir.parent_path()));
+    }
+
+    void badIdsAreRefused_data() {
+        QTest::addColumn<QByteArray>("id");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("dotdot") << QByteArray("..") << "'..' segment";
+        QTest::newRow("dotdot inside") << QByteArray("a/../b") << "'..' segment";
+        QTest::newRow("dotdot end") << QByteArray("a/..") << "'..' segment";
+        QTest::newRow("dot segment") << QByteArray("./a") << "'.' segment";
+        QTest::newRow("colon") << QByteArray("a:b") << "':'";
+        QTest::newRow("NUL") << QByteArray("a\0b", 3) << "NUL";
+        QTest::newRow("absolute") << QByteArray("/etc/passwd") << "absolute";
+        QTest::newRow("empty") << QByteArray() << "empty";
+    }
+    void badIdsAreRefused() {
+        QFETCH(QByteArray, id);
+        QFETCH(QString, reason);
+        const std::string badId(id.constData(), static_cast<size_t>(id.size()));
+        auto s = store();
+        const std::string r = reason.toStdString();
+        for (const auto& message :
+             {storeErrorOf([&] { s.set(badId, makeRecord("x", "shop/dev/x")); }),
+              storeErrorOf([&] { s.get(badId); }), storeErrorOf([&] { s.remove(badId); })}) {
+            QVERIFY2(message.rfind("invalid resource id \"", 0) == 0, message.c_str());
+            QVERIFY2(message.find(r) != std::string::npos, message.c_str());
+        }
+        // A bad scope name in the chain is refused when the store is made.
+        const std::string scopeMessage = storeErrorOf([&] {
+            FileSystemStateStore(layout(), {"shop", badId}, Durability::Fast);
+        });
+        QVERIFY2(scopeMessage.rfind("invalid scope name", 0) == 0, scopeMessage.c_str());
+        // Refused before touching the disk.
+        QVERIFY(!fs::exists(m_project / ".alchemy"));
+    }
+
+    void writesLeaveNoTempFiles() {
+        auto s = FileSystemStateStore(layout(), {"shop", "dev"}, Durability::Fast);
+        for (int i = 0; i < 50; ++i)
+            s.set("r" + std::to_string(i % 5), makeRecord("r", "shop/dev/r", i));
+        auto d = store();
+        d.set("durable", makeRecord("durable", "shop/dev/durable"));
+        QVERIFY(hiddenFiles(m_project / ".alchemy").empty());
+        QCOMPARE(s.count(), size_t{6});
+    }
+
+    // A write that fails must leave the previous bytes of the record untouched and no temp file behind.
+    void failedWriteKeepsOldFile() {
+        auto s = store();
+        const StateRecord original = makeRecord("keep", "shop/dev/keep");
+        s.set("keep", original);
+        const fs::path file = s.fileFor("keep");
+        const std::string before = readFile(file);
+
+        if (::geteuid() != 0) {
+            // A read-only folder: the temp file cannot be created.
+            fs::permissions(file.parent_path(), fs::perms::owner_read | fs::perms::owner_exec);
+            const std::string message =
+                storeErrorOf([&] { s.set("keep", makeRecord("keep", "shop/dev/keep", 9)); });
+            fs::permissions(file.parent_path(), fs::perms::owner_all);
+            QVERIFY2(!message.empty(), "write into a read-only folder did not fail");
+            QCOMPARE(readFile(file), before);
+        }
+
+        // Works for root too: the target path is a directory, so the final rename fails.
+        const fs::path blocked = s.fileFor("blocked");
+        fs::create_directories(blocked / "inner");
+        writeFile(blocked / "inner" / "payload", "keep me");
+        const std::string message =
+            storeErrorOf([&] { s.set("blocked", makeRecord("blocked", "shop/dev/blocked")); });
+        QVERIFY2(message.find("blocked.json") != std::string::npos, message.c_str());
+        QVERIFY(fs::is_directory(blocked));
+        QCOMPARE(readFile(blocked / "inner" / "payload"), std::string("keep me"));
+        QCOMPARE(readFile(file), before);
+        QVERIFY(hiddenFiles(m_project / ".alchemy").empty());
+    }
+
+    void symlinkLeavingTheRoot() {
+        const fs::path dir = m_project / ".alchemy" / "shop" / "dev";
+        fs::create_directories(dir);
+        const fs::path outside = m_project / "outside";
+        writeFile(outside / "victim.json", "{\"victim\": true}");
+        fs::create_directories(outside / "folder");
+
+        auto s = store();
+        // A record file that is a symlink out of the root.
+        fs::create_symlink(outside / "victim.json", dir / "evil.json");
+        std::string message = storeErrorOf([&] { s.set("evil", makeRecord("evil", "shop/dev/evil")); });
+        QVERIFY2(message.find((dir / "evil.json").string()) != std::string::npos, message.c_str());
+        QVERIFY2(message.find("leaves the state root") != std::string::npos, message.c_str());
+        QCOMPARE(readFile(outside / "victim.json"), std::string("{\"victim\": true}"));
+        QVERIFY(fs::is_symlink(dir / "evil.json")); // not replaced either
+        message = storeErrorOf([&] { s.get("evil"); });
+        QVERIFY2(message.find("evil.json") != std::string::npos, message.c_str());
+        message = storeErrorOf([&] { s.readText("evil"); });
+        QVERIFY2(!message.empty(), "read through a symlink leaving the root succeeded");
+
+        // A scope folder that is a symlink out of the root.
+        fs::create_directory_symlink(outside / "folder", dir / "escape");
+        auto escaped = store({"shop", "dev", "escape"});
+        message = storeErrorOf([&] { escaped.set("x", makeRecord("x", "shop/dev/escape/x")); });
+        QVERIFY2(message.find((dir / "escape").string()) != std::string::npos, message.c_str());
+        QVERIFY(fs::is_empty(outside / "folder"));
+        writeFile(outside / "folder" / "y.json", "{}");
+        message = storeErrorOf([&] { escaped.get("y"); });
+        QVERIFY2(message.find("escape") != std::string::npos, message.c_str());
+
+        // The app folder itself pointing out of the root.
+        fs::create_directory_symlink(outside / "folder", m_project / ".alchemy" / "evilapp");
+        auto evilApp = store({"evilapp", "dev"});
+        message = storeErrorOf([&] { evilApp.set("x", makeRecord("x", "evilapp/dev/x")); });
+        QVERIFY2(message.find("evilapp") != std::string::npos, message.c_str());
+        QVERIFY(!fs::exists(outside / "folder" / "dev"));
+        QVERIFY(hiddenFiles(outside).empty());
+    }
+
+    void symlinkInsideTheRoot() {
+        auto s = store();
+        s.set("real", makeRecord("real", "shop/dev/real"));
+        const fs::path dir = s.directory();
+        fs::create_symlink(dir / "real.json", dir / "alias.json");
+        QCOMPARE(s.get("alias")->id(), std::string("real"));
+        // A write through an inside link updates the link's target and keeps the link.
+        s.set("alias", makeRecord("real", "shop/dev/real", 5));
+        QVERIFY(fs::is_symlink(dir / "alias.json"));
+        QCOMPARE(s.get("real")->seq(), int64_t{5});
+
+        // A stage folder that is a symlink to another stage inside the same root.
+        fs::create_directory_symlink(dir, dir.parent_path() / "staging");
+        auto staging = store({"shop", "staging"});
+        QCOMPARE(staging.get("real")->seq(), int64_t{5});
+        staging.set("via-link", makeRecord("via-link", "shop/dev/via-link"));
+        QVERIFY(fs::is_regular_file(dir / "via-link.json"));
+    }
+
+    void unreadableRecords() {
+        auto s = store();
+        const fs::path dir = m_project / ".alchemy" / "shop" / "dev";
+        writeFile(dir / "truncated.json", "{\n  \"kind\": \"fs::File\",\n  \"id\": \"trun");
+        writeFile(dir / "empty.json", "");
+        writeFile(dir / "array.json", "[1, 2]");
+        try {
+            s.get("truncated");
+            QFAIL("truncated file read");
+        } catch (const UnreadableRecordError& e) {
+            QCOMPARE(e.file(), (dir / "truncated.json").string());
+            QVERIFY2(std::string(e.what()).find("truncated.json") != std::string::npos, e.what());
+            QVERIFY2(e.reason().find("truncated") != std::string::npos, e.what());
+        }
+        try {
+            s.get("empty");
+            QFAIL("empty file read");
+        } catch (const UnreadableRecordError& e) {
+            QCOMPARE(e.file(), (dir / "empty.json").string());
+            QCOMPARE(e.reason(), std::string("file is empty"));
+        }
+        try {
+            s.get("array");
+            QFAIL("array file read");
+        } catch (const UnreadableRecordError& e) {
+            QVERIFY2(e.reason().find("not a JSON object") != std::string::npos, e.what());
+        }
+        // An unreadable record is never "missing": getBatch and all() propagate the error.
+        QVERIFY(!storeErrorOf([&] { s.all(); }).empty());
+    }
+
+    void realFixtureRoundTrip() {
+        // Copy a real Alchemy record through the store: identical bytes.
+        const fs::path fixture =
+            fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy" / "secrets" / "01-up" / ".alchemy";
+        auto source = FileSystemStateStore(DotAlchemyLayout::locate(fixture), {"vault", "dev"});
+        auto target = store({"vault", "dev"});
+        for (const auto& id : source.list()) {
+            target.set(id, *source.get(id));
+            QCOMPARE(readFile(target.fileFor(id)), readFile(source.fileFor(id)));
+        }
+        QCOMPARE(target.list(), source.list());
+        QCOMPARE(source.listScopes(), std::vector<std::string>{"team"});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"

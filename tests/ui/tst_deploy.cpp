@@ -1,0 +1,488 @@
+// The deploy console end to end on the offscreen platform: the demo stack through Up (with the plan
+// confirmed), Read and Destroy (typed stage name), cancelling a run of slow resources, a second writer on a
+// locked stage, closing the window during a run, read-only mode, and the console's models under
+// QAbstractItemModelTester.
+#include "UiTestUtil.h"
+#include "app/Application.h"
+#include "app/MainWindow.h"
+#include "app/Theme.h"
+#include "deploy/DeployConsole.h"
+#include "deploy/DeployConsoleHost.h"
+#include "deploy/DestroyConfirmDialog.h"
+#include "deploy/OutputsModel.h"
+#include "deploy/PlanDialog.h"
+#include "deploy/RunController.h"
+#include "deploy/RunHistoryModel.h"
+#include "deploy/RunHistoryStore.h"
+#include "deploy/RunSummaryWidget.h"
+#include "deploy/StageNames.h"
+#include "deploy/TaskListModel.h"
+#include "log/LogModel.h"
+#include "log/LogPane.h"
+#include "models/StateTreeModel.h"
+#include "snapshot/SnapshotLoader.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace athanor;
+using namespace athanor::ui;
+
+namespace {
+
+constexpr int kRunTimeout = 60000;
+
+QString demoSource() {
+    return QStringLiteral(ATHANOR_TEST_DATA_DIR) + QStringLiteral("/../../examples/demo");
+}
+
+// A stack of `count` independent commands that each take `seconds`.
+QByteArray slowStack(const QString& app, int count, double seconds) {
+    QByteArray json = "{\"app\": \"" + app.toUtf8() + "\", \"resources\": {";
+    for (int i = 0; i < count; ++i) {
+        if (i > 0)
+            json += ",";
+        json += QStringLiteral("\"step%1\": {\"kind\": \"athanor::Command\", \"props\": {\"create\": "
+                               "\"sleep %2; echo '{\\\"step\\\": %1}'\", \"delete\": \"true\"}}")
+                    .arg(i)
+                    .arg(seconds)
+                    .toUtf8();
+    }
+    return json + "}}";
+}
+
+bool hasLine(const LogModel* model, const QString& needle) {
+    for (int r = 0; r < model->rowCount(); ++r)
+        if (model->entry(r).message.contains(needle))
+            return true;
+    return false;
+}
+
+StatusCategory treeStatus(MainWindow* window, const QString& fqn) {
+    const auto index = window->treeModel()->stateIndex();
+    if (!index)
+        return StatusCategory::None;
+    const int32_t node = index->nodeByFqn.value(fqn, -1);
+    return node < 0 ? StatusCategory::None : index->nodes[std::size_t(node)].status;
+}
+
+} // namespace
+
+class TestDeploy : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<Theme> m_theme;
+
+    struct Harness {
+        std::unique_ptr<MainWindow> window;
+        DeployConsole* console = nullptr;
+    };
+
+    Harness open(const QString& project, bool readOnly = false) {
+        Harness h;
+        h.window = std::make_unique<MainWindow>(m_theme.get());
+        h.console = installDeployConsole(h.window.get(), readOnly);
+        h.window->resize(1300, 900);
+        h.window->show();
+        h.window->openProject(project);
+        return h;
+    }
+
+    // Waits for the next run to end and returns how it ended.
+    static std::shared_ptr<const RunOutcome> waitRun(DeployConsole* console) {
+        QSignalSpy finished(console, &DeployConsole::runFinished);
+        if (!finished.wait(kRunTimeout))
+            return nullptr;
+        return finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>();
+    }
+
+    // Presses Up, waits for the plan, applies it; returns the plan dialog's change count.
+    static int pressUpAndConfirm(DeployConsole* console) {
+        QTest::mouseClick(console->upButton(), Qt::LeftButton);
+        auto plan = waitRun(console);
+        if (!plan || plan->request.phase != Phase::Plan || plan->end != RunEnd::Succeeded)
+            return -1;
+        auto* dialog = qobject_cast<PlanDialog*>(console->pendingDialog());
+        if (!dialog || !dialog->applyButton())
+            return -1;
+        const int changes = dialog->changeCount();
+        QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+        return changes;
+    }
+
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_deploy"));
+        QSettings().clear();
+        initResources();
+        m_theme = std::make_unique<Theme>();
+        qputenv("ALCHEMY_STAGE", "dev");
+        qunsetenv("ALCHEMY_PASSWORD");
+        qunsetenv("DEMO_FAIL");
+    }
+
+    void demoUpReadDestroy() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("demo"));
+        test::copyTree(demoSource(), project);
+        Harness h = open(project);
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(!c->projectRoot().isEmpty());
+        QCOMPARE(c->stage(), QStringLiteral("dev"));
+        QVERIFY2(c->upButton()->isEnabled(), qPrintable(c->upButton()->toolTip()));
+        QVERIFY(!c->destroyButton()->isEnabled()); // nothing in state yet
+        QVERIFY(c->destroyButton()->toolTip().contains(QStringLiteral("nothing in state")));
+        QVERIFY(!c->readButton()->isEnabled());
+        QVERIFY(!c->cancelButton()->isEnabled());
+
+        // Up: the plan first, then only on confirmation.
+        QTest::mouseClick(c->upButton(), Qt::LeftButton);
+        auto plan = waitRun(c);
+        QVERIFY(plan);
+        QCOMPARE(int(plan->request.phase), int(Phase::Plan));
+        QCOMPARE(plan->end, RunEnd::Succeeded);
+        auto* dialog = qobject_cast<PlanDialog*>(c->pendingDialog());
+        QVERIFY(dialog);
+        QCOMPARE(dialog->changeCount(), 8);
+        QCOMPARE(dialog->tree()->topLevelItemCount(), 8);
+        QVERIFY(!QFileInfo::exists(project + QStringLiteral("/out"))); // nothing applied yet
+        QVERIFY(!c->upButton()->isEnabled());                          // the confirmation is open
+        QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
+        auto up = waitRun(c);
+        QVERIFY(up);
+        QCOMPARE(int(up->request.phase), int(Phase::Up));
+        QVERIFY2(up->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
+        QCOMPARE(up->report.counts.created, 8);
+
+        // Files on disk.
+        QCOMPARE(test::readFile(project + QStringLiteral("/out/README.txt")).left(21),
+                 QByteArray("Made by the Athanor d"));
+        QVERIFY(test::readFile(project + QStringLiteral("/out/site/version.txt")).startsWith("1.0."));
+        QVERIFY(QFileInfo::exists(project + QStringLiteral("/out/site/README.txt")));
+        QCOMPARE(test::readFile(project + QStringLiteral("/out/site/key.fingerprint")).trimmed().size(), 16);
+
+        // The tree shows the new records, the task list and the log tell the story.
+        QTRY_COMPARE_WITH_TIMEOUT(treeStatus(h.window.get(), QStringLiteral("demo/dev/build")),
+                                  StatusCategory::Created, 10000);
+        QCOMPARE(treeStatus(h.window.get(), QStringLiteral("demo/dev/site/smoke-test")),
+                 StatusCategory::Created);
+        TaskListModel* tasks = c->controller()->taskModel();
+        QAbstractItemModelTester taskTester(tasks, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(tasks->rowCount(), 8);
+        for (int r = 0; r < tasks->rowCount(); ++r)
+            QCOMPARE(tasks->state(r), TaskListModel::State::Done);
+        QCOMPARE(c->progressBar()->value(), 8);
+        const LogModel* log = c->controller()->logModel();
+        QVERIFY(hasLine(log, QStringLiteral("[created]   build Created Resource")));
+        QVERIFY(hasLine(log, QStringLiteral("[created]   site > version Created Resource")));
+        QVERIFY(hasLine(log, QStringLiteral("Up succeeded")));
+        QVERIFY(c->summary()->text().contains(QStringLiteral("Up succeeded")));
+
+        // Read: every declared resource's outputs, the secret masked until revealed.
+        QTRY_VERIFY(c->readButton()->isEnabled());
+        QTest::mouseClick(c->readButton(), Qt::LeftButton);
+        auto read = waitRun(c);
+        QVERIFY(read);
+        QVERIFY2(read->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
+        OutputsModel* outputs = c->outputsModel();
+        QAbstractItemModelTester outputsTester(outputs,
+                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(outputs->resourceCount(), 8);
+        QVERIFY(outputs->secretCount() >= 1);
+        int secretRow = -1;
+        for (int r = 0; r < outputs->rowCount(); ++r)
+            if (outputs->index(r, 0).data(OutputsModel::FqnRole).toString() ==
+                    QStringLiteral("demo/dev/api-key") &&
+                outputs->index(r, OutputsModel::PropertyColumn).data().toString() == QStringLiteral("value"))
+                secretRow = r;
+        QVERIFY(secretRow >= 0);
+        QCOMPARE(outputs->index(secretRow, OutputsModel::ValueColumn).data().toString(),
+                 OutputsModel::maskedText());
+        const std::string exported = outputs->exportJson().dump();
+        QVERIFY(exported.find("demo/dev/api-key") != std::string::npos);
+        outputs->setRevealSecrets(true);
+        const QString plaintext = outputs->index(secretRow, OutputsModel::ValueColumn).data().toString();
+        QCOMPARE(plaintext.size(), 32);
+        QVERIFY(exported.find(plaintext.toStdString()) == std::string::npos); // exported while masked
+        QVERIFY(outputs->exportJson().dump().find(plaintext.toStdString()) != std::string::npos);
+        outputs->setRevealSecrets(false);
+        QCOMPARE(outputs->index(secretRow, OutputsModel::ValueColumn).data().toString(),
+                 OutputsModel::maskedText());
+
+        // Run history: plan, up, read; a past run's log reopens in the log pane.
+        RunHistoryModel* history = c->historyModel();
+        QAbstractItemModelTester historyTester(history,
+                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(history->rowCount(), 3);
+        int upRow = -1;
+        for (int r = 0; r < history->rowCount(); ++r)
+            if (history->entry(r).phase == Phase::Up)
+                upRow = r;
+        QVERIFY(upRow >= 0);
+        QCOMPARE(history->entry(upRow).end, RunEnd::Succeeded);
+        QCOMPARE(history->entry(upRow).counts.created, 8);
+        c->openHistoryLog(upRow);
+        QVERIFY(c->logPane()->showingArchive());
+        QVERIFY(hasLine(c->logPane()->shownModel(), QStringLiteral("[created]   build Created Resource")));
+        c->logPane()->showLive();
+
+        // Destroy: a wrong name refuses, the right one removes everything.
+        QTRY_VERIFY(c->destroyButton()->isEnabled());
+        QTest::mouseClick(c->destroyButton(), Qt::LeftButton);
+        auto* confirm = qobject_cast<DestroyConfirmDialog*>(c->pendingDialog());
+        QVERIFY(confirm);
+        QCOMPARE(confirm->list()->topLevelItemCount(), 8);
+        QVERIFY(!confirm->isProductionWarningShown());
+        QTest::keyClicks(confirm->nameEdit(), QStringLiteral("Dev"));
+        QVERIFY(!confirm->destroyButton()->isEnabled());
+        confirm->accept(); // even forced, a wrong name is refused
+        QVERIFY(confirm->isVisible());
+        QVERIFY(!c->controller()->isRunning());
+        QVERIFY(QFileInfo::exists(project + QStringLiteral("/out/README.txt")));
+        confirm->nameEdit()->clear();
+        QTest::keyClicks(confirm->nameEdit(), QStringLiteral("dev"));
+        QVERIFY(confirm->destroyButton()->isEnabled());
+        QTest::mouseClick(confirm->destroyButton(), Qt::LeftButton);
+        auto destroyed = waitRun(c);
+        QVERIFY(destroyed);
+        QCOMPARE(int(destroyed->request.phase), int(Phase::Destroy));
+        QVERIFY2(destroyed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
+        QCOMPARE(destroyed->report.counts.deleted, 8);
+        QVERIFY(!QFileInfo::exists(project + QStringLiteral("/out")));
+        const auto snapshot = loadSnapshot(project.toStdString());
+        for (const auto& r : snapshot->records)
+            QVERIFY2(r.fqn.rfind("demo/dev/", 0) != 0, r.fqn.c_str());
+        QTRY_COMPARE_WITH_TIMEOUT(treeStatus(h.window.get(), QStringLiteral("demo/dev/build")),
+                                  StatusCategory::None, 10000);
+        QTRY_VERIFY(!c->destroyButton()->isEnabled());
+    }
+
+    void failureIsPinned() {
+        QTemporaryDir tmp;
+        QVERIFY(test::writeFile(
+            tmp.filePath(QStringLiteral("alchemy.stack.json")),
+            "{\"app\": \"pin\", \"resources\": {"
+            "\"ok\": {\"kind\": \"fs::File\", \"props\": {\"path\": \"ok.txt\", \"content\": \"x\"}},"
+            "\"broken\": {\"kind\": \"athanor::Command\", \"props\": {\"create\": "
+            "\"echo 'disk on fire' >&2; exit 3\"}}}}"));
+        Harness h = open(tmp.path());
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(c->upButton()->isEnabled());
+        c->setParallel(1);
+        QVERIFY(pressUpAndConfirm(c) == 2);
+        auto up = waitRun(c);
+        QVERIFY(up);
+        QCOMPARE(up->end, RunEnd::Failed);
+        QCOMPARE(QString::fromStdString(up->report.firstFailureFqn), QStringLiteral("pin/dev/broken"));
+        const QString summary = c->summary()->text();
+        QVERIFY2(summary.contains(QStringLiteral("First failure: broken")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("disk on fire")), qPrintable(summary));
+        TaskListModel* tasks = c->controller()->taskModel();
+        QCOMPARE(tasks->state(tasks->row(QStringLiteral("pin/dev/broken"))), TaskListModel::State::Failed);
+        QCOMPARE(tasks->state(tasks->row(QStringLiteral("pin/dev/ok"))), TaskListModel::State::Done);
+    }
+
+    void cancelLeavesEveryRecordConsistent() {
+        QTemporaryDir tmp;
+        QVERIFY(test::writeFile(tmp.filePath(QStringLiteral("alchemy.stack.json")),
+                                slowStack(QStringLiteral("slow"), 6, 0.6)));
+        Harness h = open(tmp.path());
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(c->upButton()->isEnabled());
+        c->setParallel(1);
+        QCOMPARE(pressUpAndConfirm(c), 6);
+        QSignalSpy finished(c, &DeployConsole::runFinished);
+        TaskListModel* tasks = c->controller()->taskModel();
+        QTRY_VERIFY_WITH_TIMEOUT(tasks->doneCount() >= 1, 20000);
+        QVERIFY(c->cancelButton()->isEnabled());
+        QTest::mouseClick(c->cancelButton(), Qt::LeftButton);
+        QVERIFY(!c->cancelButton()->isEnabled()); // already cancelling
+        QVERIFY(finished.wait(kRunTimeout));
+        auto outcome = finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>();
+        QCOMPARE(outcome->end, RunEnd::Cancelled);
+        QVERIFY(c->summary()->text().contains(QStringLiteral("cancelled")));
+
+        const auto snapshot = loadSnapshot(tmp.path().toStdString());
+        int created = 0, absent = 0;
+        for (int i = 0; i < 6; ++i) {
+            const std::string fqn = "slow/dev/step" + std::to_string(i);
+            const SnapshotRecord* r = snapshot->findRecord(fqn);
+            if (!r) {
+                ++absent;
+                continue;
+            }
+            QVERIFY2(r->ok(), r->error.c_str());
+            QCOMPARE(QString::fromStdString(r->status), QStringLiteral("created"));
+            ++created;
+        }
+        QVERIFY(created >= 1);
+        QVERIFY(absent >= 1);
+        int notStarted = 0;
+        for (int r = 0; r < tasks->rowCount(); ++r) {
+            QVERIFY(tasks->state(r) != TaskListModel::State::Running);
+            notStarted += tasks->state(r) == TaskListModel::State::NotStarted ? 1 : 0;
+        }
+        QCOMPARE(notStarted, absent);
+    }
+
+    void lockedStageNamesTheHolder() {
+        const QString ctl = QStringLiteral(ATHANOR_BIN_DIR) + QStringLiteral("/athanorctl");
+        if (!QFileInfo::exists(ctl))
+            QSKIP("athanorctl is not built");
+        QTemporaryDir tmp;
+        const QString stack = tmp.filePath(QStringLiteral("alchemy.stack.json"));
+        QVERIFY(test::writeFile(stack, slowStack(QStringLiteral("locked"), 1, 5)));
+        QProcess other;
+        other.setProgram(ctl);
+        other.setArguments({QStringLiteral("up"), stack, QStringLiteral("--stage"), QStringLiteral("dev")});
+        other.setProcessChannelMode(QProcess::MergedChannels);
+        other.start();
+        QVERIFY(other.waitForStarted());
+        const QString lockFile = tmp.filePath(QStringLiteral(".alchemy/.athanor/locks/locked/dev.lock"));
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(lockFile), 20000);
+
+        Harness h = open(tmp.path());
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(c->upButton()->isEnabled());
+        QVERIFY(pressUpAndConfirm(c) >= 0); // plan takes no lock
+        auto up = waitRun(c);
+        QVERIFY(up);
+        QCOMPARE(up->end, RunEnd::LockHeld);
+        QVERIFY(up->lock);
+        QCOMPARE(up->lock->pid, other.processId());
+        QCOMPARE(up->lock->operation, QStringLiteral("up"));
+        const QString summary = c->summary()->text();
+        QVERIFY2(summary.contains(QStringLiteral("pid %1").arg(other.processId())), qPrintable(summary));
+        QVERIFY(summary.contains(QStringLiteral("locked")));
+        QVERIFY(hasLine(c->controller()->logModel(),
+                        QStringLiteral("is locked by pid %1").arg(other.processId())));
+        QVERIFY(other.waitForFinished(30000));
+        QCOMPARE(other.exitCode(), 0);
+    }
+
+    void closingDuringARunAsksThenCancels() {
+        QTemporaryDir tmp;
+        QVERIFY(test::writeFile(tmp.filePath(QStringLiteral("alchemy.stack.json")),
+                                slowStack(QStringLiteral("closing"), 5, 0.7)));
+        Harness h = open(tmp.path());
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(c->upButton()->isEnabled());
+        c->setParallel(1);
+        QCOMPARE(pressUpAndConfirm(c), 5);
+        QTRY_VERIFY(c->controller()->isRunning());
+        QSignalSpy finished(c, &DeployConsole::runFinished);
+        QVERIFY(!h.window->close()); // refused while running: it asks first
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = h.window->findChild<QMessageBox*>(QStringLiteral("closeDuringRun"))) != nullptr);
+        box->button(QMessageBox::Yes)->click();
+        QVERIFY(finished.wait(kRunTimeout));
+        QCOMPARE(finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>()->end, RunEnd::Cancelled);
+        QTRY_VERIFY(!h.window->isVisible());
+    }
+
+    void readOnlyHidesUpAndDestroy() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("demo"));
+        test::copyTree(demoSource(), project);
+        Harness h = open(project, true);
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(!c->projectRoot().isEmpty());
+        QVERIFY(c->upButton()->isHidden());
+        QVERIFY(c->destroyButton()->isHidden());
+        QVERIFY(!c->planButton()->isHidden());
+        QVERIFY(!c->whyNot(Phase::Up).isEmpty());
+        c->up();
+        QVERIFY(!c->controller()->isRunning());
+    }
+
+    void productionStagesAreFlagged() {
+        QVERIFY(looksLikeProduction(QStringLiteral("prod")));
+        QVERIFY(looksLikeProduction(QStringLiteral("Production")));
+        QVERIFY(looksLikeProduction(QStringLiteral("live")));
+        QVERIFY(looksLikeProduction(QStringLiteral("eu-prod")));
+        QVERIFY(!looksLikeProduction(QStringLiteral("dev")));
+        QVERIFY(!looksLikeProduction(QStringLiteral("product-demo")));
+        DestroyConfirmDialog prod(
+            QStringLiteral("shop"), QStringLiteral("prod"),
+            {{QStringLiteral("shop/prod/db"), QStringLiteral("fs::File"), QStringLiteral("created")}});
+        QVERIFY(prod.isProductionWarningShown());
+        QVERIFY(!prod.destroyButton()->isEnabled());
+        DestroyConfirmDialog dev(QStringLiteral("shop"), QStringLiteral("dev"), {});
+        QVERIFY(!dev.isProductionWarningShown());
+    }
+
+    void taskListFollowsEvents() {
+        TaskListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy progress(&model, &TaskListModel::progressChanged);
+        model.reset({{QStringLiteral("a/dev/x"), QStringLiteral("fs::File")},
+                     {QStringLiteral("a/dev/y"), QString()}});
+        auto event = [](EventType type, const char* fqn, double ms = 0, const char* message = "") {
+            EngineEvent e;
+            e.type = type;
+            e.fqn = fqn;
+            e.kind = "fs::File";
+            e.durationMs = ms;
+            e.message = message;
+            return e;
+        };
+        EngineEvent started;
+        started.type = EventType::RunStarted;
+        started.total = 3;
+        model.apply(started);
+        QCOMPARE(model.totalCount(), 3);
+        model.apply(event(EventType::Creating, "a/dev/x"));
+        QCOMPARE(model.state(0), TaskListModel::State::Running);
+        model.apply(event(EventType::Created, "a/dev/x", 12));
+        QCOMPARE(model.state(0), TaskListModel::State::Done);
+        QCOMPARE(model.index(0, TaskListModel::StatusColumn).data().toString(), QStringLiteral("✓"));
+        QCOMPARE(model.index(0, TaskListModel::DurationColumn).data().toString(), QStringLiteral("12 ms"));
+        model.apply(event(EventType::Failed, "a/dev/z", 3, "exit code 3\nmore"));
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.index(2, TaskListModel::MessageColumn).data().toString(),
+                 QStringLiteral("exit code 3"));
+        QCOMPARE(model.index(1, TaskListModel::KindColumn).data().toString(), QString());
+        QCOMPARE(model.doneCount(), 2);
+        model.finish();
+        QCOMPARE(model.state(1), TaskListModel::State::NotStarted);
+        QVERIFY(!progress.isEmpty());
+    }
+
+    void historyRoundTrips() {
+        QTemporaryDir tmp;
+        RunOutcome o;
+        o.request.projectRoot = tmp.path();
+        o.request.phase = Phase::Destroy;
+        o.request.stage = QStringLiteral("qa/1");
+        o.startedAt = QDateTime::currentDateTimeUtc();
+        o.durationMs = 1234;
+        o.end = RunEnd::LockHeld;
+        o.error = QStringLiteral("held");
+        o.lock = LockHolder{42, QStringLiteral("box"), QStringLiteral("2025-01-01T00:00:00Z"),
+                            QStringLiteral("up")};
+        QVERIFY(RunHistoryStore::prepare(o));
+        QVERIFY(QFileInfo(o.summaryFile).fileName().endsWith(QStringLiteral("-destroy-qa_1.json")));
+        QVERIFY(RunHistoryStore::writeSummary(o));
+        RunHistoryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.reload(tmp.path());
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.entry(0).end, RunEnd::LockHeld);
+        QCOMPARE(model.entry(0).durationMs, 1234);
+        QCOMPARE(model.index(0, RunHistoryModel::ResultColumn).data().toString(), QStringLiteral("locked"));
+        model.reload(QString());
+        QCOMPARE(model.rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestDeploy)
+#include "tst_deploy.moc"

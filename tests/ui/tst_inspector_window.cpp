@@ -1,0 +1,347 @@
+// The inspector window end to end: opening real state, the secrets dialog, live reload, unreadable records.
+#include "UiTestUtil.h"
+#include "app/Application.h"
+#include "app/MainWindow.h"
+#include "app/Theme.h"
+#include "inspector/DetailsPane.h"
+#include "inspector/ScopeSummaryView.h"
+#include "inspector/ScopeTreeView.h"
+#include "models/JsonTreeModel.h"
+#include "models/StateFilterProxyModel.h"
+#include "models/StateTreeModel.h"
+#include "secrets/SecretVault.h"
+#include "secrets/UnlockDialog.h"
+#include "state/StateSession.h"
+#include "widgets/EmptyStatePage.h"
+#include "widgets/FilterBar.h"
+
+#include "json/JsonParse.h"
+#include <QAbstractItemModelTester>
+#include <QDockWidget>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QToolBar>
+#include <QtTest>
+
+using namespace athanor;
+using namespace athanor::ui;
+
+namespace {
+constexpr int kTimeout = 15000;
+
+struct SecretRow {
+    QString file; // relative to the step folder's .alchemy
+    QString pointer;
+    QString plaintext;
+};
+
+// secrets-plaintext.tsv rows of one step, e.g. "secrets/01-up".
+QList<SecretRow> secretsOf(const QString& step) {
+    QList<SecretRow> rows;
+    const QList<QByteArray> lines =
+        test::readFile(test::fixture(QStringLiteral("secrets-plaintext.tsv"))).split('\n');
+    const QString prefix = step + QStringLiteral("/.alchemy/");
+    for (const QByteArray& line : lines.mid(1)) {
+        const QList<QByteArray> cols = line.split('\t');
+        if (cols.size() < 4 || !QString::fromUtf8(cols[0]).startsWith(prefix))
+            continue;
+        const Json plain = parseJsonText(cols[3].toStdString());
+        rows.push_back({QString::fromUtf8(cols[0]).mid(prefix.size()), QString::fromUtf8(cols[1]),
+                        QString::fromStdString(plain.get<std::string>())});
+    }
+    return rows;
+}
+} // namespace
+
+class TestInspectorWindow : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<Theme> m_theme;
+
+    std::unique_ptr<MainWindow> openWindow(const QString& path) {
+        auto window = std::make_unique<MainWindow>(m_theme.get());
+        window->resize(1200, 800);
+        window->show();
+        QSignalSpy shown(window.get(), &MainWindow::treeShown);
+        window->openProject(path);
+        if (!shown.wait(kTimeout))
+            return nullptr;
+        return window;
+    }
+
+    // Presses a button that opens the password dialog, types `password` into it and confirms.
+    static void unlockThroughDialog(QPushButton* button, const QString& password) {
+        bool seen = false;
+        QTimer::singleShot(0, [&] {
+            auto* dialog = qobject_cast<UnlockDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QCOMPARE(dialog->passwordEdit()->echoMode(), QLineEdit::Password);
+            QTest::keyClicks(dialog->passwordEdit(), password);
+            QTest::keyClick(dialog->passwordEdit(), Qt::Key_Return);
+            seen = true;
+        });
+        button->click();
+        QVERIFY(seen);
+    }
+
+    static void openEverything(QAbstractItemModel* model, const QModelIndex& parent = {}) {
+        while (model->canFetchMore(parent))
+            model->fetchMore(parent);
+        for (int row = 0; row < model->rowCount(parent); ++row)
+            openEverything(model, model->index(row, 0, parent));
+    }
+
+private slots:
+    void initTestCase() {
+        initResources();
+        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_inspector_window"));
+        QSettings().clear();
+        m_theme = std::make_unique<Theme>();
+        m_theme->apply(Theme::Mode::Light);
+    }
+
+    void opensFixtureAndShowsDetails() {
+        auto window = openWindow(test::fixture(QStringLiteral("app-stages/03-up-dev-again")));
+        QVERIFY(window);
+        QAbstractItemModelTester tester(window->filterModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(window->isShowingTree());
+        QVERIFY(window->findChild<QLabel*>(QStringLiteral("countsLabel"))
+                    ->text()
+                    .contains(QStringLiteral("39 resources")));
+        // A resource: header and props.
+        QVERIFY(window->selectFqn(QStringLiteral("shop/dev/config.json")));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() && window->details()->document()->fqn ==
+                                                                      QStringLiteral("shop/dev/config.json"),
+                                 kTimeout);
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerKind"))->text(),
+                 QStringLiteral("fs::File"));
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerStatus"))->text(),
+                 QStringLiteral("created"));
+        JsonTreeModel* props = window->details()->view(DetailsPane::PropsTab)->jsonModel();
+        QVERIFY(props->rowCount() > 0);
+        QCOMPARE(window->selectedStageFqn(), QStringLiteral("shop/dev"));
+        // A stage: the summary.
+        QVERIFY(window->selectFqn(QStringLiteral("shop/prod")));
+        QTRY_VERIFY(window->details()->isShowingSummary());
+        const QString summary = window->details()->summaryView()->toPlainText();
+        QVERIFY2(summary.contains(QStringLiteral("By kind")), qPrintable(summary));
+        QVERIFY(summary.contains(QStringLiteral("fs::File")));
+        // The filter bar drives the proxy after its debounce, and F3 walks the matches.
+        QTest::keyClicks(window->filterBar()->searchEdit(), QStringLiteral("manifest"));
+        QTRY_COMPARE(window->filterModel()->matchCount(), 8);
+        QVERIFY(window->treeView()->selectNextMatch(true));
+        QVERIFY(window->selectedFqn().endsWith(QStringLiteral("/manifest")));
+    }
+
+    void emptyStateForFolderWithoutState() {
+        QTemporaryDir dir;
+        auto window = std::make_unique<MainWindow>(m_theme.get());
+        window->show();
+        QVERIFY(!window->isShowingTree());
+        window->openProject(dir.path());
+        QTRY_VERIFY(window->session()->index());
+        QVERIFY(!window->isShowingTree());
+        QCOMPARE(window->emptyPage()->findChild<QLabel*>(QStringLiteral("emptyTitle"))->text(),
+                 QStringLiteral("No Alchemy state here"));
+        // A deploy writing the first record brings the tree (live).
+        QVERIFY(test::writeFile(
+            dir.filePath(QStringLiteral(".alchemy/app/dev/first.json")),
+            R"({"kind":"t::T","id":"first","fqn":"app/dev/first","seq":0,"status":"created","data":{},"output":{},"props":{}})"));
+        QTRY_VERIFY_WITH_TIMEOUT(window->isShowingTree(), kTimeout);
+    }
+
+    void secretsThroughTheDialog() {
+        const QString step = QStringLiteral("secrets/01-up");
+        auto window = openWindow(test::fixture(step));
+        QVERIFY(window);
+        SecretVault* vault = window->vault();
+        QVERIFY(window->selectFqn(QStringLiteral("vault/dev/config")));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document(), kTimeout);
+        auto* unlock = window->details()->findChild<QPushButton*>(QStringLiteral("unlockButton"));
+        QVERIFY(unlock && unlock->isVisible());
+        JsonTreeModel* props = window->details()->view(DetailsPane::PropsTab)->jsonModel();
+        auto apiKey = [&] {
+            for (int row = 0; row < props->rowCount(); ++row)
+                if (props->index(row, 0).data().toString() == QStringLiteral("apiKey"))
+                    return props->index(row, 0);
+            return QModelIndex();
+        };
+        QVERIFY(apiKey().data(JsonTreeModel::SecretRole).toBool());
+        QCOMPARE(apiKey().siblingAtColumn(1).data().toString(), QStringLiteral("•••••••"));
+
+        // A wrong password fails cleanly: nothing opens, nothing is kept, the window stays usable.
+        QSignalSpy finished(vault, &SecretVault::decryptionFinished);
+        unlockThroughDialog(unlock, QStringLiteral("not the password"));
+        qWarning() << "DEBUG after dialog: passwords" << vault->hasPasswords() << "busy" << vault->isBusy();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QCOMPARE(finished.last().at(2).toBool(), true);
+        QCOMPARE(vault->openCount(), 0);
+        QVERIFY(!vault->hasPasswords());
+        QVERIFY(!apiKey().data(JsonTreeModel::SecretOpenRole).toBool());
+        QVERIFY(unlock->isVisible());
+
+        // The right password opens everything but the team scope's secrets.
+        unlockThroughDialog(unlock, QStringLiteral("correct horse battery staple"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        QCOMPARE(finished.last().at(2).toBool(), false);
+        const QList<SecretRow> rows = secretsOf(step);
+        QVERIFY(rows.size() >= 10);
+        int teamRows = 0;
+        for (const SecretRow& r : rows)
+            teamRows += r.file.contains(QStringLiteral("/team/")) ? 1 : 0;
+        QVERIFY(teamRows > 0);
+        QCOMPARE(vault->lockedCount(), teamRows);
+        QTRY_VERIFY(apiKey().data(JsonTreeModel::SecretOpenRole).toBool());
+        QCOMPARE(apiKey().siblingAtColumn(1).data().toString(),
+                 QStringLiteral("•••••••")); // open, not yet revealed
+        props->setRevealed(apiKey(), true);
+        QCOMPARE(apiKey().siblingAtColumn(1).data().toString(), QStringLiteral("s3cr3t-value"));
+        QCOMPARE(apiKey().data(JsonTreeModel::CopyValueRole).toString(), QStringLiteral("s3cr3t-value"));
+
+        // The team record says it needs another password; give it through the same dialog.
+        QVERIFY(window->selectFqn(QStringLiteral("vault/dev/team/team-config")));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->fqn ==
+                                         QStringLiteral("vault/dev/team/team-config"),
+                                 kTimeout);
+        QTRY_VERIFY(unlock->isVisible());
+        QCOMPARE(unlock->text(), QStringLiteral("Add Password…"));
+        unlockThroughDialog(unlock, QStringLiteral("team-scope-password"));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 60000);
+        QCOMPARE(vault->lockedCount(), 0);
+
+        // Every plaintext matches what Alchemy itself decrypted.
+        const QString dot = test::fixture(step) + QStringLiteral("/.alchemy/");
+        for (const SecretRow& r : rows) {
+            const Json doc = parseJsonText(test::readFile(dot + r.file).toStdString());
+            const Json& object = doc.at(Json::json_pointer(r.pointer.toStdString()));
+            QCOMPARE(vault->state(object), SecretVault::State::Open);
+            QCOMPARE(vault->plaintext(object), r.plaintext);
+        }
+        JsonTreeModel* output = window->details()->view(DetailsPane::OutputTab)->jsonModel();
+        output->setRevealAll(true);
+        bool sawTeamValue = false;
+        for (int row = 0; row < output->rowCount(); ++row)
+            sawTeamValue |= output->index(row, 1).data().toString() == QStringLiteral("team-secret-value");
+        QVERIFY(sawTeamValue);
+
+        // Lock wipes everything.
+        vault->lock();
+        QCOMPARE(vault->openCount(), 0);
+        QVERIFY(!vault->hasPasswords());
+        QCOMPARE(output->index(0, 1).data(JsonTreeModel::SecretOpenRole).toBool(), false);
+    }
+
+    void liveReloadKeepsSelectionAndExpansion() {
+        QTemporaryDir dir;
+        test::copyTree(test::fixture(QStringLiteral("app-stages/03-up-dev-again/.alchemy")),
+                       dir.filePath(QStringLiteral(".alchemy")));
+        auto window = openWindow(dir.path());
+        QVERIFY(window);
+        ScopeTreeView* tree = window->treeView();
+        QVERIFY(window->selectFqn(QStringLiteral("shop/dev/bundle/manifest/deep")));
+        QVERIFY(window->selectFqn(QStringLiteral("shop/dev/assets")));
+        const QModelIndex bundle = window->filterModel()->mapFromSource(
+            window->treeModel()->indexForFqn(QStringLiteral("shop/dev/bundle")));
+        QVERIFY(tree->isExpanded(bundle));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document(), kTimeout);
+
+        // A run rewrites the selected record in place, as Alchemy's file store does.
+        const QString assets = dir.filePath(QStringLiteral(".alchemy/shop/dev/assets.json"));
+        QByteArray text = test::readFile(assets);
+        text.replace("\"status\": \"created\"", "\"status\": \"updating\"");
+        QVERIFY(test::writeFile(assets, text));
+        auto statusOf = [&](const QString& fqn) {
+            return static_cast<StatusCategory>(
+                window->treeModel()->indexForFqn(fqn).data(StateTreeModel::StatusRole).toInt());
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("shop/dev/assets")), StatusCategory::Updating,
+                                  3000);
+        QCOMPARE(window->selectedFqn(), QStringLiteral("shop/dev/assets"));
+        QVERIFY(tree->isExpanded(window->filterModel()->mapFromSource(
+            window->treeModel()->indexForFqn(QStringLiteral("shop/dev/bundle")))));
+        QTRY_VERIFY_WITH_TIMEOUT(window->findChild<QLabel*>(QStringLiteral("headerStatus"))
+                                     ->text()
+                                     .startsWith(QStringLiteral("updating")),
+                                 3000);
+
+        // A new record appears; a damaged one shows as an error node with the reason.
+        QVERIFY(test::writeFile(
+            dir.filePath(QStringLiteral(".alchemy/shop/dev/storage/late.json")),
+            R"({"kind":"fs::File","id":"late","fqn":"shop/dev/storage/late","seq":1,"status":"created","data":{},"output":{},"props":{}})"));
+        QVERIFY(test::writeFile(dir.filePath(QStringLiteral(".alchemy/shop/dev/config-backup.json")),
+                                "{\n  \"kind\": \"fs::Cop"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window->treeModel()->indexForFqn(QStringLiteral("shop/dev/storage/late")).isValid(), 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("shop/dev/config-backup")),
+                                  StatusCategory::Unreadable, 3000);
+        const QModelIndex broken = window->treeModel()->indexForFqn(QStringLiteral("shop/dev/config-backup"));
+        QCOMPARE(broken.siblingAtColumn(StateTreeModel::StatusColumn).data().toString(),
+                 QStringLiteral("unreadable"));
+        QVERIFY(broken.data(Qt::ToolTipRole).toString().contains(QStringLiteral("line")));
+        QCOMPARE(window->selectedFqn(), QStringLiteral("shop/dev/assets"));
+
+        // Selecting it shows the reason and the raw text.
+        QVERIFY(window->selectFqn(QStringLiteral("shop/dev/config-backup")));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->fqn ==
+                                         QStringLiteral("shop/dev/config-backup"),
+                                 kTimeout);
+        QVERIFY(window->findChild<QLabel*>(QStringLiteral("headerError"))->isVisible());
+
+        // A deleted record disappears; the selection falls back to its scope.
+        QVERIFY(QFile::remove(dir.filePath(QStringLiteral(".alchemy/shop/dev/config-backup.json"))));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !window->treeModel()->indexForFqn(QStringLiteral("shop/dev/config-backup")).isValid(), 3000);
+        QCOMPARE(window->selectedFqn(), QStringLiteral("shop/dev"));
+    }
+
+    void unreadableRecordsFromTheStart() {
+        QTemporaryDir dir;
+        test::copyTree(test::fixture(QStringLiteral("lifecycle/run4-noop/.alchemy")),
+                       dir.filePath(QStringLiteral(".alchemy")));
+        QVERIFY(test::writeFile(dir.filePath(QStringLiteral(".alchemy/life/dev/empty.json")), ""));
+        QVERIFY(test::writeFile(dir.filePath(QStringLiteral(".alchemy/life/dev/list.json")), "[1, 2]"));
+        auto window = openWindow(dir.path() + QStringLiteral("/.alchemy")); // the .alchemy folder itself
+        QVERIFY(window);
+        QVERIFY(!window->session()->projectPath().endsWith(QStringLiteral(".alchemy")));
+        const auto index = window->treeModel()->stateIndex();
+        QCOMPARE(index->unreadable, 2);
+        for (const char* fqn : {"life/dev/empty", "life/dev/list"}) {
+            const QModelIndex i = window->treeModel()->indexForFqn(QString::fromLatin1(fqn));
+            QVERIFY(i.isValid());
+            QCOMPARE(static_cast<StatusCategory>(i.data(StateTreeModel::StatusRole).toInt()),
+                     StatusCategory::Unreadable);
+        }
+        QVERIFY(window->selectFqn(QStringLiteral("life/dev")));
+        QTRY_VERIFY(window->details()->isShowingSummary());
+        const QString summary = window->details()->summaryView()->toPlainText();
+        QVERIFY2(summary.contains(QStringLiteral("Needs attention")), qPrintable(summary));
+        QVERIFY(summary.indexOf(QStringLiteral("life/dev/empty")) <
+                summary.indexOf(QStringLiteral("By status")));
+    }
+
+    void hostsTheDeployConsole() {
+        MainWindow window(m_theme.get());
+        window.show();
+        QVERIFY(!window.deployToolBar()->isVisible());
+        window.deployToolBar()->addAction(QStringLiteral("Up"));
+        QTRY_VERIFY(window.deployToolBar()->isVisible());
+        auto* console = new QLabel(QStringLiteral("console"));
+        QDockWidget* dock = window.hostDeployConsole(console, QStringLiteral("Deploy"));
+        QVERIFY(dock);
+        QCOMPARE(dock->widget(), console);
+        QCOMPARE(window.dockWidgetArea(dock), Qt::BottomDockWidgetArea);
+        QCOMPARE(window.hostDeployConsole(new QLabel, QString()), dock); // one dock, content replaced
+    }
+};
+
+QTEST_MAIN(TestInspectorWindow)
+#include "tst_inspector_window.moc"

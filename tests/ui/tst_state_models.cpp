@@ -1,0 +1,257 @@
+// The scope tree model and its filter proxy over real Alchemy state.
+#include "UiTestUtil.h"
+#include "app/Application.h"
+#include "models/StateFilterProxyModel.h"
+#include "models/StateTreeModel.h"
+#include "state/StateIndex.h"
+
+#include <QAbstractItemModelTester>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace athanor;
+using namespace athanor::ui;
+
+class TestStateModels : public QObject {
+    Q_OBJECT
+
+    struct Counts {
+        int apps = 0, stages = 0, scopes = 0, resources = 0;
+    };
+    static void countNodes(const QAbstractItemModel& model, const QModelIndex& parent, Counts& c) {
+        for (int row = 0; row < model.rowCount(parent); ++row) {
+            const QModelIndex child = model.index(row, 0, parent);
+            switch (static_cast<SnapshotNodeKind>(child.data(StateTreeModel::NodeKindRole).toInt())) {
+            case SnapshotNodeKind::App:
+                ++c.apps;
+                break;
+            case SnapshotNodeKind::Stage:
+                ++c.stages;
+                break;
+            case SnapshotNodeKind::Scope:
+                ++c.scopes;
+                break;
+            case SnapshotNodeKind::Resource:
+                ++c.resources;
+                break;
+            case SnapshotNodeKind::Root:
+                break;
+            }
+            countNodes(model, child, c);
+        }
+    }
+    static QStringList childNames(const QAbstractItemModel& model, const QModelIndex& parent) {
+        QStringList names;
+        for (int row = 0; row < model.rowCount(parent); ++row)
+            names << model.index(row, 0, parent).data().toString();
+        return names;
+    }
+    static QModelIndex find(const QAbstractItemModel& model, const QString& fqn,
+                            const QModelIndex& parent = {}) {
+        for (int row = 0; row < model.rowCount(parent); ++row) {
+            const QModelIndex child = model.index(row, 0, parent);
+            if (child.data(StateTreeModel::FqnRole).toString() == fqn)
+                return child;
+            if (QModelIndex below = find(model, fqn, child); below.isValid())
+                return below;
+        }
+        return {};
+    }
+
+private slots:
+    void initTestCase() { initResources(); }
+
+    void fixtureCounts_data() {
+        QTest::addColumn<QString>("tree");
+        QTest::addColumn<int>("apps");
+        QTest::addColumn<int>("stages");
+        QTest::addColumn<int>("scopes");
+        QTest::addColumn<int>("resources");
+        // Counted from the record files themselves (kind alchemy::Scope = scope, anything else = resource).
+        QTest::newRow("01-up-dev") << "app-stages/01-up-dev" << 1 << 1 << 2 << 19;
+        for (const char* step : {"02-up-prod", "03-up-dev-again", "04-read-dev", "05-state-tree",
+                                 "06-state-list", "07-state-get"})
+            QTest::newRow(step) << QStringLiteral("app-stages/") + QLatin1String(step) << 1 << 2 << 4 << 39;
+        QTest::newRow("run1-create") << "lifecycle/run1-create" << 1 << 1 << 2 << 8;
+        for (const char* step : {"run2-update-orphans", "run3-force-replace", "run4-noop", "run5-read"})
+            QTest::newRow(step) << QStringLiteral("lifecycle/") + QLatin1String(step) << 1 << 1 << 1 << 5;
+        QTest::newRow("secrets-01-up") << "secrets/01-up" << 1 << 1 << 1 << 4;
+        QTest::newRow("secrets-02-read") << "secrets/02-read" << 1 << 1 << 1 << 4;
+    }
+
+    void fixtureCounts() {
+        QFETCH(QString, tree);
+        QFETCH(int, apps);
+        QFETCH(int, stages);
+        QFETCH(int, scopes);
+        QFETCH(int, resources);
+        StateTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        StateFilterProxyModel proxy;
+        proxy.setStateModel(&model);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.sort(0);
+        model.setIndex(StateIndex::build(test::fixture(tree).toStdString()));
+        Counts c;
+        countNodes(proxy, {}, c);
+        QCOMPARE(c.apps, apps);
+        QCOMPARE(c.stages, stages);
+        QCOMPARE(c.scopes, scopes);
+        QCOMPARE(c.resources, resources);
+        const auto index = model.stateIndex();
+        QCOMPARE(index->resources, resources);
+        QCOMPARE(index->unreadable, 0);
+    }
+
+    void nestedResourcesSitUnderTheirOwner() {
+        StateTreeModel model;
+        model.setIndex(
+            StateIndex::build(test::fixture(QStringLiteral("app-stages/03-up-dev-again")).toStdString()));
+        const QModelIndex bundle = model.indexForFqn(QStringLiteral("shop/dev/bundle"));
+        QVERIFY(bundle.isValid());
+        QCOMPARE(childNames(model, bundle),
+                 (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("manifest")}));
+        const QModelIndex deep = model.indexForFqn(QStringLiteral("shop/dev/bundle/manifest/deep"));
+        QVERIFY(deep.isValid());
+        QCOMPARE(deep.parent().data(StateTreeModel::FqnRole).toString(),
+                 QStringLiteral("shop/dev/bundle/manifest"));
+        QCOMPARE(model.indexForFqn(QStringLiteral("shop/dev/routes/api/v1")).data().toString(),
+                 QStringLiteral("routes/api/v1"));
+        QCOMPARE(model.indexForFqn(QStringLiteral("shop/dev/storage"))
+                     .siblingAtColumn(StateTreeModel::KindColumn)
+                     .data()
+                     .toString(),
+                 QStringLiteral("3 resources"));
+        QCOMPARE(model.indexForFqn(QStringLiteral("shop/dev/assets"))
+                     .siblingAtColumn(StateTreeModel::StatusColumn)
+                     .data()
+                     .toString(),
+                 QStringLiteral("created"));
+    }
+
+    void naturalSort() {
+        QTemporaryDir dir;
+        for (const char* id : {"item10", "item2", "Item1", "item1b", "alpha"})
+            QVERIFY(test::writeFile(
+                dir.filePath(QStringLiteral(".alchemy/app/dev/%1.json").arg(QLatin1String(id))),
+                QStringLiteral(
+                    R"({"kind":"t::T","id":"%1","fqn":"app/dev/%1","seq":0,"status":"created","data":{},"output":{},"props":{}})")
+                    .arg(QLatin1String(id))
+                    .toUtf8()));
+        StateTreeModel model;
+        StateFilterProxyModel proxy;
+        proxy.setStateModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.sort(0);
+        model.setIndex(StateIndex::build(dir.path().toStdString()));
+        const QModelIndex stage = proxy.index(0, 0, proxy.index(0, 0));
+        QCOMPARE(childNames(proxy, stage),
+                 (QStringList{QStringLiteral("alpha"), QStringLiteral("Item1"), QStringLiteral("item1b"),
+                              QStringLiteral("item2"), QStringLiteral("item10")}));
+        proxy.sort(StateTreeModel::KindColumn, Qt::DescendingOrder);
+        QCOMPARE(proxy.rowCount(stage), 5);
+    }
+
+    void filterText() {
+        StateTreeModel model;
+        StateFilterProxyModel proxy;
+        proxy.setStateModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setIndex(
+            StateIndex::build(test::fixture(QStringLiteral("app-stages/03-up-dev-again")).toStdString()));
+        QSignalSpy counts(&proxy, &StateFilterProxyModel::matchCountChanged);
+
+        // Case-insensitive, over id, FQN and kind: the four manifests and the four "deep" files below them.
+        proxy.setText(QStringLiteral("MANIFEST"), false);
+        QCOMPARE(proxy.matchCount(), 8);
+        QCOMPARE(counts.last().at(0).toInt(), 8);
+        // Ancestors of matches stay: shop > dev/prod > bundle, nested/bundle > manifest.
+        QCOMPARE(proxy.rowCount(), 1);
+        const QModelIndex dev = find(proxy, QStringLiteral("shop/dev"));
+        QVERIFY(dev.isValid());
+        QCOMPARE(childNames(proxy, dev),
+                 (QStringList{QStringLiteral("bundle"), QStringLiteral("nested/bundle")}));
+        QVERIFY(!proxy.matchesDirectly(proxy.mapToSource(dev)));
+        // Siblings that do not match are hidden.
+        QCOMPARE(childNames(proxy, find(proxy, QStringLiteral("shop/dev/bundle"))),
+                 QStringList{QStringLiteral("manifest")});
+        proxy.setText(QStringLiteral("test::manifest"), false); // by kind only
+        QCOMPARE(proxy.matchCount(), 4);
+
+        proxy.setText(QStringLiteral("fs::CopyFile"), false); // by kind
+        QCOMPARE(proxy.matchCount(), 2);
+        proxy.setText(QStringLiteral("^shop/prod/.*deep$"), true); // regex over the FQN, anchored per field
+        QCOMPARE(proxy.matchCount(), 2);
+        QVERIFY(find(proxy, QStringLiteral("shop/prod/nested/bundle/manifest/deep")).isValid());
+        QVERIFY(!find(proxy, QStringLiteral("shop/dev/nested/bundle/manifest/deep")).isValid());
+        proxy.setText(QStringLiteral("example.com/*"), false); // plain text: * is literal
+        QCOMPARE(proxy.matchCount(), 2);
+        proxy.setText(QStringLiteral("(unclosed"), true);
+        QVERIFY(!proxy.regexValid());
+        QCOMPARE(proxy.matchCount(), 0);
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setText({}, false);
+        QVERIFY(!proxy.isFiltering());
+        QCOMPARE(proxy.rowCount(), 1);
+    }
+
+    void filterStatusAndKind() {
+        QTemporaryDir dir;
+        test::copyTree(test::fixture(QStringLiteral("app-stages/03-up-dev-again/.alchemy")),
+                       dir.filePath(QStringLiteral(".alchemy")));
+        const QString assets = dir.filePath(QStringLiteral(".alchemy/shop/dev/assets.json"));
+        QByteArray text = test::readFile(assets);
+        text.replace("\"status\": \"created\"", "\"status\": \"creating\"");
+        QVERIFY(test::writeFile(assets, text));
+        QVERIFY(
+            test::writeFile(dir.filePath(QStringLiteral(".alchemy/shop/prod/broken.json")), "{ \"kind\": "));
+
+        StateTreeModel model;
+        StateFilterProxyModel proxy;
+        proxy.setStateModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setIndex(StateIndex::build(dir.path().toStdString()));
+
+        proxy.setKindFilter(QStringLiteral("fs::Folder"));
+        QCOMPARE(proxy.matchCount(), 4);
+        proxy.setStatusFilter(StateFilterProxyModel::StatusFilter::Interrupted);
+        QCOMPARE(proxy.matchCount(), 1); // an interrupted fs::Folder
+        QVERIFY(find(proxy, QStringLiteral("shop/dev/assets")).isValid());
+        proxy.setKindFilter({});
+        proxy.setStatusFilter(StateFilterProxyModel::StatusFilter::Unreadable);
+        QCOMPARE(proxy.matchCount(), 1);
+        const QModelIndex broken = find(proxy, QStringLiteral("shop/prod/broken"));
+        QVERIFY(broken.isValid());
+        QCOMPARE(static_cast<StatusCategory>(broken.data(StateTreeModel::StatusRole).toInt()),
+                 StatusCategory::Unreadable);
+        QVERIFY(broken.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Unreadable")));
+        proxy.setStatusFilter(StateFilterProxyModel::StatusFilter::Problems);
+        QCOMPARE(proxy.matchCount(), 2);
+        // Scopes count the problems below them.
+        QCOMPARE(model.indexForFqn(QStringLiteral("shop/dev"))
+                     .siblingAtColumn(StateTreeModel::StatusColumn)
+                     .data()
+                     .toString(),
+                 QStringLiteral("1 interrupted"));
+        proxy.setText(QStringLiteral("assets"), false);
+        QCOMPARE(proxy.matchCount(), 1);
+        proxy.setStatusFilter(StateFilterProxyModel::StatusFilter::Settled);
+        QCOMPARE(proxy.matchCount(), 1); // prod's assets
+        QVERIFY(find(proxy, QStringLiteral("shop/prod/assets")).isValid());
+    }
+
+    void resetKeepsTesterHappy() {
+        StateTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setIndex(
+            StateIndex::build(test::fixture(QStringLiteral("lifecycle/run1-create")).toStdString()));
+        model.setIndex(
+            StateIndex::build(test::fixture(QStringLiteral("lifecycle/run2-update-orphans")).toStdString()));
+        QVERIFY(!model.indexForFqn(QStringLiteral("life/dev/obsolete")).isValid());
+        model.setIndex(nullptr);
+        QCOMPARE(model.rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestStateModels)
+#include "tst_state_models.moc"

@@ -1,0 +1,134 @@
+#pragma once
+
+#include "state/StateIndex.h"
+
+#include <QMainWindow>
+#include <memory>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QSplitter;
+class QStackedWidget;
+class QToolBar;
+
+namespace athanor::ui {
+
+class DetailsPane;
+class EmptyStatePage;
+class FilterBar;
+class ScopeTreeView;
+class SecretVault;
+class StateFilterProxyModel;
+class StateSession;
+class StateTreeModel;
+class Theme;
+
+// The inspector window: scope tree and filter on the left, details on the right, the deploy console (issue 5)
+// docked at the bottom. Loads happen in StateSession (worker thread); this class wires the pieces, keeps the
+// view state across live reloads, and remembers the layout (never a password).
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(Theme* theme, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void openProject(const QString& path);
+
+    // ---- Hosting the deploy console -----------------------------------------------------------------
+    // Puts `console` into the bottom dock (created on the first call, object name "deployConsoleDock", its
+    // toggle action added to View). The window takes ownership. Returns the dock so the caller can raise it.
+    QDockWidget* hostDeployConsole(QWidget* console, const QString& title = QString());
+    // A toolbar section reserved for the deploy controls (stage selector, Up / Read / Destroy / Cancel). It
+    // is hidden until an action or widget is added to it.
+    QToolBar* deployToolBar() const { return m_deployToolBar; }
+    // The "Deploy" menu of the menu bar, hidden until it has actions.
+    QMenu* deployMenu() const { return m_deployMenu; }
+    // Shared services: the open project (snapshots, reload after a run) and the password vault.
+    StateSession* session() const { return m_session; }
+    SecretVault* vault() const { return m_vault; }
+    // The same password dialog the inspector uses; a password given is added to the vault (so a run and the
+    // inspector share it). False when the user cancelled.
+    bool askForPassword(const QString& message = QString());
+    // The FQN selected in the scope tree and, for convenience, the stage ("app/stage") it belongs to.
+    QString selectedFqn() const;
+    QString selectedStageFqn() const;
+    bool selectFqn(const QString& fqn);
+    // -------------------------------------------------------------------------------------------------
+
+    ScopeTreeView* treeView() const { return m_tree; }
+    StateTreeModel* treeModel() const { return m_model; }
+    StateFilterProxyModel* filterModel() const { return m_proxy; }
+    FilterBar* filterBar() const { return m_filterBar; }
+    DetailsPane* details() const { return m_details; }
+    EmptyStatePage* emptyPage() const { return m_empty; }
+    bool isShowingTree() const;
+
+signals:
+    // The first tree of a newly opened project has been laid out and painted.
+    void treeShown();
+    void selectedFqnChanged(const QString& fqn);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBars();
+    void restoreLayout();
+    void saveLayout();
+    void chooseProject();
+    void updateRecentMenu();
+    void onIndexChanged(std::shared_ptr<const StateIndex> index);
+    void onSelectionChanged(const QString& fqn);
+    void updateStatusBar();
+    void unlockSecrets();
+    void lockSecrets();
+    void copySelection();
+    void showEmptyState();
+
+    Theme* m_theme;
+    StateSession* m_session;
+    SecretVault* m_vault;
+    StateTreeModel* m_model;
+    StateFilterProxyModel* m_proxy;
+    ScopeTreeView* m_tree;
+    FilterBar* m_filterBar;
+    DetailsPane* m_details;
+    EmptyStatePage* m_empty;
+    QStackedWidget* m_central;
+    QSplitter* m_splitter;
+    QDockWidget* m_consoleDock = nullptr;
+    QToolBar* m_mainToolBar = nullptr;
+    QToolBar* m_deployToolBar = nullptr;
+    QMenu* m_deployMenu = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QLabel* m_countsLabel;
+    QLabel* m_secretsLabel;
+    QLabel* m_loadLabel;
+    bool m_firstTreeOfProject = true;
+
+    QAction* m_openAction;
+    QAction* m_reloadAction;
+    QAction* m_closeAction;
+    QAction* m_quitAction;
+    QAction* m_findAction;
+    QAction* m_nextAction;
+    QAction* m_previousAction;
+    QAction* m_copyAction;
+    QAction* m_unlockAction;
+    QAction* m_lockAction;
+    QAction* m_themeAction;
+    QAction* m_liveAction;
+    QAction* m_expandAction;
+    QAction* m_collapseAction;
+    QAction* m_aboutAction;
+};
+
+} // namespace athanor::ui

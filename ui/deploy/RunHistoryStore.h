@@ -1,0 +1,30 @@
+#pragma once
+
+#include "deploy/RunHistoryEntry.h"
+#include "deploy/RunOutcome.h"
+#include "log/LogEntry.h"
+
+#include <QString>
+#include <optional>
+#include <vector>
+
+namespace athanor::ui {
+
+// Run history on disk: per run a summary (<stamp>-<phase>-<stage>.json) and its full event log
+// (<same>.log.jsonl) under <project>/.alchemy/.athanor/runs/, where real Alchemy never looks.
+class RunHistoryStore {
+public:
+    static QString runsDir(const QString& projectRoot);
+    // Fills summaryFile and logFile of a run that is about to start (folder created on demand).
+    static bool prepare(RunOutcome& outcome, QString* error = nullptr);
+    // Writes the summary; safe on any thread.
+    static bool writeSummary(const RunOutcome& outcome, QString* error = nullptr);
+
+    static std::optional<RunHistoryEntry> readSummary(const QString& summaryFile);
+    // Newest first.
+    static std::vector<RunHistoryEntry> list(const QString& projectRoot);
+    // The run's log as log-pane lines; lines that do not parse are skipped (a run killed mid-write).
+    static std::vector<LogEntry> readLog(const QString& logFile, QString* error = nullptr);
+};
+
+} // namespace athanor::ui

@@ -1,0 +1,121 @@
+#include "deploy/RunSummaryWidget.h"
+
+#include "deploy/EventLogFormat.h"
+#include "widgets/ThemeColors.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QTextDocumentFragment>
+#include <QUrl>
+
+namespace athanor::ui {
+
+RunSummaryWidget::RunSummaryWidget(QWidget* parent)
+    : QFrame(parent), m_icon(new QLabel(this)), m_label(new QLabel(this)) {
+    setObjectName(QStringLiteral("runSummary"));
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 6, 8, 6);
+    QFont big = m_icon->font();
+    big.setPointSizeF(big.pointSizeF() * 1.5);
+    m_icon->setFont(big);
+    m_icon->setAlignment(Qt::AlignTop);
+    layout->addWidget(m_icon);
+    m_label->setWordWrap(true);
+    m_label->setTextFormat(Qt::RichText);
+    m_label->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_label->setOpenExternalLinks(false);
+    layout->addWidget(m_label, 1);
+    connect(m_label, &QLabel::linkActivated, this, [this](const QString& link) {
+        const QUrl url(link);
+        if (url.scheme() == QStringLiteral("resource"))
+            emit resourceActivated(QUrl::fromPercentEncoding(url.path().toUtf8()));
+    });
+    hide();
+}
+
+void RunSummaryWidget::setAccent(const QColor& accent) {
+    const ThemeColors colors(palette());
+    setStyleSheet(
+        QStringLiteral("#runSummary { background: %1; border: 1px solid %2; border-left: 4px solid %2; "
+                       "border-radius: 3px; }")
+            .arg(colors.badgeBackground(accent).name(), accent.name()));
+    m_icon->setStyleSheet(QStringLiteral("color: %1").arg(accent.name()));
+}
+
+void RunSummaryWidget::showMessage(const QString& html, const QColor& accent) {
+    m_icon->clear();
+    m_label->setText(html);
+    setAccent(accent);
+    show();
+}
+
+void RunSummaryWidget::showOutcome(const RunOutcome& o) {
+    const ThemeColors colors(palette());
+    const QString phase = phaseTitle(o.request.phase).toHtmlEscaped();
+    const QString stage = o.request.stage.toHtmlEscaped();
+    const QString took = durationText(o.durationMs);
+    QString html;
+    QString icon;
+    QColor accent;
+    switch (o.end) {
+    case RunEnd::Succeeded:
+        icon = QStringLiteral("✓");
+        accent = colors.success();
+        html = tr("<b>%1 succeeded</b> on stage <b>%2</b> in %3 — %4")
+                   .arg(phase, stage, took, countsText(o.report.counts).toHtmlEscaped());
+        break;
+    case RunEnd::Cancelled:
+        icon = QStringLiteral("■");
+        accent = colors.warning();
+        html = tr("<b>%1 cancelled</b> on stage <b>%2</b> after %3 — %4. Resources that had not started were "
+                  "left untouched.")
+                   .arg(phase, stage, took, countsText(o.report.counts).toHtmlEscaped());
+        break;
+    case RunEnd::Failed: {
+        icon = QStringLiteral("✗");
+        accent = colors.danger();
+        html = tr("<b>%1 failed</b> on stage <b>%2</b> after %3 — %4")
+                   .arg(phase, stage, took, countsText(o.report.counts).toHtmlEscaped());
+        if (!o.report.firstFailureFqn.empty()) {
+            const QString fqn = QString::fromStdString(o.report.firstFailureFqn);
+            html += QStringLiteral("<br>") +
+                    tr("First failure: <a href='resource:%1'><b>%2</b></a>: %3")
+                        .arg(QString::fromUtf8(QUrl::toPercentEncoding(fqn)),
+                             stageRelativePath(fqn).toHtmlEscaped(),
+                             QString::fromStdString(o.report.firstFailureMessage).toHtmlEscaped());
+        }
+        if (o.report.errors.size() > 1)
+            html += QStringLiteral("<br>") +
+                    tr("%n more error(s) in the log.", nullptr, int(o.report.errors.size()) - 1);
+        break;
+    }
+    case RunEnd::LockHeld:
+        icon = QStringLiteral("⊘");
+        accent = colors.danger();
+        html = tr("<b>%1 refused</b>: stage <b>%2</b> is locked by another run — %3. Nothing was changed.")
+                   .arg(phase, stage,
+                        o.lock ? lockHolderText(*o.lock).toHtmlEscaped() : o.error.toHtmlEscaped());
+        break;
+    case RunEnd::Error:
+        icon = QStringLiteral("✗");
+        accent = colors.danger();
+        html = tr("<b>%1 refused</b> before changing anything: %2").arg(phase, o.error.toHtmlEscaped());
+        break;
+    }
+    m_label->setText(html);
+    m_icon->setText(icon);
+    setAccent(accent);
+    show();
+}
+
+void RunSummaryWidget::clear() {
+    m_label->clear();
+    m_icon->clear();
+    hide();
+}
+
+QString RunSummaryWidget::text() const {
+    return QTextDocumentFragment::fromHtml(m_label->text()).toPlainText();
+}
+
+} // namespace athanor::ui

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "inspector/JsonTreeView.h"
+#include "state/RecordDocument.h"
+#include "state/StateIndex.h"
+
+#include <QThreadPool>
+#include <QWidget>
+#include <memory>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QStackedWidget;
+class QTabWidget;
+class QTreeView;
+
+namespace athanor::ui {
+
+class JsonDiffModel;
+class JsonTreeModel;
+class RecordHeader;
+class ScopeSummaryView;
+class SecretVault;
+
+// The right-hand side: the selected resource (header, Props / Output / Data / Changes / Raw JSON tabs and the
+// secrets bar) or, for an app, stage or scope, its summary. The record file is read on a worker thread; a
+// newer selection drops an older read. A live reload of the same record keeps the tab, expansion and scroll.
+class DetailsPane : public QWidget {
+    Q_OBJECT
+public:
+    enum Tab { PropsTab, OutputTab, DataTab, ChangesTab, RawTab };
+
+    DetailsPane(SecretVault* vault, QWidget* parent = nullptr);
+    ~DetailsPane() override;
+
+    // Shows a node of the index (0 or -1: nothing). Called on selection and after every reload.
+    void showNode(std::shared_ptr<const StateIndex> index, int32_t node);
+    void clear();
+
+    QString currentFqn() const { return m_fqn; }
+    std::shared_ptr<const RecordDocument> document() const { return m_document; }
+    QTabWidget* tabs() const { return m_tabs; }
+    JsonTreeView* view(Tab tab) const;
+    JsonDiffModel* diffModel() const { return m_diffModel; }
+    ScopeSummaryView* summaryView() const { return m_summary; }
+    bool isShowingSummary() const;
+    // Copies the value under the cursor of the visible JSON view; false when no value is current.
+    bool copyCurrentValue();
+
+signals:
+    void fqnActivated(const QString& fqn); // a reference or a summary link
+    void unlockRequested();
+    void lockRequested();
+    void statusMessage(const QString& message);
+    void documentLoaded(const QString& fqn);
+
+private:
+    void loadDocument(const SnapshotRecord& record, bool keepViewState);
+    void applyDocument(std::shared_ptr<const RecordDocument> document, bool keepViewState);
+    void updateSecretsBar();
+    void expandDiff(const QModelIndex& parent);
+
+    SecretVault* m_vault;
+    std::shared_ptr<const StateIndex> m_index;
+    std::shared_ptr<const RecordDocument> m_document;
+    QString m_fqn;
+    int64_t m_loadedModified = -1;
+    quint64 m_generation = 0;
+
+    QStackedWidget* m_pages;
+    QLabel* m_nothing;
+    QWidget* m_recordPage;
+    RecordHeader* m_header;
+    QWidget* m_secretsBar;
+    QLabel* m_secretsText;
+    QPushButton* m_unlockButton;
+    QPushButton* m_revealButton;
+    QPushButton* m_lockButton;
+    QTabWidget* m_tabs;
+    JsonTreeModel* m_models[3];
+    JsonTreeView* m_views[3];
+    QLabel* m_emptyNotes[3];
+    QStackedWidget* m_partStacks[3];
+    QStackedWidget* m_changesStack;
+    QLabel* m_changesSummary;
+    QLabel* m_noChanges;
+    JsonDiffModel* m_diffModel;
+    QTreeView* m_diffView;
+    QPlainTextEdit* m_raw;
+    ScopeSummaryView* m_summary;
+    QThreadPool m_pool; // last: destroyed first, waiting for a read in flight
+};
+
+} // namespace athanor::ui

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QSet>
+#include <QString>
+#include <QTreeView>
+
+namespace athanor::ui {
+
+class StateTreeModel;
+class StateFilterProxyModel;
+
+// The scope tree on the left. It keeps what the user was looking at (selection, expanded nodes, scroll
+// position, all by FQN) across model resets, which happen on every live reload.
+class ScopeTreeView : public QTreeView {
+    Q_OBJECT
+public:
+    struct ViewState {
+        QString current;
+        QSet<QString> expanded;
+        int scroll = 0;
+        bool valid = false;
+    };
+
+    ScopeTreeView(StateTreeModel* model, StateFilterProxyModel* proxy, QWidget* parent = nullptr);
+
+    ViewState saveViewState() const;
+    void restoreViewState(const ViewState& state);
+
+    QString currentFqn() const;
+    // Selects (and reveals) a node; false when the FQN is not in the tree or filtered out.
+    bool selectFqn(const QString& fqn);
+    // Moves to the next / previous node that matches the filter (wrapping around).
+    bool selectNextMatch(bool forward);
+    // Expands apps and stages, the usual first view of a project.
+    void expandTopLevels();
+
+signals:
+    void currentFqnChanged(const QString& fqn);
+
+private:
+    void collectExpanded(const QModelIndex& parent, QSet<QString>& out) const;
+    QModelIndex proxyIndexFor(const QString& fqn) const;
+
+    StateTreeModel* m_model;
+    StateFilterProxyModel* m_proxy;
+};
+
+} // namespace athanor::ui

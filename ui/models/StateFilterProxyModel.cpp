@@ -1,0 +1,134 @@
+#include "models/StateFilterProxyModel.h"
+
+#include "models/NaturalCollator.h"
+#include "models/StateTreeModel.h"
+
+namespace athanor::ui {
+
+StateFilterProxyModel::StateFilterProxyModel(QObject* parent) : QSortFilterProxyModel(parent) {
+    setRecursiveFilteringEnabled(true);
+    setDynamicSortFilter(true);
+    setSortRole(StateTreeModel::SortRole);
+    m_collator = naturalCollator();
+}
+
+void StateFilterProxyModel::setStateModel(StateTreeModel* model) {
+    m_model = model;
+    setSourceModel(model);
+    connect(model, &QAbstractItemModel::modelReset, this, [this] {
+        m_matchCount = isFiltering() ? countMatches({}) : 0;
+        emit matchCountChanged(m_matchCount);
+    });
+}
+
+bool StateFilterProxyModel::isFiltering() const {
+    return !m_text.isEmpty() || m_status != StatusFilter::All || !m_kind.isEmpty();
+}
+
+void StateFilterProxyModel::setText(const QString& text, bool regex) {
+    if (text == m_text && regex == m_regex)
+        return;
+    m_text = text;
+    m_regex = regex;
+    m_pattern = QRegularExpression(regex ? text : QRegularExpression::escape(text),
+                                   QRegularExpression::CaseInsensitiveOption |
+                                       QRegularExpression::MultilineOption); // ^ and $ per field
+    refilter();
+}
+
+void StateFilterProxyModel::setStatusFilter(StatusFilter filter) {
+    if (filter == m_status)
+        return;
+    m_status = filter;
+    refilter();
+}
+
+void StateFilterProxyModel::setKindFilter(const QString& kind) {
+    if (kind == m_kind)
+        return;
+    m_kind = kind;
+    refilter();
+}
+
+void StateFilterProxyModel::refilter() {
+    invalidateFilter();
+    m_matchCount = isFiltering() ? countMatches({}) : 0;
+    emit matchCountChanged(m_matchCount);
+}
+
+int StateFilterProxyModel::countMatches(const QModelIndex& parent) const {
+    if (!m_model)
+        return 0;
+    int count = 0;
+    const int rows = m_model->rowCount(parent);
+    for (int row = 0; row < rows; ++row) {
+        const QModelIndex child = m_model->index(row, 0, parent);
+        if (matchesDirectly(child))
+            ++count;
+        count += countMatches(child);
+    }
+    return count;
+}
+
+bool StateFilterProxyModel::matchesDirectly(const QModelIndex& source) const {
+    if (!source.isValid())
+        return false;
+    if (!m_text.isEmpty()) {
+        if (!m_pattern.isValid())
+            return false;
+        if (!m_pattern.match(source.data(StateTreeModel::SearchTextRole).toString()).hasMatch())
+            return false;
+    }
+    if (m_status != StatusFilter::All || !m_kind.isEmpty()) {
+        // Status and kind describe records; folders without one are shown only around matches.
+        const auto nodeKind =
+            static_cast<SnapshotNodeKind>(source.data(StateTreeModel::NodeKindRole).toInt());
+        const auto status = static_cast<StatusCategory>(source.data(StateTreeModel::StatusRole).toInt());
+        if (status == StatusCategory::None || nodeKind == SnapshotNodeKind::Stage)
+            return false;
+        switch (m_status) {
+        case StatusFilter::All:
+            break;
+        case StatusFilter::Settled:
+            if (status != StatusCategory::Created && status != StatusCategory::Updated)
+                return false;
+            break;
+        case StatusFilter::Interrupted:
+            if (!isInterrupted(status))
+                return false;
+            break;
+        case StatusFilter::Unreadable:
+            if (status != StatusCategory::Unreadable)
+                return false;
+            break;
+        case StatusFilter::Problems:
+            if (!isInterrupted(status) && status != StatusCategory::Unreadable)
+                return false;
+            break;
+        }
+        if (!m_kind.isEmpty() && source.data(StateTreeModel::RecordKindRole).toString() != m_kind)
+            return false;
+    }
+    return true;
+}
+
+bool StateFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
+    if (!isFiltering())
+        return true;
+    return matchesDirectly(sourceModel()->index(sourceRow, 0, sourceParent));
+}
+
+bool StateFilterProxyModel::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+    const QVariant l = left.data(sortRole());
+    const QVariant r = right.data(sortRole());
+    if (l.typeId() == QMetaType::Int && r.typeId() == QMetaType::Int)
+        return l.toInt() < r.toInt();
+    const int byText = m_collator.compare(l.toString(), r.toString());
+    if (byText != 0)
+        return byText < 0;
+    // Equal kinds or statuses keep the natural name order.
+    return left.siblingAtColumn(0).data(sortRole()).toInt() <
+           right.siblingAtColumn(0).data(sortRole()).toInt();
+}
+
+} // namespace athanor::ui

@@ -1,0 +1,163 @@
+#include "state/StateIndex.h"
+
+#include "models/NaturalCollator.h"
+#include "snapshot/SnapshotLoader.h"
+
+#include <QCollator>
+#include <QCollatorSortKey>
+#include <QElapsedTimer>
+#include <algorithm>
+#include <set>
+
+namespace athanor::ui {
+
+namespace {
+
+// Folders and files are watched individually only up to this many paths; beyond it the session polls
+// record timestamps instead (inotify watches are a per-user budget shared with other programs).
+constexpr qsizetype kMaxWatchedPaths = 20000;
+
+QString toQString(const std::string& s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+} // namespace
+
+const SnapshotRecord* StateIndex::record(int32_t node) const {
+    const int32_t r = snapshot->nodes[static_cast<size_t>(node)].record;
+    return r >= 0 ? &snapshot->records[static_cast<size_t>(r)] : nullptr;
+}
+
+bool StateIndex::sameContentAs(const StateIndex& other) const {
+    const auto& a = *snapshot;
+    const auto& b = *other.snapshot;
+    if (a.stateFolderExists != b.stateFolderExists || a.nodes.size() != b.nodes.size() ||
+        a.records.size() != b.records.size() || a.problems != b.problems)
+        return false;
+    for (size_t i = 0; i < a.records.size(); ++i) {
+        const auto& x = a.records[i];
+        const auto& y = b.records[i];
+        if (x.fqn != y.fqn || x.modifiedNs != y.modifiedNs || x.fileSize != y.fileSize ||
+            x.status != y.status || x.seq != y.seq || x.error != y.error || x.kind != y.kind)
+            return false;
+    }
+    for (size_t i = 0; i < a.nodes.size(); ++i)
+        if (a.nodes[i].fqn != b.nodes[i].fqn || a.nodes[i].kind != b.nodes[i].kind)
+            return false;
+    return true;
+}
+
+std::shared_ptr<const StateIndex> StateIndex::build(const std::filesystem::path& projectOrDotAlchemy) {
+    QElapsedTimer timer;
+    timer.start();
+    auto index = std::make_shared<StateIndex>();
+    index->snapshot = loadSnapshot(projectOrDotAlchemy);
+    const StateSnapshot& snap = *index->snapshot;
+
+    index->nodes.resize(snap.nodes.size());
+    index->nodeByFqn.reserve(static_cast<qsizetype>(snap.nodes.size()));
+    std::set<std::string> kinds;
+    for (size_t i = 0; i < snap.nodes.size(); ++i) {
+        const SnapshotNode& sn = snap.nodes[i];
+        Node& n = index->nodes[i];
+        n.name = toQString(sn.name);
+        n.fqn = toQString(sn.fqn);
+        n.parent = sn.parent;
+        n.children = sn.children;
+        if (sn.record >= 0) {
+            const SnapshotRecord& r = snap.records[static_cast<size_t>(sn.record)];
+            n.kind = toQString(r.kind);
+            n.status = statusCategoryOf(r);
+            if (!r.kind.empty())
+                kinds.insert(r.kind);
+            index->secrets += static_cast<int>(r.secretCount);
+        }
+        if (i > 0)
+            index->nodeByFqn.insert(n.fqn, static_cast<int32_t>(i));
+        switch (sn.kind) {
+        case SnapshotNodeKind::App:
+            ++index->apps;
+            break;
+        case SnapshotNodeKind::Stage:
+            ++index->stages;
+            break;
+        case SnapshotNodeKind::Scope:
+            ++index->scopes;
+            break;
+        case SnapshotNodeKind::Resource:
+            ++index->resources;
+            break;
+        case SnapshotNodeKind::Root:
+            break;
+        }
+    }
+
+    // Natural order among siblings ("item2" before "item10"), decided here once with precomputed keys.
+    const QCollator collator = naturalCollator();
+    std::vector<QCollatorSortKey> keys;
+    keys.reserve(index->nodes.size());
+    for (const Node& n : index->nodes)
+        keys.push_back(collator.sortKey(n.name));
+    for (Node& n : index->nodes) {
+        std::stable_sort(n.children.begin(), n.children.end(), [&](int32_t a, int32_t b) {
+            return keys[static_cast<size_t>(a)].compare(keys[static_cast<size_t>(b)]) < 0;
+        });
+        for (size_t row = 0; row < n.children.size(); ++row)
+            index->nodes[static_cast<size_t>(n.children[row])].row = static_cast<int32_t>(row);
+    }
+
+    // Subtree counts, children before parents: nodes are created parent first, so walk backwards.
+    for (size_t i = index->nodes.size(); i-- > 0;) {
+        Node& n = index->nodes[i];
+        if (n.status == StatusCategory::Unreadable)
+            ++n.unreadable;
+        if (isInterrupted(n.status))
+            ++n.interrupted;
+        if (n.parent >= 0) {
+            Node& p = index->nodes[static_cast<size_t>(n.parent)];
+            p.resources += n.resources + (snap.nodes[i].kind == SnapshotNodeKind::Resource ? 1 : 0);
+            p.interrupted += n.interrupted;
+            p.unreadable += n.unreadable;
+        }
+    }
+    index->unreadable = index->nodes.empty() ? 0 : index->nodes[0].unreadable;
+    index->interrupted = index->nodes.empty() ? 0 : index->nodes[0].interrupted;
+
+    QStringList kindList;
+    for (const auto& k : kinds)
+        kindList << toQString(k);
+    std::sort(kindList.begin(), kindList.end(),
+              [&](const QString& a, const QString& b) { return collator(a, b); });
+    index->kinds = kindList;
+
+    // What to watch: the project folder (so a new .alchemy is seen), every state folder, and the record files
+    // themselves because Alchemy rewrites records in place (a folder watch does not see that).
+    const QString project = QString::fromStdString(snap.layout.projectRoot.string());
+    const QString dot = QString::fromStdString(snap.layout.dotAlchemy.string());
+    index->watchPaths << project;
+    if (snap.stateFolderExists) {
+        std::set<std::string> folders{snap.layout.dotAlchemy.string()};
+        for (const auto& r : snap.records) {
+            std::filesystem::path folder = (snap.layout.dotAlchemy / r.relativePath).parent_path();
+            while (folders.insert(folder.string()).second && folder != snap.layout.dotAlchemy)
+                folder = folder.parent_path();
+        }
+        for (const auto& n : snap.nodes)
+            if (n.kind != SnapshotNodeKind::Root && n.kind != SnapshotNodeKind::Resource)
+                folders.insert((snap.layout.dotAlchemy / n.fqn).string());
+        for (const auto& f : folders) {
+            std::error_code ec;
+            if (std::filesystem::is_directory(f, ec))
+                index->watchPaths << QString::fromStdString(f);
+        }
+        if (index->watchPaths.size() + static_cast<qsizetype>(snap.records.size()) <= kMaxWatchedPaths) {
+            index->watchesFiles = true;
+            for (const auto& r : snap.records)
+                index->watchPaths << dot + QLatin1Char('/') + toQString(r.relativePath);
+        }
+    }
+    index->loadMs = timer.elapsed();
+    return index;
+}
+
+} // namespace athanor::ui

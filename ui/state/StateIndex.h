@@ -1,0 +1,50 @@
+#pragma once
+
+#include "models/StatusCategory.h"
+#include "snapshot/StateSnapshot.h"
+
+#include <QHash>
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace athanor::ui {
+
+// Everything the views need from one snapshot, computed once on a worker thread so that the GUI thread only
+// swaps a pointer: display strings, naturally sorted children, per-subtree counts and an FQN lookup.
+struct StateIndex {
+    struct Node {
+        QString name;
+        QString fqn;
+        QString kind; // the record's kind; empty for folders without a record
+        StatusCategory status = StatusCategory::None;
+        int32_t parent = -1;
+        int32_t row = 0; // position among the parent's (sorted) children
+        std::vector<int32_t> children;
+        int resources = 0;   // resources in the subtree, this node excluded
+        int interrupted = 0; // interrupted records in the subtree, this node included
+        int unreadable = 0;
+    };
+
+    std::shared_ptr<const StateSnapshot> snapshot;
+    std::vector<Node> nodes; // same indexes as snapshot->nodes; nodes[0] is the root
+    QHash<QString, int32_t> nodeByFqn;
+    QStringList kinds; // distinct record kinds, naturally sorted
+    int apps = 0, stages = 0, scopes = 0, resources = 0, unreadable = 0, interrupted = 0, secrets = 0;
+    QStringList watchPaths; // folders (and, in small trees, files) to watch for changes
+    bool watchesFiles = false;
+    qint64 loadMs = 0;
+
+    static std::shared_ptr<const StateIndex> build(const std::filesystem::path& projectOrDotAlchemy);
+
+    const SnapshotRecord* record(int32_t node) const;
+    SnapshotNodeKind nodeKind(int32_t node) const { return snapshot->nodes[static_cast<size_t>(node)].kind; }
+    bool hasState() const { return snapshot && snapshot->stateFolderExists && !snapshot->records.empty(); }
+    // Whether a newer snapshot shows the same records (nothing for the views to redo).
+    bool sameContentAs(const StateIndex& other) const;
+};
+
+} // namespace athanor::ui

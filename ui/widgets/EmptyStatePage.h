@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QVBoxLayout;
+
+namespace athanor::ui {
+
+// What the window shows when there is nothing to inspect: no project open yet, or a folder without state.
+// It says which, and offers the ways forward (open a folder, a recent project, drop a folder).
+class EmptyStatePage : public QWidget {
+    Q_OBJECT
+public:
+    explicit EmptyStatePage(QWidget* parent = nullptr);
+
+    void showWelcome(const QStringList& recentProjects);
+    void showNoState(const QString& projectPath, bool folderMissing, const QStringList& recentProjects);
+
+signals:
+    void openRequested();
+    void recentRequested(const QString& path);
+
+private:
+    void setRecent(const QStringList& recentProjects);
+
+    QLabel* m_icon;
+    QLabel* m_title;
+    QLabel* m_text;
+    QPushButton* m_open;
+    QLabel* m_recentTitle;
+    QLabel* m_recent;
+};
+
+} // namespace athanor::ui

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QStyledItemDelegate>
+
+namespace athanor::ui {
+
+// Paints the status column of the scope tree as a small coloured pill ("created", "creating", "unreadable",
+// or a scope's "2 interrupted") with colours taken from the current palette.
+class StatusBadgeDelegate : public QStyledItemDelegate {
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override;
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+};
+
+} // namespace athanor::ui
