@@ -31,7 +31,7 @@ mkdir -p "$work/no-state-here" # a project folder without .alchemy: the empty st
 interrupted=$work/interrupted
 mkdir -p "$interrupted"
 cp -r "$data/app-stages/03-up-dev-again/.alchemy" "$interrupted/"
-python3 - "$interrupted/.alchemy/shop/dev/config.json" "$interrupted/.alchemy/shop/dev/storage/seed.json" <<'PY'
+python3 - "$interrupted/.alchemy/shop/dev/config.json.json" "$interrupted/.alchemy/shop/dev/storage/seed.json" <<'PY'
 import json, sys
 path = sys.argv[1]
 doc = json.load(open(path))

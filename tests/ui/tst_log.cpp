@@ -60,7 +60,7 @@ private slots:
         model.appendBatch(batch(0, 6));
         QCOMPARE(model.rowCount(), 6);
         QCOMPARE(removed.count(), 0);
-        model.appendBatch(batch(6, 7)); // 13 lines into 10 slots: the 3 oldest go
+        model.appendBatch(batch(6, 7)); // 13 lines into 10 slots: the 3 oldest go (at least 1 = 5%)
         QCOMPARE(model.rowCount(), 10);
         QCOMPARE(removed.count(), 1);
         QCOMPARE(removed.at(0).at(1).toInt(), 0);

@@ -97,6 +97,12 @@ int segments(const std::string& fqn) {
     return int(std::count(fqn.begin(), fqn.end(), '/')) + 1;
 }
 
+// A child scope's own record (Alchemy writes one per naked scope) is not a resource anyone declared.
+bool isScopeRecord(const athanor::StateSnapshot& snapshot, const athanor::SnapshotRecord& record) {
+    const int32_t node = snapshot.findNode(record.fqn);
+    return node >= 0 && snapshot.nodes[std::size_t(node)].kind != athanor::SnapshotNodeKind::Resource;
+}
+
 } // namespace
 
 DeployConsole::DeployConsole(QWidget* parent)
@@ -445,7 +451,7 @@ void DeployConsole::rebuildStages() {
             e.stage = QString::fromStdString(node.name);
         }
         for (const auto& r : m_snapshot->records) {
-            if (segments(r.fqn) < 3)
+            if (segments(r.fqn) < 3 || isScopeRecord(*m_snapshot, r))
                 continue;
             const auto first = r.fqn.find('/');
             const auto second = r.fqn.find('/', first + 1);
@@ -652,10 +658,11 @@ void DeployConsole::updateActions() {
         it.value()->setEnabled(it.key()->isEnabled());
         it.value()->setVisible(!it.key()->isHidden());
     }
-    m_cancelButton->setToolTip((!running     ? tr("Nothing is running.")
-                                : cancelling ? tr("Cancelling: waiting for the running resources to finish.")
-                                             : tr("Stop starting new resources; running ones finish first")) +
-                               m_cancelButton->property("shortcutHint").toString());
+    m_cancelButton->setToolTip(
+        (!running     ? tr("Nothing is running.")
+         : cancelling ? tr("Cancelling: waiting for the running resources to finish.")
+                      : tr("Stop starting new resources; the run ends once the running ones have ended")) +
+        m_cancelButton->property("shortcutHint").toString());
     m_stageCombo->setEnabled(!running && !m_root.isEmpty());
     m_stackButton->setEnabled(!running && !m_root.isEmpty());
     for (QWidget* w :
@@ -742,7 +749,7 @@ std::vector<DestroyConfirmDialog::Item> DeployConsole::destroyItems() const {
     if (m_snapshot) {
         const std::string prefix = (app() + QLatin1Char('/') + stage() + QLatin1Char('/')).toStdString();
         for (const auto& r : m_snapshot->records)
-            if (r.fqn.rfind(prefix, 0) == 0)
+            if (r.fqn.rfind(prefix, 0) == 0 && !isScopeRecord(*m_snapshot, r))
                 records.push_back(&r);
     }
     // The engine's order: highest seq first, nested children before their owner.
@@ -970,7 +977,7 @@ bool DeployConsole::eventFilter(QObject* watched, QEvent* event) {
     auto* box =
         new QMessageBox(QMessageBox::Question, tr("A run is in progress"),
                         tr("%1 is running on stage %2.\n\nCancel it and close the window once the resources "
-                           "already running have finished? Nothing is left half-written.")
+                           "already running have ended? No new resource will start.")
                             .arg(phaseTitle(r.phase), r.stage),
                         QMessageBox::Yes | QMessageBox::No, m_guardedWindow);
     box->setObjectName(QStringLiteral("closeDuringRun"));

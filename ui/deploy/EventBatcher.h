@@ -51,7 +51,7 @@ private:
     std::size_t m_readyPos = 0;
     QTimer m_timer;
     int m_intervalMs = 50;
-    int m_maxBatch = 4000;
+    int m_maxBatch = 1500;
 };
 
 } // namespace athanor::ui

@@ -173,7 +173,9 @@ void RunController::cancel() {
     EngineEvent e;
     e.type = EventType::Log;
     e.level = athanor::LogLevel::Warn;
-    e.message = tr("Cancel requested: no new resources will start; running ones finish first.").toStdString();
+    e.message =
+        tr("Cancel requested: no new resources will start; the run stops once the running ones have ended.")
+            .toStdString();
     m_batcher->onEvent(e);
     emit cancellingChanged(true);
 }

@@ -25,7 +25,7 @@ ScopeTreeView::ScopeTreeView(StateTreeModel* model, StateFilterProxyModel* proxy
     header()->setSectionResizeMode(StateTreeModel::KindColumn, QHeaderView::Interactive);
     header()->setSectionResizeMode(StateTreeModel::StatusColumn, QHeaderView::Interactive);
     header()->resizeSection(StateTreeModel::KindColumn, 150);
-    header()->resizeSection(StateTreeModel::StatusColumn, 150);
+    header()->resizeSection(StateTreeModel::StatusColumn, 200);
     connect(selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
         emit currentFqnChanged(current.data(StateTreeModel::FqnRole).toString());
     });

@@ -9,8 +9,9 @@
 namespace athanor::ui {
 
 // The log pane's model: the newest `capacity` lines in a ring buffer. Appending is batched (one
-// beginInsertRows per batch) and overflow drops the oldest rows with begin/endRemoveRows, so views and
-// proxies stay consistent while the memory stays bounded however long a run talks.
+// beginInsertRows per batch) and overflow drops the oldest rows (at least 5% of the capacity at a time) with
+// begin/endRemoveRows, so views and proxies stay consistent while the memory stays bounded however long a
+// run talks.
 class LogModel : public QAbstractListModel {
     Q_OBJECT
 

@@ -39,6 +39,11 @@ UnlockDialog::UnlockDialog(QWidget* parent) : QDialog(parent) {
     connect(m_edit, &QLineEdit::textChanged, this,
             [this](const QString& t) { m_unlock->setEnabled(!t.isEmpty()); });
     connect(buttons, &QDialogButtonBox::accepted, this, &UnlockDialog::accept);
+    // Enter in the field confirms even where the platform does not route it to the default button.
+    connect(m_edit, &QLineEdit::returnPressed, this, [this] {
+        if (m_unlock->isEnabled())
+            m_unlock->click();
+    });
     connect(buttons, &QDialogButtonBox::rejected, this, &UnlockDialog::reject);
 
     auto* form = new QFormLayout;
