@@ -257,7 +257,7 @@ QWidget* DeployConsole::buildControls() {
     m_progress->setObjectName(QStringLiteral("runProgress"));
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
-    m_progress->setFormat(QStringLiteral("%v / %m"));
+    m_progress->setFormat(QString()); // nothing to count until a run starts
     m_progress->setMinimumWidth(160);
     bottom->addWidget(m_progress, 1);
     m_statusLabel = new QLabel(box);

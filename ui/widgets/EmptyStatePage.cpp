@@ -26,6 +26,9 @@ EmptyStatePage::EmptyStatePage(QWidget* parent) : QWidget(parent) {
     m_text->setWordWrap(true);
     m_text->setTextFormat(Qt::RichText);
     m_text->setMaximumWidth(560);
+    m_text->setMinimumWidth(420);
+    // Never squeezed below its wrapped height when the deploy dock leaves little room.
+    m_text->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     m_open = new QPushButton(QIcon(QStringLiteral(":/icons/open.svg")), tr("Open Project Folder…"));
     m_open->setDefault(true);
     m_recentTitle = new QLabel(tr("<b>Recent projects</b>"));
