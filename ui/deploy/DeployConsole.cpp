@@ -477,8 +477,9 @@ void DeployConsole::rebuildStages() {
     m_stageCombo->clear();
     QStringList names;
     for (const auto& s : m_stages) {
-        const QString label = (showApp ? s.app + QStringLiteral(" / ") : QString()) + s.stage +
-                              QStringLiteral("  (%1)").arg(tr("%n resource(s)", nullptr, s.resources));
+        const QString label =
+            (showApp ? s.app + QStringLiteral(" / ") : QString()) + s.stage +
+            QStringLiteral("  (%1)").arg(countOf(s.resources, tr("resource"), tr("resources")));
         m_stageCombo->addItem(label);
         const int i = m_stageCombo->count() - 1;
         m_stageCombo->setItemData(i, s.stage, kStageRole);
@@ -835,7 +836,7 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
             changes += change.action == athanor::PlannedChange::Action::Skip ? 0 : 1;
         m_progress->setRange(0, 1);
         m_progress->setValue(1);
-        m_progress->setFormat(tr("plan: %n change(s)", nullptr, changes));
+        m_progress->setFormat(tr("plan: %1").arg(countOf(changes, tr("change"), tr("changes"))));
     } else if (phase == Phase::Read) {
         const int read = outcome->report.counts.read;
         m_progress->setRange(0, std::max(read, 1));
@@ -886,10 +887,10 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
     if (phase == Phase::Read) {
         m_outputs->setOutputs(outcome->report.outputs);
         m_exportButton->setEnabled(m_outputs->resourceCount() > 0);
-        m_outputsLabel->setText(
-            tr("Outputs of %n resource(s) on stage %1, read %2.", nullptr, m_outputs->resourceCount())
-                .arg(outcome->request.stage,
-                     QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
+        m_outputsLabel->setText(tr("Outputs of %1 on stage %2, read %3.")
+                                    .arg(countOf(m_outputs->resourceCount(), tr("resource"), tr("resources")),
+                                         outcome->request.stage,
+                                         QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
         if (outcome->end == RunEnd::Succeeded)
             m_tabs->setCurrentIndex(1);
     }

@@ -1,6 +1,7 @@
 #include "deploy/DestroyConfirmDialog.h"
 
 #include "deploy/EventLogFormat.h"
+#include "deploy/RunOutcome.h"
 #include "deploy/StageNames.h"
 #include "widgets/ThemeColors.h"
 
@@ -28,11 +29,11 @@ DestroyConfirmDialog::DestroyConfirmDialog(const QString& app, const QString& st
     heading->setObjectName(QStringLiteral("destroyHeading"));
     heading->setTextFormat(Qt::RichText);
     heading->setWordWrap(true);
-    heading->setText(tr("This deletes <b>%n resource(s)</b> of app <b>%1</b>, stage "
-                        "<b><span style='color:%2'>%3</span></b>, and removes them from state. "
-                        "It cannot be undone.",
-                        nullptr, int(items.size()))
-                         .arg(app.toHtmlEscaped(), stageColor.name(), stage.toHtmlEscaped()));
+    heading->setText(
+        tr("This deletes <b>%1</b> of app <b>%2</b>, stage <b><span style='color:%3'>%4</span></b>, "
+           "and removes them from state. It cannot be undone.")
+            .arg(countOf(int(items.size()), tr("resource"), tr("resources")), app.toHtmlEscaped(),
+                 stageColor.name(), stage.toHtmlEscaped()));
     layout->addWidget(heading);
 
     if (m_production) {

@@ -92,7 +92,8 @@ void appendLogEntries(const athanor::EngineEvent& event, std::vector<LogEntry>& 
                            .arg(phaseTitle(event.phase), QString::fromStdString(event.app),
                                 QString::fromStdString(event.stage));
         if (event.total > 0)
-            text += QObject::tr(" · %n resource(s)", nullptr, event.total);
+            text += QStringLiteral(" · ") +
+                    countOf(event.total, QObject::tr("resource"), QObject::tr("resources"));
         base.message = QStringLiteral("── ") + text + QStringLiteral(" ──");
         out.push_back(std::move(base));
         return;

@@ -58,6 +58,10 @@ QString countsText(const athanor::RunCounts& c) {
     return parts.isEmpty() ? QObject::tr("nothing changed") : parts.join(QStringLiteral(", "));
 }
 
+QString countOf(int n, const QString& one, const QString& many) {
+    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
 QString durationText(qint64 ms) {
     if (ms < 1000)
         return QObject::tr("%1 ms").arg(ms);

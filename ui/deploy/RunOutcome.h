@@ -43,6 +43,8 @@ std::optional<RunEnd> parseRunEnd(const QString& text);
 QString phaseTitle(athanor::Phase phase); // "Up", "Read", "Destroy", "Plan"
 // "3 created, 1 updated, 2 skipped" (zero counts left out; "nothing changed" when all are zero)
 QString countsText(const athanor::RunCounts& counts);
+// "1 resource" / "3 resources": English plurals without a loaded translation (tr's %n would print "(s)").
+QString countOf(int n, const QString& one, const QString& many);
 // "850 ms", "4.2 s", "2 min 05 s"
 QString durationText(qint64 ms);
 // "pid 4242 on build-host since 2024-05-01T10:00:00Z (up)"

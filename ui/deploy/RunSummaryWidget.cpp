@@ -86,7 +86,8 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
         }
         if (o.report.errors.size() > 1)
             html += QStringLiteral("<br>") +
-                    tr("%n more error(s) in the log.", nullptr, int(o.report.errors.size()) - 1);
+                    tr("%1 more in the log.")
+                        .arg(countOf(int(o.report.errors.size()) - 1, tr("error"), tr("errors")));
         break;
     }
     case RunEnd::LockHeld:

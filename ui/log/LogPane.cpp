@@ -209,7 +209,7 @@ void LogPane::setShowTimestamps(bool show) {
 void LogPane::updateCount() {
     const int shown = m_proxy->rowCount();
     const int total = shownModel()->rowCount();
-    m_countLabel->setText(shown == total ? tr("%n line(s)", nullptr, total)
+    m_countLabel->setText(shown == total ? (total == 1 ? tr("1 line") : tr("%1 lines").arg(total))
                                          : tr("%1 of %2").arg(shown).arg(total));
 }
 
