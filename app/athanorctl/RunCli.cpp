@@ -39,21 +39,30 @@ constexpr int kExitFailed = 1;
 constexpr int kExitLocked = 3;
 constexpr int kExitCancelled = 130;
 
-// SIGINT: the first asks the run to stop (nothing new starts, providers such as athanor::Command stop their
-// commands, records stay consistent); the second ends the process at once. Only async-signal-safe calls in
-// the handler.
+// SIGINT, as Terraform does it: the first asks the run to stop (nothing new starts, running resources
+// finish, every record stays created or untouched); the second aborts (running commands are killed, their
+// records stay creating / updating for the next `up` to resume); the third ends the process at once. Only
+// async-signal-safe calls in the handler.
 std::atomic<CancellationToken*> g_cancelToken{nullptr};
 std::atomic<int> g_interrupts{0};
 
 extern "C" void onInterrupt(int) {
-    if (g_interrupts.fetch_add(1) >= 1)
+    const int previous = g_interrupts.fetch_add(1);
+    if (previous >= 2)
         _exit(kExitCancelled);
-    if (CancellationToken* token = g_cancelToken.load())
+    CancellationToken* token = g_cancelToken.load();
+    static const char cancelling[] = "\nCancelling: no new resources will start; running ones finish. "
+                                     "Press Ctrl-C again to stop them now.\n";
+    static const char aborting[] =
+        "\nAborting: running commands are being killed; their records stay creating/updating and the "
+        "next up resumes them. Press Ctrl-C again to exit immediately.\n";
+    if (previous == 0 && token)
         token->cancel();
-    static const char message[] =
-        "\nCancelling: no new resources will start and running commands are stopped. "
-        "Press Ctrl-C again to exit immediately.\n";
-    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, sizeof message - 1);
+    else if (token)
+        token->abort();
+    const char* message = previous == 0 ? cancelling : aborting;
+    const size_t length = previous == 0 ? sizeof cancelling - 1 : sizeof aborting - 1;
+    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, length);
 }
 
 class InterruptGuard {

@@ -1,5 +1,7 @@
 #include "events/ConsoleFormatter.h"
 
+#include "events/EventJson.h"
+
 #include "json/JsJsonText.h"
 #include <algorithm>
 #include <cstdio>
@@ -213,23 +215,6 @@ void ConsoleFormatter::onEvent(const EngineEvent& event) {
     }
 }
 
-std::string formatIsoTime(std::chrono::system_clock::time_point time) {
-    using namespace std::chrono;
-    const auto sinceEpoch = duration_cast<milliseconds>(time.time_since_epoch()).count();
-    auto seconds = static_cast<std::time_t>(sinceEpoch / 1000);
-    long long millis = sinceEpoch % 1000;
-    if (millis < 0) {
-        millis += 1000;
-        --seconds;
-    }
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
-    return buffer;
-}
-
 bool colorWanted(bool isTerminal) {
     const char* noColor = std::getenv("NO_COLOR");
     if (noColor && *noColor)
@@ -239,53 +224,6 @@ bool colorWanted(bool isTerminal) {
 }
 
 JsonLinesSink::JsonLinesSink(std::ostream& out) : m_out(out) {}
-
-Json JsonLinesSink::eventToJson(const EngineEvent& event) {
-    Json line = Json::object();
-    line["type"] = std::string(toString(event.type));
-    line["time"] = formatIsoTime(event.time);
-    switch (event.type) {
-    case EventType::RunStarted:
-        line["phase"] = std::string(toString(event.phase));
-        line["app"] = event.app;
-        line["stage"] = event.stage;
-        line["total"] = event.total;
-        break;
-    case EventType::RunFinished: {
-        line["phase"] = std::string(toString(event.phase));
-        line["app"] = event.app;
-        line["stage"] = event.stage;
-        line["result"] = std::string(toString(event.result));
-        line["durationMs"] = event.durationMs;
-        Json counts = Json::object();
-        counts["created"] = event.counts.created;
-        counts["updated"] = event.counts.updated;
-        counts["replaced"] = event.counts.replaced;
-        counts["skipped"] = event.counts.skipped;
-        counts["deleted"] = event.counts.deleted;
-        counts["read"] = event.counts.read;
-        counts["failed"] = event.counts.failed;
-        line["counts"] = std::move(counts);
-        break;
-    }
-    case EventType::Log:
-        line["level"] = std::string(toString(event.level));
-        if (!event.fqn.empty())
-            line["fqn"] = event.fqn;
-        line["message"] = event.message;
-        break;
-    default:
-        line["fqn"] = event.fqn;
-        line["kind"] = event.kind;
-        if (event.type != EventType::Creating && event.type != EventType::Updating &&
-            event.type != EventType::Deleting && event.type != EventType::Cleanup)
-            line["durationMs"] = event.durationMs;
-        if (event.type == EventType::Failed)
-            line["message"] = event.message;
-        break;
-    }
-    return line;
-}
 
 void JsonLinesSink::onEvent(const EngineEvent& event) {
     std::string text = stringifyJs(eventToJson(event), 0);

@@ -56,23 +56,17 @@ private:
     std::string m_app, m_stage;
 };
 
-// One JSON object per line for each event (`athanorctl --json`), e.g.
-//   {"type":"created","time":"2025-11-20T23:14:05.123Z","fqn":"shop/dev/a","kind":"fs::File","durationMs":3.5}
-// Keys: type, time; then per type: phase/app/stage/total (run-started); fqn, kind, durationMs (resource
-// events); message (failed, log); level (log); result, durationMs, counts (run-finished). Thread-safe.
+// One JSON object per line for each event (`athanorctl --json`), in the encoding of events/EventJson.h.
+// Thread-safe.
 class JsonLinesSink : public EventSink {
 public:
     explicit JsonLinesSink(std::ostream& out);
     void onEvent(const EngineEvent& event) override;
-    static Json eventToJson(const EngineEvent& event);
 
 private:
     std::ostream& m_out;
     std::mutex m_mutex;
 };
-
-// ISO-8601 UTC with milliseconds, as JavaScript's Date.prototype.toISOString: "2025-11-20T23:14:05.123Z".
-std::string formatIsoTime(std::chrono::system_clock::time_point time);
 
 // True when colour output is wanted: NO_COLOR unset or empty, and `isTerminal` (or FORCE_COLOR set
 // non-empty).

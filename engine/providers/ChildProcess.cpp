@@ -191,7 +191,7 @@ ShellResult runShellCommand(const ShellCommand& command, const CancellationToken
     bool killed = false;
     std::array<char, 65536> buffer{};
     while (out.readEnd >= 0 || err.readEnd >= 0) {
-        if (cancel.isCancelled() && !termSentAt) {
+        if (cancel.isAborted() && !termSentAt) {
             result.cancelled = true;
             ::kill(-pid, SIGTERM);
             termSentAt = Clock::now();

@@ -20,7 +20,7 @@ struct ShellCommand {
     std::vector<std::pair<std::string, std::string>> environment; // set on top of the process environment
     // Called with each complete output line (without the newline) as it arrives; may be empty.
     std::function<void(std::string_view line, bool fromStderr)> onLine;
-    // After a cancel request the group gets SIGTERM, then SIGKILL when it is still alive after this long.
+    // After an abort request the group gets SIGTERM, then SIGKILL when it is still alive after this long.
     std::chrono::milliseconds killGrace{2000};
 };
 
@@ -32,8 +32,9 @@ struct ShellResult {
     std::string stderrText;
 };
 
-// Runs `command` and waits for it. A cancel request on `cancel` kills the whole process group (so a shell's
-// children go too) and returns with cancelled = true. Throws ProviderError when the process cannot be
+// Runs `command` and waits for it. A plain cancel request lets it finish (running resources end normally);
+// an abort request kills the whole process group (so a shell's children go too) and returns with
+// cancelled = true. Throws ProviderError when the process cannot be
 // started at all (no /bin/sh, a bad working directory, out of file descriptors).
 ShellResult runShellCommand(const ShellCommand& command, const CancellationToken& cancel);
 

@@ -13,7 +13,7 @@
 //    its top-level scalars and ATHANOR_RESULT_<KEY> for the top-level scalars of its `result`; plus
 //    ATHANOR_PHASE (create/update/delete) and ATHANOR_FQN.
 //  * A non-zero exit or a signal is a failure naming the exit code with the tail of stderr. Cancelling the
-//    run kills the command's process group.
+//    run lets a running command finish; aborting it (a second cancel) kills the command's process group.
 #include "providers/BuiltinProviders.h"
 #include "providers/ChildProcess.h"
 #include "providers/PlainJson.h"
@@ -161,7 +161,7 @@ private:
         ShellResult result = runShellCommand(shell, ctx.cancellation());
         const std::string what = "athanor::Command: " + std::string(phase) + " command";
         if (result.cancelled)
-            throw ProviderError(what + " cancelled (its process group was killed): " + command);
+            throw ProviderError(what + " stopped by an abort (its process group was killed): " + command);
         if (result.signal != 0) {
             throw ProviderError(what + " killed by signal " + std::to_string(result.signal) + " (" +
                                 strsignal(result.signal) + "): " + command + tailSuffix(result));

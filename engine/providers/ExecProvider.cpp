@@ -87,7 +87,7 @@ public:
             };
         const ShellResult result = runShellCommand(shell, ctx.cancellation());
         if (result.cancelled)
-            throw ProviderError("Command cancelled (its process group was killed): " + command);
+            throw ProviderError("Command stopped by an abort (its process group was killed): " + command);
         // Alchemy treats a signal-killed command as exit code 0 (§14.13); a killed build is not a success.
         if (result.signal != 0) {
             throw ProviderError("Command killed by signal " + std::to_string(result.signal) + " (" +

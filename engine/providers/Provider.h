@@ -15,14 +15,23 @@
 
 namespace athanor {
 
-// Cooperative cancellation: the engine stops starting new resources; a long handler may poll it.
+// Cooperative cancellation in two steps, as Terraform's first and second Ctrl-C:
+//  * cancel(): no new resource starts; running ones finish, so every record ends created or never started.
+//  * abort(): additionally stops what is running (a command's process group is killed); the records of those
+//    resources stay creating / updating, which the next `up` resumes (reference §7.2).
 class CancellationToken {
 public:
     void cancel() { m_cancelled.store(true, std::memory_order_relaxed); }
+    void abort() {
+        m_aborted.store(true, std::memory_order_relaxed);
+        cancel();
+    }
     bool isCancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
+    bool isAborted() const { return m_aborted.load(std::memory_order_relaxed); }
 
 private:
     std::atomic<bool> m_cancelled{false};
+    std::atomic<bool> m_aborted{false};
 };
 
 // Thrown by ProviderContext::replace(): the handler stops, the engine replaces the resource (reference §7.4).

@@ -41,6 +41,13 @@ CliResult finish(QProcess& process) {
             QString::fromUtf8(process.readAllStandardError())};
 }
 
+QString recordStatus(const QString& root, const QString& id) {
+    QFile file(root + "/.alchemy/shop/dev/" + id + ".json");
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("(no record)");
+    return QJsonDocument::fromJson(file.readAll()).object().value("status").toString();
+}
+
 CliResult runCli(const QString& workingDirectory, const QStringList& args) {
     QProcess process;
     startCli(process, workingDirectory, args);
@@ -218,10 +225,10 @@ private slots:
         const QString root = dir.path();
         writeFile(root + "/alchemy.stack.json",
                   R"({"app": "shop", "resources": {
-                      "slow1": {"kind": "athanor::Command", "props": {"create": "touch started; sleep 20"}},
-                      "slow2": {"kind": "athanor::Command", "props": {"create": "sleep 20"}}}})");
+                      "slow1": {"kind": "athanor::Command", "props": {"create": "touch started; sleep 2"}},
+                      "slow2": {"kind": "athanor::Command", "props": {"create": "touch second; sleep 20"}}}})");
         QProcess first;
-        startCli(first, root, {"up", "--stage", "dev"});
+        startCli(first, root, {"up", "--stage", "dev", "--parallel", "1"});
         QVERIFY(first.waitForStarted());
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(root + "/started"), 20000);
 
@@ -230,14 +237,44 @@ private slots:
         QCOMPARE(second.exitCode, 3);
         QVERIFY2(second.err.contains(QString("pid %1").arg(first.processId())), qPrintable(second.err));
 
-        // Ctrl-C cancels: the running command is stopped and the run ends as cancelled.
-        QElapsedTimer timer;
-        timer.start();
+        // Ctrl-C cancels: the running command finishes, the next one never starts, the run ends cancelled.
         ::kill(static_cast<pid_t>(first.processId()), SIGINT);
         const CliResult cancelled = finish(first);
         QCOMPARE(cancelled.exitCode, 130);
-        QVERIFY(timer.elapsed() < 15000);
         QVERIFY2(cancelled.err.contains("cancelled"), qPrintable(cancelled.err));
+        QVERIFY2(cancelled.err.contains("running ones finish"), qPrintable(cancelled.err));
+        QCOMPARE(recordStatus(root, "slow1"), QString("created"));
+        QVERIFY(!QFileInfo::exists(root + "/.alchemy/shop/dev/slow2.json"));
+        QVERIFY(!QFileInfo::exists(root + "/second"));
+    }
+
+    void secondInterruptAbortsRunningCommands() {
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        writeFile(root + "/alchemy.stack.json",
+                  R"({"app": "shop", "resources": {
+                      "stuck": {"kind": "athanor::Command",
+                                "props": {"create": "touch started; test -f quick || sleep 30"}}}})");
+        QProcess run;
+        startCli(run, root, {"up", "--stage", "dev"});
+        QVERIFY(run.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(root + "/started"), 20000);
+        QElapsedTimer timer;
+        timer.start();
+        ::kill(static_cast<pid_t>(run.processId()), SIGINT);
+        QTest::qWait(300);
+        ::kill(static_cast<pid_t>(run.processId()), SIGINT);
+        const CliResult aborted = finish(run);
+        QCOMPARE(aborted.exitCode, 130);
+        QVERIFY(timer.elapsed() < 15000);
+        QVERIFY2(aborted.err.contains("Aborting"), qPrintable(aborted.err));
+        QVERIFY2(aborted.err.contains("stopped by an abort"), qPrintable(aborted.err));
+        // The killed resource's record says so, and the next up resumes (creates) it.
+        QCOMPARE(recordStatus(root, "stuck"), QString("creating"));
+        writeFile(root + "/quick", "");
+        const CliResult resumed = runCli(root, {"up", "--stage", "dev"});
+        QCOMPARE(resumed.exitCode, 0);
+        QCOMPARE(recordStatus(root, "stuck"), QString("created"));
     }
 };
 

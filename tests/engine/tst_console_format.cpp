@@ -2,6 +2,7 @@
 // (plain and ANSI) is rebuilt from the equivalent event and must match byte for byte; plus the banner, the
 // ERROR/WARN lines, Athanor's summary line and the JSON-lines sink.
 #include "events/ConsoleFormatter.h"
+#include "events/EventJson.h"
 
 #include <QtTest>
 #include <fstream>
@@ -254,7 +255,7 @@ private slots:
         finished.stage = "dev";
         finished.durationMs = 10;
         finished.counts.created = 1;
-        const Json line = JsonLinesSink::eventToJson(finished);
+        const Json line = eventToJson(finished);
         QCOMPARE(line["type"].get<std::string>(), std::string("run-finished"));
         QCOMPARE(line["result"].get<std::string>(), std::string("succeeded"));
         QCOMPARE(line["counts"]["created"].get<int>(), 1);
@@ -262,9 +263,59 @@ private slots:
         log.type = EventType::Log;
         log.level = LogLevel::Warn;
         log.message = "careful";
-        QCOMPARE(JsonLinesSink::eventToJson(log)["level"].get<std::string>(), std::string("warn"));
+        QCOMPARE(eventToJson(log)["level"].get<std::string>(), std::string("warn"));
         QCOMPARE(formatIsoTime(std::chrono::system_clock::time_point(std::chrono::milliseconds(-1))),
                  std::string("1969-12-31T23:59:59.999Z"));
+    }
+
+    // Run history stores events in the same encoding; reading one back gives the event that was written.
+    void eventJsonRoundTrips() {
+        using std::chrono::milliseconds;
+        using std::chrono::system_clock;
+        const system_clock::time_point at(milliseconds(1795215181972));
+        std::vector<EngineEvent> events(4);
+        events[0].type = EventType::RunStarted;
+        events[0].phase = Phase::Destroy;
+        events[0].app = "shop";
+        events[0].stage = "prod";
+        events[0].total = 12;
+        events[1].type = EventType::Failed;
+        events[1].fqn = "shop/prod/db";
+        events[1].kind = "athanor::Command";
+        events[1].message = "exit code 4\nbroken \u00e9";
+        events[1].durationMs = 12.25;
+        events[1].level = LogLevel::Error;
+        events[2].type = EventType::Log;
+        events[2].level = LogLevel::Debug;
+        events[2].fqn = "shop/prod/db";
+        events[2].message = "line";
+        events[3].type = EventType::RunFinished;
+        events[3].phase = Phase::Destroy;
+        events[3].app = "shop";
+        events[3].stage = "prod";
+        events[3].result = RunResult::Failed;
+        events[3].level = LogLevel::Error;
+        events[3].durationMs = 99.5;
+        events[3].counts.deleted = 11;
+        events[3].counts.failed = 1;
+        for (EngineEvent& e : events) {
+            e.time = at;
+            const Json encoded = eventToJson(e);
+            const auto decoded = eventFromJson(Json::parse(encoded.dump()));
+            QVERIFY(decoded);
+            QCOMPARE(eventToJson(*decoded).dump(), encoded.dump());
+            QVERIFY(decoded->type == e.type);
+            QVERIFY(decoded->level == e.level);
+            QVERIFY(decoded->time == at);
+            QCOMPARE(decoded->message, e.message);
+            QCOMPARE(decoded->counts.total(), e.counts.total());
+        }
+        QVERIFY(!eventFromJson(Json::parse(R"({"type":"exploded"})")));
+        QVERIFY(!eventFromJson(Json::parse("[1]")));
+        QVERIFY(!parseIsoTime("2026-11-20 22:53:01Z"));
+        QVERIFY(!parseIsoTime("2026-13-20T22:53:01.000Z"));
+        QVERIFY(parseIsoTime("2026-11-20T22:53:01Z") ==
+                system_clock::time_point(milliseconds(1795215181000)));
     }
 };
 

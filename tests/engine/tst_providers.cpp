@@ -500,7 +500,19 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ProviderError, command.apply(noCreate));
     }
 
-    void commandCancelKillsTheProcessGroup() {
+    void commandCancelLetsTheRunningCommandFinish() {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        Provider& command = builtin("athanor::Command");
+        FakeContext ctx(HandlerPhase::Create, "c", Json{{"create", "sleep 0.4; echo finished"}}, root);
+        // A plain cancel only stops new resources from starting; this one was already running.
+        ctx.m_cancel.cancel();
+        const Json output = command.apply(ctx);
+        QCOMPARE(output["exitCode"].get<int>(), 0);
+        QCOMPARE(output["stdout"].get<std::string>(), std::string("finished\n"));
+    }
+
+    void commandAbortKillsTheProcessGroup() {
         QTemporaryDir dir;
         const fs::path root = dir.path().toStdString();
         Provider& command = builtin("athanor::Command");
@@ -510,7 +522,7 @@ private slots:
             for (int i = 0; i < 100 && !fs::exists(root / "bg.pid"); ++i)
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            slow.m_cancel.cancel();
+            slow.m_cancel.abort();
         });
         QElapsedTimer timer;
         timer.start();
@@ -520,7 +532,7 @@ private slots:
             QFAIL("expected ProviderError");
         } catch (const ProviderError& e) {
             canceller.join();
-            QVERIFY2(message(e).contains("cancelled"), e.what());
+            QVERIFY2(message(e).contains("stopped by an abort"), e.what());
         }
         QVERIFY(timer.elapsed() < 10000);
         const pid_t background = std::stoi(readText(root / "bg.pid"));

@@ -306,16 +306,19 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(tasks->doneCount() >= 1, 20000);
         QVERIFY(c->cancelButton()->isEnabled());
         QTest::mouseClick(c->cancelButton(), Qt::LeftButton);
-        QVERIFY(!c->cancelButton()->isEnabled()); // already cancelling
+        // Still enabled, as the second step: "Stop now" would kill the running command.
+        QCOMPARE(c->cancelButton()->text(), QStringLiteral("Stop now"));
+        QVERIFY(c->cancelButton()->isEnabled());
         QVERIFY(finished.wait(kRunTimeout));
         auto outcome = finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>();
         QCOMPARE(outcome->end, RunEnd::Cancelled);
         QVERIFY(c->summary()->text().contains(QStringLiteral("cancelled")));
+        QCOMPARE(c->cancelButton()->text(), QStringLiteral("Cancel run"));
+        QVERIFY(!c->cancelButton()->isEnabled());
 
-        // Every record is created, never started, or (the engine kills a command still running at cancel) the
-        // one interrupted resource, left "creating" for the next Up to resume; nothing else.
+        // Every record is created or was never started: the resource running at cancel time finished.
         const auto snapshot = loadSnapshot(tmp.path().toStdString());
-        int created = 0, absent = 0, interrupted = 0;
+        int created = 0, absent = 0;
         for (int i = 0; i < 6; ++i) {
             const std::string fqn = "slow/dev/step" + std::to_string(i);
             const SnapshotRecord* r = snapshot->findRecord(fqn);
@@ -324,18 +327,13 @@ private slots:
                 continue;
             }
             QVERIFY2(r->ok(), r->error.c_str());
-            if (r->status == "creating") {
-                ++interrupted;
-                const int row = tasks->row(QString::fromStdString(fqn));
-                QCOMPARE(tasks->state(row), TaskListModel::State::Failed);
-                continue;
-            }
             QCOMPARE(QString::fromStdString(r->status), QStringLiteral("created"));
+            QCOMPARE(tasks->state(tasks->row(QString::fromStdString(fqn))), TaskListModel::State::Done);
             ++created;
         }
-        QVERIFY(created >= 1);
+        QVERIFY(created >= 2); // the one done before the cancel and the one running at the time
         QVERIFY(absent >= 1);
-        QVERIFY(interrupted <= 1); // parallel 1: at most one was running
+        QCOMPARE(outcome->report.counts.created, created);
         int notStarted = 0;
         for (int r = 0; r < tasks->rowCount(); ++r) {
             QVERIFY(tasks->state(r) != TaskListModel::State::Running);
@@ -345,11 +343,43 @@ private slots:
 
         // Consistent means resumable: the next Up finishes the job.
         c->setParallel(6);
-        QCOMPARE(pressUpAndConfirm(c), absent + interrupted);
+        QCOMPARE(pressUpAndConfirm(c), absent);
         auto resumed = waitRun(c);
         QVERIFY(resumed);
         QVERIFY2(resumed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
-        QCOMPARE(resumed->report.counts.created + resumed->report.counts.updated, absent + interrupted);
+        QCOMPARE(resumed->report.counts.created, absent);
+    }
+
+    void stopNowKillsTheRunningCommand() {
+        QTemporaryDir tmp;
+        QVERIFY(test::writeFile(tmp.filePath(QStringLiteral("alchemy.stack.json")),
+                                slowStack(QStringLiteral("stuck"), 2, 30)));
+        Harness h = open(tmp.path());
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(c->upButton()->isEnabled());
+        c->setParallel(1);
+        QCOMPARE(pressUpAndConfirm(c), 2);
+        QSignalSpy finished(c, &DeployConsole::runFinished);
+        TaskListModel* tasks = c->controller()->taskModel();
+        QTRY_VERIFY_WITH_TIMEOUT(tasks->state(tasks->row(QStringLiteral("stuck/dev/step0"))) ==
+                                     TaskListModel::State::Running,
+                                 20000);
+        QElapsedTimer timer;
+        timer.start();
+        QTest::mouseClick(c->cancelButton(), Qt::LeftButton); // cancel: step0 would still run for 30 s
+        QTest::mouseClick(c->cancelButton(), Qt::LeftButton); // stop now
+        QVERIFY(!c->cancelButton()->isEnabled());
+        QVERIFY(finished.wait(kRunTimeout));
+        QVERIFY(timer.elapsed() < 15000);
+        QCOMPARE(finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>()->end, RunEnd::Cancelled);
+        QVERIFY(hasLine(c->controller()->logModel(), QStringLiteral("Stop requested")));
+        // The killed resource says so in state (the next Up resumes it); the other never started.
+        const auto snapshot = loadSnapshot(tmp.path().toStdString());
+        const SnapshotRecord* step0 = snapshot->findRecord("stuck/dev/step0");
+        QVERIFY(step0);
+        QCOMPARE(QString::fromStdString(step0->status), QStringLiteral("creating"));
+        QVERIFY(!snapshot->findRecord("stuck/dev/step1"));
+        QCOMPARE(tasks->state(tasks->row(QStringLiteral("stuck/dev/step0"))), TaskListModel::State::Failed);
     }
 
     void lockedStageNamesTheHolder() {

@@ -654,14 +654,19 @@ void DeployConsole::updateActions() {
     }
     const bool running = m_controller->isRunning();
     const bool cancelling = m_controller->isCancelling();
-    m_cancelButton->setEnabled(running && !cancelling);
+    const bool aborting = m_controller->isAborting();
+    m_cancelButton->setEnabled(running && !aborting);
+    m_cancelButton->setText(cancelling ? tr("Stop now") : tr("Cancel run"));
     for (auto it = m_buttonActions.cbegin(); it != m_buttonActions.cend(); ++it) {
+        it.value()->setText(it.key()->text());
         it.value()->setEnabled(it.key()->isEnabled());
         it.value()->setVisible(!it.key()->isHidden());
     }
     m_cancelButton->setToolTip(
         (!running     ? tr("Nothing is running.")
-         : cancelling ? tr("Cancelling: waiting for the running resources to finish.")
+         : aborting   ? tr("Stopping: the running commands are being killed.")
+         : cancelling ? tr("Cancelling: waiting for the running resources to finish. Stop now kills them; "
+                           "their records stay \"creating\"/\"updating\" and the next Up resumes them.")
                       : tr("Stop starting new resources; the run ends once the running ones have ended")) +
         m_cancelButton->property("shortcutHint").toString());
     m_stageCombo->setEnabled(!running && !m_root.isEmpty());
@@ -671,8 +676,9 @@ void DeployConsole::updateActions() {
         w->setEnabled(!running);
     if (running) {
         const auto& r = m_controller->currentRequest();
-        m_statusLabel->setText(cancelling ? tr("Cancelling %1 on %2…").arg(phaseTitle(r.phase), r.stage)
-                                          : tr("%1 on %2…").arg(phaseTitle(r.phase), r.stage));
+        m_statusLabel->setText(aborting     ? tr("Stopping %1 on %2…").arg(phaseTitle(r.phase), r.stage)
+                               : cancelling ? tr("Cancelling %1 on %2…").arg(phaseTitle(r.phase), r.stage)
+                                            : tr("%1 on %2…").arg(phaseTitle(r.phase), r.stage));
     } else if (m_root.isEmpty()) {
         m_statusLabel->setText(tr("No project open"));
     } else {
@@ -783,7 +789,11 @@ void DeployConsole::destroy() {
 }
 
 void DeployConsole::cancel() {
-    m_controller->cancel();
+    // Two steps, like a second Ctrl-C in a terminal: first stop starting resources, then stop running ones.
+    if (m_controller->isCancelling())
+        m_controller->abort();
+    else
+        m_controller->cancel();
 }
 
 void DeployConsole::showDialog(QDialog* dialog) {

@@ -92,7 +92,8 @@ RunController::RunController(QObject* parent)
 
 RunController::~RunController() {
     if (m_thread) {
-        m_job->cancel.cancel();
+        // Nothing is left to report to: stop running commands too rather than block on them.
+        m_job->cancel.abort();
         m_thread->wait();
         delete m_thread;
         m_thread = nullptr;
@@ -155,6 +156,7 @@ bool RunController::start(const DeployRequest& request, const std::vector<TaskLi
     m_tasks->reset(planned);
     m_job = job;
     m_cancelling = false;
+    m_aborting = false;
     m_awaitingDrain = false;
     m_thread = QThread::create([job] { job->run(); });
     m_thread->setObjectName(QStringLiteral("athanor-run"));
@@ -176,6 +178,22 @@ void RunController::cancel() {
     e.message =
         tr("Cancel requested: no new resources will start; the run stops once the running ones have ended.")
             .toStdString();
+    m_batcher->onEvent(e);
+    emit cancellingChanged(true);
+}
+
+void RunController::abort() {
+    if (!m_thread || m_aborting)
+        return;
+    cancel();
+    m_job->cancel.abort();
+    m_aborting = true;
+    EngineEvent e;
+    e.type = EventType::Log;
+    e.level = athanor::LogLevel::Warn;
+    e.message = tr("Stop requested: running commands are being killed; their records stay creating/updating "
+                   "and the next Up resumes them.")
+                    .toStdString();
     m_batcher->onEvent(e);
     emit cancellingChanged(true);
 }
@@ -259,6 +277,7 @@ void RunController::complete() {
     m_last = outcome;
     const bool wasCancelling = m_cancelling;
     m_cancelling = false;
+    m_aborting = false;
     if (wasCancelling)
         emit cancellingChanged(false);
     emit runningChanged(false);

@@ -19,8 +19,9 @@ class LogModel;
 
 // Runs one phase at a time on a worker thread and turns the engine's event stream into model updates on the
 // GUI thread: log lines, the task list, per-resource statuses for the scope tree, progress. Cancel asks the
-// engine to stop starting resources (the running ones finish, so every record stays consistent). Each run is
-// recorded in run history (summary + full log) by the worker, so nothing on disk waits for the GUI.
+// engine to stop starting resources (the running ones finish, so every record stays consistent); abort, the
+// second step, also kills running commands (their records stay creating / updating for the next Up). Each run
+// is recorded in run history (summary + full log) by the worker, so nothing on disk waits for the GUI.
 class RunController : public QObject {
     Q_OBJECT
 
@@ -35,6 +36,7 @@ public:
 
     bool isRunning() const { return m_thread != nullptr; }
     bool isCancelling() const { return m_cancelling; }
+    bool isAborting() const { return m_aborting; }
     const DeployRequest& currentRequest() const { return m_request; }
     std::shared_ptr<const RunOutcome> lastOutcome() const { return m_last; }
 
@@ -51,6 +53,8 @@ public:
     // state a destroy will delete) so progress has a total from the first moment.
     bool start(const DeployRequest& request, const std::vector<TaskListModel::Planned>& planned = {});
     void cancel();
+    // Cancels and stops the resources still running (see athanor::CancellationToken::abort).
+    void abort();
     // Blocks until the worker thread has ended (the GUI-side completion still arrives as a queued call).
     void waitForWorker();
 
@@ -82,6 +86,7 @@ private:
     std::shared_ptr<Job> m_job;
     QThread* m_thread = nullptr;
     bool m_cancelling = false;
+    bool m_aborting = false;
     bool m_awaitingDrain = false;
     std::shared_ptr<const RunOutcome> m_last;
 };

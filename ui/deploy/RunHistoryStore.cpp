@@ -1,6 +1,6 @@
 #include "deploy/RunHistoryStore.h"
 
-#include "deploy/EventJson.h"
+#include "events/EventJson.h"
 #include "deploy/EventLogFormat.h"
 
 #include <QDir>

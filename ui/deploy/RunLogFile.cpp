@@ -1,6 +1,6 @@
 #include "deploy/RunLogFile.h"
 
-#include "deploy/EventJson.h"
+#include "events/EventJson.h"
 
 #include <QFile>
 

@@ -6,8 +6,6 @@ target_sources(athanor_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/RunOutcome.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StageNames.h
     ${CMAKE_CURRENT_LIST_DIR}/StageNames.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/EventJson.h
-    ${CMAKE_CURRENT_LIST_DIR}/EventJson.cpp
     ${CMAKE_CURRENT_LIST_DIR}/EventLogFormat.h
     ${CMAKE_CURRENT_LIST_DIR}/EventLogFormat.cpp
     ${CMAKE_CURRENT_LIST_DIR}/EventBatcher.h
