@@ -3,14 +3,18 @@
 #include "store/AtomicFile.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
+#include "store/RecordParse.h"
 #include "store/StoreError.h"
 
 #include "json/JsonParse.h"
 #include <QTemporaryDir>
 #include <QtTest>
+#include <atomic>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace athanor;
@@ -396,6 +400,162 @@ private slots:
         }
         QCOMPARE(target.list(), source.list());
         QCOMPARE(source.listScopes(), std::vector<std::string>{"team"});
+    }
+
+    // The simdjson fast path gives exactly what the reference parser gives: values, number kinds, key order.
+    void recordParseMatchesTheReferenceParser() {
+        int files = 0;
+        for (const auto& e :
+             fs::recursive_directory_iterator(fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy")) {
+            if (!e.is_regular_file() || e.path().extension() != ".json")
+                continue;
+            const std::string text = readFile(e.path());
+            QCOMPARE(parseRecordText(text).dump(), parseJsonText(text).dump());
+            ++files;
+        }
+        QVERIFY(files > 300);
+        const std::string deep = std::string(3000, '[') + std::string(3000, ']');
+        const std::vector<std::string> tricky = {
+            R"({"a":-0,"b":-0.0,"c":0.1,"d":1e21,"e":1.5e-7,"f":1.0,"g":100,"h":-5})",
+            R"({"big":18446744073709551615,"bigger":18446744073709551616,"neg":-9223372036854775808,)"
+            R"("more":-9223372036854775809,"u":9223372036854775808})",
+            "{\"s\":\"\\u00e9\\ud83d\\ude00\\n\\t\\\"\\\\/\",\"raw\":\"\xc3\xa9\"}",
+            R"({"lone":"\ud800x","tail":"\udc00"})",
+            "{\"ctl\":\"a\\u0001b\",\"raw\":\"a\x01"
+            "b\"}",
+            R"({"dup":1,"dup":2,"z":{"y":1,"x":[1,{"w":null}]}})",
+            R"({"nested":)" + deep + "}",
+            R"(  {"ws" : [ true , false , null ] }  )",
+        };
+        for (const std::string& text : tricky) {
+            std::string reference, fast;
+            try {
+                reference = parseJsonText(text).dump();
+            } catch (const JsonParseError& e) {
+                reference = std::string("error: ") + e.what();
+            }
+            try {
+                fast = parseRecordText(text).dump();
+            } catch (const JsonParseError& e) {
+                fast = std::string("error: ") + e.what();
+            }
+            QVERIFY2(fast == reference, qPrintable(QString::fromStdString(
+                                            text.substr(0, 80) + "\n fast: " + fast.substr(0, 200) +
+                                            "\n  ref: " + reference.substr(0, 200))));
+        }
+        // Errors keep the reference parser's message (it names line and column).
+        for (const std::string& bad :
+             {std::string("{\"a\": 1,"), std::string(""), std::string("{\"a\" 1}"), std::string("[1] x")}) {
+            QString fastError, referenceError;
+            try {
+                parseRecordText(bad);
+            } catch (const JsonParseError& e) {
+                fastError = e.what();
+            }
+            try {
+                parseJsonText(bad);
+            } catch (const JsonParseError& e) {
+                referenceError = e.what();
+            }
+            QVERIFY(!referenceError.isEmpty());
+            QCOMPARE(fastError, referenceError);
+        }
+    }
+
+    void recordFieldsAreTheWholeParsesFields() {
+        const std::string text = R"({"kind":"fs::File","id":"a","status":"created","output":{"big":[1,2,3]},)"
+                                 R"("props":{"path":"x","n":1.5}})";
+        const auto fields = parseRecordFields(text, {"props", "kind", "status", "missing"});
+        QVERIFY(fields);
+        // Document order, only the asked-for keys, the same values as the whole parse.
+        QCOMPARE(fields->dump(),
+                 std::string(R"({"kind":"fs::File","status":"created","props":{"path":"x","n":1.5}})"));
+        const Json whole = parseRecordText(text);
+        QCOMPARE((*fields)["props"].dump(), whole["props"].dump());
+        QVERIFY(!parseRecordFields("{\"kind\": ", {"kind"}));
+        QVERIFY(!parseRecordFields("[1,2]", {"kind"}));
+        QVERIFY(!parseRecordFields("", {"kind"}));
+    }
+
+    // Group-committed folder fsyncs: many writers into one folder, every write lands whole, no temp file
+    // left.
+    void concurrentDurableWritesIntoOneFolder() {
+        auto s = store({"shop", "busy"});
+        s.init();
+        constexpr int kThreads = 8, kEach = 60;
+        std::vector<std::thread> writers;
+        std::atomic<int> failures{0};
+        for (int t = 0; t < kThreads; ++t)
+            writers.emplace_back([&, t] {
+                try {
+                    for (int i = 0; i < kEach; ++i) {
+                        const std::string id = "r" + std::to_string(t) + "-" + std::to_string(i);
+                        s.set(id, makeRecord(id, "shop/busy/" + id, i));
+                        s.set(id, makeRecord(id, "shop/busy/" + id, i + 1)); // replace an existing file too
+                    }
+                } catch (...) {
+                    ++failures;
+                }
+            });
+        for (auto& w : writers)
+            w.join();
+        QCOMPARE(failures.load(), 0);
+        QCOMPARE(static_cast<int>(s.list().size()), kThreads * kEach);
+        for (int t = 0; t < kThreads; ++t)
+            for (int i = 0; i < kEach; ++i) {
+                const std::string id = "r" + std::to_string(t) + "-" + std::to_string(i);
+                QCOMPARE(s.get(id)->document()["seq"].get<int>(), i + 1);
+            }
+        QVERIFY(hiddenFiles(s.fileFor("r0-0").parent_path()).empty());
+    }
+
+    // A failed folder fsync is reported to every writer it covered, naming the folder, and the next one
+    // works.
+    void folderSyncFailureNamesTheFolder() {
+        FolderSync sync;
+        const QString message =
+            QString::fromStdString(storeErrorOf([&] { sync.sync(-1, "/state/shop/dev"); }));
+        QVERIFY2(message.contains("/state/shop/dev"), qPrintable(message));
+        const int fd = ::open(m_tmp.path().toLocal8Bit().constData(), O_RDONLY | O_DIRECTORY);
+        QVERIFY(fd >= 0);
+        QVERIFY(storeErrorOf([&] { sync.sync(fd, m_tmp.path().toStdString()); }).empty());
+        ::close(fd);
+    }
+
+    // A record that disappears between listing and reading (a concurrent destroy) reads as missing, not as
+    // an error; one replaced concurrently reads as the old or the new bytes, never a mix.
+    void readsRaceWithWriters() {
+        auto s = store({"shop", "race"});
+        s.init();
+        s.set("flip", makeRecord("flip", "shop/race/flip", 0));
+        std::atomic<bool> stop{false};
+        std::thread writer([&] {
+            for (int i = 0; !stop; ++i) {
+                s.set("flip", makeRecord("flip", "shop/race/flip", i % 2));
+                s.set("gone", makeRecord("gone", "shop/race/gone", 0));
+                s.remove("gone");
+            }
+        });
+        int seen = 0, missing = 0;
+        for (int i = 0; i < 400; ++i) {
+            const auto flip = s.get("flip");
+            QVERIFY(flip);
+            const int seq = flip->document()["seq"].get<int>();
+            QVERIFY(seq == 0 || seq == 1);
+            try {
+                if (s.get("gone"))
+                    ++seen;
+                else
+                    ++missing;
+            } catch (const std::exception& e) {
+                stop = true;
+                writer.join();
+                QFAIL(e.what());
+            }
+        }
+        stop = true;
+        writer.join();
+        QCOMPARE(seen + missing, 400);
     }
 };
 
