@@ -10,7 +10,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build=${1:-$root/build-gui}
+build=${1:-$root/build}
 out=${2:-$root/docs/screenshots}
 app=$build/bin/athanor
 data=$root/tests/data/real-alchemy

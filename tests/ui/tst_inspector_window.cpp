@@ -336,6 +336,34 @@ private slots:
                 summary.indexOf(QStringLiteral("By status")));
     }
 
+    // At 1400 px with the deploy dock taking its first-run share, the empty-state sentence wraps and keeps
+    // all its lines, and the inspector keeps the larger part of the window.
+    void emptyStateTextIsNotClippedUnderTheDock() {
+        QSettings().remove(QStringLiteral("window"));
+        QTemporaryDir dir;
+        MainWindow window(m_theme.get());
+        auto* console = new QLabel(QStringLiteral("console"));
+        console->setMinimumHeight(250);
+        window.hostDeployConsole(console, QStringLiteral("Deploy"));
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openProject(dir.path());
+        QTRY_VERIFY(window.session()->index());
+        auto* text = window.emptyPage()->findChild<QLabel*>(QStringLiteral("emptyText"));
+        QVERIFY(text);
+        QTRY_VERIFY(text->isVisible());
+        QVERIFY(text->heightForWidth(text->width()) > text->fontMetrics().lineSpacing() * 3 / 2); // it wraps
+        QTRY_VERIFY2(
+            text->height() >= text->heightForWidth(text->width()),
+            qPrintable(
+                QStringLiteral("%1 < %2").arg(text->height()).arg(text->heightForWidth(text->width()))));
+        QDockWidget* dock = window.findChild<QDockWidget*>(QStringLiteral("deployConsoleDock"));
+        QVERIFY(dock);
+        QTRY_VERIFY(dock->height() <= window.height() / 2);
+        QVERIFY(dock->height() >= 250);
+    }
+
     void hostsTheDeployConsole() {
         MainWindow window(m_theme.get());
         window.show();

@@ -36,6 +36,7 @@
 #include <QTextBrowser>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace athanor::ui {
 
@@ -306,7 +307,10 @@ QDockWidget* MainWindow::hostDeployConsole(QWidget* console, const QString& titl
         m_viewMenu->addSeparator();
         m_viewMenu->addAction(m_consoleDock->toggleViewAction());
         // The layout saved last time may include the dock; restore it now that it exists.
-        restoreState(QSettings().value(QStringLiteral("window/state")).toByteArray());
+        // A saved layout sizes the dock only if it was saved with the dock in it.
+        QSettings settings;
+        m_dockSized = restoreState(settings.value(QStringLiteral("window/state")).toByteArray()) &&
+                      settings.value(QStringLiteral("window/stateHasDeployDock")).toBool();
     } else if (!title.isEmpty()) {
         m_consoleDock->setWindowTitle(title);
     }
@@ -536,10 +540,21 @@ void MainWindow::saveLayout() {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/stateHasDeployDock"), m_consoleDock != nullptr);
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("window/treeHeader"), m_tree->header()->saveState());
     settings.setValue(QStringLiteral("filter/regex"), m_filterBar->regexBox()->isChecked());
     settings.setValue(QStringLiteral("liveReload"), m_liveAction->isChecked());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // First run: the console's size hint would take over half the window and squeeze the tree; the
+    // inspector keeps the larger part until the user drags the splitter (which is then remembered).
+    if (m_consoleDock && !m_dockSized && m_consoleDock->isVisible() && !m_consoleDock->isFloating()) {
+        m_dockSized = true;
+        resizeDocks({m_consoleDock}, {std::max(300, height() * 2 / 5)}, Qt::Vertical);
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

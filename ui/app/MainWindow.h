@@ -72,6 +72,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -104,6 +105,7 @@ private:
     QStackedWidget* m_central;
     QSplitter* m_splitter;
     QDockWidget* m_consoleDock = nullptr;
+    bool m_dockSized = false; // the dock got its first-run height (or a saved layout gave it one)
     QToolBar* m_mainToolBar = nullptr;
     QToolBar* m_deployToolBar = nullptr;
     QMenu* m_deployMenu = nullptr;

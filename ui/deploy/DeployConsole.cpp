@@ -32,6 +32,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QSaveFile>
 #include <QSpinBox>
 #include <QSplitter>
@@ -137,7 +138,8 @@ void DeployConsole::buildUi() {
     m_tabs->setObjectName(QStringLiteral("deployTabs"));
     m_tabs->setDocumentMode(true);
 
-    auto* split = new QSplitter(Qt::Vertical, this);
+    auto* split = m_runSplit = new QSplitter(Qt::Horizontal, this);
+    split->setChildrenCollapsible(false);
     m_taskView = new QTreeView(split);
     m_taskView->setObjectName(QStringLiteral("taskView"));
     m_taskView->setModel(m_controller->taskModel());
@@ -150,15 +152,15 @@ void DeployConsole::buildUi() {
     th->setStretchLastSection(true);
     th->setSectionResizeMode(TaskListModel::StatusColumn, QHeaderView::Fixed);
     th->resizeSection(TaskListModel::StatusColumn, 28);
-    th->resizeSection(TaskListModel::ResourceColumn, 240);
-    th->resizeSection(TaskListModel::KindColumn, 130);
+    th->resizeSection(TaskListModel::ResourceColumn, 180);
+    th->resizeSection(TaskListModel::KindColumn, 110);
     th->resizeSection(TaskListModel::ActionColumn, 90);
-    th->resizeSection(TaskListModel::DurationColumn, 80);
+    th->resizeSection(TaskListModel::DurationColumn, 70);
     m_logPane = new LogPane(m_controller->logModel(), split);
     split->addWidget(m_taskView);
     split->addWidget(m_logPane);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 5);
     m_tabs->addTab(split, tr("Run"));
     m_tabs->addTab(buildOutputsTab(), tr("Outputs"));
     m_tabs->addTab(buildHistoryTab(), tr("History"));
@@ -786,6 +788,19 @@ void DeployConsole::destroy() {
         startRun(Phase::Destroy, Purpose::Plain, planned);
     });
     showDialog(dialog);
+}
+
+void DeployConsole::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    // Docked at the bottom the console is wide and short: the task list and the log side by side both get
+    // the full height. Docked at the right (or floating narrow) they stack.
+    const Qt::Orientation wanted = width() >= 2 * height() ? Qt::Horizontal : Qt::Vertical;
+    if (m_runSplit && (m_runSplit->orientation() != wanted || !m_runSplitSized) && isVisible()) {
+        m_runSplitSized = true;
+        m_runSplit->setOrientation(wanted);
+        const int total = wanted == Qt::Horizontal ? m_runSplit->width() : m_runSplit->height();
+        m_runSplit->setSizes({total * 4 / 9, total * 5 / 9});
+    }
 }
 
 void DeployConsole::cancel() {

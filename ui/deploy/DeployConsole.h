@@ -23,6 +23,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
+class QSplitter;
 class QTreeView;
 
 namespace athanor::ui {
@@ -113,6 +114,7 @@ signals:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     enum class Purpose { Plain, PlanForUp };
@@ -147,6 +149,8 @@ private:
 
     RunController* m_controller;
     LogPane* m_logPane = nullptr;
+    QSplitter* m_runSplit = nullptr; // task list | log: side by side when docked wide, stacked when narrow
+    bool m_runSplitSized = false;
     OutputsModel* m_outputs;
     RunHistoryModel* m_history;
     RunSummaryWidget* m_summary = nullptr;

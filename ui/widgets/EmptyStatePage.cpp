@@ -1,6 +1,7 @@
 #include "widgets/EmptyStatePage.h"
 
 #include <QDir>
+#include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
 #include <QPushButton>
@@ -46,7 +47,13 @@ EmptyStatePage::EmptyStatePage(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_icon);
     layout->addSpacing(8);
     layout->addWidget(m_title);
-    layout->addWidget(m_text, 0, Qt::AlignHCenter);
+    // Centred through stretches, not an alignment flag: an aligned word-wrapped label gets the height for the
+    // page's full width and loses its second line.
+    auto* textRow = new QHBoxLayout;
+    textRow->addStretch(1);
+    textRow->addWidget(m_text, 4);
+    textRow->addStretch(1);
+    layout->addLayout(textRow);
     layout->addSpacing(12);
     layout->addWidget(m_open, 0, Qt::AlignHCenter);
     layout->addSpacing(24);

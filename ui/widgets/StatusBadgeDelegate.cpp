@@ -36,7 +36,8 @@ void StatusBadgeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& o
     QFont font = option.font;
     font.setPointSizeF(font.pointSizeF() * 0.9);
     const QFontMetrics fm(font);
-    const int w = std::min(fm.horizontalAdvance(text) + 2 * kPadX, option.rect.width() - 4);
+    // +2: the painter's text width rounds differently from the metrics', and an exact fit would elide.
+    const int w = std::min(fm.horizontalAdvance(text) + 2 + 2 * kPadX, option.rect.width() - 4);
     const int h = std::min(fm.height() + 2 * kPadY, option.rect.height() - 2);
     const QRect pill(option.rect.left() + 4, option.rect.center().y() - h / 2, w, h);
 
