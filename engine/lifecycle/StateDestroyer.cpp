@@ -212,21 +212,8 @@ bool StateDestroyer::destroyResource(Scope& scope, const std::string& id, const 
     m_run.reporter.transition(EventType::Deleting, fqn, kind, 0, quiet);
     try {
         Provider& provider = m_run.providerFor(kind, fqn, "destroy");
-        ResourceContext::Setup setup;
-        setup.phase = HandlerPhase::Delete;
-        setup.kind = kind;
-        setup.id = id;
-        setup.fqn = fqn;
-        setup.stage = scope.stage();
-        setup.props = m_run.open(storedProps, fqn);
-        setup.previousProps = setup.props;
-        setup.previousOutput = record.output() ? m_run.open(*record.output(), fqn) : Json();
-        setup.adopt = m_run.options.adopt;
-        setup.quiet = quiet || m_run.options.quiet;
-        setup.workingDirectory = m_run.workingDirectory;
-        setup.cancel = &m_run.cancel;
+        ResourceContext::Setup setup = deleteSetup(scope, kind, id, fqn, storedProps, record.output(), quiet);
         setup.dataScope = &scope.child(id);
-        setup.reporter = &m_run.reporter;
         ResourceContext ctx(std::move(setup));
         provider.remove(ctx);
         scope.store().remove(id);
@@ -242,6 +229,27 @@ bool StateDestroyer::destroyResource(Scope& scope, const std::string& id, const 
     }
     m_run.reporter.transition(EventType::Deleted, fqn, kind, millisecondsSince(start), quiet);
     return true;
+}
+
+ResourceContext::Setup StateDestroyer::deleteSetup(Scope& scope, const std::string& kind,
+                                                   const std::string& id, const std::string& fqn,
+                                                   const Json& storedProps, const Json* storedOutput,
+                                                   bool quiet) {
+    ResourceContext::Setup setup;
+    setup.phase = HandlerPhase::Delete;
+    setup.kind = kind;
+    setup.id = id;
+    setup.fqn = fqn;
+    setup.stage = scope.stage();
+    setup.props = m_run.open(storedProps, fqn);
+    setup.previousProps = setup.props;
+    setup.previousOutput = storedOutput ? m_run.open(*storedOutput, fqn) : Json();
+    setup.adopt = m_run.options.adopt;
+    setup.quiet = quiet || m_run.options.quiet;
+    setup.workingDirectory = m_run.workingDirectory;
+    setup.cancel = &m_run.cancel;
+    setup.reporter = &m_run.reporter;
+    return setup;
 }
 
 bool StateDestroyer::removeScopeRecord(Scope& parent, const std::string& name) {
@@ -268,21 +276,7 @@ bool StateDestroyer::cleanUpReplaced(Scope& scope, const Json& entry) {
     m_run.reporter.transition(EventType::Cleanup, fqn, kind, 0, quiet);
     try {
         Provider& provider = m_run.providerFor(kind, fqn, "clean up the replaced copy of");
-        ResourceContext::Setup setup;
-        setup.phase = HandlerPhase::Delete;
-        setup.kind = kind;
-        setup.id = id;
-        setup.fqn = fqn;
-        setup.stage = scope.stage();
-        setup.props = m_run.open(oldProps, fqn);
-        setup.previousProps = setup.props;
-        setup.previousOutput = m_run.open(resource, fqn);
-        setup.adopt = m_run.options.adopt;
-        setup.quiet = quiet || m_run.options.quiet;
-        setup.workingDirectory = m_run.workingDirectory;
-        setup.cancel = &m_run.cancel;
-        setup.reporter = &m_run.reporter;
-        ResourceContext ctx(std::move(setup));
+        ResourceContext ctx(deleteSetup(scope, kind, id, fqn, oldProps, &resource, quiet));
         provider.remove(ctx);
         scope.withScopeState([&](Json& record) {
             Json& pending = record["data"]["pendingDeletions"];

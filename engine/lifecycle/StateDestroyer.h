@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lifecycle/ResourceContext.h"
 #include "lifecycle/RunContext.h"
 #include "lifecycle/TaskGraph.h"
 #include "state/StateRecord.h"
@@ -55,6 +56,10 @@ private:
     bool destroyResource(Scope& scope, const std::string& id, const StateRecord& record);
     bool removeScopeRecord(Scope& parent, const std::string& name);
     bool cleanUpReplaced(Scope& scope, const Json& entry);
+    // What a delete handler sees: the stored props (opened) as props and previous props, the stored output.
+    ResourceContext::Setup deleteSetup(Scope& scope, const std::string& kind, const std::string& id,
+                                       const std::string& fqn, const Json& storedProps,
+                                       const Json* storedOutput, bool quiet);
 
     RunContext& m_run;
     TaskGraph m_graph;
