@@ -42,7 +42,8 @@ std::string formatJsNumber(double value) {
         if (c != '.')
             digits.push_back(c);
     int exponent = 0;
-    std::from_chars(sci.data() + ePos + 1 + (sci[ePos + 1] == '+' ? 1 : 0), sci.data() + sci.size(), exponent);
+    std::from_chars(sci.data() + ePos + 1 + (sci[ePos + 1] == '+' ? 1 : 0), sci.data() + sci.size(),
+                    exponent);
     while (digits.size() > 1 && digits.back() == '0')
         digits.pop_back();
 
@@ -81,18 +82,46 @@ void appendString(std::string& out, const std::string& s) {
     size_t runStart = 0;
     for (size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0xED)
             continue;
+        if (c == 0xED) {
+            // A lone surrogate kept as WTF-8 (see parseJsonText): JSON.stringify writes it as "\udxxx".
+            if (i + 2 >= s.size() || static_cast<unsigned char>(s[i + 1]) < 0xA0)
+                continue; // an ordinary code point U+D000..U+D7FF
+            out.append(s, runStart, i - runStart);
+            const unsigned unit = 0xD000u | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+                                  (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4)
+                out.push_back(hex[(unit >> shift) & 0xF]);
+            i += 2;
+            runStart = i + 1;
+            continue;
+        }
         out.append(s, runStart, i - runStart);
         runStart = i + 1;
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             out += "\\u00";
             out.push_back(hex[c >> 4]);
@@ -113,13 +142,27 @@ void newline(std::string& out, int indent, int depth) {
 void appendValue(std::string& out, const Json& v, int indent, int depth) {
     switch (v.type()) {
     case Json::value_t::null:
-    case Json::value_t::discarded: out += "null"; return;
-    case Json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
-    case Json::value_t::number_integer: out += std::to_string(v.get<int64_t>()); return;
-    case Json::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); return;
-    case Json::value_t::number_float: out += formatJsNumber(v.get<double>()); return;
-    case Json::value_t::string: appendString(out, v.get_ref<const std::string&>()); return;
-    case Json::value_t::binary: out += "null"; return;
+    case Json::value_t::discarded:
+        out += "null";
+        return;
+    case Json::value_t::boolean:
+        out += v.get<bool>() ? "true" : "false";
+        return;
+    case Json::value_t::number_integer:
+        out += std::to_string(v.get<int64_t>());
+        return;
+    case Json::value_t::number_unsigned:
+        out += std::to_string(v.get<uint64_t>());
+        return;
+    case Json::value_t::number_float:
+        out += formatJsNumber(v.get<double>());
+        return;
+    case Json::value_t::string:
+        appendString(out, v.get_ref<const std::string&>());
+        return;
+    case Json::value_t::binary:
+        out += "null";
+        return;
     case Json::value_t::array: {
         if (v.empty()) {
             out += "[]";
@@ -183,7 +226,9 @@ void appendValue(std::string& out, const Json& v, int indent, int depth) {
 
 } // namespace
 
-void appendJs(std::string& out, const Json& value, int indent) { appendValue(out, value, indent, 0); }
+void appendJs(std::string& out, const Json& value, int indent) {
+    appendValue(out, value, indent, 0);
+}
 
 std::string stringifyJs(const Json& value, int indent) {
     std::string out;

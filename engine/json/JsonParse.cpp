@@ -1,6 +1,7 @@
 #include "json/JsonParse.h"
 
 #include <algorithm>
+#include <string>
 
 namespace athanor {
 
@@ -20,20 +21,336 @@ std::string describeLocation(std::string_view text, size_t byteOffset) {
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-// nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, column 2: "; keep the tail.
+// nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, column 2: "; keep
+// the tail.
 std::string shortReason(const std::string& what) {
     const auto colon = what.find(": ", what.find("parse error"));
     return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
+// JSON.stringify writes a lone UTF-16 surrogate as an escape ("\ud800"), so Alchemy state can hold one;
+// nlohmann rejects it. Texts with such escapes take this parser, which keeps a lone surrogate as WTF-8 (its
+// code point encoded like any other three-byte sequence, ED A0..BF xx); stringifyJs writes it back as the
+// same escape. Everything else is as nlohmann parses it: numbers through nlohmann, duplicate keys keep the
+// first position and the last value, raw text must be valid UTF-8.
+class LoneSurrogateParser {
+public:
+    explicit LoneSurrogateParser(std::string_view text) : m_text(text) {}
+
+    Json parse() {
+        Json value = parseValue(0);
+        skipSpace();
+        if (m_pos != m_text.size())
+            fail("unexpected text after the JSON value");
+        return value;
+    }
+
+private:
+    static constexpr int kMaxDepth = 10000;
+
+    [[noreturn]] void fail(const std::string& reason) const {
+        throw JsonParseError(describeLocation(m_text, m_pos) + ": " +
+                             (m_pos >= m_text.size() ? "unexpected end of file (truncated JSON?): " : "") +
+                             reason);
+    }
+
+    void skipSpace() {
+        while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' ||
+                                         m_text[m_pos] == '\r' || m_text[m_pos] == '\t'))
+            ++m_pos;
+    }
+
+    bool consume(std::string_view word) {
+        if (m_text.substr(m_pos, word.size()) != word)
+            return false;
+        m_pos += word.size();
+        return true;
+    }
+
+    Json parseValue(int depth) {
+        if (depth > kMaxDepth)
+            fail("nesting is too deep");
+        skipSpace();
+        if (m_pos >= m_text.size())
+            fail("expected a value");
+        const char c = m_text[m_pos];
+        if (c == '{')
+            return parseObject(depth);
+        if (c == '[')
+            return parseArray(depth);
+        if (c == '"')
+            return Json(parseString());
+        if (consume("true"))
+            return Json(true);
+        if (consume("false"))
+            return Json(false);
+        if (consume("null"))
+            return Json(nullptr);
+        return parseNumber();
+    }
+
+    Json parseObject(int depth) {
+        ++m_pos; // {
+        Json object = Json::object();
+        skipSpace();
+        if (consume("}"))
+            return object;
+        for (;;) {
+            skipSpace();
+            if (m_pos >= m_text.size() || m_text[m_pos] != '"')
+                fail("expected a string key");
+            std::string key = parseString();
+            skipSpace();
+            if (!consume(":"))
+                fail("expected ':'");
+            object[key] = parseValue(depth + 1);
+            skipSpace();
+            if (consume("}"))
+                return object;
+            if (!consume(","))
+                fail("expected ',' or '}'");
+        }
+    }
+
+    Json parseArray(int depth) {
+        ++m_pos; // [
+        Json array = Json::array();
+        skipSpace();
+        if (consume("]"))
+            return array;
+        for (;;) {
+            array.push_back(parseValue(depth + 1));
+            skipSpace();
+            if (consume("]"))
+                return array;
+            if (!consume(","))
+                fail("expected ',' or ']'");
+        }
+    }
+
+    Json parseNumber() {
+        const size_t start = m_pos;
+        auto digits = [this] {
+            const size_t from = m_pos;
+            while (m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9')
+                ++m_pos;
+            return m_pos > from;
+        };
+        consume("-");
+        if (!digits())
+            fail("expected a value");
+        if (consume(".") && !digits())
+            fail("expected digits after '.'");
+        if (m_pos < m_text.size() && (m_text[m_pos] == 'e' || m_text[m_pos] == 'E')) {
+            ++m_pos;
+            if (!consume("+"))
+                consume("-");
+            if (!digits())
+                fail("expected digits in the exponent");
+        }
+        const std::string_view token = m_text.substr(start, m_pos - start);
+        try {
+            return Json::parse(token.begin(), token.end()); // nlohmann decides the number's kind
+        } catch (const Json::parse_error&) {
+            m_pos = start;
+            fail("invalid number");
+        }
+    }
+
+    unsigned hex4() {
+        if (m_pos + 4 > m_text.size())
+            fail("incomplete \\u escape");
+        unsigned value = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char h = m_text[m_pos++];
+            value <<= 4;
+            if (h >= '0' && h <= '9')
+                value |= static_cast<unsigned>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+                value |= static_cast<unsigned>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+                value |= static_cast<unsigned>(h - 'A' + 10);
+            else
+                fail("invalid \\u escape");
+        }
+        return value;
+    }
+
+    static void appendCodePoint(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out.push_back(static_cast<char>(cp));
+        } else if (cp < 0x800) {
+            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else if (cp < 0x10000) { // includes a lone surrogate: WTF-8
+            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else {
+            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        }
+    }
+
+    // Copies one raw UTF-8 sequence starting at m_pos; invalid UTF-8 is an error, as in nlohmann.
+    void copyUtf8(std::string& out) {
+        const auto byte = [this](size_t at) {
+            return static_cast<unsigned char>(m_text[at]);
+        };
+        const unsigned char lead = byte(m_pos);
+        size_t length = 0;
+        unsigned char secondMin = 0x80, secondMax = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            secondMin = lead == 0xE0 ? 0xA0 : 0x80;
+            secondMax = lead == 0xED ? 0x9F : 0xBF;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            secondMin = lead == 0xF0 ? 0x90 : 0x80;
+            secondMax = lead == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            fail("invalid UTF-8 byte in a string");
+        }
+        if (m_pos + length > m_text.size())
+            fail("invalid UTF-8 byte in a string");
+        for (size_t k = 1; k < length; ++k) {
+            const unsigned char b = byte(m_pos + k);
+            if (b < (k == 1 ? secondMin : 0x80) || b > (k == 1 ? secondMax : 0xBF))
+                fail("invalid UTF-8 byte in a string");
+        }
+        out.append(m_text.substr(m_pos, length));
+        m_pos += length;
+    }
+
+    std::string parseString() {
+        ++m_pos; // opening quote
+        std::string out;
+        for (;;) {
+            if (m_pos >= m_text.size())
+                fail("missing closing quote");
+            const auto c = static_cast<unsigned char>(m_text[m_pos]);
+            if (c == '"') {
+                ++m_pos;
+                return out;
+            }
+            if (c < 0x20)
+                fail("control character in a string must be escaped");
+            if (c >= 0x80) {
+                copyUtf8(out);
+                continue;
+            }
+            if (c != '\\') {
+                out.push_back(static_cast<char>(c));
+                ++m_pos;
+                continue;
+            }
+            if (++m_pos >= m_text.size())
+                fail("missing closing quote");
+            const char e = m_text[m_pos++];
+            switch (e) {
+            case '"':
+                out.push_back('"');
+                break;
+            case '\\':
+                out.push_back('\\');
+                break;
+            case '/':
+                out.push_back('/');
+                break;
+            case 'b':
+                out.push_back('\b');
+                break;
+            case 'f':
+                out.push_back('\f');
+                break;
+            case 'n':
+                out.push_back('\n');
+                break;
+            case 'r':
+                out.push_back('\r');
+                break;
+            case 't':
+                out.push_back('\t');
+                break;
+            case 'u': {
+                unsigned unit = hex4();
+                if (unit >= 0xD800 && unit <= 0xDBFF && m_text.substr(m_pos, 2) == "\\u") {
+                    const size_t back = m_pos;
+                    m_pos += 2;
+                    const unsigned low = hex4();
+                    if (low >= 0xDC00 && low <= 0xDFFF)
+                        unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                    else
+                        m_pos = back; // a lone high surrogate followed by another escape
+                }
+                appendCodePoint(out, unit);
+                break;
+            }
+            default:
+                --m_pos;
+                fail("invalid escape in a string");
+            }
+        }
+    }
+
+    std::string_view m_text;
+    size_t m_pos = 0;
+};
+
+// True when `text` has a \u escape of a surrogate that is not half of a well-formed pair.
+bool hasLoneSurrogateEscape(std::string_view text) {
+    const auto unitAt = [&text](size_t at) -> int {
+        if (at + 6 > text.size() || text[at] != '\\' || (text[at + 1] != 'u'))
+            return -1;
+        unsigned value = 0;
+        for (size_t k = at + 2; k < at + 6; ++k) {
+            const char h = text[k];
+            value <<= 4;
+            if (h >= '0' && h <= '9')
+                value |= static_cast<unsigned>(h - '0');
+            else if ((h | 0x20) >= 'a' && (h | 0x20) <= 'f')
+                value |= static_cast<unsigned>((h | 0x20) - 'a' + 10);
+            else
+                return -1;
+        }
+        return static_cast<int>(value);
+    };
+    for (size_t at = text.find("\\u"); at != std::string_view::npos; at = text.find("\\u", at + 1)) {
+        // An escaped backslash ("\\u…" in the text is the two characters \ and u): count the run of
+        // backslashes.
+        size_t slashes = 0;
+        for (size_t k = at; k > 0 && text[k - 1] == '\\'; --k)
+            ++slashes;
+        if (slashes % 2 != 0)
+            continue;
+        const int unit = unitAt(at);
+        if (unit >= 0xDC00 && unit <= 0xDFFF)
+            return true;
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+            const int low = unitAt(at + 6);
+            if (low < 0xDC00 || low > 0xDFFF)
+                return true;
+            at += 6; // skip the pair's low half
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 Json parseJsonText(std::string_view text) {
-    if (std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }))
+    if (std::all_of(text.begin(), text.end(),
+                    [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }))
         throw JsonParseError("file is empty");
     try {
         return Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& e) {
+        if (hasLoneSurrogateEscape(text))
+            return LoneSurrogateParser(text).parse();
         // byte is 1-based and points one past the offending character.
         const size_t offset = e.byte > 0 ? e.byte - 1 : 0;
         std::string reason = shortReason(e.what());

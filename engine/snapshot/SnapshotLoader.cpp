@@ -1,8 +1,9 @@
 #include "snapshot/SnapshotLoader.h"
 
-#include "json/JsonParse.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
+
+#include "json/JsonParse.h"
 
 // simdjson's inline code trips GCC 12's dangling-pointer analysis; the warnings are in the library.
 #pragma GCC diagnostic push
@@ -145,7 +146,8 @@ struct Walker {
 
     // One scope level: its records, then its folders. A folder whose path equals a record id holds that
     // resource's nested resources; ids with '/' own multi-level folders ("nested/bundle").
-    void walkScope(const fs::path& dir, const std::string& rel, int32_t scopeNode, const std::string& fqnPrefix) {
+    void walkScope(const fs::path& dir, const std::string& rel, int32_t scopeNode,
+                   const std::string& fqnPrefix) {
         Listing listing = list(dir);
         // Children in id order (Alchemy sorts resource names, not file names: "old" < "old-server", although
         // "old-server.json" < "old.json").
@@ -167,8 +169,8 @@ struct Walker {
             attachFolder(dir / sub, rel + "/" + sub, sub, scopeNode, fqnPrefix, idToNode);
     }
 
-    void attachFolder(const fs::path& dir, const std::string& rel, const std::string& relId, int32_t scopeNode,
-                      const std::string& fqnPrefix, const IdIndex& idToNode) {
+    void attachFolder(const fs::path& dir, const std::string& rel, const std::string& relId,
+                      int32_t scopeNode, const std::string& fqnPrefix, const IdIndex& idToNode) {
         const auto lowerBound = [&](const std::string& key) {
             return std::lower_bound(idToNode.begin(), idToNode.end(), key,
                                     [](const auto& entry, const std::string& k) { return entry.first < k; });
@@ -179,7 +181,8 @@ struct Walker {
         }
         const std::string prefix = relId + "/";
         auto candidate = lowerBound(prefix);
-        const bool partOfAnId = candidate != idToNode.end() && candidate->first.compare(0, prefix.size(), prefix) == 0;
+        const bool partOfAnId =
+            candidate != idToNode.end() && candidate->first.compare(0, prefix.size(), prefix) == 0;
         if (partOfAnId) {
             Listing listing = list(dir);
             if (listing.files.empty()) {
@@ -288,6 +291,41 @@ std::string stringAt(simdjson::dom::object& o, std::string_view key) {
     return {};
 }
 
+uint32_t countSecrets(const Json& v) {
+    uint32_t n = 0;
+    if (v.is_object()) {
+        for (const auto& [key, child] : v.items())
+            n += key == "@secret" ? 1 : countSecrets(child);
+    } else if (v.is_array()) {
+        for (const auto& child : v)
+            n += countSecrets(child);
+    }
+    return n;
+}
+
+// The summary from a document the reference parser read (the rare texts simdjson refuses).
+void summarizeParsed(const Json& doc, SnapshotRecord& r) {
+    if (!doc.is_object()) {
+        r.error = "the record is not a JSON object";
+        return;
+    }
+    const auto text = [&doc](const char* key) {
+        auto it = doc.find(key);
+        return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    r.kind = text("kind");
+    if (r.kind.empty()) {
+        r.kind = text("provider");
+        r.legacyShape = !r.kind.empty();
+    }
+    r.recordFqn = text("fqn");
+    r.status = text("status");
+    if (auto it = doc.find("seq"); it != doc.end() && it->is_number())
+        r.seq = it->is_number_float() ? static_cast<int64_t>(it->get<double>()) : it->get<int64_t>();
+    r.hasOldProps = doc.contains("oldProps");
+    r.secretCount = countSecrets(doc);
+}
+
 void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& parser, SnapshotRecord& r) {
     size_t size = 0;
     if (const int error = readInto(rootFd, r.relativePath, buffer, size, r); error != 0) {
@@ -296,10 +334,10 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
     }
     simdjson::dom::element root;
     if (parser.parse(buffer.data(), size, false).get(root) != simdjson::SUCCESS) {
-        // Only on the error path: nlohmann gives a message with line and column.
+        // Only on this path: nlohmann gives a message with line and column, and the reference parser accepts
+        // what simdjson does not but JSON.stringify writes (a lone surrogate escape).
         try {
-            parseJsonText(std::string_view(buffer.data(), size));
-            r.error = "invalid JSON";
+            summarizeParsed(parseJsonText(std::string_view(buffer.data(), size)), r);
         } catch (const JsonParseError& e) {
             r.error = e.what();
         }
@@ -330,7 +368,8 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
 
 } // namespace
 
-std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAlchemy, const SnapshotOptions& options) {
+std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAlchemy,
+                                                  const SnapshotOptions& options) {
     auto snap = std::make_shared<StateSnapshot>();
     snap->layout = DotAlchemyLayout::locate(projectOrDotAlchemy);
     snap->nodes.push_back(SnapshotNode{SnapshotNodeKind::Root, ".alchemy", "", -1, -1, {}});
@@ -348,7 +387,8 @@ std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAl
 
     // Read and summarize every record file, split over a few threads (small files: syscalls dominate).
     auto& records = snap->records;
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    unsigned threads =
+        options.threads ? options.threads : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
     threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, records.size() / 64)));
     const int rootFd = ::open(snap->layout.dotAlchemy.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootFd < 0 && !records.empty())
@@ -383,7 +423,9 @@ std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAl
             node.kind = SnapshotNodeKind::Scope;
 
     // Sort records by FQN and remap the nodes' indexes (a flat stage is walked in FQN order already).
-    const auto byFqn = [](const SnapshotRecord& a, const SnapshotRecord& b) { return a.fqn < b.fqn; };
+    const auto byFqn = [](const SnapshotRecord& a, const SnapshotRecord& b) {
+        return a.fqn < b.fqn;
+    };
     if (std::is_sorted(records.begin(), records.end(), byFqn))
         return snap;
     std::vector<int32_t> order(records.size());

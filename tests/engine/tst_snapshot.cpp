@@ -272,6 +272,24 @@ private slots:
         QVERIFY(nodeAt(*snap, "shop/dev/bundle/a").record >= 0);
     }
 
+    // simdjson refuses a lone surrogate escape; the record still loads (JSON.stringify writes such escapes).
+    void loneSurrogateRecordLoads() {
+        const fs::path project = copyFixture("app-stages/06-state-list", "surrogate");
+        const fs::path file = project / ".alchemy" / "shop" / "dev" / "config.json.json";
+        std::string text = readFile(file);
+        const std::string anchor = "\"props\": {";
+        const size_t at = text.find(anchor);
+        QVERIFY(at != std::string::npos);
+        text.insert(at + anchor.size(), "\n    \"cut\": \"half \\ud83d\",");
+        writeFile(file, text);
+        const auto snap = loadSnapshot(project);
+        QCOMPARE(snap->errorCount(), size_t{0});
+        const SnapshotRecord* r = snap->findRecord("shop/dev/config.json");
+        QVERIFY(r && r->ok());
+        QCOMPARE(r->kind, std::string("fs::File"));
+        QCOMPARE(r->status, std::string("created"));
+    }
+
     void symlinkLeavingTheRootIsAProblem() {
         const fs::path project = copyFixture("secrets/01-up", "symlink");
         const fs::path outside = fs::path(m_tmp.path().toStdString()) / "outside";

@@ -73,7 +73,8 @@ QString OutputsModel::valueText(const Row& row) const {
             return maskedText();
         const auto& plain = v["@secret"];
         return plain.is_string() ? QString::fromStdString(plain.get<std::string>())
-                                 : QString::fromStdString(plain.dump());
+                                 : QString::fromStdString(
+                                       plain.dump(-1, ' ', false, athanor::Json::error_handler_t::replace));
     }
     if (v.is_string())
         return QString::fromStdString(v.get<std::string>());
@@ -100,7 +101,9 @@ QVariant OutputsModel::data(const QModelIndex& index, int role) const {
         if (index.column() == ResourceColumn)
             return QString::fromStdString(r.fqn);
         if (index.column() == ValueColumn && r.value)
-            return r.value->is_string() ? valueText(r) : QString::fromStdString(masked(*r.value).dump(2));
+            return r.value->is_string() ? valueText(r)
+                                        : QString::fromStdString(masked(*r.value).dump(
+                                              2, ' ', false, athanor::Json::error_handler_t::replace));
         return {};
     case Qt::ForegroundRole:
         if (index.column() == ValueColumn && (r.secret || !r.value))
