@@ -19,6 +19,7 @@
 #include <QAbstractItemModelTester>
 #include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -146,6 +147,21 @@ private slots:
         QTRY_COMPARE(window->filterModel()->matchCount(), 8);
         QVERIFY(window->treeView()->selectNextMatch(true));
         QVERIFY(window->selectedFqn().endsWith(QStringLiteral("/manifest")));
+    }
+
+    // In a narrow tree pane Kind and Status give up width before names become unreadable, and get it back.
+    void narrowTreeKeepsNamesReadable() {
+        auto window = openWindow(test::fixture(QStringLiteral("app-stages/03-up-dev-again")));
+        QVERIFY(window);
+        QHeaderView* header = window->treeView()->header();
+        window->treeView()->resize(380, 400); // what a 1024 px window leaves it
+        QTRY_VERIFY2(header->sectionSize(StateTreeModel::NameColumn) >= 170,
+                     qPrintable(QString::number(header->sectionSize(StateTreeModel::NameColumn))));
+        QVERIFY(header->sectionSize(StateTreeModel::KindColumn) >= 80);
+        QVERIFY(header->sectionSize(StateTreeModel::StatusColumn) >= 90);
+        window->treeView()->resize(900, 400);
+        QTRY_COMPARE(header->sectionSize(StateTreeModel::KindColumn), 150);
+        QCOMPARE(header->sectionSize(StateTreeModel::StatusColumn), 200);
     }
 
     void emptyStateForFolderWithoutState() {

@@ -38,7 +38,8 @@ int tabFromName(const QString& name) {
     return static_cast<int>(names.indexOf(name.toLower()));
 }
 
-// Drives the scripted modes: waits until the requested things are on screen, then acts once.
+// The start-up options that act on the loaded tree (--select, --tab, --filter, --unlock-stdin) and the
+// scripted modes: waits until the requested things are on screen, then acts once.
 class ScriptedRun : public QObject {
 public:
     ScriptedRun(MainWindow* window, const QCommandLineParser& args, QElapsedTimer started)
@@ -70,9 +71,7 @@ private:
             QTimer::singleShot(0, qApp, &QCoreApplication::quit);
             return;
         }
-        if (m_screenshot.isEmpty() || m_started.isValid() == false)
-            return;
-        m_done = true;
+        m_done = true; // --select, --tab, --filter and --unlock-stdin apply once, screenshot or not
         if (!m_filter.isEmpty()) {
             m_window->filterBar()->searchEdit()->setText(m_filter);
             m_window->filterBar()->applyNow();
@@ -90,6 +89,8 @@ private:
         }
         if (m_tab >= 0)
             m_window->details()->tabs()->setCurrentIndex(m_tab);
+        if (m_screenshot.isEmpty())
+            return;
         m_poll.setInterval(100);
         connect(&m_poll, &QTimer::timeout, this, &ScriptedRun::maybeShoot);
         m_poll.start();

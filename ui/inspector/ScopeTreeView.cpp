@@ -5,7 +5,9 @@
 #include "widgets/StatusBadgeDelegate.h"
 
 #include <QHeaderView>
+#include <QResizeEvent>
 #include <QScrollBar>
+#include <algorithm>
 #include <functional>
 
 namespace athanor::ui {
@@ -24,11 +26,43 @@ ScopeTreeView::ScopeTreeView(StateTreeModel* model, StateFilterProxyModel* proxy
     header()->setSectionResizeMode(StateTreeModel::NameColumn, QHeaderView::Stretch);
     header()->setSectionResizeMode(StateTreeModel::KindColumn, QHeaderView::Interactive);
     header()->setSectionResizeMode(StateTreeModel::StatusColumn, QHeaderView::Interactive);
-    header()->resizeSection(StateTreeModel::KindColumn, 150);
-    header()->resizeSection(StateTreeModel::StatusColumn, 200);
+    header()->resizeSection(StateTreeModel::KindColumn, m_preferredKindWidth);
+    header()->resizeSection(StateTreeModel::StatusColumn, m_preferredStatusWidth);
+    connect(header(), &QHeaderView::sectionResized, this, [this](int section, int, int size) {
+        if (m_fitting)
+            return;
+        if (section == StateTreeModel::KindColumn)
+            m_preferredKindWidth = size;
+        else if (section == StateTreeModel::StatusColumn)
+            m_preferredStatusWidth = size;
+    });
     connect(selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
         emit currentFqnChanged(current.data(StateTreeModel::FqnRole).toString());
     });
+}
+
+void ScopeTreeView::resizeEvent(QResizeEvent* event) {
+    QTreeView::resizeEvent(event);
+    fitColumns();
+}
+
+void ScopeTreeView::fitColumns() {
+    constexpr int kMinName = 180, kMinKind = 80, kMinStatus = 90;
+    const int available = viewport()->width();
+    int kind = m_preferredKindWidth, status = m_preferredStatusWidth;
+    const int room = available - kMinName;
+    if (kind + status > room) {
+        // Shrink both in proportion, never below their floors (the view scrolls sideways below that).
+        const int total = std::max(1, kind + status);
+        kind = std::max(kMinKind, room * kind / total);
+        status = std::max(kMinStatus, room - kind);
+    }
+    m_fitting = true;
+    if (header()->sectionSize(StateTreeModel::KindColumn) != kind)
+        header()->resizeSection(StateTreeModel::KindColumn, kind);
+    if (header()->sectionSize(StateTreeModel::StatusColumn) != status)
+        header()->resizeSection(StateTreeModel::StatusColumn, status);
+    m_fitting = false;
 }
 
 QString ScopeTreeView::currentFqn() const {

@@ -37,12 +37,21 @@ public:
 signals:
     void currentFqnChanged(const QString& fqn);
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
+    // Kind and Status give up width (down to a floor) before the Name column gets too narrow to read, and
+    // return to the widths the user chose when there is room again.
+    void fitColumns();
     void collectExpanded(const QModelIndex& parent, QSet<QString>& out) const;
     QModelIndex proxyIndexFor(const QString& fqn) const;
 
     StateTreeModel* m_model;
     StateFilterProxyModel* m_proxy;
+    int m_preferredKindWidth = 150;
+    int m_preferredStatusWidth = 200;
+    bool m_fitting = false;
 };
 
 } // namespace athanor::ui
