@@ -8,19 +8,19 @@
 
 namespace athanor::cli {
 
-const char* const kStateUsage =
-    "  athanorctl state tree    [--root DIR] [--app A] [--stage S]\n"
-    "  athanorctl state list    [--root DIR] [--app A] [--stage S]\n"
-    "  athanorctl state get FQN [--root DIR] [--decrypt] [--password-file F]\n"
-    "  athanorctl state check   [--root DIR]\n"
-    "  athanorctl state migrate --from DIR --to DIR [--overwrite]\n";
+const char* const kStateUsage = "  athanorctl state tree    [--root DIR] [--app A] [--stage S]\n"
+                                "  athanorctl state list    [--root DIR] [--app A] [--stage S]\n"
+                                "  athanorctl state get FQN [--root DIR] [--decrypt] [--password-file F]\n"
+                                "  athanorctl state check   [--root DIR]\n"
+                                "  athanorctl state migrate --from DIR --to DIR [--overwrite]\n";
 
 int runStateCommand(const std::vector<std::string>& args) {
     if (args.empty())
         throw UsageError("missing state subcommand");
     const std::string sub = args.front();
     const std::vector<std::string> rest(args.begin() + 1, args.end());
-    const CommandLine cl(rest, {"root", "app", "stage", "password-file", "from", "to"}, {"decrypt", "overwrite"});
+    const CommandLine cl(rest, {"root", "app", "stage", "password-file", "from", "to"},
+                         {"decrypt", "overwrite"});
     const std::filesystem::path root = cl.valueOr("root", ".");
     const StateFilter filter{cl.valueOr("app", ""), cl.valueOr("stage", "")};
     auto noPositionals = [&] {

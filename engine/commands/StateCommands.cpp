@@ -1,7 +1,5 @@
 #include "commands/StateCommands.h"
 
-#include "json/JsJsonText.h"
-#include "json/JsonParse.h"
 #include "secrets/SecretCipher.h"
 #include "secrets/SecretWalker.h"
 #include "snapshot/RecordValidator.h"
@@ -11,11 +9,12 @@
 #include "store/IdCodec.h"
 #include "store/StoreError.h"
 
-#include <sodium.h>
-
+#include "json/JsJsonText.h"
+#include "json/JsonParse.h"
 #include <cstdlib>
 #include <fstream>
 #include <ostream>
+#include <sodium.h>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -51,7 +50,8 @@ std::string describeNode(const StateSnapshot& snap, const SnapshotNode& node) {
     return line + "]";
 }
 
-void printChildren(const StateSnapshot& snap, const SnapshotNode& node, const std::string& indent, std::ostream& out) {
+void printChildren(const StateSnapshot& snap, const SnapshotNode& node, const std::string& indent,
+                   std::ostream& out) {
     for (size_t i = 0; i < node.children.size(); ++i) {
         const bool last = i + 1 == node.children.size();
         const SnapshotNode& child = snap.nodes[static_cast<size_t>(node.children[i])];
@@ -166,7 +166,8 @@ int stateCheck(const fs::path& root, std::ostream& out, std::ostream& err) {
     return errors == 0 ? 0 : 1;
 }
 
-int stateMigrate(const fs::path& from, const fs::path& to, bool overwrite, std::ostream& out, std::ostream& err) {
+int stateMigrate(const fs::path& from, const fs::path& to, bool overwrite, std::ostream& out,
+                 std::ostream& err) {
     auto snap = loadOrComplain(from, {}, err);
     if (!snap)
         return 1;
@@ -230,7 +231,8 @@ PasswordRing passwordsFromEnvironment(const std::optional<fs::path>& passwordFil
     if (passwordFile) {
         auto text = readWholeFile(*passwordFile);
         if (!text)
-            throw std::runtime_error("cannot read password file " + passwordFile->string() + ": it does not exist");
+            throw std::runtime_error("cannot read password file " + passwordFile->string() +
+                                     ": it does not exist");
         size_t start = 0;
         while (start < text->size()) {
             size_t end = text->find('\n', start);

@@ -16,10 +16,12 @@ struct StateFilter {
     std::string stage;
 };
 
-int stateTree(const std::filesystem::path& root, const StateFilter& filter, std::ostream& out, std::ostream& err);
-int stateList(const std::filesystem::path& root, const StateFilter& filter, std::ostream& out, std::ostream& err);
-int stateGet(const std::filesystem::path& root, const std::string& fqn, bool decrypt, const PasswordRing& passwords,
-             std::ostream& out, std::ostream& err);
+int stateTree(const std::filesystem::path& root, const StateFilter& filter, std::ostream& out,
+              std::ostream& err);
+int stateList(const std::filesystem::path& root, const StateFilter& filter, std::ostream& out,
+              std::ostream& err);
+int stateGet(const std::filesystem::path& root, const std::string& fqn, bool decrypt,
+             const PasswordRing& passwords, std::ostream& out, std::ostream& err);
 int stateCheck(const std::filesystem::path& root, std::ostream& out, std::ostream& err);
 int stateMigrate(const std::filesystem::path& from, const std::filesystem::path& to, bool overwrite,
                  std::ostream& out, std::ostream& err);

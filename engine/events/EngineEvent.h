@@ -15,9 +15,18 @@ enum class LogLevel { Trace, Debug, Info, Warn, Error };
 enum class EventType {
     RunStarted,  // phase, stage, app, total = resources the run expects to touch (0 when unknown)
     RunFinished, // counts + result
-    Creating, Created, Updating, Updated, Skipped, Deleting, Deleted, Replaced, Cleanup, Cleaned,
-    Failed,      // a resource failed: error holds the message
-    Log          // a log line (level + message), possibly about a resource (fqn)
+    Creating,
+    Created,
+    Updating,
+    Updated,
+    Skipped,
+    Deleting,
+    Deleted,
+    Replaced,
+    Cleanup,
+    Cleaned,
+    Failed, // a resource failed: error holds the message
+    Log     // a log line (level + message), possibly about a resource (fqn)
 };
 
 enum class RunResult { Succeeded, Failed, Cancelled };
@@ -30,10 +39,10 @@ struct RunCounts {
 struct EngineEvent {
     EventType type = EventType::Log;
     std::chrono::system_clock::time_point time = std::chrono::system_clock::now();
-    std::string fqn;        // the resource (empty for run-level events)
-    std::string kind;       // the resource's kind
-    double durationMs = 0;  // for Created/Updated/Replaced/Deleted/Cleaned/Skipped/Failed and RunFinished
-    std::string message;    // log text, or the error for Failed
+    std::string fqn;       // the resource (empty for run-level events)
+    std::string kind;      // the resource's kind
+    double durationMs = 0; // for Created/Updated/Replaced/Deleted/Cleaned/Skipped/Failed and RunFinished
+    std::string message;   // log text, or the error for Failed
     LogLevel level = LogLevel::Info;
     // RunStarted / RunFinished
     Phase phase = Phase::Up;
@@ -44,9 +53,9 @@ struct EngineEvent {
     RunResult result = RunResult::Succeeded;
 };
 
-std::string_view toString(EventType type);     // "creating", "created", ... "run-started", "log"
-std::string_view toString(LogLevel level);     // "trace" .. "error"
-std::string_view toString(RunResult result);   // "succeeded", "failed", "cancelled"
+std::string_view toString(EventType type);   // "creating", "created", ... "run-started", "log"
+std::string_view toString(LogLevel level);   // "trace" .. "error"
+std::string_view toString(RunResult result); // "succeeded", "failed", "cancelled"
 
 // Receives events from the engine. Called from worker threads (several at once with --parallel);
 // implementations must be thread-safe and fast (queue, don't block).

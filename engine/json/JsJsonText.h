@@ -1,7 +1,6 @@
 #pragma once
 
 #include "json/Json.h"
-
 #include <string>
 #include <string_view>
 

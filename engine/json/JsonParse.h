@@ -1,7 +1,6 @@
 #pragma once
 
 #include "json/Json.h"
-
 #include <stdexcept>
 #include <string>
 #include <string_view>

@@ -9,13 +9,20 @@ namespace {
 
 bool truthy(const Json& v) {
     switch (v.type()) {
-    case Json::value_t::null: return false;
-    case Json::value_t::boolean: return v.get<bool>();
-    case Json::value_t::string: return !v.get_ref<const std::string&>().empty();
-    case Json::value_t::number_integer: return v.get<int64_t>() != 0;
-    case Json::value_t::number_unsigned: return v.get<uint64_t>() != 0;
-    case Json::value_t::number_float: return v.get<double>() != 0;
-    default: return true;
+    case Json::value_t::null:
+        return false;
+    case Json::value_t::boolean:
+        return v.get<bool>();
+    case Json::value_t::string:
+        return !v.get_ref<const std::string&>().empty();
+    case Json::value_t::number_integer:
+        return v.get<int64_t>() != 0;
+    case Json::value_t::number_unsigned:
+        return v.get<uint64_t>() != 0;
+    case Json::value_t::number_float:
+        return v.get<double>() != 0;
+    default:
+        return true;
     }
 }
 
@@ -38,8 +45,8 @@ bool isBase64(const std::string& s) {
         }
         if (padding > 0)
             return false;
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-                        c == '/' || c == '-' || c == '_';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '+' || c == '/' || c == '-' || c == '_';
         if (!ok)
             return false;
     }
@@ -88,14 +95,16 @@ void scan(const Json& node, const Json::json_pointer& where, std::vector<SerdeIs
     case SerdeTag::Secret: {
         const Json& v = node["@secret"];
         const Json& inner = v.is_object() && v.contains("data") ? v["data"] : v;
-        const bool ok = inner.is_string() || (inner.is_object() && inner.contains("ciphertext") &&
-                                               inner.contains("iv") && inner.contains("salt") && inner.contains("tag"));
+        const bool ok =
+            inner.is_string() || (inner.is_object() && inner.contains("ciphertext") && inner.contains("iv") &&
+                                  inner.contains("salt") && inner.contains("tag"));
         if (!ok)
             issues.push_back({pointer, "@secret is neither the v1 nor the legacy encrypted form"});
         return;
     }
     case SerdeTag::Schema:
-    case SerdeTag::Scope: return;
+    case SerdeTag::Scope:
+        return;
     case SerdeTag::None:
         for (const auto& [key, value] : node.items())
             scan(value, where / key, issues);
@@ -113,10 +122,12 @@ SerdeTag serdeTagOf(const Json& node) {
         if (it == node.end())
             continue;
         if (tag == SerdeTag::Secret && !truthy(*it))
-            continue;
+            continue; // Alchemy: not a secret; the other tags follow in its order (reference §3.2)
         return tag;
     }
-    if (node.size() == 1 && node.begin().key().starts_with('@'))
+    // A lone falsy "@secret" is a plain object to Alchemy, not an unknown tag.
+    if (node.size() == 1 && node.begin().key().starts_with('@') &&
+        node.begin().key() != serdeTagKey(SerdeTag::Secret))
         return SerdeTag::Unknown;
     return SerdeTag::None;
 }

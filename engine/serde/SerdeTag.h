@@ -1,7 +1,6 @@
 #pragma once
 
 #include "json/Json.h"
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +25,8 @@ struct SerdeIssue {
 };
 
 // Malformed or unknown tags in a serialized document (what `state check` reports): unknown "@" tags,
-// an @date that is not an ISO-8601 string, an @buffer that is not base64, an @resource that is not an FQN, ...
+// an @date that is not an ISO-8601 string, an @buffer that is not base64, an @resource that is not an FQN,
+// ...
 std::vector<SerdeIssue> findSerdeIssues(const Json& document);
 
 } // namespace athanor

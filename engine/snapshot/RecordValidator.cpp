@@ -1,9 +1,10 @@
 #include "snapshot/RecordValidator.h"
 
-#include "json/JsonParse.h"
 #include "serde/SerdeTag.h"
 #include "state/ResourceStatus.h"
 #include "state/StateRecord.h"
+
+#include "json/JsonParse.h"
 
 namespace athanor {
 
@@ -16,7 +17,8 @@ std::vector<std::string> validateRecordText(std::string_view text, std::string_v
     }
 }
 
-std::vector<std::string> validateRecord(const Json& doc, std::string_view idFromFileName, std::string_view locationFqn) {
+std::vector<std::string> validateRecord(const Json& doc, std::string_view idFromFileName,
+                                        std::string_view locationFqn) {
     std::vector<std::string> problems;
     if (!doc.is_object())
         return {"the record is not a JSON object"};
@@ -40,7 +42,8 @@ std::vector<std::string> validateRecord(const Json& doc, std::string_view idFrom
         require("output", &Json::is_object, "an object");
     }
     require("status", &Json::is_string, "a string");
-    if (auto it = doc.find("status"); it != doc.end() && it->is_string() && !parseResourceStatus(it->get<std::string>()))
+    if (auto it = doc.find("status");
+        it != doc.end() && it->is_string() && !parseResourceStatus(it->get<std::string>()))
         problems.push_back("unknown status \"" + it->get<std::string>() + "\"");
 
     const StateRecord record(doc);
@@ -51,7 +54,8 @@ std::vector<std::string> validateRecord(const Json& doc, std::string_view idFrom
         const std::string fqn = record.fqn();
         const bool nakedScope = record.isScope() && fqn.empty();
         if (!nakedScope && fqn != locationFqn)
-            problems.push_back("fqn \"" + fqn + "\" does not match its location \"" + std::string(locationFqn) + "\"");
+            problems.push_back("fqn \"" + fqn + "\" does not match its location \"" +
+                               std::string(locationFqn) + "\"");
     }
     for (const auto& issue : findSerdeIssues(doc))
         problems.push_back(issue.pointer + ": " + issue.message);

@@ -26,7 +26,8 @@ int32_t StateSnapshot::findNode(std::string_view fqn) const {
 }
 
 size_t StateSnapshot::errorCount() const {
-    return static_cast<size_t>(std::count_if(records.begin(), records.end(), [](const auto& r) { return !r.ok(); })) +
+    return static_cast<size_t>(
+               std::count_if(records.begin(), records.end(), [](const auto& r) { return !r.ok(); })) +
            problems.size();
 }
 

@@ -13,11 +13,11 @@ namespace athanor {
 
 // What one record file holds, as far as browsing needs; the full record is read on demand.
 struct SnapshotRecord {
-    std::string fqn;          // its location: app/stage/<scopes and owners>/id
-    std::string id;           // from the file name ('/' restored)
-    std::string kind;         // "kind", or "provider" in the older shape
-    std::string recordFqn;    // the "fqn" field as written ("" for naked-scope records)
-    std::string status;       // as written
+    std::string fqn;       // its location: app/stage/<scopes and owners>/id
+    std::string id;        // from the file name ('/' restored)
+    std::string kind;      // "kind", or "provider" in the older shape
+    std::string recordFqn; // the "fqn" field as written ("" for naked-scope records)
+    std::string status;    // as written
     int64_t seq = 0;
     bool hasOldProps = false;
     bool legacyShape = false;
@@ -25,7 +25,7 @@ struct SnapshotRecord {
     std::string relativePath; // relative to .alchemy, e.g. "shop/dev/routes:api:v1.json"
     uint64_t fileSize = 0;
     int64_t modifiedNs = 0;
-    std::string error;        // why the file could not be used; empty when it loaded
+    std::string error; // why the file could not be used; empty when it loaded
 
     bool ok() const { return error.empty(); }
     std::optional<ResourceStatus> statusValue() const { return parseResourceStatus(status); }
@@ -36,10 +36,10 @@ enum class SnapshotNodeKind { Root, App, Stage, Scope, Resource };
 // The scope tree: apps > stages > child scopes > resources, nested resources under their owner.
 struct SnapshotNode {
     SnapshotNodeKind kind = SnapshotNodeKind::Root;
-    std::string name;          // the path segment(s) it adds, e.g. "routes/api/v1" for such an id
+    std::string name; // the path segment(s) it adds, e.g. "routes/api/v1" for such an id
     std::string fqn;
     int32_t parent = -1;
-    int32_t record = -1;       // index into records (a resource, a naked scope's or a stage's own record)
+    int32_t record = -1; // index into records (a resource, a naked scope's or a stage's own record)
     std::vector<int32_t> children;
 };
 
@@ -50,13 +50,15 @@ public:
     bool stateFolderExists = false;
     std::vector<SnapshotRecord> records; // sorted by fqn (byte order)
     std::vector<SnapshotNode> nodes;     // nodes[0] is the root
-    std::vector<std::string> problems;   // folder-level problems (unreadable folder, symlink leaving the root)
+    std::vector<std::string> problems; // folder-level problems (unreadable folder, symlink leaving the root)
 
     const SnapshotRecord* findRecord(std::string_view fqn) const;
     std::vector<const SnapshotRecord*> findRecords(std::string_view fqn) const;
     int32_t findNode(std::string_view fqn) const; // -1 when absent
     size_t errorCount() const;
-    std::filesystem::path absolutePath(const SnapshotRecord& r) const { return layout.dotAlchemy / r.relativePath; }
+    std::filesystem::path absolutePath(const SnapshotRecord& r) const {
+        return layout.dotAlchemy / r.relativePath;
+    }
 };
 
 } // namespace athanor

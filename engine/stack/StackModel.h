@@ -1,8 +1,8 @@
 #pragma once
 
-#include "json/Json.h"
 #include "secrets/SecureString.h"
 
+#include "json/Json.h"
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -21,13 +21,13 @@ struct DeclaredResource {
     std::string id;
     std::string kind;
     Json props = Json::object();
-    std::string jsonPath;                 // where it is declared, e.g. "/scopes/storage/resources/seed"
-    std::vector<std::string> dependsOn;   // stage-relative paths of referenced resources ("storage/seed")
+    std::string jsonPath;               // where it is declared, e.g. "/scopes/storage/resources/seed"
+    std::vector<std::string> dependsOn; // stage-relative paths of referenced resources ("storage/seed")
 };
 
 struct DeclaredScope {
-    std::string name;                      // empty for the stage itself
-    std::optional<SecureString> password;  // a child scope may have its own
+    std::string name;                        // empty for the stage itself
+    std::optional<SecureString> password;    // a child scope may have its own
     std::vector<DeclaredResource> resources; // declaration order = seq order
     std::vector<DeclaredScope> scopes;
     std::string jsonPath;
@@ -35,13 +35,14 @@ struct DeclaredScope {
 
 struct StackFile {
     std::filesystem::path file;
-    std::filesystem::path folder;          // relative paths in props and the default state root
+    std::filesystem::path folder; // relative paths in props and the default state root
     std::string app;
-    std::optional<SecureString> password;  // the stage's password
-    DeclaredScope root;                    // resources and scopes declared at stage level
+    std::optional<SecureString> password; // the stage's password
+    DeclaredScope root;                   // resources and scopes declared at stage level
 };
 
-// A stack file problem, always naming the file and the JSON path: "alchemy.stack.json: /resources/x/props/y: ..."
+// A stack file problem, always naming the file and the JSON path: "alchemy.stack.json: /resources/x/props/y:
+// ..."
 class StackError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

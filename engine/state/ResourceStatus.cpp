@@ -5,7 +5,8 @@
 namespace athanor {
 
 namespace {
-constexpr std::array<std::string_view, 6> kNames{"creating", "created", "updating", "updated", "deleting", "deleted"};
+constexpr std::array<std::string_view, 6> kNames{"creating", "created",  "updating",
+                                                 "updated",  "deleting", "deleted"};
 }
 
 std::optional<ResourceStatus> parseResourceStatus(std::string_view text) {
@@ -15,6 +16,8 @@ std::optional<ResourceStatus> parseResourceStatus(std::string_view text) {
     return std::nullopt;
 }
 
-std::string_view toString(ResourceStatus status) { return kNames[static_cast<size_t>(status)]; }
+std::string_view toString(ResourceStatus status) {
+    return kNames[static_cast<size_t>(status)];
+}
 
 } // namespace athanor

@@ -16,6 +16,8 @@ std::string_view toString(ResourceStatus status);
 inline bool isInFlight(ResourceStatus s) {
     return s == ResourceStatus::Creating || s == ResourceStatus::Updating || s == ResourceStatus::Deleting;
 }
-inline bool isSettled(ResourceStatus s) { return s == ResourceStatus::Created || s == ResourceStatus::Updated; }
+inline bool isSettled(ResourceStatus s) {
+    return s == ResourceStatus::Created || s == ResourceStatus::Updated;
+}
 
 } // namespace athanor

@@ -12,7 +12,9 @@ const Json* StateRecord::field(const char* name) const {
 }
 
 namespace {
-std::string stringField(const Json* v) { return v && v->is_string() ? v->get<std::string>() : std::string(); }
+std::string stringField(const Json* v) {
+    return v && v->is_string() ? v->get<std::string>() : std::string();
+}
 } // namespace
 
 std::string StateRecord::kind() const {
@@ -21,10 +23,16 @@ std::string StateRecord::kind() const {
     return stringField(field("provider"));
 }
 
-bool StateRecord::usesLegacyProviderKey() const { return !field("kind") && field("provider"); }
+bool StateRecord::usesLegacyProviderKey() const {
+    return !field("kind") && field("provider");
+}
 
-std::string StateRecord::id() const { return stringField(field("id")); }
-std::string StateRecord::fqn() const { return stringField(field("fqn")); }
+std::string StateRecord::id() const {
+    return stringField(field("id"));
+}
+std::string StateRecord::fqn() const {
+    return stringField(field("fqn"));
+}
 
 int64_t StateRecord::seq() const {
     const Json* s = field("seq");
@@ -35,9 +43,15 @@ int64_t StateRecord::seq() const {
     return 0;
 }
 
-std::optional<ResourceStatus> StateRecord::status() const { return parseResourceStatus(statusText()); }
-std::string StateRecord::statusText() const { return stringField(field("status")); }
+std::optional<ResourceStatus> StateRecord::status() const {
+    return parseResourceStatus(statusText());
+}
+std::string StateRecord::statusText() const {
+    return stringField(field("status"));
+}
 
-std::string StateRecord::toFileText() const { return stringifyJs(m_doc, 2); }
+std::string StateRecord::toFileText() const {
+    return stringifyJs(m_doc, 2);
+}
 
 } // namespace athanor

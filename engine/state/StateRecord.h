@@ -1,8 +1,8 @@
 #pragma once
 
-#include "json/Json.h"
 #include "state/ResourceStatus.h"
 
+#include "json/Json.h"
 #include <cstdint>
 #include <optional>
 #include <string>

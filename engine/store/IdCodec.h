@@ -15,8 +15,8 @@ std::string idProblem(std::string_view id);
 // Throws StoreError("invalid resource id \"...\": <reason>") when idProblem() is not empty.
 void requireValidId(std::string_view id, std::string_view what = "resource id");
 
-std::string idToFileName(std::string_view id);          // "routes/api/v1" -> "routes:api:v1.json"
-std::string fileNameToId(std::string_view fileName);    // the reverse; ".json" must be present
-bool isRecordFileName(std::string_view fileName);        // regular state file name (not hidden, ends in .json)
+std::string idToFileName(std::string_view id);       // "routes/api/v1" -> "routes:api:v1.json"
+std::string fileNameToId(std::string_view fileName); // the reverse; ".json" must be present
+bool isRecordFileName(std::string_view fileName);    // regular state file name (not hidden, ends in .json)
 
 } // namespace athanor

@@ -378,6 +378,9 @@ private slots:
         writeFile(dev / "storage" / "seed.json", seed);
         Json cdn = parseJsonText(readFile(project / ".alchemy/shop/prod/cdn.json"));
         cdn["props"]["weird"] = Json{{"@foo", 1}};
+        // Not errors: Alchemy reads a falsy "@secret" as a plain object, then goes on to the next tag.
+        cdn["props"]["falsySecret"] = Json{{"@secret", nullptr}};
+        cdn["props"]["falsySecretDate"] = Json{{"@secret", ""}, {"@date", "2024-01-02T03:04:05.000Z"}};
         writeFile(project / ".alchemy/shop/prod/cdn.json", cdn.dump(2));
 
         const Run r = run({"state", "check", "--root", q(project)});

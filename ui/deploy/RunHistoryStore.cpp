@@ -1,7 +1,7 @@
 #include "deploy/RunHistoryStore.h"
 
-#include "events/EventJson.h"
 #include "deploy/EventLogFormat.h"
+#include "events/EventJson.h"
 
 #include <QDir>
 #include <QFile>
