@@ -229,6 +229,11 @@ private slots:
             if (history->entry(r).phase == Phase::Up)
                 upRow = r;
         QVERIFY(upRow >= 0);
+        // The plan run says what Up would have done, not "nothing changed".
+        for (int r = 0; r < history->rowCount(); ++r)
+            if (history->entry(r).phase == Phase::Plan)
+                QCOMPARE(history->index(r, RunHistoryModel::CountsColumn).data().toString(),
+                         QStringLiteral("8 to create"));
         QCOMPARE(history->entry(upRow).end, RunEnd::Succeeded);
         QCOMPARE(history->entry(upRow).counts.created, 8);
         c->openHistoryLog(upRow);

@@ -26,6 +26,7 @@ struct RunHistoryEntry {
     bool force = false;
     bool adopt = false;
     int parallel = 1;
+    PlannedCounts planned; // plan runs: what Up would have done
 };
 
 } // namespace athanor::ui

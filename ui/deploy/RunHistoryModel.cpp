@@ -37,7 +37,7 @@ QVariant RunHistoryModel::data(const QModelIndex& index, int role) const {
         case CountsColumn:
             if (e.end == RunEnd::LockHeld || e.end == RunEnd::Error)
                 return e.error.section(QLatin1Char('\n'), 0, 0);
-            return countsText(e.counts);
+            return e.phase == athanor::Phase::Plan ? plannedText(e.planned) : countsText(e.counts);
         default:
             return {};
         }

@@ -65,6 +65,12 @@ bool RunHistoryStore::writeSummary(const RunOutcome& o, QString* error) {
     j["durationMs"] = o.durationMs;
     j["result"] = utf8(runEndText(o.end));
     j["counts"] = countsToJson(o.report.counts);
+    if (o.request.phase == athanor::Phase::Plan) {
+        athanor::Json planned = athanor::Json::object();
+        for (const auto& [action, n] : plannedCounts(o.report.plan))
+            planned[std::string(athanor::toString(action))] = n;
+        j["planned"] = std::move(planned);
+    }
     j["options"] = {{"force", o.request.force}, {"adopt", o.request.adopt}, {"parallel", o.request.parallel}};
     if (!o.error.isEmpty())
         j["error"] = utf8(o.error);
@@ -119,6 +125,14 @@ std::optional<RunHistoryEntry> RunHistoryStore::readSummary(const QString& summa
     e.end = parseRunEnd(qstr(j, "result")).value_or(RunEnd::Error);
     if (j.contains("counts"))
         e.counts = countsFromJson(j["counts"]);
+    if (auto it = j.find("planned"); it != j.end() && it->is_object()) {
+        using Action = athanor::PlannedChange::Action;
+        for (Action action :
+             {Action::Create, Action::Update, Action::Replace, Action::Skip, Action::Delete, Action::Resume})
+            if (auto n = it->find(std::string(athanor::toString(action)));
+                n != it->end() && n->is_number_integer())
+                e.planned[action] = n->get<int>();
+    }
     e.error = qstr(j, "error");
     if (j.contains("firstFailure") && j["firstFailure"].is_object()) {
         e.firstFailureFqn = qstr(j["firstFailure"], "fqn");

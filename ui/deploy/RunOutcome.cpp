@@ -42,6 +42,31 @@ QString phaseTitle(athanor::Phase phase) {
     return QObject::tr("Up");
 }
 
+PlannedCounts plannedCounts(const std::vector<athanor::PlannedChange>& plan) {
+    PlannedCounts counts;
+    for (const auto& change : plan)
+        ++counts[change.action];
+    return counts;
+}
+
+QString plannedText(const PlannedCounts& counts) {
+    using Action = athanor::PlannedChange::Action;
+    QStringList parts;
+    const std::pair<Action, QString> order[] = {
+        {Action::Create, QObject::tr("to create")},   {Action::Update, QObject::tr("to update")},
+        {Action::Replace, QObject::tr("to replace")}, {Action::Resume, QObject::tr("to resume")},
+        {Action::Delete, QObject::tr("to delete")},
+    };
+    for (const auto& [action, what] : order)
+        if (auto it = counts.find(action); it != counts.end() && it->second > 0)
+            parts << QStringLiteral("%1 %2").arg(it->second).arg(what);
+    if (parts.isEmpty())
+        return QObject::tr("no changes");
+    if (auto it = counts.find(Action::Skip); it != counts.end() && it->second > 0)
+        parts << QObject::tr("%1 unchanged").arg(it->second);
+    return parts.join(QStringLiteral(", "));
+}
+
 QString countsText(const athanor::RunCounts& c) {
     QStringList parts;
     auto add = [&parts](int n, const QString& what) {

@@ -5,7 +5,9 @@
 
 #include <QDateTime>
 #include <QString>
+#include <map>
 #include <optional>
+#include <vector>
 
 namespace athanor::ui {
 
@@ -43,6 +45,11 @@ std::optional<RunEnd> parseRunEnd(const QString& text);
 QString phaseTitle(athanor::Phase phase); // "Up", "Read", "Destroy", "Plan"
 // "3 created, 1 updated, 2 skipped" (zero counts left out; "nothing changed" when all are zero)
 QString countsText(const athanor::RunCounts& counts);
+// What a plan found, per action: counted from the plan, or read back from a run-history summary.
+using PlannedCounts = std::map<athanor::PlannedChange::Action, int>;
+PlannedCounts plannedCounts(const std::vector<athanor::PlannedChange>& plan);
+// "2 to create, 1 to delete, 5 unchanged" ("no changes" when there is nothing but unchanged resources)
+QString plannedText(const PlannedCounts& counts);
 // "1 resource" / "3 resources": English plurals without a loaded translation (tr's %n would print "(s)").
 QString countOf(int n, const QString& one, const QString& many);
 // "850 ms", "4.2 s", "2 min 05 s"

@@ -54,6 +54,11 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
     const QString phase = phaseTitle(o.request.phase).toHtmlEscaped();
     const QString stage = o.request.stage.toHtmlEscaped();
     const QString took = durationText(o.durationMs);
+    // A plan changes nothing: say what Up would do instead of "nothing changed".
+    const QString counts =
+        (o.request.phase == athanor::Phase::Plan ? plannedText(plannedCounts(o.report.plan))
+                                                 : countsText(o.report.counts))
+            .toHtmlEscaped();
     QString html;
     QString icon;
     QColor accent;
@@ -61,21 +66,19 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
     case RunEnd::Succeeded:
         icon = QStringLiteral("✓");
         accent = colors.success();
-        html = tr("<b>%1 succeeded</b> on stage <b>%2</b> in %3 — %4")
-                   .arg(phase, stage, took, countsText(o.report.counts).toHtmlEscaped());
+        html = tr("<b>%1 succeeded</b> on stage <b>%2</b> in %3 — %4").arg(phase, stage, took, counts);
         break;
     case RunEnd::Cancelled:
         icon = QStringLiteral("■");
         accent = colors.warning();
         html = tr("<b>%1 cancelled</b> on stage <b>%2</b> after %3 — %4. Resources that had not started were "
                   "left untouched.")
-                   .arg(phase, stage, took, countsText(o.report.counts).toHtmlEscaped());
+                   .arg(phase, stage, took, counts);
         break;
     case RunEnd::Failed: {
         icon = QStringLiteral("✗");
         accent = colors.danger();
-        html = tr("<b>%1 failed</b> on stage <b>%2</b> after %3 — %4")
-                   .arg(phase, stage, took, countsText(o.report.counts).toHtmlEscaped());
+        html = tr("<b>%1 failed</b> on stage <b>%2</b> after %3 — %4").arg(phase, stage, took, counts);
         if (!o.report.firstFailureFqn.empty()) {
             const QString fqn = QString::fromStdString(o.report.firstFailureFqn);
             html += QStringLiteral("<br>") +
