@@ -239,7 +239,15 @@ private slots:
         c->openHistoryLog(upRow);
         QVERIFY(c->logPane()->showingArchive());
         QVERIFY(hasLine(c->logPane()->shownModel(), QStringLiteral("[created]   build Created Resource")));
+        // Beside the past log, the past run's task list: all eight created.
+        auto* taskView = c->findChild<QTreeView*>(QStringLiteral("taskView"));
+        QVERIFY(taskView);
+        auto* pastTasks = qobject_cast<TaskListModel*>(taskView->model());
+        QVERIFY(pastTasks && pastTasks != c->controller()->taskModel());
+        QCOMPARE(pastTasks->rowCount(), 8);
+        QCOMPARE(pastTasks->doneCount(), 8);
         c->logPane()->showLive();
+        QCOMPARE(taskView->model(), c->controller()->taskModel());
 
         // Destroy: a wrong name refuses, the right one removes everything.
         QTRY_VERIFY(c->destroyButton()->isEnabled());

@@ -157,6 +157,11 @@ void DeployConsole::buildUi() {
     th->resizeSection(TaskListModel::ActionColumn, 90);
     th->resizeSection(TaskListModel::DurationColumn, 70);
     m_logPane = new LogPane(m_controller->logModel(), split);
+    m_archivedTasks = new TaskListModel(this);
+    connect(m_logPane, &LogPane::liveShown, this, [this] {
+        showTasks(m_controller->taskModel());
+        m_archivedTasks->reset();
+    });
     split->addWidget(m_taskView);
     split->addWidget(m_logPane);
     split->setStretchFactor(0, 4);
@@ -790,6 +795,14 @@ void DeployConsole::destroy() {
     showDialog(dialog);
 }
 
+void DeployConsole::showTasks(TaskListModel* model) {
+    if (m_taskView->model() == model)
+        return;
+    const QByteArray columns = m_taskView->header()->saveState(); // setModel would reset the widths
+    m_taskView->setModel(model);
+    m_taskView->header()->restoreState(columns);
+}
+
 void DeployConsole::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     // Docked at the bottom the console is wide and short: the task list and the log side by side both get
@@ -827,6 +840,8 @@ void DeployConsole::showDialog(QDialog* dialog) {
 
 void DeployConsole::onRunStarted() {
     const auto& r = m_controller->currentRequest();
+    if (m_logPane->showingArchive())
+        m_logPane->showLive(); // a new run is what the user wants to watch
     m_summary->clear();
     m_tabs->setCurrentIndex(0);
     m_progress->setFormat(QStringLiteral("%v / %m"));
@@ -953,8 +968,8 @@ void DeployConsole::openHistoryLog(int row) {
         return;
     const RunHistoryEntry& e = m_history->entry(row);
     QString error;
-    auto entries = RunHistoryStore::readLog(e.logFile, &error);
-    if (entries.empty() && !error.isEmpty()) {
+    const auto events = RunHistoryStore::readEvents(e.logFile, &error);
+    if (events.empty() && !error.isEmpty()) {
         QMessageBox::warning(this, tr("Run history"), tr("Cannot open the log %1: %2").arg(e.logFile, error));
         return;
     }
@@ -962,7 +977,15 @@ void DeployConsole::openHistoryLog(int row) {
                               .arg(phaseTitle(e.phase), e.stage,
                                    e.startedAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
                                    runEndText(e.end));
+    std::vector<LogEntry> entries;
+    m_archivedTasks->reset();
+    for (const auto& event : events) {
+        appendLogEntries(event, entries);
+        m_archivedTasks->apply(event);
+    }
+    m_archivedTasks->finish();
     m_logPane->showArchive(title, std::move(entries));
+    showTasks(m_archivedTasks); // the past run's resources beside its log
     m_tabs->setCurrentIndex(0);
 }
 

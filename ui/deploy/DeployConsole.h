@@ -115,6 +115,7 @@ signals:
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void showTasks(TaskListModel* model);
 
 private:
     enum class Purpose { Plain, PlanForUp };
@@ -149,6 +150,7 @@ private:
 
     RunController* m_controller;
     LogPane* m_logPane = nullptr;
+    TaskListModel* m_archivedTasks = nullptr; // the task list of a past run whose log is open
     QSplitter* m_runSplit = nullptr; // task list | log: side by side when docked wide, stacked when narrow
     bool m_runSplitSized = false;
     OutputsModel* m_outputs;

@@ -37,7 +37,9 @@ QVariant RunHistoryModel::data(const QModelIndex& index, int role) const {
         case CountsColumn:
             if (e.end == RunEnd::LockHeld || e.end == RunEnd::Error)
                 return e.error.section(QLatin1Char('\n'), 0, 0);
-            return e.phase == athanor::Phase::Plan ? plannedText(e.planned) : countsText(e.counts);
+            // Summaries written before plans recorded their counts have none: say only what is known.
+            return e.phase == athanor::Phase::Plan && !e.planned.empty() ? plannedText(e.planned)
+                                                                         : countsText(e.counts);
         default:
             return {};
         }

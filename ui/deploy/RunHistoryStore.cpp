@@ -165,21 +165,28 @@ std::vector<RunHistoryEntry> RunHistoryStore::list(const QString& projectRoot) {
     return out;
 }
 
-std::vector<LogEntry> RunHistoryStore::readLog(const QString& logFile, QString* error) {
-    std::vector<LogEntry> entries;
+std::vector<athanor::EngineEvent> RunHistoryStore::readEvents(const QString& logFile, QString* error) {
+    std::vector<athanor::EngineEvent> events;
     QFile file(logFile);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
             *error = file.errorString();
-        return entries;
+        return events;
     }
     while (!file.atEnd()) {
         const QByteArray line = file.readLine();
         const athanor::Json j =
             athanor::Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
         if (auto event = eventFromJson(j))
-            appendLogEntries(*event, entries);
+            events.push_back(std::move(*event));
     }
+    return events;
+}
+
+std::vector<LogEntry> RunHistoryStore::readLog(const QString& logFile, QString* error) {
+    std::vector<LogEntry> entries;
+    for (const auto& event : readEvents(logFile, error))
+        appendLogEntries(event, entries);
     return entries;
 }
 

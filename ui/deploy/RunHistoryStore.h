@@ -25,6 +25,8 @@ public:
     static std::vector<RunHistoryEntry> list(const QString& projectRoot);
     // The run's log as log-pane lines; lines that do not parse are skipped (a run killed mid-write).
     static std::vector<LogEntry> readLog(const QString& logFile, QString* error = nullptr);
+    // The events of a run's log file, in order (lines that are not events are skipped).
+    static std::vector<athanor::EngineEvent> readEvents(const QString& logFile, QString* error = nullptr);
 };
 
 } // namespace athanor::ui

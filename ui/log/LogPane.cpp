@@ -178,6 +178,7 @@ void LogPane::showLive() {
     m_archiveBar->hide();
     m_view->setFollowTail(true);
     updateCount();
+    emit liveShown();
 }
 
 void LogPane::setFilterText(const QString& text, bool regularExpression) {

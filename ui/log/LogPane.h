@@ -41,6 +41,10 @@ public:
     void setShowTimestamps(bool show);
     bool saveTo(const QString& fileName, QString* error = nullptr) const;
 
+signals:
+    // The pane went back to the live log (its "Back to live log" button, or showLive()).
+    void liveShown();
+
 private:
     QToolButton* makeToggle(const QString& text, const QString& tip, bool checked);
     void applyFilterText();
