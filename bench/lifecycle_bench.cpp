@@ -1,7 +1,7 @@
 // lifecycle_bench: runPhase() on N resources of a provider that does nothing, so what is measured is the
 // engine plus the file store (durable writes: fsync of each file and its folder). Issue 3 item 11.
 //
-//   lifecycle_bench [--parallel P] [--n N] [--layout flat|scopes] [--runs K] [--verbose]
+//   lifecycle_bench [--parallel P] [--n N] [--layout flat|scopes] [--runs K] [--verbose] [--no-fsync]
 //
 // --runs K repeats each configuration K times (fresh state each time) and prints the median of each column;
 // the machine is shared and noisy, single runs are not figures.
@@ -29,6 +29,9 @@ namespace fs = std::filesystem;
 namespace {
 
 bool g_verbose = false; // --verbose: wall, user and system time of every phase on stderr
+// --no-fsync: the same runs without fsync (atomic renames only), to see how much of a figure durability
+// costs.
+Durability g_durability = Durability::Durable;
 
 constexpr double kAlchemyCreate = 32.2, kAlchemyNoChange = 2.55, kAlchemyRead = 2.11, kAlchemyDestroy = 10.6,
                  kAlchemyRssMb = 335;
@@ -94,7 +97,7 @@ Row runConfiguration(int n, bool scoped, int parallel) {
         options.app = "bench";
         options.parallel = parallel;
         options.providers = registry;
-        options.durability = Durability::Durable;
+        options.durability = g_durability;
         rusage before{};
         ::getrusage(RUSAGE_SELF, &before);
         const auto start = std::chrono::steady_clock::now();
@@ -179,14 +182,20 @@ int main(int argc, char** argv) {
             g_verbose = true;
             continue;
         }
+        if (flag == "--no-fsync") {
+            g_durability = Durability::Fast;
+            continue;
+        }
         if (flag == "--help" || flag == "-h" || i + 1 >= argc) {
-            std::printf("usage: lifecycle_bench [--parallel P] [--n 1000|10000] [--layout flat|scopes] "
-                        "[--runs K] [--verbose]\n"
-                        "  --parallel P  resources applied at once (default 1)\n"
-                        "  --n N         only N resources (default: 1000 and 10000)\n"
-                        "  --layout L    only one flat scope or only 100 scopes (default: both)\n"
-                        "  --runs K      repeat each configuration K times, print medians (default 1)\n"
-                        "  --verbose     wall, user and system time of every phase on stderr\n");
+            std::printf(
+                "usage: lifecycle_bench [--parallel P] [--n 1000|10000] [--layout flat|scopes] "
+                "[--runs K] [--verbose] [--no-fsync]\n"
+                "  --parallel P  resources applied at once (default 1)\n"
+                "  --n N         only N resources (default: 1000 and 10000)\n"
+                "  --layout L    only one flat scope or only 100 scopes (default: both)\n"
+                "  --runs K      repeat each configuration K times, print medians (default 1)\n"
+                "  --verbose     wall, user and system time of every phase on stderr\n"
+                "  --no-fsync    atomic renames without fsync (to compare; the goals are for durable)\n");
             return flag == "--help" || flag == "-h" ? 0 : 2;
         }
         ++i;
@@ -200,10 +209,11 @@ int main(int argc, char** argv) {
             onlyLayout = argv[i];
     }
     std::printf(
-        "lifecycle_bench: no-op provider, durable writes, --parallel %d; ratios vs alchemy@0.94.0 "
+        "lifecycle_bench: no-op provider, %s writes, --parallel %d; ratios vs alchemy@0.94.0 "
         "(10k flat: create %.1f s, no-change %.2f s, read %.2f s, destroy %.1f s, %.0f MB), scaled to N;\n"
         "goals: no-change and read <= 5%%, create and destroy <= 25%%; median of %d run(s)\n",
-        parallel, kAlchemyCreate, kAlchemyNoChange, kAlchemyRead, kAlchemyDestroy, kAlchemyRssMb, runs);
+        g_durability == Durability::Durable ? "durable" : "NON-DURABLE (--no-fsync)", parallel,
+        kAlchemyCreate, kAlchemyNoChange, kAlchemyRead, kAlchemyDestroy, kAlchemyRssMb, runs);
     printHeader();
     for (int n : {1000, 10000}) {
         if (onlyN && n != onlyN)
