@@ -3,6 +3,7 @@
 #include "app/Application.h"
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
+#include "state/FolderWatcher.h"
 #include "state/StateIndex.h"
 
 #include <QAbstractItemModelTester>
@@ -59,7 +60,41 @@ class TestStateModels : public QObject {
     }
 
 private slots:
-    void initTestCase() { initResources(); }
+    // One watch per folder sees a record rewritten in place (as Alchemy's fs.writeFile does), a new file and
+    // a removed one; a folder no longer watched reports nothing.
+    void folderWatcherSeesInPlaceRewrites() {
+        QTemporaryDir dir;
+        const QString stage = dir.filePath(QStringLiteral("app/dev"));
+        QVERIFY(test::writeFile(stage + QStringLiteral("/a.json"), "{}"));
+        QVERIFY(test::writeFile(dir.filePath(QStringLiteral("other/b.json")), "{}"));
+        FolderWatcher watcher;
+        QSignalSpy changed(&watcher, &FolderWatcher::changed);
+        watcher.setFolders({stage, dir.filePath(QStringLiteral("missing"))});
+        QCOMPARE(watcher.folders(), QStringList{stage});
+#ifdef __linux__
+        QVERIFY(watcher.seesFileRewrites());
+        QVERIFY(test::writeFile(stage + QStringLiteral("/a.json"), R"({"status":"created"})"));
+        QTRY_VERIFY(changed.count() > 0);
+#endif
+        changed.clear();
+        QVERIFY(test::writeFile(stage + QStringLiteral("/new.json"), "{}"));
+        QTRY_VERIFY(changed.count() > 0);
+        changed.clear();
+        QVERIFY(QFile::remove(stage + QStringLiteral("/new.json")));
+        QTRY_VERIFY(changed.count() > 0);
+        // Not watched: nothing.
+        watcher.clear();
+        QVERIFY(watcher.folders().isEmpty());
+        changed.clear();
+        QVERIFY(test::writeFile(stage + QStringLiteral("/a.json"), "{}"));
+        QVERIFY(test::writeFile(dir.filePath(QStringLiteral("other/b.json")), "[]"));
+        QTest::qWait(200);
+        QCOMPARE(changed.count(), 0);
+    }
+
+    void initTestCase() {
+        initResources();
+    }
 
     void fixtureCounts_data() {
         QTest::addColumn<QString>("tree");

@@ -98,10 +98,14 @@ int segments(const std::string& fqn) {
     return int(std::count(fqn.begin(), fqn.end(), '/')) + 1;
 }
 
-// A child scope's own record (Alchemy writes one per naked scope) is not a resource anyone declared.
-bool isScopeRecord(const athanor::StateSnapshot& snapshot, const athanor::SnapshotRecord& record) {
-    const int32_t node = snapshot.findNode(record.fqn);
-    return node >= 0 && snapshot.nodes[std::size_t(node)].kind != athanor::SnapshotNodeKind::Resource;
+// Which records are a child scope's or a stage's own record (Alchemy writes one per naked scope): not
+// resources anyone declared. One pass over the nodes, so a 10,000-record stage stays linear.
+std::vector<bool> scopeRecordMask(const athanor::StateSnapshot& snapshot) {
+    std::vector<bool> mask(snapshot.records.size(), false);
+    for (const auto& node : snapshot.nodes)
+        if (node.record >= 0 && node.kind != athanor::SnapshotNodeKind::Resource)
+            mask[std::size_t(node.record)] = true;
+    return mask;
 }
 
 } // namespace
@@ -457,8 +461,10 @@ void DeployConsole::rebuildStages() {
             e.app = QString::fromStdString(appNode.name);
             e.stage = QString::fromStdString(node.name);
         }
-        for (const auto& r : m_snapshot->records) {
-            if (segments(r.fqn) < 3 || isScopeRecord(*m_snapshot, r))
+        const std::vector<bool> scopeRecords = scopeRecordMask(*m_snapshot);
+        for (std::size_t i = 0; i < m_snapshot->records.size(); ++i) {
+            const auto& r = m_snapshot->records[i];
+            if (segments(r.fqn) < 3 || scopeRecords[i])
                 continue;
             const auto first = r.fqn.find('/');
             const auto second = r.fqn.find('/', first + 1);
@@ -762,9 +768,10 @@ std::vector<DestroyConfirmDialog::Item> DeployConsole::destroyItems() const {
     std::vector<const athanor::SnapshotRecord*> records;
     if (m_snapshot) {
         const std::string prefix = (app() + QLatin1Char('/') + stage() + QLatin1Char('/')).toStdString();
-        for (const auto& r : m_snapshot->records)
-            if (r.fqn.rfind(prefix, 0) == 0 && !isScopeRecord(*m_snapshot, r))
-                records.push_back(&r);
+        const std::vector<bool> scopeRecords = scopeRecordMask(*m_snapshot);
+        for (std::size_t i = 0; i < m_snapshot->records.size(); ++i)
+            if (m_snapshot->records[i].fqn.rfind(prefix, 0) == 0 && !scopeRecords[i])
+                records.push_back(&m_snapshot->records[i]);
     }
     // The engine's order: highest seq first, nested children before their owner.
     std::stable_sort(records.begin(), records.end(), [](const auto* a, const auto* b) {

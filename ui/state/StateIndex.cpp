@@ -15,7 +15,6 @@ namespace {
 
 // Folders and files are watched individually only up to this many paths; beyond it the session polls
 // record timestamps instead (inotify watches are a per-user budget shared with other programs).
-constexpr qsizetype kMaxWatchedPaths = 20000;
 
 QString toQString(const std::string& s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
@@ -130,11 +129,10 @@ std::shared_ptr<const StateIndex> StateIndex::build(const std::filesystem::path&
               [&](const QString& a, const QString& b) { return collator(a, b); });
     index->kinds = kindList;
 
-    // What to watch: the project folder (so a new .alchemy is seen), every state folder, and the record files
-    // themselves because Alchemy rewrites records in place (a folder watch does not see that).
+    // What to watch: the project folder (so a new .alchemy is seen) and every state folder; the watcher sees
+    // records rewritten in place too (FolderWatcher).
     const QString project = QString::fromStdString(snap.layout.projectRoot.string());
-    const QString dot = QString::fromStdString(snap.layout.dotAlchemy.string());
-    index->watchPaths << project;
+    index->watchFolders << project;
     if (snap.stateFolderExists) {
         std::set<std::string> folders{snap.layout.dotAlchemy.string()};
         for (const auto& r : snap.records) {
@@ -148,12 +146,7 @@ std::shared_ptr<const StateIndex> StateIndex::build(const std::filesystem::path&
         for (const auto& f : folders) {
             std::error_code ec;
             if (std::filesystem::is_directory(f, ec))
-                index->watchPaths << QString::fromStdString(f);
-        }
-        if (index->watchPaths.size() + static_cast<qsizetype>(snap.records.size()) <= kMaxWatchedPaths) {
-            index->watchesFiles = true;
-            for (const auto& r : snap.records)
-                index->watchPaths << dot + QLatin1Char('/') + toQString(r.relativePath);
+                index->watchFolders << QString::fromStdString(f);
         }
     }
     index->loadMs = timer.elapsed();

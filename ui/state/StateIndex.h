@@ -34,8 +34,7 @@ struct StateIndex {
     QHash<QString, int32_t> nodeByFqn;
     QStringList kinds; // distinct record kinds, naturally sorted
     int apps = 0, stages = 0, scopes = 0, resources = 0, unreadable = 0, interrupted = 0, secrets = 0;
-    QStringList watchPaths; // folders (and, in small trees, files) to watch for changes
-    bool watchesFiles = false;
+    QStringList watchFolders; // the project folder and every state folder, to watch for changes
     qint64 loadMs = 0;
 
     static std::shared_ptr<const StateIndex> build(const std::filesystem::path& projectOrDotAlchemy);

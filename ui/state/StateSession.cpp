@@ -1,8 +1,9 @@
 #include "state/StateSession.h"
 
+#include "state/FolderWatcher.h"
+
 #include <QDir>
 #include <QFileInfo>
-#include <QFileSystemWatcher>
 #include <QSet>
 #include <sys/stat.h>
 
@@ -11,13 +12,13 @@ namespace athanor::ui {
 namespace {
 // A deploy writes many records in a burst; wait for a short quiet spell, then load once.
 constexpr int kDebounceMs = 200;
-// Large trees do not watch each file; their timestamps are compared this often instead.
+// Where the watcher cannot see records rewritten in place, their timestamps are compared this often.
 constexpr int kPollMs = 1500;
 } // namespace
 
 StateSession::StateSession(QObject* parent) : QObject(parent) {
     m_pool.setMaxThreadCount(2);
-    m_watcher = new QFileSystemWatcher(this);
+    m_watcher = new FolderWatcher(this);
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(kDebounceMs);
     m_poll.setInterval(kPollMs);
@@ -27,8 +28,7 @@ StateSession::StateSession(QObject* parent) : QObject(parent) {
         if (m_live)
             m_debounce.start();
     };
-    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, changed);
-    connect(m_watcher, &QFileSystemWatcher::fileChanged, this, changed);
+    connect(m_watcher, &FolderWatcher::changed, this, changed);
 }
 
 StateSession::~StateSession() {
@@ -50,10 +50,7 @@ void StateSession::open(const QString& path) {
     m_projectPath = QDir::cleanPath(dir);
     m_index.reset();
     m_reloadQueued = false;
-    if (!m_watcher->files().isEmpty())
-        m_watcher->removePaths(m_watcher->files());
-    if (!m_watcher->directories().isEmpty())
-        m_watcher->removePaths(m_watcher->directories());
+    m_watcher->clear();
     emit projectOpened(m_projectPath);
     m_loading = false; // a load of the previous project may still run; its result is dropped
     startLoad();
@@ -65,10 +62,7 @@ void StateSession::close() {
     m_index.reset();
     m_poll.stop();
     m_debounce.stop();
-    if (!m_watcher->files().isEmpty())
-        m_watcher->removePaths(m_watcher->files());
-    if (!m_watcher->directories().isEmpty())
-        m_watcher->removePaths(m_watcher->directories());
+    m_watcher->clear();
     emit projectClosed();
 }
 
@@ -87,7 +81,7 @@ void StateSession::setLiveReload(bool on) {
     if (!on) {
         m_debounce.stop();
         m_poll.stop();
-    } else if (m_index && !m_index->watchesFiles) {
+    } else if (m_index && !m_watcher->seesFileRewrites()) {
         m_poll.start();
     }
 }
@@ -127,23 +121,8 @@ void StateSession::onLoaded(quint64 generation, std::shared_ptr<const StateIndex
 }
 
 void StateSession::updateWatches() {
-    const QStringList wanted = m_index->watchPaths;
-    const QSet<QString> wantedSet(wanted.begin(), wanted.end());
-    QStringList stale;
-    for (const QString& p : m_watcher->files() + m_watcher->directories())
-        if (!wantedSet.contains(p))
-            stale << p;
-    if (!stale.isEmpty())
-        m_watcher->removePaths(stale);
-    const QStringList current = m_watcher->files() + m_watcher->directories();
-    const QSet<QString> have(current.begin(), current.end());
-    QStringList add;
-    for (const QString& p : wanted)
-        if (!have.contains(p))
-            add << p;
-    if (!add.isEmpty())
-        m_watcher->addPaths(add);
-    if (m_live && !m_index->watchesFiles)
+    m_watcher->setFolders(m_index->watchFolders);
+    if (m_live && !m_watcher->seesFileRewrites())
         m_poll.start();
     else
         m_poll.stop();

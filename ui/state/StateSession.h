@@ -8,9 +8,9 @@
 #include <QTimer>
 #include <memory>
 
-class QFileSystemWatcher;
-
 namespace athanor::ui {
+
+class FolderWatcher;
 
 // The open project: loads snapshots on a worker thread and reloads them when files under .alchemy change.
 // Only one load runs at a time; requests that arrive meanwhile coalesce into one follow-up load. Every
@@ -53,7 +53,7 @@ private:
 
     QString m_projectPath;
     std::shared_ptr<const StateIndex> m_index;
-    QFileSystemWatcher* m_watcher = nullptr;
+    FolderWatcher* m_watcher = nullptr;
     QTimer m_debounce;
     QTimer m_poll;
     quint64 m_generation = 0;
