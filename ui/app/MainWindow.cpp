@@ -468,9 +468,10 @@ void MainWindow::updateStatusBar() {
         m_secretsLabel->clear();
     } else {
         QStringList parts{plural(index->apps, tr("1 app"), tr("%1 apps")),
-                          plural(index->stages, tr("1 stage"), tr("%1 stages")),
-                          plural(index->scopes, tr("1 scope"), tr("%1 scopes")),
-                          plural(index->resources, tr("1 resource"), tr("%1 resources"))};
+                          plural(index->stages, tr("1 stage"), tr("%1 stages"))};
+        if (index->scopes > 0)
+            parts << plural(index->scopes, tr("1 scope"), tr("%1 scopes"));
+        parts << plural(index->resources, tr("1 resource"), tr("%1 resources"));
         if (index->interrupted)
             parts << tr("%1 interrupted").arg(index->interrupted);
         if (index->unreadable)

@@ -106,11 +106,16 @@ void appendLogEntries(const athanor::EngineEvent& event, std::vector<LogEntry>& 
         const QString result = event.result == athanor::RunResult::Succeeded   ? QObject::tr("succeeded")
                                : event.result == athanor::RunResult::Cancelled ? QObject::tr("cancelled")
                                                                                : QObject::tr("failed");
-        base.message = QStringLiteral("── ") +
-                       QObject::tr("%1 %2: %3 in %4")
-                           .arg(phaseTitle(event.phase), result, countsText(event.counts),
-                                durationText(qint64(event.durationMs))) +
-                       QStringLiteral(" ──");
+        // A plan applies nothing, so its counts would only ever read "nothing changed".
+        base.message =
+            QStringLiteral("── ") +
+            (event.phase == athanor::Phase::Plan
+                 ? QObject::tr("%1 %2 in %3")
+                       .arg(phaseTitle(event.phase), result, durationText(qint64(event.durationMs)))
+                 : QObject::tr("%1 %2: %3 in %4")
+                       .arg(phaseTitle(event.phase), result, countsText(event.counts),
+                            durationText(qint64(event.durationMs)))) +
+            QStringLiteral(" ──");
         out.push_back(std::move(base));
         return;
     }

@@ -74,6 +74,9 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
         html = tr("<b>%1 cancelled</b> on stage <b>%2</b> after %3 — %4. Resources that had not started were "
                   "left untouched.")
                    .arg(phase, stage, took, counts);
+        if (o.report.counts.failed > 0)
+            html += QLatin1Char(' ') +
+                    tr("A resource stopped mid-way stays interrupted; the next %1 resumes it.").arg(phase);
         break;
     case RunEnd::Failed: {
         icon = QStringLiteral("✗");
