@@ -1,5 +1,6 @@
 #include "json/JsonParse.h"
 
+#include "json/Utf8.h"
 #include <algorithm>
 #include <string>
 
@@ -196,32 +197,9 @@ private:
 
     // Copies one raw UTF-8 sequence starting at m_pos; invalid UTF-8 is an error, as in nlohmann.
     void copyUtf8(std::string& out) {
-        const auto byte = [this](size_t at) {
-            return static_cast<unsigned char>(m_text[at]);
-        };
-        const unsigned char lead = byte(m_pos);
-        size_t length = 0;
-        unsigned char secondMin = 0x80, secondMax = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            secondMin = lead == 0xE0 ? 0xA0 : 0x80;
-            secondMax = lead == 0xED ? 0x9F : 0xBF;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            secondMin = lead == 0xF0 ? 0x90 : 0x80;
-            secondMax = lead == 0xF4 ? 0x8F : 0xBF;
-        } else {
+        const std::size_t length = utf8SequenceLength(m_text.substr(m_pos));
+        if (length == 0)
             fail("invalid UTF-8 byte in a string");
-        }
-        if (m_pos + length > m_text.size())
-            fail("invalid UTF-8 byte in a string");
-        for (size_t k = 1; k < length; ++k) {
-            const unsigned char b = byte(m_pos + k);
-            if (b < (k == 1 ? secondMin : 0x80) || b > (k == 1 ? secondMax : 0xBF))
-                fail("invalid UTF-8 byte in a string");
-        }
         out.append(m_text.substr(m_pos, length));
         m_pos += length;
     }

@@ -4,4 +4,6 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/JsJsonText.cpp
     ${CMAKE_CURRENT_LIST_DIR}/JsonParse.h
     ${CMAKE_CURRENT_LIST_DIR}/JsonParse.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/Utf8.h
+    ${CMAKE_CURRENT_LIST_DIR}/Utf8.cpp
 )

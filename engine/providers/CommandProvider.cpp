@@ -19,6 +19,7 @@
 #include "providers/PlainJson.h"
 
 #include "json/JsJsonText.h"
+#include "json/Utf8.h"
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -97,8 +98,8 @@ public:
         Json output = Json::object();
         output["command"] = command;
         output["exitCode"] = result.exitCode;
-        output["stdout"] = toValidUtf8(result.stdoutText);
-        output["stderr"] = toValidUtf8(result.stderrText);
+        output["stdout"] = toWellFormedUtf8(result.stdoutText);
+        output["stderr"] = toWellFormedUtf8(result.stderrText);
         if (auto parsed = structuredResult(output["stdout"].get<std::string>()))
             output["result"] = std::move(*parsed);
         output["executedAt"] = epochMilliseconds();
@@ -174,7 +175,7 @@ private:
     }
 
     static std::string tailSuffix(const ShellResult& result) {
-        const std::string tail = toValidUtf8(tailOf(result.stderrText));
+        const std::string tail = toWellFormedUtf8(tailOf(result.stderrText));
         return tail.empty() ? std::string() : "\n" + tail;
     }
 };

@@ -4,6 +4,7 @@
 #include "providers/PatternHash.h"
 #include "providers/PlainJson.h"
 
+#include "json/Utf8.h"
 #include <csignal>
 #include <cstring>
 
@@ -83,7 +84,7 @@ public:
         // CLI prints them in place and the GUI shows them in its log pane.
         if (inheritStdio)
             shell.onLine = [&ctx](std::string_view line, bool) {
-                ctx.log(LogLevel::Info, toValidUtf8(line));
+                ctx.log(LogLevel::Info, toWellFormedUtf8(line));
             };
         const ShellResult result = runShellCommand(shell, ctx.cancellation());
         if (result.cancelled)
@@ -92,11 +93,11 @@ public:
         if (result.signal != 0) {
             throw ProviderError("Command killed by signal " + std::to_string(result.signal) + " (" +
                                 strsignal(result.signal) + "): " + command + "\n" +
-                                toValidUtf8(result.stderrText));
+                                toWellFormedUtf8(result.stderrText));
         }
         if (result.exitCode != 0) {
             throw ProviderError("Command failed with exit code " + std::to_string(result.exitCode) + ": " +
-                                command + "\n" + toValidUtf8(result.stderrText));
+                                command + "\n" + toWellFormedUtf8(result.stderrText));
         }
 
         Json output = Json::object();
@@ -110,8 +111,8 @@ public:
             output["memoize"] = *memoize;
         output["inheritStdio"] = inheritStdio;
         output["exitCode"] = result.exitCode;
-        output["stdout"] = inheritStdio ? std::string() : toValidUtf8(result.stdoutText);
-        output["stderr"] = inheritStdio ? std::string() : toValidUtf8(result.stderrText);
+        output["stdout"] = inheritStdio ? std::string() : toWellFormedUtf8(result.stdoutText);
+        output["stderr"] = inheritStdio ? std::string() : toWellFormedUtf8(result.stderrText);
         output["executedAt"] = epochMilliseconds();
         output["completed"] = true;
         if (hash)

@@ -130,50 +130,6 @@ std::filesystem::path resolveAgainst(const std::filesystem::path& base, const st
     return base / p;
 }
 
-std::string toValidUtf8(std::string_view bytes) {
-    static constexpr std::string_view replacement = "\xEF\xBF\xBD";
-    std::string text;
-    text.reserve(bytes.size());
-    size_t i = 0;
-    while (i < bytes.size()) {
-        const auto lead = static_cast<unsigned char>(bytes[i]);
-        size_t length = 0;
-        unsigned char low = 0x80, high = 0xBF; // allowed range of the first continuation byte
-        if (lead < 0x80) {
-            text += bytes[i++];
-            continue;
-        }
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            low = lead == 0xE0 ? 0xA0 : 0x80;
-            high = lead == 0xED ? 0x9F : 0xBF;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            low = lead == 0xF0 ? 0x90 : 0x80;
-            high = lead == 0xF4 ? 0x8F : 0xBF;
-        }
-        size_t valid = 1;
-        while (length > 0 && valid < length && i + valid < bytes.size()) {
-            const auto c = static_cast<unsigned char>(bytes[i + valid]);
-            const unsigned char min = valid == 1 ? low : 0x80, max = valid == 1 ? high : 0xBF;
-            if (c < min || c > max)
-                break;
-            ++valid;
-        }
-        if (length > 0 && valid == length) {
-            text.append(bytes.substr(i, length));
-            i += length;
-        } else {
-            // One replacement per maximal invalid subpart (WHATWG decoder, which Node follows).
-            text.append(replacement);
-            i += valid;
-        }
-    }
-    return text;
-}
-
 long long epochMilliseconds() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

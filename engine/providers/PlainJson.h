@@ -41,10 +41,6 @@ std::string_view jsonTypeName(const Json& value);
 // working directory; Athanor uses the stack file's folder so a run does not depend on where it was started).
 std::filesystem::path resolveAgainst(const std::filesystem::path& base, const std::string& path);
 
-// `bytes` with each invalid UTF-8 sequence replaced by U+FFFD, as Node's Buffer.toString("utf8") does, so
-// captured command output can always be stored as a JSON string.
-std::string toValidUtf8(std::string_view bytes);
-
 // Milliseconds since the Unix epoch (JS Date.now()).
 long long epochMilliseconds();
 

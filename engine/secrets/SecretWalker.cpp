@@ -1,5 +1,6 @@
 #include "secrets/SecretWalker.h"
 
+#include "json/Utf8.h"
 #include <array>
 #include <type_traits>
 
@@ -78,62 +79,9 @@ void walkDocument(JsonRef& document, OnSecret onSecret) {
     walk(document, pointer, onSecret);
 }
 
-// Node decodes plaintext with Buffer.toString("utf8"), which replaces each maximal invalid subpart (WHATWG
-// rules) with U+FFFD; nlohmann would refuse to write such a string at all.
-std::string toWellFormedUtf8(std::string_view in) {
-    static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-    std::string out;
-    out.reserve(in.size());
-    size_t i = 0;
-    while (i < in.size()) {
-        const auto lead = static_cast<unsigned char>(in[i]);
-        if (lead < 0x80) {
-            out += in[i++];
-            continue;
-        }
-        size_t need = 0;
-        unsigned char lower = 0x80, upper = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            need = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            need = 2;
-            if (lead == 0xE0)
-                lower = 0xA0; // overlong
-            if (lead == 0xED)
-                upper = 0x9F; // surrogates
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            need = 3;
-            if (lead == 0xF0)
-                lower = 0x90; // overlong
-            if (lead == 0xF4)
-                upper = 0x8F; // above U+10FFFF
-        } else {
-            out += kReplacement;
-            ++i;
-            continue;
-        }
-        size_t j = i + 1;
-        size_t seen = 0;
-        while (seen < need && j < in.size()) {
-            const auto c = static_cast<unsigned char>(in[j]);
-            const unsigned char lo = seen == 0 ? lower : 0x80;
-            const unsigned char hi = seen == 0 ? upper : 0xBF;
-            if (c < lo || c > hi)
-                break;
-            ++j;
-            ++seen;
-        }
-        if (seen == need)
-            out.append(in.substr(i, j - i));
-        else
-            out += kReplacement; // the offending byte is looked at again as a new lead
-        i = j;
-    }
-    return out;
-}
-
 Json revealOne(const Json& secretObject, const PasswordRing& passwords) {
     DecryptedSecret secret = decryptSecretTag(secretObject.at("@secret"), passwords);
+    // Node decodes plaintext with Buffer.toString("utf8"); nlohmann would refuse to write invalid UTF-8.
     std::string text = toWellFormedUtf8(secret.plaintext.view());
     if (!isDataFormat(secret.format))
         return Json(std::move(text));

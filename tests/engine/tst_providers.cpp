@@ -6,6 +6,7 @@
 #include "providers/PlainJson.h"
 #include "providers/Provider.h"
 
+#include "json/Utf8.h"
 #include <QCryptographicHash>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -132,8 +133,8 @@ private slots:
         QCOMPARE(maskSecrets(value, "*").dump(), std::string(R"({"a":"*","b":["*"],"c":"x"})"));
         const Json envelope = withEnvelope(Json{{"path", "p"}}, "fs::File");
         QCOMPARE(withoutEnvelope(envelope).dump(), std::string(R"({"path":"p"})"));
-        QCOMPARE(toValidUtf8("ok \xC3\xA9 \xFF end"), std::string("ok \xC3\xA9 \xEF\xBF\xBD end"));
-        QCOMPARE(toValidUtf8("\xE2\x82"), std::string("\xEF\xBF\xBD"));
+        QCOMPARE(toWellFormedUtf8("ok \xC3\xA9 \xFF end"), std::string("ok \xC3\xA9 \xEF\xBF\xBD end"));
+        QCOMPARE(toWellFormedUtf8("\xE2\x82"), std::string("\xEF\xBF\xBD"));
         QCOMPARE(tailOf("1\n2\n3\n4\n", 2), std::string("3\n4"));
         QCOMPARE(tailOf("only", 2), std::string("only"));
     }
