@@ -91,7 +91,7 @@ Json props(std::initializer_list<std::pair<const char*, Json>> items) {
 void writeRecord(const fs::path& file, const std::string& kind, const std::string& id, const std::string& fqn,
                  int seq, const Json& p) {
     RecordIdentity who{kind, id, fqn, seq};
-    writeText(file, stringifyJs(records::success(who, Json::object(), ResourceStatus::Created,
+    writeFile(file, stringifyJs(records::success(who, Json::object(), ResourceStatus::Created,
                                                  records::envelope(p, who), p)));
 }
 
@@ -108,7 +108,7 @@ private slots:
     void recordBuildersReproduceAlchemyBytes() {
         // (D) naked scope record: byte-identical to the one Alchemy wrote.
         const fs::path storage = fixtureDir() / "app-stages/03-up-dev-again/.alchemy/shop/dev/storage.json";
-        QCOMPARE(stringifyJs(records::nakedScope("storage", 9)), readText(storage));
+        QCOMPARE(stringifyJs(records::nakedScope("storage", 9)), readFile(storage));
         // (C) success record + envelope: fs::File config.json.
         const fs::path config =
             fixtureDir() / "app-stages/03-up-dev-again/.alchemy/shop/dev/config.json.json";
@@ -116,12 +116,12 @@ private slots:
         RecordIdentity who{"fs::File", "config.json", "shop/dev/config.json", 1};
         const Json out = records::success(who, Json::object(), ResourceStatus::Created,
                                           records::envelope(doc["props"], who), doc["props"]);
-        QCOMPARE(stringifyJs(out), readText(config));
+        QCOMPARE(stringifyJs(out), readFile(config));
         // (E) the stage record, as run2 of the lifecycle fixture left it (pendingDeletions processed).
         Json stage = records::stageScope("dev", "life/dev", 4, 5);
         stage["data"]["pendingDeletions"] = Json::array();
         QCOMPARE(stringifyJs(stage),
-                 readText(fixtureDir() / "lifecycle/run2-update-orphans/.alchemy/life/dev.json"));
+                 readFile(fixtureDir() / "lifecycle/run2-update-orphans/.alchemy/life/dev.json"));
         // (A) then (B): kind, id, fqn, seq, status, data, output, props, oldProps.
         Json placeholder = records::placeholder({"demo::Thing", "bad", "shop/dev/bad", 0});
         records::markInFlight(placeholder, ResourceStatus::Creating, props({{"x", 1}}));
@@ -250,19 +250,19 @@ private slots:
                                            "created shop/dev/grp/c"}));
         // C record with Alchemy's order, and the naked scope record (seq 2: after the stage's two resources).
         RecordIdentity who{"test::Thing", "b", "shop/dev/b", 1};
-        QCOMPARE(readText(f.stageDir() / "b.json"),
+        QCOMPARE(readFile(f.stageDir() / "b.json"),
                  stringifyJs(records::success(who, Json::object(), ResourceStatus::Created,
                                               records::envelope(props({{"v", 2}}), who), props({{"v", 2}}))));
-        QCOMPARE(readText(f.stageDir() / "grp.json"), stringifyJs(records::nakedScope("grp", 2)));
+        QCOMPARE(readFile(f.stageDir() / "grp.json"), stringifyJs(records::nakedScope("grp", 2)));
         QVERIFY(!fs::exists(f.root() / ".alchemy/shop/dev.json")); // no stage data written: no stage record
 
-        const auto before = treeSnapshot(f.root() / ".alchemy");
+        const auto before = filesBelow(f.root() / ".alchemy");
         f.sink.clear();
         RunReport second = f.run(Phase::Up, s);
         QVERIFY(second.result == RunResult::Succeeded);
         QCOMPARE(second.counts.skipped, 3);
         QCOMPARE(second.counts.total(), 3);
-        QCOMPARE(treeSnapshot(f.root() / ".alchemy"), before);
+        QCOMPARE(filesBelow(f.root() / ".alchemy"), before);
         const auto events = f.sink.events();
         QVERIFY(events.front().type == EventType::RunStarted);
         QCOMPARE(events.front().total, 3);
@@ -277,7 +277,7 @@ private slots:
                             {resource("a", "test::Thing", props({{"v", 1}})),
                              resource("b", "test::Thing", props({{"v", 2}}))});
         f.run(Phase::Up, s);
-        const std::string aBefore = readText(f.stageDir() / "a.json");
+        const std::string aBefore = readFile(f.stageDir() / "a.json");
         s.root.resources[1].props["v"] = 20;
         f.sink.clear();
         RunReport r = f.run(Phase::Up, s);
@@ -285,7 +285,7 @@ private slots:
         QCOMPARE(r.counts.skipped, 1);
         QCOMPARE(f.sink.transitions(), (std::vector<std::string>{"skipped shop/dev/a", "updating shop/dev/b",
                                                                  "updated shop/dev/b"}));
-        QCOMPARE(readText(f.stageDir() / "a.json"), aBefore);
+        QCOMPARE(readFile(f.stageDir() / "a.json"), aBefore);
         const Json b = readJson(f.stageDir() / "b.json");
         QCOMPARE(b["status"].get<std::string>(), std::string("updated"));
         QCOMPARE(b["props"]["v"].get<int>(), 20);
@@ -338,7 +338,7 @@ private slots:
         f.run(Phase::Up, s);
         Json doc = readJson(f.stageDir() / "a.json");
         records::markInFlight(doc, ResourceStatus::Updating, props({{"v", 1}}));
-        writeText(f.stageDir() / "a.json", stringifyJs(doc));
+        writeFile(f.stageDir() / "a.json", stringifyJs(doc));
         f.sink.clear();
         RunReport r = f.run(Phase::Up, s);
         QCOMPARE(r.counts.updated, 1);
@@ -349,11 +349,11 @@ private slots:
     void kindConflictIsRefused() {
         Fixture f;
         f.run(Phase::Up, stack(f.root(), "shop", {resource("a", "test::Thing", props({}))}));
-        const std::string before = readText(f.stageDir() / "a.json");
+        const std::string before = readFile(f.stageDir() / "a.json");
         RunReport r = f.run(Phase::Up, stack(f.root(), "shop", {resource("a", "test::Always", props({}))}));
         QVERIFY(r.result == RunResult::Failed);
         QVERIFY(r.firstFailureMessage.find("test::Thing") != std::string::npos);
-        QCOMPARE(readText(f.stageDir() / "a.json"), before);
+        QCOMPARE(readFile(f.stageDir() / "a.json"), before);
     }
 
     void replacementQueuesOldCopyAndCleansItUpAtFinalize() {
@@ -444,18 +444,18 @@ private slots:
         // Stage prod exists with its own stage record in the root store (Alchemy would treat it as an
         // orphan).
         writeRecord(f.root() / ".alchemy/shop/prod/p.json", "test::Thing", "p", "shop/prod/p", 0, props({}));
-        writeText(f.root() / ".alchemy/shop/prod.json",
+        writeFile(f.root() / ".alchemy/shop/prod.json",
                   stringifyJs(records::stageScope("prod", "shop/prod", 1, 2)));
-        const auto prodBefore = treeSnapshot(f.root() / ".alchemy/shop/prod");
-        const std::string prodRecord = readText(f.root() / ".alchemy/shop/prod.json");
+        const auto prodBefore = filesBelow(f.root() / ".alchemy/shop/prod");
+        const std::string prodRecord = readFile(f.root() / ".alchemy/shop/prod.json");
         StackFile s = stack(f.root(), "shop", {resource("api", "test::Server", props({{"region", "us"}}))});
         f.run(Phase::Up, s);
         s.root.resources[0].props["region"] = "eu"; // a replacement writes dev's stage record
         RunReport r = f.run(Phase::Up, s);
         QVERIFY(r.result == RunResult::Succeeded);
         QVERIFY(fs::exists(f.root() / ".alchemy/shop/dev.json"));
-        QCOMPARE(treeSnapshot(f.root() / ".alchemy/shop/prod"), prodBefore);
-        QCOMPARE(readText(f.root() / ".alchemy/shop/prod.json"), prodRecord);
+        QCOMPARE(filesBelow(f.root() / ".alchemy/shop/prod"), prodBefore);
+        QCOMPARE(readFile(f.root() / ".alchemy/shop/prod.json"), prodRecord);
         for (const auto& call : f.log->snapshot())
             QVERIFY(call.find("shop/prod") == std::string::npos);
     }
@@ -476,14 +476,14 @@ private slots:
             stack(f.root(), "shop",
                   {resource("a", "test::Thing", props({})), resource("b", "test::Thing", props({}))});
         f.run(Phase::Up, s);
-        writeText(f.stageDir() / "zombie.json", "{\"kind\": \"test::Thing\", \"id\": "); // truncated
-        writeText(f.stageDir() / "b.json", "{ not json");
+        writeFile(f.stageDir() / "zombie.json", "{\"kind\": \"test::Thing\", \"id\": "); // truncated
+        writeFile(f.stageDir() / "b.json", "{ not json");
         f.sink.clear();
         RunReport r =
             f.run(Phase::Up, stack(f.root(), "shop", {resource("b", "test::Thing", props({{"v", 1}}))}));
         QVERIFY(r.result == RunResult::Failed);
-        QCOMPARE(readText(f.stageDir() / "zombie.json"), std::string("{\"kind\": \"test::Thing\", \"id\": "));
-        QCOMPARE(readText(f.stageDir() / "b.json"), std::string("{ not json"));
+        QCOMPARE(readFile(f.stageDir() / "zombie.json"), std::string("{\"kind\": \"test::Thing\", \"id\": "));
+        QCOMPARE(readFile(f.stageDir() / "b.json"), std::string("{ not json"));
         QVERIFY(fs::exists(f.stageDir() / "a.json")); // the failed scope deleted no orphan
         bool named = false;
         for (const auto& e : r.errors)
@@ -497,7 +497,7 @@ private slots:
         r = f.run(Phase::Up, stack(f.root(), "shop", {}));
         QVERIFY(r.result == RunResult::Failed);
         QVERIFY(!fs::exists(f.stageDir() / "a.json"));
-        QCOMPARE(readText(f.stageDir() / "zombie.json"), std::string("{\"kind\": \"test::Thing\", \"id\": "));
+        QCOMPARE(readFile(f.stageDir() / "zombie.json"), std::string("{\"kind\": \"test::Thing\", \"id\": "));
         QVERIFY(r.errors.front().find("zombie.json") != std::string::npos);
     }
 
@@ -508,7 +508,7 @@ private slots:
         writeRecord(dev / "a.json", "test::Thing", "a", "shop/dev/a", 0, props({}));
         writeRecord(dev / "b.json", "test::Thing", "b", "shop/dev/b", 1, props({}));
         writeRecord(dev / "b/child.json", "test::Thing", "child", "shop/dev/b/child", 0, props({}));
-        writeText(dev / "grp.json", stringifyJs(records::nakedScope("grp", 2)));
+        writeFile(dev / "grp.json", stringifyJs(records::nakedScope("grp", 2)));
         writeRecord(dev / "grp/c.json", "test::Thing", "c", "shop/dev/grp/c", 0, props({}));
         writeRecord(dev / "grp/d.json", "test::Thing", "d", "shop/dev/grp/d", 1, props({}));
         writeRecord(dev / "e.json", "test::Thing", "e", "shop/dev/e", 3, props({}));
@@ -564,14 +564,14 @@ private slots:
                   {scope("grp", {resource("b", "test::Thing", props({{"v", 2}}))})});
         f.run(Phase::Up, s);
         QVERIFY(hasSecretTag(readJson(f.stageDir() / "a.json")["props"]["token"]));
-        const auto before = treeSnapshot(f.root());
+        const auto before = filesBelow(f.root());
         f.sink.clear();
         RunReport r = f.run(Phase::Read, s);
         QVERIFY(r.result == RunResult::Succeeded);
         QCOMPARE(r.counts.read, 2);
         QCOMPARE(r.outputs.at("shop/dev/grp/b")["v"].get<int>(), 2);
         QCOMPARE(r.outputs.at("shop/dev/a")["token"], secret("s3"));
-        QCOMPARE(treeSnapshot(f.root()), before);
+        QCOMPARE(filesBelow(f.root()), before);
 
         // Missing resource: an error naming its FQN, and still nothing written (not even folders).
         StackFile missing =
@@ -581,7 +581,7 @@ private slots:
         QVERIFY(r.errors.front().find("shop/dev/nowhere/z") != std::string::npos);
         QVERIFY(!fs::exists(f.stageDir() / "nowhere"));
         QVERIFY(!fs::exists(f.stageDir() / "nowhere.json"));
-        QCOMPARE(treeSnapshot(f.root()), before);
+        QCOMPARE(filesBelow(f.root()), before);
     }
 
     void planShowsWhatUpWouldDoAndChangesNothing() {
@@ -595,10 +595,10 @@ private slots:
                              {resource("same", "test::Thing", props({{"v", 1}})),
                               resource("changed", "test::Thing", props({{"v", 2}, {"pw", secret("b")}})),
                               resource("new", "test::Thing", props({}))});
-        const auto before = treeSnapshot(f.root());
+        const auto before = filesBelow(f.root());
         RunReport r = f.run(Phase::Plan, s2);
         QVERIFY(r.result == RunResult::Succeeded);
-        QCOMPARE(treeSnapshot(f.root()), before);
+        QCOMPARE(filesBelow(f.root()), before);
         std::map<std::string, PlannedChange> byFqn;
         for (const auto& c : r.plan)
             byFqn[c.fqn] = c;

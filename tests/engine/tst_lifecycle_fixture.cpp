@@ -35,7 +35,7 @@ struct AppStages {
             if (kind == "fs::Folder")
                 fs::create_directories(root() / props["path"].get<std::string>());
             else if (kind == "fs::File")
-                writeText(root() / props["path"].get<std::string>(), props["content"].get<std::string>());
+                writeFile(root() / props["path"].get<std::string>(), props["content"].get<std::string>());
         }
         for (const auto& entry : fs::recursive_directory_iterator(dev()))
             if (entry.is_regular_file() && readJson(entry.path())["kind"] == "fs::CopyFile") {
@@ -89,7 +89,7 @@ class TestLifecycleFixture : public QObject {
 private slots:
     void sameDeclarationsSkipEverythingAndChangeNoByte() {
         AppStages tree(false);
-        const auto before = treeSnapshot(tree.root());
+        const auto before = filesBelow(tree.root());
         const StackFile s = tree.stackFile(false);
         RecordingSink sink;
         RunReport r = tree.run(Phase::Up, &s, sink);
@@ -98,7 +98,7 @@ private slots:
         QCOMPARE(r.counts.total(), 9);
         for (const auto& line : sink.transitions())
             QVERIFY2(line.rfind("skipped ", 0) == 0, line.c_str());
-        QCOMPARE(treeSnapshot(tree.root()), before); // state, other stage and managed files: not one byte
+        QCOMPARE(filesBelow(tree.root()), before); // state, other stage and managed files: not one byte
         QVERIFY(!fs::exists(tree.root() / ".alchemy/.athanor/locks/shop/dev.lock"));
     }
 
@@ -106,13 +106,13 @@ private slots:
         AppStages tree(false);
         StackFile s = tree.stackFile(false);
         s.root.scopes[0].resources[1].props["content"] = "INSERT 2;";
-        const auto before = treeSnapshot(tree.root());
+        const auto before = filesBelow(tree.root());
         RecordingSink sink;
         RunReport r = tree.run(Phase::Up, &s, sink);
         QCOMPARE(r.counts.updated, 1);
         QCOMPARE(r.counts.skipped, 8);
-        QCOMPARE(readText(tree.root() / "out-dev/data/seed.sql"), std::string("INSERT 2;"));
-        auto after = treeSnapshot(tree.root());
+        QCOMPARE(readFile(tree.root() / "out-dev/data/seed.sql"), std::string("INSERT 2;"));
+        auto after = filesBelow(tree.root());
         int changed = 0;
         for (const auto& [file, bytes] : after)
             if (before.at(file) != bytes)
@@ -138,7 +138,7 @@ private slots:
 
     void destroyRemovesFilesAndEmptiesTheStage() {
         AppStages tree(true);
-        const auto prodBefore = treeSnapshot(tree.root() / ".alchemy/shop/prod");
+        const auto prodBefore = filesBelow(tree.root() / ".alchemy/shop/prod");
         RecordingSink sink;
         RunReport r = tree.run(Phase::Destroy, nullptr, sink);
         QVERIFY2(r.result == RunResult::Succeeded, r.errors.empty() ? "" : r.errors.front().c_str());
@@ -149,7 +149,7 @@ private slots:
              {"out-dev/config.json", "out-dev/config.backup.json", "out-dev/routes-api-v1.txt",
               "out-dev/wildcard-route.txt", "out-dev/data/seed.sql", "out-dev/data/cache-warm.txt"})
             QVERIFY2(!fs::exists(tree.root() / file), file);
-        QCOMPARE(treeSnapshot(tree.root() / ".alchemy/shop/prod"), prodBefore);
+        QCOMPARE(filesBelow(tree.root() / ".alchemy/shop/prod"), prodBefore);
         // Children before owners: storage's records (and cache's) before the storage scope itself.
         const auto lines = sink.transitions();
         QCOMPARE(lines.front(), std::string("deleting shop/dev/storage/cache/warm"));
@@ -158,14 +158,14 @@ private slots:
     void readGivesOutputsWithOpenedSecrets() {
         AppStages tree(false);
         const StackFile s = tree.stackFile(false);
-        const auto before = treeSnapshot(tree.root());
+        const auto before = filesBelow(tree.root());
         RecordingSink sink;
         RunReport r = tree.run(Phase::Read, &s, sink);
         QVERIFY(r.result == RunResult::Succeeded);
         QCOMPARE(r.counts.read, 9);
         const Json value = r.outputs.at("shop/dev/session-key")["value"];
         QCOMPARE(value["@secret"].get<std::string>().size(), size_t(32));
-        QCOMPARE(treeSnapshot(tree.root()), before);
+        QCOMPARE(filesBelow(tree.root()), before);
     }
 };
 

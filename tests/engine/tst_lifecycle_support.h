@@ -2,6 +2,7 @@
 // Shared pieces of the lifecycle tests: configurable test providers, an in-memory stack builder, an event
 // recorder and file-tree snapshots.
 
+#include "EngineTestFiles.h"
 #include "events/EngineEvent.h"
 #include "lifecycle/RunApi.h"
 #include "providers/Provider.h"
@@ -23,6 +24,11 @@
 #include <vector>
 
 namespace lifecycle_test {
+
+using test_files::filesBelow;
+using test_files::fixtureDir;
+using test_files::readFile;
+using test_files::writeFile;
 
 using namespace athanor;
 namespace fs = std::filesystem;
@@ -187,32 +193,8 @@ inline RunOptions options(Phase phase, const fs::path& root, std::shared_ptr<Pro
     return o;
 }
 
-inline std::string readText(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
-inline void writeText(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path());
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << text;
-}
-
 inline Json readJson(const fs::path& file) {
-    return parseJsonText(readText(file));
-}
-
-// Every regular file below `root` (relative path -> bytes).
-inline std::map<std::string, std::string> treeSnapshot(const fs::path& root) {
-    std::map<std::string, std::string> files;
-    if (!fs::exists(root))
-        return files;
-    for (const auto& entry : fs::recursive_directory_iterator(root))
-        if (entry.is_regular_file())
-            files[fs::relative(entry.path(), root).string()] = readText(entry.path());
-    return files;
+    return parseJsonText(readFile(file));
 }
 
 // Copies a read-only fixture tree and makes the copy writable.
@@ -223,10 +205,6 @@ inline void copyTree(const fs::path& from, const fs::path& to) {
         fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::owner_exec,
                         fs::perm_options::add);
     fs::permissions(to, fs::perms::owner_all, fs::perm_options::add);
-}
-
-inline fs::path fixtureDir() {
-    return fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy";
 }
 
 } // namespace lifecycle_test

@@ -1,5 +1,6 @@
 // Built-in providers: real files in a temporary folder, Alchemy's output keys and key order (reference §12),
 // athanor::Command's env, structured output, triggers and cancellation.
+#include "EngineTestFiles.h"
 #include "providers/BuiltinProviders.h"
 #include "providers/ChildProcess.h"
 #include "providers/PatternHash.h"
@@ -16,6 +17,8 @@
 #include <thread>
 
 using namespace athanor;
+using test_files::readFile;
+using test_files::writeFile;
 namespace fs = std::filesystem;
 
 namespace {
@@ -69,18 +72,6 @@ std::vector<std::string> keysOf(const Json& object) {
     return keys;
 }
 
-std::string readText(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
-void writeText(const fs::path& file, const std::string& text) {
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-}
-
 // Envelope keys as state holds them, to check handlers strip them when returning a previous output.
 Json withEnvelope(Json output, const std::string& kind) {
     Json full = Json::object();
@@ -101,7 +92,7 @@ Provider& builtin(const std::string& kind) {
 
 // A killed process whose new parent has not reaped it yet still answers kill(pid, 0).
 bool isZombie(pid_t pid) {
-    const std::string stat = readText("/proc/" + std::to_string(pid) + "/stat");
+    const std::string stat = readFile("/proc/" + std::to_string(pid) + "/stat");
     const size_t close = stat.rfind(')');
     return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
 }
@@ -149,7 +140,7 @@ private slots:
         const Json output = file.apply(create);
         QCOMPARE(keysOf(output), (std::vector<std::string>{"path", "content"}));
         QCOMPARE(output["path"].get<std::string>(), std::string("out/config.json"));
-        QCOMPARE(readText(root / "out/config.json"), std::string("{\"a\":1}"));
+        QCOMPARE(readFile(root / "out/config.json"), std::string("{\"a\":1}"));
 
         // The path defaults to the id.
         FakeContext byId(HandlerPhase::Create, "notes.txt", Json{{"content", "n"}}, root);
@@ -162,7 +153,7 @@ private slots:
         update.m_previousOutput = withEnvelope(output, "fs::File");
         file.apply(update);
         QVERIFY(!fs::exists(root / "out/config.json"));
-        QCOMPARE(readText(root / "out/moved.json"), std::string("new"));
+        QCOMPARE(readFile(root / "out/moved.json"), std::string("new"));
         QCOMPARE(update.logs.size(), size_t(1));
         QCOMPARE(update.logs[0].second,
                  std::string("File: Path changed from out/config.json to out/moved.json, removing old file"));
@@ -170,7 +161,7 @@ private slots:
         // A secret content is written as plaintext and stays a secret in the output.
         FakeContext secret(HandlerPhase::Create, "s", Json{{"content", wrapSecret("hidden")}}, root);
         QVERIFY(isPlainSecret(file.apply(secret)["content"]));
-        QCOMPARE(readText(root / "s"), std::string("hidden"));
+        QCOMPARE(readFile(root / "s"), std::string("hidden"));
 
         FakeContext remove(HandlerPhase::Delete, "config.json", Json{{"path", "out/moved.json"}}, root);
         file.remove(remove);
@@ -201,7 +192,7 @@ private slots:
         QCOMPARE(folder.apply(byId).dump(), std::string(R"({"path":"data"})"));
 
         // Not empty, no clean: left in place with a warning, and the delete succeeds.
-        writeText(root / "out/a/b/keep.txt", "k");
+        writeFile(root / "out/a/b/keep.txt", "k");
         FakeContext keep(HandlerPhase::Delete, "assets", Json{{"path", "out/a/b"}}, root);
         folder.remove(keep);
         QVERIFY(fs::exists(root / "out/a/b/keep.txt"));
@@ -229,7 +220,7 @@ private slots:
         QTemporaryDir dir;
         const fs::path root = dir.path().toStdString();
         Provider& copy = builtin("fs::CopyFile");
-        writeText(root / "src.txt", "source");
+        writeFile(root / "src.txt", "source");
 
         const long long before = epochMilliseconds();
         FakeContext create(HandlerPhase::Create, "backup", Json{{"src", "src.txt"}, {"dest", "dest.txt"}},
@@ -242,14 +233,14 @@ private slots:
         QVERIFY(output["createdAt"].is_number_integer());
         QVERIFY(output["createdAt"].get<long long>() >= before);
         QVERIFY(output["createdAt"].get<long long>() <= epochMilliseconds());
-        QCOMPARE(readText(root / "dest.txt"), std::string("source"));
+        QCOMPARE(readFile(root / "dest.txt"), std::string("source"));
 
         // overwrite: false keeps an existing destination.
-        writeText(root / "dest.txt", "mine");
+        writeFile(root / "dest.txt", "mine");
         FakeContext keep(HandlerPhase::Create, "backup",
                          Json{{"src", "src.txt"}, {"dest", "dest.txt"}, {"overwrite", false}}, root);
         copy.apply(keep);
-        QCOMPARE(readText(root / "dest.txt"), std::string("mine"));
+        QCOMPARE(readFile(root / "dest.txt"), std::string("mine"));
 
         // A new dest removes the old one.
         FakeContext update(HandlerPhase::Update, "backup", Json{{"src", "src.txt"}, {"dest", "other.txt"}},
@@ -257,7 +248,7 @@ private slots:
         update.m_previousOutput = withEnvelope(output, "fs::CopyFile");
         copy.apply(update);
         QVERIFY(!fs::exists(root / "dest.txt"));
-        QCOMPARE(readText(root / "other.txt"), std::string("source"));
+        QCOMPARE(readFile(root / "other.txt"), std::string("source"));
 
         FakeContext missing(HandlerPhase::Create, "b", Json{{"src", "nope.txt"}, {"dest", "d.txt"}}, root);
         QVERIFY_THROWS_EXCEPTION(ProviderError, copy.apply(missing));
@@ -329,11 +320,11 @@ private slots:
         again.m_previousProps = props;
         again.m_previousOutput = withEnvelope(firstOutput, "os::Exec");
         QCOMPARE(exec.apply(again).dump(), firstOutput.dump());
-        QCOMPARE(readText(root / "count.txt"), std::string("ran\n"));
+        QCOMPARE(readFile(root / "count.txt"), std::string("ran\n"));
 
         // memoize with patterns: the hash is in the output; a changed input file re-runs the command.
-        writeText(root / "src/a.txt", "A");
-        writeText(root / "src/b.txt", "B");
+        writeFile(root / "src/a.txt", "A");
+        writeFile(root / "src/b.txt", "B");
         const Json patternProps{{"command", "echo ran >> count2.txt"},
                                 {"memoize", Json{{"patterns", Json::array({"src/**"})}}}};
         FakeContext hashed(HandlerPhase::Create, "h", patternProps, root);
@@ -347,10 +338,10 @@ private slots:
         FakeContext unchanged(HandlerPhase::Update, "h", patternProps, root);
         unchanged.m_previousOutput = withEnvelope(hashedOutput, "os::Exec");
         exec.apply(unchanged);
-        QCOMPARE(readText(root / "count2.txt"), std::string("ran\n"));
-        writeText(root / "src/b.txt", "B2");
+        QCOMPARE(readFile(root / "count2.txt"), std::string("ran\n"));
+        writeFile(root / "src/b.txt", "B2");
         exec.apply(unchanged);
-        QCOMPARE(readText(root / "count2.txt"), std::string("ran\nran\n"));
+        QCOMPARE(readFile(root / "count2.txt"), std::string("ran\nran\n"));
 
         FakeContext failing(HandlerPhase::Create, "f", Json{{"command", "echo bad >&2; exit 3"}}, root);
         try {
@@ -373,10 +364,10 @@ private slots:
     void patternGlobAndLocaleOrder() {
         QTemporaryDir dir;
         const fs::path root = dir.path().toStdString();
-        writeText(root / "src/a.ts", "");
-        writeText(root / "src/deep/b.ts", "");
-        writeText(root / "src/deep/c.js", "");
-        writeText(root / "src/.hidden.ts", "");
+        writeFile(root / "src/a.ts", "");
+        writeFile(root / "src/deep/b.ts", "");
+        writeFile(root / "src/deep/c.js", "");
+        writeFile(root / "src/.hidden.ts", "");
         auto sorted = [](std::vector<std::string> v) {
             std::sort(v.begin(), v.end());
             return v;
@@ -467,7 +458,7 @@ private slots:
         FakeContext remove(HandlerPhase::Delete, "thing", props, root);
         remove.m_previousOutput = withEnvelope(output, "athanor::Command");
         command.remove(remove);
-        QCOMPARE(readText(root / "deleted.txt"), std::string("t0k3n-1\n"));
+        QCOMPARE(readFile(root / "deleted.txt"), std::string("t0k3n-1\n"));
     }
 
     void commandErrors() {
@@ -536,7 +527,7 @@ private slots:
             QVERIFY2(message(e).contains("stopped by an abort"), e.what());
         }
         QVERIFY(timer.elapsed() < 10000);
-        const pid_t background = std::stoi(readText(root / "bg.pid"));
+        const pid_t background = std::stoi(readFile(root / "bg.pid"));
         // The background sleep was in the command's process group, so it is gone too.
         bool gone = false;
         for (int i = 0; i < 50 && !gone; ++i) {

@@ -1,6 +1,7 @@
 // loadSnapshot(): every real Alchemy tree loads completely and without errors, the scope tree puts nested
 // resources under their owner and naked scopes as scopes, non-state folders are skipped, a corrupt file is an
 // error entry while the rest loads, and the result does not depend on the number of reader threads.
+#include "EngineTestFiles.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/IdCodec.h"
 
@@ -11,23 +12,14 @@
 #include <set>
 
 using namespace athanor;
+using test_files::fixtureProjects;
+using test_files::readFile;
+using test_files::writeFile;
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRealAlchemy = fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy";
-
-// Every project folder (one that holds .alchemy) in the fixtures, e.g. app-stages/01-up-dev.
-std::vector<fs::path> fixtureProjects() {
-    std::vector<fs::path> out;
-    for (const auto& group : fs::directory_iterator(kRealAlchemy))
-        if (group.is_directory())
-            for (const auto& step : fs::directory_iterator(group.path()))
-                if (fs::is_directory(step.path() / ".alchemy"))
-                    out.push_back(step.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
+const fs::path kRealAlchemy = test_files::fixtureDir();
 
 // Relative paths of every *.json file below `dotAlchemy` (what the snapshot must hold, stage records
 // included).
@@ -46,20 +38,6 @@ std::string fqnOfPath(const std::string& relativePath) {
     for (const auto& part : p.parent_path())
         fqn += part.string() + "/";
     return fqn + fileNameToId(p.filename().string());
-}
-
-void writeFile(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << text;
-}
-
-std::string readFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary | std::ios::ate);
-    std::string text(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
-    in.seekg(0);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    return text;
 }
 
 const SnapshotNode& nodeAt(const StateSnapshot& snap, std::string_view fqn) {

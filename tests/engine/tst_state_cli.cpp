@@ -1,5 +1,6 @@
 // The `athanorctl state` contract, run as a real process on copies of the real Alchemy fixtures: list, tree,
 // get (with --decrypt), check and migrate, including their failure messages and exit codes.
+#include "EngineTestFiles.h"
 #include "store/IdCodec.h"
 
 #include "json/JsonParse.h"
@@ -14,11 +15,15 @@
 #include <sstream>
 
 using namespace athanor;
+using test_files::filesBelow;
+using test_files::fixtureProjects;
+using test_files::readFile;
+using test_files::writeFile;
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRealAlchemy = fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy";
+const fs::path kRealAlchemy = test_files::fixtureDir();
 const char* const kMainPassword = "correct horse battery staple";
 const char* const kTeamPassword = "team-scope-password";
 
@@ -55,40 +60,6 @@ std::vector<std::string> lines(const std::string& text) {
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
         out.push_back(line);
-    return out;
-}
-
-std::string readFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary | std::ios::ate);
-    std::string text(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
-    in.seekg(0);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    return text;
-}
-
-void writeFile(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << text;
-}
-
-std::vector<fs::path> fixtureProjects() {
-    std::vector<fs::path> out;
-    for (const auto& group : fs::directory_iterator(kRealAlchemy))
-        if (group.is_directory())
-            for (const auto& step : fs::directory_iterator(group.path()))
-                if (fs::is_directory(step.path() / ".alchemy"))
-                    out.push_back(step.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-// Relative path -> bytes of every regular file below `dir`.
-std::map<std::string, std::string> filesBelow(const fs::path& dir) {
-    std::map<std::string, std::string> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file())
-            out.emplace(e.path().lexically_relative(dir).string(), readFile(e.path()));
     return out;
 }
 

@@ -1,5 +1,6 @@
 // FileSystemStateStore: Alchemy's file layout and id mapping (reference §5), the StateStore semantics, the
 // refusal of unsafe ids, atomic writes, and containment against symlinks that leave the state root.
+#include "EngineTestFiles.h"
 #include "store/AtomicFile.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
@@ -19,23 +20,11 @@
 #include <unistd.h>
 
 using namespace athanor;
+using test_files::readFile;
+using test_files::writeFile;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string readFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary | std::ios::ate);
-    std::string text(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
-    in.seekg(0);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    return text;
-}
-
-void writeFile(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << text;
-}
 
 StateRecord makeRecord(const std::string& id, const std::string& fqn, int seq = 0) {
     Json doc = Json::object();
@@ -397,8 +386,7 @@ private slots:
 
     void realFixtureRoundTrip() {
         // Copy a real Alchemy record through the store: identical bytes.
-        const fs::path fixture =
-            fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy" / "secrets" / "01-up" / ".alchemy";
+        const fs::path fixture = test_files::fixtureDir() / "secrets" / "01-up" / ".alchemy";
         auto source = FileSystemStateStore(DotAlchemyLayout::locate(fixture), {"vault", "dev"});
         auto target = store({"vault", "dev"});
         for (const auto& id : source.list()) {
@@ -412,8 +400,7 @@ private slots:
     // The simdjson fast path gives exactly what the reference parser gives: values, number kinds, key order.
     void recordParseMatchesTheReferenceParser() {
         int files = 0;
-        for (const auto& e :
-             fs::recursive_directory_iterator(fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy")) {
+        for (const auto& e : fs::recursive_directory_iterator(test_files::fixtureDir())) {
             if (!e.is_regular_file() || e.path().extension() != ".json")
                 continue;
             const std::string text = readFile(e.path());
