@@ -1,6 +1,7 @@
 #include "models/JsonDiffModel.h"
 
 #include "models/JsonValueText.h"
+#include "models/NodeTreeModelImpl.h"
 #include "secrets/SecretVault.h"
 #include "secrets/SecretWalker.h"
 #include "widgets/ThemeColors.h"
@@ -44,8 +45,9 @@ struct JsonDiffModel::Node {
     std::vector<std::unique_ptr<Node>> children;
 };
 
-JsonDiffModel::JsonDiffModel(SecretVault* vault, QObject* parent)
-    : QAbstractItemModel(parent), m_vault(vault) {
+template class NodeTreeModel<JsonDiffModel>;
+
+JsonDiffModel::JsonDiffModel(SecretVault* vault, QObject* parent) : NodeTreeModel(parent), m_vault(vault) {
     if (m_vault)
         connect(m_vault, &SecretVault::secretsChanged, this, [this] {
             if (m_hasDiff)
@@ -207,34 +209,6 @@ void JsonDiffModel::build(Node* node, Change inherited) {
         for (auto it = a->begin(); it != a->end(); ++it)
             if (!b || !b->contains(it.key()))
                 add(it.key(), false, nullptr, &it.value());
-}
-
-JsonDiffModel::Node* JsonDiffModel::nodeFor(const QModelIndex& index) const {
-    return index.isValid() ? static_cast<Node*>(index.internalPointer()) : m_root.get();
-}
-
-QModelIndex JsonDiffModel::index(int row, int column, const QModelIndex& parent) const {
-    const Node* p = nodeFor(parent);
-    if (!p || row < 0 || column < 0 || column >= ColumnCount ||
-        static_cast<size_t>(row) >= p->children.size())
-        return {};
-    return createIndex(row, column, p->children[static_cast<size_t>(row)].get());
-}
-
-QModelIndex JsonDiffModel::parent(const QModelIndex& child) const {
-    if (!child.isValid())
-        return {};
-    const Node* n = nodeFor(child);
-    if (!n->parent || n->parent == m_root.get())
-        return {};
-    return createIndex(n->parent->row, 0, n->parent);
-}
-
-int JsonDiffModel::rowCount(const QModelIndex& parent) const {
-    if (parent.isValid() && parent.column() != 0)
-        return 0;
-    const Node* n = nodeFor(parent);
-    return n ? static_cast<int>(n->children.size()) : 0;
 }
 
 int JsonDiffModel::columnCount(const QModelIndex&) const {

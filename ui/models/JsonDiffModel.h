@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/NodeTreeModel.h"
+
 #include "json/Json.h"
 #include <QAbstractItemModel>
 #include <QPointer>
@@ -16,7 +18,7 @@ class SecretVault;
 // the changed leaves; the model shows the union of both documents so unchanged siblings stay visible
 // (collapsed by the view). Secrets are compared by plaintext once the vault has opened them; while locked
 // they cannot be compared and show as "secret — unknown".
-class JsonDiffModel : public QAbstractItemModel {
+class JsonDiffModel : public NodeTreeModel<JsonDiffModel> {
     Q_OBJECT
 public:
     enum class Change { Unchanged, Added, Removed, Changed, Unknown };
@@ -41,16 +43,13 @@ public:
     bool hasDiff() const { return m_hasDiff; }
     Summary summary() const { return m_summary; }
 
-    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
-    QModelIndex parent(const QModelIndex& child) const override;
-    int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    friend class NodeTreeModel<JsonDiffModel>;
     struct Node;
-    Node* nodeFor(const QModelIndex& index) const;
     void rebuild();
     Json normalize(const Json& value) const;
     void build(Node* node, Change inherited);
@@ -64,5 +63,7 @@ private:
     bool m_hasDiff = false;
     Summary m_summary;
 };
+
+extern template class NodeTreeModel<JsonDiffModel>;
 
 } // namespace athanor::ui

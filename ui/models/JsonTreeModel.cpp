@@ -1,6 +1,7 @@
 #include "models/JsonTreeModel.h"
 
 #include "models/JsonValueText.h"
+#include "models/NodeTreeModelImpl.h"
 #include "secrets/SecretVault.h"
 #include "secrets/SecretWalker.h"
 #include "widgets/ThemeColors.h"
@@ -23,6 +24,8 @@ struct JsonTreeModel::Node {
     std::vector<std::unique_ptr<Node>> children;
 };
 
+template class NodeTreeModel<JsonTreeModel>;
+
 namespace {
 std::string escapePointerToken(const std::string& key) {
     std::string out;
@@ -39,7 +42,7 @@ std::string escapePointerToken(const std::string& key) {
 } // namespace
 
 JsonTreeModel::JsonTreeModel(SecretVault* vault, QObject* parent)
-    : QAbstractItemModel(parent), m_vault(vault), m_lockIcon(QStringLiteral(":/icons/lock.svg")),
+    : NodeTreeModel(parent), m_vault(vault), m_lockIcon(QStringLiteral(":/icons/lock.svg")),
       m_unlockIcon(QStringLiteral(":/icons/unlock.svg")), m_linkIcon(QStringLiteral(":/icons/link.svg")),
       m_errorIcon(QStringLiteral(":/icons/error.svg")) {
     if (m_vault)
@@ -138,36 +141,6 @@ void JsonTreeModel::appendChildren(Node* node, size_t count) {
             m_secretNodes.push_back(child.get());
         node->children.push_back(std::move(child));
     }
-}
-
-JsonTreeModel::Node* JsonTreeModel::nodeFor(const QModelIndex& index) const {
-    if (!index.isValid())
-        return m_root.get();
-    return static_cast<Node*>(index.internalPointer());
-}
-
-QModelIndex JsonTreeModel::index(int row, int column, const QModelIndex& parent) const {
-    const Node* p = nodeFor(parent);
-    if (!p || row < 0 || column < 0 || column >= ColumnCount ||
-        static_cast<size_t>(row) >= p->children.size())
-        return {};
-    return createIndex(row, column, p->children[static_cast<size_t>(row)].get());
-}
-
-QModelIndex JsonTreeModel::parent(const QModelIndex& child) const {
-    if (!child.isValid())
-        return {};
-    const Node* n = nodeFor(child);
-    if (!n->parent || n->parent == m_root.get())
-        return {};
-    return createIndex(n->parent->row, 0, n->parent);
-}
-
-int JsonTreeModel::rowCount(const QModelIndex& parent) const {
-    if (parent.isValid() && parent.column() != 0)
-        return 0;
-    const Node* n = nodeFor(parent);
-    return n ? static_cast<int>(n->children.size()) : 0;
 }
 
 int JsonTreeModel::columnCount(const QModelIndex&) const {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/NodeTreeModel.h"
+
 #include "json/Json.h"
 #include <QAbstractItemModel>
 #include <QIcon>
@@ -17,7 +19,7 @@ class SecretVault;
 // batches (canFetchMore / fetchMore), so an array of 100,000 items costs nothing until it is opened. Values
 // are typed and coloured; serde tags read as what they mean; secrets show masked until the vault has their
 // plaintext and the user reveals them.
-class JsonTreeModel : public QAbstractItemModel {
+class JsonTreeModel : public NodeTreeModel<JsonTreeModel> {
     Q_OBJECT
 public:
     enum Column { KeyColumn, ValueColumn, TypeColumn, ColumnCount };
@@ -48,9 +50,6 @@ public:
     // The index of a pointer if its node has been created already (expanding fetches on the way).
     QModelIndex indexForPointer(const std::string& pointer);
 
-    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
-    QModelIndex parent(const QModelIndex& child) const override;
-    int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     bool hasChildren(const QModelIndex& parent = {}) const override;
     bool canFetchMore(const QModelIndex& parent) const override;
@@ -59,8 +58,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    friend class NodeTreeModel<JsonTreeModel>;
     struct Node;
-    Node* nodeFor(const QModelIndex& index) const;
     size_t childTotal(const Node* node) const;
     void appendChildren(Node* node, size_t count);
     void secretsChanged();
@@ -75,5 +74,7 @@ private:
     bool m_revealAll = false;
     QIcon m_lockIcon, m_unlockIcon, m_linkIcon, m_errorIcon;
 };
+
+extern template class NodeTreeModel<JsonTreeModel>;
 
 } // namespace athanor::ui
