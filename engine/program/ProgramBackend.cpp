@@ -123,6 +123,88 @@ private:
     std::map<std::pair<std::string, std::string>, StageLock> m_locks;
 };
 
+// The password to give the program, or nullopt for none; PasswordNeededError when the state holds secrets
+// that none of `candidates` opens (unless the program brings its own).
+std::optional<size_t> choosePassword(const ProgramStage& stage, const PasswordRing& candidates,
+                                     const Target& target, bool ownPassword) {
+    const std::optional<size_t> password = stage.passwordFor(candidates);
+    if (!stage.holdsSecrets() || password || ownPassword)
+        return password;
+    const std::string where = target.app.empty() ? "stage " + target.stage : target.app + "/" + target.stage;
+    if (candidates.empty())
+        throw PasswordNeededError("the state of " + where + " holds secrets (" + stage.firstSecretFqn() +
+                                  ") and no password is known: the program needs ALCHEMY_PASSWORD");
+    throw PasswordNeededError("none of the passwords known (" + std::to_string(candidates.size()) +
+                              ") opens the secrets of " + where + " (" + stage.firstSecretFqn() +
+                              "): the program needs the right ALCHEMY_PASSWORD");
+}
+
+// The command line `alchemy deploy / destroy / run` would run (reference §9), without its telemetry flags.
+std::vector<std::string> programCommand(const RuntimeChoice& runtime, const Target& target,
+                                        const RunRequest& request, const fs::path& envFile) {
+    std::vector<std::string> argv{runtime.runtime.path.string()};
+    argv.insert(argv.end(), runtime.arguments.begin(), runtime.arguments.end());
+    if (!envFile.empty()) {
+        argv.push_back("--env-file");
+        argv.push_back(envFile.string());
+    }
+    argv.push_back(target.entry.string());
+    argv.push_back("--stage");
+    argv.push_back(target.stage);
+    if (request.phase == Phase::Destroy)
+        argv.push_back("--destroy");
+    if (request.phase == Phase::Read)
+        argv.push_back("--read");
+    if (request.force)
+        argv.push_back("--force");
+    if (request.adopt)
+        argv.push_back("--adopt");
+    if (request.quiet)
+        argv.push_back("--quiet");
+    return argv;
+}
+
+// How the program runs: in the project folder, guarded (its process group dies with the run and leaves
+// nothing behind), SIGINT to the group on cancel, SIGKILL on abort; ALCHEMY_PASSWORD in its environment only;
+// NO_COLOR and DO_NOT_TRACK unless the user set them.
+ProcessSpec programProcess(const std::vector<std::string>& argv, const Target& target,
+                           const RuntimeChoice& runtime, std::optional<std::string_view> password) {
+    ProcessSpec spec;
+    spec.argv = argv;
+    spec.description = target.entry.filename().string() + " with " + runtime.runtime.describe();
+    spec.workingDirectory = target.root;
+    for (const char* name : {"NO_COLOR", "DO_NOT_TRACK"})
+        if (!std::getenv(name))
+            spec.environment.emplace_back(name, "1");
+    if (password)
+        spec.environment.emplace_back("ALCHEMY_PASSWORD", std::string(*password));
+    spec.captureOutput = false;
+    spec.cancelSignal = SIGINT;
+    spec.abortSignal = SIGKILL;
+    spec.guarded = true;
+    return spec;
+}
+
+// What the stage's state says after the program: a destroy that left records failed (Alchemy exits 0 whatever
+// happened, §14.2); a read's outputs are what state holds.
+void judgeFromState(const fs::path& root, Phase phase, ProgramEventTranslator& translator,
+                    const PasswordRing& passwords, RunReport& report) {
+    RunReporter& reporter = translator.reporter();
+    const ProgramStage after(root, translator.app(), translator.stage());
+    if (phase == Phase::Destroy && !after.records().empty())
+        reporter.runError("destroy left " + std::to_string(after.records().size()) + " record" +
+                          (after.records().size() == 1 ? "" : "s") + " in " + translator.app() + "/" +
+                          translator.stage() + ": " + listed(after.records()));
+    if (phase == Phase::Read && !reporter.anyFailure()) {
+        std::vector<std::string> problems;
+        report.outputs = after.outputs(passwords, problems);
+        for (const auto& problem : problems)
+            reporter.log(LogLevel::Warn, problem);
+        for (size_t i = 0; i < report.outputs.size(); ++i)
+            reporter.countRead();
+    }
+}
+
 } // namespace
 
 RunReport ProgramBackend::run(const RunRequest& request, EventSink& events, const CancellationToken& cancel) {
@@ -143,51 +225,18 @@ RunReport ProgramBackend::run(const RunRequest& request, EventSink& events, cons
     if (hasEnvFile)
         if (auto fromEnvFile = dotEnvValue(envFile, "ALCHEMY_PASSWORD"))
             candidates.add(std::move(*fromEnvFile));
-    const std::optional<size_t> password = before.passwordFor(candidates);
-    if (before.holdsSecrets() && !password && !request.program.ownPassword) {
-        const std::string where =
-            target.app.empty() ? "stage " + target.stage : target.app + "/" + target.stage;
-        throw PasswordNeededError(
-            candidates.empty() ? "the state of " + where + " holds secrets (" + before.firstSecretFqn() +
-                                     ") and no password is known: the program needs ALCHEMY_PASSWORD"
-                               : "none of the passwords known (" + std::to_string(candidates.size()) +
-                                     ") opens the secrets of " + where + " (" + before.firstSecretFqn() +
-                                     "): the program needs the right ALCHEMY_PASSWORD");
-    }
+    const std::optional<size_t> password =
+        choosePassword(before, candidates, target, request.program.ownPassword);
 
     RunLocks locks(target.root, request.phase);
     std::vector<std::string> lockWarnings;
     locks.hold(target.app, target.stage, nullptr, &lockWarnings); // LockHeldError: nothing ran
 
-    std::vector<std::string> argv{runtime.runtime.path.string()};
-    argv.insert(argv.end(), runtime.arguments.begin(), runtime.arguments.end());
-    if (hasEnvFile) {
-        argv.push_back("--env-file");
-        argv.push_back(envFile.string());
-    }
-    argv.push_back(target.entry.string());
-    argv.push_back("--stage");
-    argv.push_back(target.stage);
-    if (request.phase == Phase::Destroy)
-        argv.push_back("--destroy");
-    if (request.phase == Phase::Read)
-        argv.push_back("--read");
-    if (request.force)
-        argv.push_back("--force");
-    if (request.adopt)
-        argv.push_back("--adopt");
-    if (request.quiet)
-        argv.push_back("--quiet");
+    const std::vector<std::string> argv =
+        programCommand(runtime, target, request, hasEnvFile ? envFile : fs::path());
 
-    ProcessSpec spec;
-    spec.argv = argv;
-    spec.description = target.entry.filename().string() + " with " + runtime.runtime.describe();
-    spec.workingDirectory = target.root;
-    for (const char* name : {"NO_COLOR", "DO_NOT_TRACK"})
-        if (!std::getenv(name))
-            spec.environment.emplace_back(name, "1");
-    if (password)
-        spec.environment.emplace_back("ALCHEMY_PASSWORD", std::string(candidates.at(*password).view()));
+    ProcessSpec spec = programProcess(
+        argv, target, runtime, password ? std::optional(candidates.at(*password).view()) : std::nullopt);
     // The password's copy in the spec is wiped however this run ends.
     struct WipeEnvironment {
         std::vector<std::pair<std::string, std::string>>& variables;
@@ -196,10 +245,6 @@ RunReport ProgramBackend::run(const RunRequest& request, EventSink& events, cons
                 sodium_memzero(value.data(), value.size());
         }
     } wipeEnvironment{spec.environment};
-    spec.captureOutput = false;
-    spec.cancelSignal = SIGINT;
-    spec.abortSignal = SIGKILL;
-    spec.guarded = true;
 
     ProgramEventTranslator::Options options;
     options.phase = request.phase;
@@ -272,34 +317,29 @@ RunReport ProgramBackend::run(const RunRequest& request, EventSink& events, cons
     } catch (const ProviderError& e) {
         throw ProgramError(e.what());
     }
-    if (failure)
-        std::rethrow_exception(failure);
+    std::string stoppedBy; // a run already under way that we had to stop ends failed, saying why
+    if (failure) {
+        if (!translator.started())
+            std::rethrow_exception(failure);
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            stoppedBy = e.what();
+        }
+    }
 
     ProgramEventTranslator::Ending ending;
     ending.exitCode = process.exitCode;
     ending.signal = process.signal;
-    ending.cancelled = cancel.isCancelled();
+    ending.cancelled = cancel.isCancelled() && stoppedBy.empty();
     translator.finish(ending);
     RunReporter& reporter = translator.reporter();
+    if (!stoppedBy.empty())
+        reporter.runError("stopped the program: " + stoppedBy);
 
     RunReport report;
-    if (!ending.cancelled && request.phase == Phase::Destroy) {
-        // Alchemy exits 0 whatever happened (§14.2): what is left in state says whether it worked.
-        const ProgramStage after(target.root, translator.app(), translator.stage());
-        if (!after.records().empty())
-            reporter.runError("destroy left " + std::to_string(after.records().size()) + " record" +
-                              (after.records().size() == 1 ? "" : "s") + " in " + translator.app() + "/" +
-                              translator.stage() + ": " + listed(after.records()));
-    }
-    if (request.phase == Phase::Read && !ending.cancelled && !reporter.anyFailure()) {
-        std::vector<std::string> problems;
-        const ProgramStage after(target.root, translator.app(), translator.stage());
-        report.outputs = after.outputs(candidates, problems);
-        for (const auto& problem : problems)
-            reporter.log(LogLevel::Warn, problem);
-        for (size_t i = 0; i < report.outputs.size(); ++i)
-            reporter.countRead();
-    }
+    if (!ending.cancelled && stoppedBy.empty())
+        judgeFromState(target.root, request.phase, translator, candidates, report);
     report.result = ending.cancelled        ? RunResult::Cancelled
                     : reporter.anyFailure() ? RunResult::Failed
                                             : RunResult::Succeeded;
