@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <unistd.h>
 
@@ -258,12 +259,14 @@ private:
 };
 
 // The run's entry in run history (history/RunHistory.h), written as the GUI writes it so its History tab
-// shows athanorctl's runs too. Failing to record never fails the run: it says so on stderr once.
-class HistoryRecorder {
+// shows athanorctl's runs too. The files are made with the run's first event, so a run refused before
+// anything happened in a folder without state leaves no .alchemy folder behind. Failing to record never fails
+// the run: it says so on stderr once.
+class HistoryRecorder : public EventSink {
 public:
-    HistoryRecorder(const std::filesystem::path& projectRoot, const RunRequest& request,
-                    const RunTarget& target)
-        : m_started(std::chrono::system_clock::now()), m_clock(std::chrono::steady_clock::now()) {
+    HistoryRecorder(std::filesystem::path projectRoot, const RunRequest& request, const RunTarget& target)
+        : m_projectRoot(std::move(projectRoot)), m_started(std::chrono::system_clock::now()),
+          m_clock(std::chrono::steady_clock::now()) {
         m_summary.phase = request.phase;
         m_summary.app = request.app;
         m_summary.stage = request.stage;
@@ -274,19 +277,12 @@ public:
         m_summary.force = request.force;
         m_summary.adopt = request.adopt;
         m_summary.parallel = request.parallel;
-        try {
-            m_files = prepareRunHistory(projectRoot, request.phase, request.stage, m_started);
-            m_log = std::make_unique<RunLogWriter>(m_files->log);
-            if (!m_log->isOpen())
-                throw std::runtime_error("cannot create " + m_files->log.string());
-            m_summary.logFileName = m_files->log.filename().string();
-        } catch (const std::exception& e) {
-            std::cerr << "athanorctl: warning: this run is not recorded in run history: " << e.what() << "\n";
-            m_files.reset();
-            m_log.reset();
-        }
     }
-    EventSink* log() { return m_log.get(); }
+
+    void onEvent(const EngineEvent& event) override {
+        if (RunLogWriter* log = open())
+            log->onEvent(event);
+    }
 
     void finished(const RunReport& report) {
         if (!report.app.empty())
@@ -303,6 +299,9 @@ public:
         write();
     }
     void refused(HistoryResult result, const std::string& error, std::optional<HistoryLockHolder> lock = {}) {
+        std::error_code ec;
+        if (!m_log && !std::filesystem::is_directory(m_projectRoot / ".alchemy", ec))
+            return; // nothing ran and there is no state to keep a history beside
         m_summary.result = result;
         m_summary.error = error;
         m_summary.lock = std::move(lock);
@@ -310,8 +309,27 @@ public:
     }
 
 private:
+    RunLogWriter* open() {
+        std::lock_guard lock(m_mutex);
+        if (m_log || m_failed)
+            return m_log.get();
+        try {
+            m_files = prepareRunHistory(m_projectRoot, m_summary.phase, m_summary.stage, m_started);
+            m_log = std::make_unique<RunLogWriter>(m_files->log);
+            if (!m_log->isOpen())
+                throw std::runtime_error("cannot create " + m_files->log.string());
+            m_summary.logFileName = m_files->log.filename().string();
+        } catch (const std::exception& e) {
+            std::cerr << "athanorctl: warning: this run is not recorded in run history: " << e.what() << "\n";
+            m_failed = true;
+            m_files.reset();
+            m_log.reset();
+        }
+        return m_log.get();
+    }
+
     void write() {
-        if (!m_files)
+        if (!open())
             return;
         m_summary.durationMs =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_clock)
@@ -324,9 +342,12 @@ private:
         }
     }
 
+    std::filesystem::path m_projectRoot;
     std::chrono::system_clock::time_point m_started;
     std::chrono::steady_clock::time_point m_clock;
     RunSummary m_summary;
+    std::mutex m_mutex;
+    bool m_failed = false;
     std::optional<RunHistoryFiles> m_files;
     std::unique_ptr<RunLogWriter> m_log;
 };
@@ -413,7 +434,7 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
                                   : target.entry->parent_path().empty() ? "."
                                                                         : target.entry->parent_path());
     HistoryRecorder history(projectRoot, request, target);
-    TeeSink sink(printed, history.log());
+    TeeSink sink(printed, &history);
 
     const std::unique_ptr<RunBackend> backend = makeRunBackend(target.backend);
     g_programRun.store(program);

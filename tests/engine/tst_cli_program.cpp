@@ -157,6 +157,10 @@ private slots:
         const CliResult nothing = runCli(empty.path().toStdString(), {"up", "--stage", "dev"});
         QCOMPARE(nothing.exitCode, 2);
         QVERIFY2(nothing.err.contains("alchemy.run.ts"), qPrintable(nothing.err));
+        // Refused before anything ran, in a folder without state: no run history, no .alchemy folder made.
+        const CliResult noState = runCli(empty.path().toStdString(), {"destroy", "--stage", "dev"});
+        QCOMPARE(noState.exitCode, 1);
+        QVERIFY(fs::is_empty(fs::path(empty.path().toStdString())));
 
         // The stage is locked: exit 3, nothing started, the refusal recorded.
         {
