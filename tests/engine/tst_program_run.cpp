@@ -274,8 +274,8 @@ private slots:
         const RunReport report = result.get();
         QVERIFY(report.result == RunResult::Cancelled);
         QVERIFY(std::chrono::steady_clock::now() - asked < std::chrono::seconds(20));
-        QVERIFY(!processAlive(program));
-        QVERIFY(!processAlive(command));
+        QVERIFY(waitFor([&] { return !processAlive(program) && !processAlive(command); },
+                        std::chrono::seconds(5)));
         // The resource it was working on keeps its in-flight record; nothing after it started.
         QCOMPARE(project.record("slow.json")["status"].get<std::string>(), std::string("creating"));
         QVERIFY(!project.exists("after.txt"));
@@ -387,6 +387,38 @@ private slots:
                                  makeRunBackend(BackendKind::Engine)->run(engine, engineSink, engineCancel));
         cancel.abort();
         QVERIFY(result.get().result == RunResult::Cancelled);
+    }
+
+    // An app name only the program knows (computed): the lock is taken when the banner names the app, and a
+    // lock held by another run stops the program there.
+    void appNamedByTheBannerIsLockedThen() {
+        requireNodeDeps();
+        Project project("basic");
+        test_files::writeFile(project / "alchemy.run.mjs", R"(import alchemy from "alchemy";
+import { File } from "alchemy/fs";
+import { writeFileSync } from "node:fs";
+writeFileSync("program.pid", String(process.pid));
+const app = await alchemy(["la", "te"].join(""));
+await new Promise((resolve) => setTimeout(resolve, 3000));
+await File("late-file", { path: "late.txt", content: "x" });
+await app.finalize();
+)");
+        {
+            StageLock held =
+                StageLock::acquire(DotAlchemyLayout::forProject(project.root), "late", "dev", "up");
+            RecordingSink sink;
+            QVERIFY_THROWS_EXCEPTION(LockHeldError, run(request(project, Phase::Up), sink));
+            // Killed: gone a moment after its output closed (an exiting process closes its files first).
+            QVERIFY(waitFor([&] { return !processAlive(pidIn(project / "program.pid")); },
+                            std::chrono::seconds(5)));
+            QVERIFY(!project.exists("late.txt"));
+        }
+        RecordingSink sink;
+        const RunReport report = run(request(project, Phase::Up), sink);
+        QVERIFY2(report.result == RunResult::Succeeded, sink.allText().c_str());
+        QCOMPARE(report.app, std::string("late"));
+        QCOMPARE(finished(sink, EventType::Created), std::vector<std::string>{"created late/dev/late-file"});
+        QVERIFY(sink.ofType(EventType::RunStarted)[0].app == "late");
     }
 
     void realRuntimesAreRecognised() {
