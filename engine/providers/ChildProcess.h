@@ -37,7 +37,8 @@ struct ProcessSpec {
     std::chrono::milliseconds killGrace{2000};
     // No orphans: the process runs under a small guard process (the group's leader) that kills the whole
     // group when the thread that started it dies (PR_SET_PDEATHSIG), even by SIGKILL; and whatever the
-    // program left running in its group when it exits is killed too. Costs one fork more.
+    // program left running in its group when it exits is killed too. Costs one fork more. (A descendant
+    // that moves itself to a session or group of its own, as a daemon does, is out of its reach.)
     bool guarded = false;
 };
 
