@@ -16,11 +16,12 @@ void RunReporter::emit(EngineEvent&& event) {
     m_sink.onEvent(event);
 }
 
-void RunReporter::runStarted(int total) {
+void RunReporter::runStarted(int total, bool indeterminate) {
     m_started = std::chrono::steady_clock::now();
     EngineEvent event;
     event.type = EventType::RunStarted;
     event.total = total;
+    event.indeterminate = indeterminate;
     emit(std::move(event));
     for (auto& [level, message] : m_heldLogs)
         log(level, message);

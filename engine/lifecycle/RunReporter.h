@@ -14,7 +14,8 @@ class RunReporter {
 public:
     RunReporter(EventSink& sink, Phase phase, std::string app, std::string stage, bool quiet);
 
-    void runStarted(int total);
+    // `indeterminate`: the total is not known up front (EngineEvent::indeterminate).
+    void runStarted(int total, bool indeterminate = false);
     void runFinished(RunResult result);
 
     // A resource transition (creating, created, skipped, ...). Completed transitions bump the counts.

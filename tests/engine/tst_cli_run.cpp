@@ -66,13 +66,16 @@ QByteArray readFile(const QString& path) {
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// Every file under `dir` with its bytes: "nothing changed" means this map is equal before and after.
+// Every file under `dir` with its bytes: "nothing changed" means this map is equal before and after. Run
+// history
+// (.alchemy/.athanor/runs) is left out: every run adds to it.
 QMap<QString, QByteArray> treeBytes(const QString& dir) {
     QMap<QString, QByteArray> files;
     QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
-        files.insert(QDir(dir).relativeFilePath(path), readFile(path));
+        if (!path.contains("/.alchemy/.athanor/runs/"))
+            files.insert(QDir(dir).relativeFilePath(path), readFile(path));
     }
     return files;
 }
