@@ -3,6 +3,7 @@
 #include "deploy/EventLogFormat.h"
 #include "events/EventJson.h"
 
+#include "json/JsonParse.h"
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -23,6 +24,15 @@ QString safeSegment(const QString& text) {
 
 std::string utf8(const QString& s) {
     return s.toStdString();
+}
+
+// A damaged history file (cut short, too deeply nested) is skipped, never a crash.
+athanor::Json parseOrNull(const QByteArray& bytes) {
+    try {
+        return athanor::parseJsonText(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+    } catch (const athanor::JsonParseError&) {
+        return nullptr;
+    }
 }
 
 QString qstr(const athanor::Json& j, const char* key) {
@@ -105,8 +115,7 @@ std::optional<RunHistoryEntry> RunHistoryStore::readSummary(const QString& summa
     if (!file.open(QIODevice::ReadOnly))
         return std::nullopt;
     const QByteArray bytes = file.readAll();
-    const athanor::Json j =
-        athanor::Json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
+    const athanor::Json j = parseOrNull(bytes);
     if (!j.is_object() || !j.contains("phase"))
         return std::nullopt;
     RunHistoryEntry e;
@@ -175,8 +184,7 @@ std::vector<athanor::EngineEvent> RunHistoryStore::readEvents(const QString& log
     }
     while (!file.atEnd()) {
         const QByteArray line = file.readLine();
-        const athanor::Json j =
-            athanor::Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
+        const athanor::Json j = parseOrNull(line);
         if (auto event = eventFromJson(j))
             events.push_back(std::move(*event));
     }
