@@ -1,6 +1,7 @@
 #include "history/RunHistory.h"
 
 #include "events/EventJson.h"
+#include "json/JsonParse.h"
 #include "store/AtomicFile.h"
 
 #include <algorithm>
@@ -14,6 +15,15 @@ namespace fs = std::filesystem;
 namespace athanor {
 
 namespace {
+
+// A damaged history file (cut short, too deeply nested) is skipped, never a crash.
+Json parseOrNull(std::string_view text) {
+    try {
+        return parseJsonText(text);
+    } catch (const JsonParseError&) {
+        return nullptr;
+    }
+}
 
 constexpr PlannedChange::Action kActions[] = {
     PlannedChange::Action::Create, PlannedChange::Action::Update, PlannedChange::Action::Replace,
@@ -165,7 +175,7 @@ std::optional<RunSummary> readRunSummary(const fs::path& file) {
     const auto text = readWholeFile(file);
     if (!text)
         return std::nullopt;
-    const Json j = Json::parse(*text, nullptr, false);
+    const Json j = parseOrNull(*text);
     if (!j.is_object())
         return std::nullopt;
     RunSummary s;
@@ -252,7 +262,7 @@ std::vector<EngineEvent> readRunEvents(const fs::path& logFile) {
     std::vector<EngineEvent> events;
     std::string line;
     while (std::getline(in, line)) {
-        const Json j = Json::parse(line, nullptr, false);
+        const Json j = parseOrNull(line);
         if (auto event = eventFromJson(j))
             events.push_back(std::move(*event));
     }

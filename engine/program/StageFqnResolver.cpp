@@ -4,6 +4,7 @@
 #include "store/IdCodec.h"
 
 #include "json/Json.h"
+#include "json/JsonParse.h"
 #include <algorithm>
 #include <bit>
 
@@ -80,7 +81,12 @@ std::optional<std::string> StageFqnResolver::recordKindAt(const std::vector<std:
     const auto text = readWholeFile(file);
     if (!text)
         return std::nullopt;
-    const Json record = Json::parse(*text, nullptr, false);
+    Json record;
+    try {
+        record = parseJsonText(*text); // depth-limited: a hostile record is no kind, not a crash
+    } catch (const JsonParseError&) {
+        return std::string();
+    }
     if (!record.is_object())
         return std::string();
     for (const char* key : {"kind", "provider"})

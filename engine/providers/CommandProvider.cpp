@@ -19,6 +19,7 @@
 #include "providers/PlainJson.h"
 
 #include "json/JsJsonText.h"
+#include "json/JsonParse.h"
 #include "json/Utf8.h"
 #include <algorithm>
 #include <cctype>
@@ -59,10 +60,13 @@ void addScalars(std::vector<std::pair<std::string, std::string>>& environment, s
 
 std::optional<Json> structuredResult(std::string_view stdoutText) {
     auto parseObject = [](std::string_view text) -> std::optional<Json> {
-        Json parsed = Json::parse(text.begin(), text.end(), nullptr, false);
-        if (parsed.is_discarded() || !parsed.is_object())
-            return std::nullopt;
-        return parsed;
+        try {
+            Json parsed = parseJsonText(text); // bounded depth: this output goes into a record
+            if (parsed.is_object())
+                return parsed;
+        } catch (const JsonParseError&) {
+        }
+        return std::nullopt;
     };
     if (auto whole = parseObject(stdoutText))
         return whole;

@@ -5,6 +5,7 @@
 #include "state/StateRecord.h"
 
 #include "json/JsonParse.h"
+#include "json/Utf8.h"
 
 namespace athanor {
 
@@ -58,7 +59,7 @@ std::vector<std::string> validateRecord(const Json& doc, std::string_view idFrom
                                std::string(locationFqn) + "\"");
     }
     for (const auto& issue : findSerdeIssues(doc))
-        problems.push_back(issue.pointer + ": " + issue.message);
+        problems.push_back(escapeControlCharacters(issue.pointer) + ": " + issue.message);
     return problems;
 }
 

@@ -2,17 +2,10 @@
 
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
+#include "store/RecordParseDom.h"
 
+#include "json/JsonNumber.h"
 #include "json/JsonParse.h"
-
-// simdjson's inline code trips GCC 12's dangling-pointer analysis; the warnings are in the library.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdangling-pointer"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <simdjson.h>
-#pragma GCC diagnostic pop
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -320,8 +313,8 @@ void summarizeParsed(const Json& doc, SnapshotRecord& r) {
     }
     r.recordFqn = text("fqn");
     r.status = text("status");
-    if (auto it = doc.find("seq"); it != doc.end() && it->is_number())
-        r.seq = it->is_number_float() ? static_cast<int64_t>(it->get<double>()) : it->get<int64_t>();
+    if (auto it = doc.find("seq"); it != doc.end())
+        r.seq = saturatingInt64(*it);
     r.hasOldProps = doc.contains("oldProps");
     r.secretCount = countSecrets(doc);
 }
@@ -360,7 +353,7 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
     if (o["seq"].get_int64().get(seq) == simdjson::SUCCESS)
         r.seq = seq;
     else if (o["seq"].get_double().get(seqDouble) == simdjson::SUCCESS)
-        r.seq = static_cast<int64_t>(seqDouble);
+        r.seq = saturatingInt64(seqDouble); // an integer over 2^63, or 1e300
     simdjson::dom::element unused;
     r.hasOldProps = o["oldProps"].get(unused) == simdjson::SUCCESS;
     r.secretCount = countSecrets(root);
@@ -395,10 +388,15 @@ std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAl
         snap->problems.push_back("cannot open " + snap->layout.dotAlchemy.string() + ": " +
                                  std::strerror(errno));
     auto work = [&](size_t begin, size_t end) {
-        simdjson::dom::parser parser;
+        simdjson::dom::parser parser = newRecordDomParser();
         std::vector<char> buffer(65536 + simdjson::SIMDJSON_PADDING);
-        for (size_t i = begin; i < end; ++i)
-            summarize(rootFd, buffer, parser, records[i]);
+        for (size_t i = begin; i < end; ++i) {
+            try {
+                summarize(rootFd, buffer, parser, records[i]);
+            } catch (const std::exception& e) { // out of memory: that file's error, never the whole tree's
+                records[i].error = e.what();
+            }
+        }
     };
     if (threads <= 1) {
         work(0, records.size());

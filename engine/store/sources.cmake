@@ -11,4 +11,5 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/FileSystemStateStore.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RecordParse.h
     ${CMAKE_CURRENT_LIST_DIR}/RecordParse.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RecordParseDom.h
 )

@@ -9,6 +9,7 @@
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 
 using namespace athanor;
@@ -248,6 +249,59 @@ private slots:
             if (r.ok())
                 QVERIFY2(!r.kind.empty(), r.relativePath.c_str());
         QVERIFY(nodeAt(*snap, "shop/dev/bundle/a").record >= 0);
+    }
+
+    // Hostile record files: each is that file's error (or loads with a clamped seq), never the whole tree's
+    // end. Before, a 40,000-deep record overflowed the stack in countSecrets and 1e400 escaped as nlohmann's
+    // raw out_of_range from a reader thread.
+    void hostileRecordsStayConfinedToTheirFile() {
+        const fs::path project = copyFixture("app-stages/06-state-list", "hostile");
+        const fs::path dev = project / ".alchemy" / "shop" / "dev";
+        // Edits a real record in place: a hostile value in its props, or a hostile seq.
+        const auto addProp = [&](const std::string& file, const std::string& value) {
+            const std::string anchor = "\"props\": {";
+            std::string text = readFile(dev / file);
+            text.insert(text.find(anchor) + anchor.size(), "\n    \"hostile\": " + value + ",");
+            writeFile(dev / file, text);
+        };
+        const auto setSeq = [&](const std::string& file, const std::string& seq) {
+            std::string text = readFile(dev / file);
+            const size_t at = text.find("\"seq\": ");
+            text.replace(at, text.find(',', at) - at, "\"seq\": " + seq);
+            writeFile(dev / file, text);
+        };
+        addProp("config.json.json", std::string(40000, '[') + std::string(40000, ']')); // 80 KB
+        addProp("bundle.json", "1e400");
+        setSeq("assets.json", "1e300");
+        setSeq("build.json", "123456789012345678901234567890");
+        setSeq("config-backup.json", "18446744073709551615");
+        for (const unsigned threads : {1u, 4u}) {
+            SnapshotOptions options;
+            options.threads = threads;
+            const auto snap = loadSnapshot(project, options);
+            QCOMPARE(snap->records.size(), size_t{43});
+            QCOMPARE(snap->errorCount(), size_t{2});
+            const SnapshotRecord* deep = snap->findRecord("shop/dev/config.json");
+            QVERIFY(deep && !deep->ok());
+            QVERIFY2(deep->error.find("nesting deeper than 1000 levels") != std::string::npos,
+                     deep->error.c_str());
+            QVERIFY2(deep->error.rfind("line ", 0) == 0, deep->error.c_str());
+            const SnapshotRecord* overflow = snap->findRecord("shop/dev/bundle");
+            QVERIFY(overflow && !overflow->ok());
+            QVERIFY2(
+                overflow->error.find("at /props/hostile: the number 1e400 is beyond the range of a double") !=
+                    std::string::npos,
+                overflow->error.c_str());
+            // seq beyond int64 (undefined behaviour to convert before) is clamped; the record loads.
+            for (const char* fqn : {"shop/dev/assets", "shop/dev/build", "shop/dev/config-backup"}) {
+                const SnapshotRecord* r = snap->findRecord(fqn);
+                QVERIFY2(r && r->ok(), fqn);
+                QCOMPARE(r->seq, std::numeric_limits<int64_t>::max());
+            }
+            for (const auto& r : snap->records)
+                if (r.ok())
+                    QVERIFY2(!r.kind.empty(), r.relativePath.c_str());
+        }
     }
 
     // simdjson refuses a lone surrogate escape; the record still loads (JSON.stringify writes such escapes).

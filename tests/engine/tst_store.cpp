@@ -408,7 +408,9 @@ private slots:
             ++files;
         }
         QVERIFY(files > 300);
-        const std::string deep = std::string(3000, '[') + std::string(3000, ']');
+        const auto nested = [](size_t depth) {
+            return std::string(depth, '[') + std::string(depth, ']');
+        };
         const std::vector<std::string> tricky = {
             R"({"a":-0,"b":-0.0,"c":0.1,"d":1e21,"e":1.5e-7,"f":1.0,"g":100,"h":-5})",
             R"({"big":18446744073709551615,"bigger":18446744073709551616,"neg":-9223372036854775808,)"
@@ -418,7 +420,17 @@ private slots:
             "{\"ctl\":\"a\\u0001b\",\"raw\":\"a\x01"
             "b\"}",
             R"({"dup":1,"dup":2,"z":{"y":1,"x":[1,{"w":null}]}})",
-            R"({"nested":)" + deep + "}",
+            // At the nesting limit, one level beyond (simdjson's limit is set to the reference parser's),
+            // and far beyond.
+            nested(kMaxJsonDepth),
+            R"({"nested":)" + nested(kMaxJsonDepth - 1) + "}",
+            R"({"nested":)" + nested(kMaxJsonDepth) + "}",
+            nested(kMaxJsonDepth + 1),
+            R"({"nested":)" + nested(40000) + "}",
+            // Numbers simdjson refuses: beyond a double (an error for both), beyond 64 bits (a double).
+            R"({"n":1e400})",
+            R"({"n":[-2e444]})",
+            R"({"seq":123456789012345678901234567890,"tiny":1e-400,"neg":-1e-400})",
             R"(  {"ws" : [ true , false , null ] }  )",
         };
         for (const std::string& text : tricky) {
@@ -454,6 +466,38 @@ private slots:
             QVERIFY(!referenceError.isEmpty());
             QCOMPARE(fastError, referenceError);
         }
+    }
+
+    // The first text a thread parses may be empty (simdjson's buffer is not allocated yet): an error, and no
+    // memcpy to a null pointer (UBSan aborts on that in a -DATHANOR_SANITIZE=ON build).
+    void emptyTextFirstOnAThread() {
+        for (const std::string& first : {std::string(), std::string("  \n")}) {
+            std::string error;
+            std::thread([&] {
+                try {
+                    parseRecordText(first);
+                } catch (const JsonParseError& e) {
+                    error = e.what();
+                }
+                QVERIFY(!parseRecordFields(first, {"kind"}));
+            }).join();
+            QCOMPARE(error, std::string("file is empty"));
+        }
+    }
+
+    // Alchemy writes a Uint8Array as {"@buffer": "104,105"}; the store reads such a record and writes it
+    // back byte for byte.
+    void uint8ArrayRecordRoundTrips() {
+        const fs::path fixture =
+            fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy-extra" / "uint8array" / "01-up";
+        auto source = FileSystemStateStore(DotAlchemyLayout::locate(fixture / ".alchemy"), {"bytes", "dev"});
+        auto target = store({"bytes", "dev"});
+        const auto record = source.get("payload");
+        QVERIFY(record);
+        QCOMPARE(record->document().at("/props/bytes/@buffer"_json_pointer).get<std::string>(),
+                 std::string("104,105"));
+        target.set("payload", *record);
+        QCOMPARE(readFile(target.fileFor("payload")), readFile(source.fileFor("payload")));
     }
 
     void recordFieldsAreTheWholeParsesFields() {
