@@ -3,22 +3,21 @@
 #include "serde/SerdeTag.h"
 #include "state/ResourceStatus.h"
 #include "state/StateRecord.h"
+#include "store/RecordLocation.h"
 
 #include "json/JsonParse.h"
 
 namespace athanor {
 
-std::vector<std::string> validateRecordText(std::string_view text, std::string_view idFromFileName,
-                                            std::string_view locationFqn) {
+std::vector<std::string> validateRecordText(std::string_view text, std::string_view relativePath) {
     try {
-        return validateRecord(parseJsonText(text), idFromFileName, locationFqn);
+        return validateRecord(parseJsonText(text), relativePath);
     } catch (const JsonParseError& e) {
         return {std::string("invalid JSON: ") + e.what()};
     }
 }
 
-std::vector<std::string> validateRecord(const Json& doc, std::string_view idFromFileName,
-                                        std::string_view locationFqn) {
+std::vector<std::string> validateRecord(const Json& doc, std::string_view relativePath) {
     std::vector<std::string> problems;
     if (!doc.is_object())
         return {"the record is not a JSON object"};
@@ -47,16 +46,15 @@ std::vector<std::string> validateRecord(const Json& doc, std::string_view idFrom
         problems.push_back("unknown status \"" + it->get<std::string>() + "\"");
 
     const StateRecord record(doc);
-    if (!legacy && doc.contains("id") && doc["id"].is_string() && record.id() != idFromFileName)
-        problems.push_back("id \"" + record.id() + "\" does not match its file name (expected \"" +
-                           std::string(idFromFileName) + "\")");
-    if (!legacy && doc.contains("fqn") && doc["fqn"].is_string()) {
-        const std::string fqn = record.fqn();
-        const bool nakedScope = record.isScope() && fqn.empty();
-        if (!nakedScope && fqn != locationFqn)
-            problems.push_back("fqn \"" + fqn + "\" does not match its location \"" +
-                               std::string(locationFqn) + "\"");
-    }
+    const auto stringField = [&doc](const char* key) -> std::optional<std::string> {
+        auto it = doc.find(key);
+        return it != doc.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>())
+                                                  : std::nullopt;
+    };
+    const RecordPlacement placement =
+        placeRecord(relativePath, legacy ? std::nullopt : stringField("id"),
+                    legacy ? std::nullopt : stringField("fqn"), record.isScope());
+    problems.insert(problems.end(), placement.problems.begin(), placement.problems.end());
     for (const auto& issue : findSerdeIssues(doc))
         problems.push_back(issue.pointer + ": " + issue.message);
     return problems;
