@@ -30,13 +30,15 @@ const char* const kRunUsage =
     "    common: [--json] [--quiet] [--verbose] [--password-file F]\n"
     "    STACKFILE defaults to ./alchemy.stack.json (destroy works from state alone without one).\n"
     "    Passwords: ALCHEMY_PASSWORD, then each line of --password-file.\n"
-    "    Exit codes: 0 success, 1 run failed, 2 usage, 3 stage locked by another run, 130 cancelled.\n";
+    "    Exit codes: 0 success, 1 run failed, 2 usage, 3 stage locked by another run, 4 destroy refused\n"
+    "    (kinds without a provider: destroy with the project's own program), 130 cancelled.\n";
 
 namespace {
 
 constexpr const char* kDefaultStackFile = "alchemy.stack.json";
 constexpr int kExitFailed = 1;
 constexpr int kExitLocked = 3;
+constexpr int kExitUnknownKinds = 4;
 constexpr int kExitCancelled = 130;
 
 // SIGINT, as Terraform does it: the first asks the run to stop (nothing new starts, running resources
@@ -280,6 +282,11 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
                   << "  held by pid " << e.pid << " on " << e.host << " since " << e.since
                   << (e.operation.empty() ? "" : " (" + e.operation + ")") << "\n";
         return kExitLocked;
+    } catch (const UnknownKindsError& e) {
+        std::cerr << "athanorctl: " << e.what() << "\n";
+        for (const auto& [kind, fqns] : e.fqnsByKind)
+            std::cerr << "  " << kind << ": " << fqns.size() << " record(s), e.g. " << fqns.front() << "\n";
+        return kExitUnknownKinds;
     } catch (const StackError& e) {
         std::cerr << "athanorctl: " << e.what() << "\n";
         return kExitFailed;

@@ -53,6 +53,9 @@ struct RunReport {
     std::vector<PlannedChange> plan;     // Phase::Plan (and what up decided, for the record)
     std::map<std::string, Json> outputs; // Phase::Read: fqn -> output (plain form, secrets {"@secret": ...})
     std::vector<std::string> errors;     // every failure, "fqn: message"
+    // Up and plan: kinds without a provider whose orphans or replaced copies were therefore all kept (no
+    // deletion at all, rather than part of the stage); the project's own program can delete them.
+    std::vector<std::string> unknownKinds;
     std::string firstFailureFqn;
     std::string firstFailureMessage;
 };
@@ -81,6 +84,23 @@ public:
     std::string host;
     std::string since;     // ISO-8601
     std::string operation; // "up" / "destroy"
+};
+
+// Destroy refused before anything was deleted: the state holds kinds the engine has no provider for (records
+// made by the project's own Alchemy program, e.g. a custom Resource). Deleting the rest would leave the stage
+// half destroyed, so the front ends offer to run the project's program with --destroy instead.
+class UnknownKindsError : public std::runtime_error {
+public:
+    UnknownKindsError(const std::string& message, std::map<std::string, std::vector<std::string>> kinds)
+        : std::runtime_error(message), fqnsByKind(std::move(kinds)) {}
+    // The kinds without a provider, sorted.
+    std::vector<std::string> kinds() const {
+        std::vector<std::string> out;
+        for (const auto& [kind, fqns] : fqnsByKind)
+            out.push_back(kind);
+        return out;
+    }
+    std::map<std::string, std::vector<std::string>> fqnsByKind; // kind -> the fqns of its records
 };
 
 } // namespace athanor

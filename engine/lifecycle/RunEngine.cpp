@@ -122,7 +122,6 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);
-
     RunReport report;
     report.app = app;
     report.stage = stage;
@@ -137,7 +136,7 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         runPlanPhase(run, *stack);
         break;
     case Phase::Destroy:
-        runDestroyPhase(run);
+        runDestroyPhase(run, stack);
         break;
     }
     run.root->runCleanups();

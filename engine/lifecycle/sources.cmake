@@ -17,6 +17,14 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ResourceContext.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateDestroyer.h
     ${CMAKE_CURRENT_LIST_DIR}/StateDestroyer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StateScan.h
+    ${CMAKE_CURRENT_LIST_DIR}/StateScan.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeletionOrder.h
+    ${CMAKE_CURRENT_LIST_DIR}/DeletionOrder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/Finalize.h
+    ${CMAKE_CURRENT_LIST_DIR}/Finalize.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ChangeDecision.h
+    ${CMAKE_CURRENT_LIST_DIR}/ChangeDecision.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeclaredTree.h
     ${CMAKE_CURRENT_LIST_DIR}/DeclaredTree.cpp
     ${CMAKE_CURRENT_LIST_DIR}/PhaseRuns.h

@@ -45,15 +45,7 @@ std::vector<std::string> validateRecord(const Json& doc, std::string_view relati
         it != doc.end() && it->is_string() && !parseResourceStatus(it->get<std::string>()))
         problems.push_back("unknown status \"" + it->get<std::string>() + "\"");
 
-    const StateRecord record(doc);
-    const auto stringField = [&doc](const char* key) -> std::optional<std::string> {
-        auto it = doc.find(key);
-        return it != doc.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>())
-                                                  : std::nullopt;
-    };
-    const RecordPlacement placement =
-        placeRecord(relativePath, legacy ? std::nullopt : stringField("id"),
-                    legacy ? std::nullopt : stringField("fqn"), record.isScope());
+    const RecordPlacement placement = placeRecord(relativePath, StateRecord(doc));
     problems.insert(problems.end(), placement.problems.begin(), placement.problems.end());
     for (const auto& issue : findSerdeIssues(doc))
         problems.push_back(issue.pointer + ": " + issue.message);

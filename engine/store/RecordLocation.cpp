@@ -67,4 +67,16 @@ RecordPlacement placeRecord(std::string_view relativePath, const std::optional<s
     return out;
 }
 
+RecordPlacement placeRecord(std::string_view relativePath, const StateRecord& record) {
+    const Json& doc = record.document();
+    const auto text = [&doc](const char* key) -> std::optional<std::string> {
+        auto it = doc.find(key);
+        return it != doc.end() && it->is_string() ? std::optional<std::string>(it->get<std::string>())
+                                                  : std::nullopt;
+    };
+    const bool legacy = !doc.contains("kind") && doc.contains("provider");
+    return placeRecord(relativePath, legacy ? std::nullopt : text("id"), legacy ? std::nullopt : text("fqn"),
+                       record.isScope());
+}
+
 } // namespace athanor

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "state/StateRecord.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,5 +27,7 @@ struct RecordPlacement {
 // `emptyFqnAllowed`: naked scope records, which Alchemy writes with "fqn": "".
 RecordPlacement placeRecord(std::string_view relativePath, const std::optional<std::string>& idField,
                             const std::optional<std::string>& fqnField, bool emptyFqnAllowed);
+// The same for a parsed record (its "id" and "fqn" when they are strings; none for the legacy shape).
+RecordPlacement placeRecord(std::string_view relativePath, const StateRecord& record);
 
 } // namespace athanor

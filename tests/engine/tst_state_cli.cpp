@@ -397,7 +397,7 @@ private slots:
 
         // By its fqn, and as Alchemy's own `state get` also finds it: by its folders.
         const std::string record = readFile(project / ".alchemy/bs/dev/back/slash.json") + "\n";
-        for (const QString fqn :
+        for (const QString& fqn :
              {QStringLiteral("bs/dev/back\\slash"), QStringLiteral("bs/dev/back/slash")}) {
             const Run get = run({"state", "get", fqn, "--root", q(project)});
             QVERIFY2(get.exitCode == 0, get.err.c_str());
