@@ -1,6 +1,7 @@
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/RunApi.h"
 #include "lifecycle/StageLock.h"
+#include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
 
 #include <cstdlib>
@@ -122,6 +123,13 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);
+    if (lock) {
+        // Holding the lock, nobody else writes here: what killed runs left half written goes.
+        if (const size_t removed = removeStaleTempFiles(layout, app, stage, lock->file().parent_path()))
+            reporter.logAfterStart(LogLevel::Info, "removed " + std::to_string(removed) +
+                                                       " temp file(s) left by interrupted runs");
+    }
+
     RunReport report;
     report.app = app;
     report.stage = stage;
