@@ -320,10 +320,14 @@ std::optional<size_t> StateDestroyer::addEntry(Scope& scope, Entry entry) {
     }
     ++m_resourceCount;
     auto shared = std::make_shared<StateRecord>(std::move(*entry.record));
+    std::optional<std::vector<std::string>> footprint = footprintOf(kind, entry.id, shared->props());
+    const bool touchesOutside = !footprint || !footprint->empty();
     return addStep(
         StepType::Resource,
-        [this, &scope, id = entry.id, shared] { return destroyResource(scope, id, *shared); }, fqn, kind,
-        footprintOf(kind, entry.id, shared->props()), std::move(children));
+        [this, &scope, id = entry.id, shared, touchesOutside] {
+            return destroyResource(scope, id, *shared, touchesOutside);
+        },
+        fqn, kind, std::move(footprint), std::move(children));
 }
 
 std::vector<size_t> StateDestroyer::addPendingDeletions(Scope& scope, const std::optional<Json>& data) {
@@ -439,7 +443,8 @@ bool StateDestroyer::run() {
     return graph.count(TaskGraph::State::Succeeded) == graph.size();
 }
 
-bool StateDestroyer::destroyResource(Scope& scope, const std::string& id, const StateRecord& record) {
+bool StateDestroyer::destroyResource(Scope& scope, const std::string& id, const StateRecord& record,
+                                     bool touchesOutside) {
     const auto start = std::chrono::steady_clock::now();
     const std::string kind = record.kind();
     const std::string fqn = record.fqn().empty() ? scope.fqn(id) : record.fqn();
@@ -451,6 +456,14 @@ bool StateDestroyer::destroyResource(Scope& scope, const std::string& id, const 
         ResourceContext::Setup setup = deleteSetup(scope, kind, id, fqn, storedProps, record.output(), quiet);
         setup.dataScope = &scope.child(id);
         ResourceContext ctx(std::move(setup));
+        if (touchesOutside) {
+            // Killed between the provider's delete and the record's removal, a record still saying "created"
+            // would be skipped by the next up although its resource is gone. "deleting" (a status Alchemy
+            // reads: an interrupted record, updated again on the next up) says what happened.
+            Json doc = record.document();
+            doc["status"] = std::string(toString(ResourceStatus::Deleting));
+            scope.store().set(id, StateRecord(std::move(doc)));
+        }
         provider.remove(ctx);
         scope.store().remove(id);
         try {

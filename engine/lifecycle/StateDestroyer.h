@@ -110,7 +110,9 @@ private:
     std::optional<size_t> reportMisplaced(const Entry& entry, const std::string& location);
     std::vector<DeletionStep> stepOrders() const;
 
-    bool destroyResource(Scope& scope, const std::string& id, const StateRecord& record);
+    // `touchesOutside`: its delete changes something outside the state (the record says "deleting"
+    // meanwhile).
+    bool destroyResource(Scope& scope, const std::string& id, const StateRecord& record, bool touchesOutside);
     bool removeScopeRecord(Scope& parent, const std::string& name);
     bool cleanUpReplaced(Scope& scope, const Json& entry);
     // What a delete handler sees: the stored props (opened) as props and previous props, the stored output.

@@ -226,6 +226,40 @@ private slots:
             QVERIFY(deletedBefore(lines, "shop/dev/r" + std::to_string(i), "shop/dev/all"));
     }
 
+    void aRecordSaysDeletingWhileItsResourceIsDeleted() {
+        // Killed between the provider's delete and the record's removal, the record must not still say
+        // "created" (the next up would skip a resource that is gone): it says "deleting" meanwhile, and an up
+        // that declares it again runs its handler (an update).
+        Fixture f;
+        std::vector<std::string> statusSeen;
+        auto registry = std::make_shared<ProviderRegistry>();
+        auto watched = std::make_unique<TestProvider>(
+            "test::Path", f.log, TestProvider::ApplyFn{}, [&](ProviderContext& ctx) {
+                statusSeen.push_back(readJson(f.stageDir() / (ctx.id() + ".json"))["status"]);
+            });
+        watched->withPathFootprint();
+        registry->add(std::move(watched));
+        f.registry = registry;
+        const StackFile s = stack(f.root(), "shop",
+                                  {resource("file", "test::Path", props({{"path", "out/file"}})),
+                                   resource("nothing", "test::Path", props({}))}); // touches nothing outside
+        QVERIFY(f.run(Phase::Up, s).result == RunResult::Succeeded);
+        QVERIFY(f.destroy(1).result == RunResult::Succeeded);
+        QCOMPARE(statusSeen, (std::vector<std::string>{"created", "deleting"})); // highest seq first
+
+        // What a kill at that moment leaves: up resumes it.
+        QVERIFY(f.run(Phase::Up, s).result == RunResult::Succeeded);
+        Json doc = readJson(f.stageDir() / "file.json");
+        doc["status"] = "deleting";
+        writeFile(f.stageDir() / "file.json", stringifyJs(doc));
+        f.log->calls.clear();
+        const RunReport again = f.run(Phase::Up, s);
+        QVERIFY(again.result == RunResult::Succeeded);
+        QCOMPARE(f.log->snapshot(), std::vector<std::string>{"update shop/dev/file"});
+        QCOMPARE(again.plan.front().reason, std::string("interrupted while deleting"));
+        QCOMPARE(readJson(f.stageDir() / "file.json")["status"].get<std::string>(), std::string("updated"));
+    }
+
     void unknownKindsRefuseDestroyBeforeAnythingChanges() {
         // Real Alchemy's app-stages tree holds the custom kind test::Bundle (with nested resources).
         Fixture f;
