@@ -3,6 +3,7 @@
 // each one, never removes a scope that still holds records, orders deletions by nesting, seq and the stack
 // file's references (running only independent ones at once), and its result says Failed when anything was
 // left.
+#include "lifecycle/Finalize.h"
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/StateDestroyer.h"
 
@@ -43,6 +44,12 @@ void runDestroyPhase(RunContext& run, const StackFile* stack) {
                                     "with it (run the program with --destroy --stage " +
                                     stage.name() + ")",
                                 std::move(kinds));
+    }
+    if (run.options.dryRun) {
+        run.reporter.runStarted(static_cast<int>(destroyer.resourceCount()));
+        for (auto& change : plannedDeletions(destroyer))
+            run.reporter.addPlanned(std::move(change));
+        return;
     }
     // Last: the stage's own record in the root store and its (now empty) folder. The root store's other
     // records (other stages) are not touched.

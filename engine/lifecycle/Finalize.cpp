@@ -33,8 +33,10 @@ void queueScope(RunContext& run, DeclaredTree& tree, DeclaredScopeNode& node, St
     destroyer.addRecords(scope, orphans);
 }
 
-std::string reasonFor(const StateDestroyer::Planned& planned) {
-    return planned.replacedCopy ? "replaced copy awaiting cleanup" : "orphan (no longer declared)";
+std::string reasonFor(const StateDestroyer::Planned& planned, bool destroying) {
+    if (planned.replacedCopy)
+        return "replaced copy awaiting cleanup";
+    return destroying ? "destroy" : "orphan (no longer declared)";
 }
 
 } // namespace
@@ -50,7 +52,7 @@ std::vector<PlannedChange> plannedDeletions(const StateDestroyer& destroyer) {
         change.action = PlannedChange::Action::Delete;
         change.fqn = planned.fqn;
         change.kind = planned.kind;
-        change.reason = reasonFor(planned);
+        change.reason = reasonFor(planned, destroyer.purpose() == StateDestroyer::Purpose::Destroy);
         out.push_back(std::move(change));
     }
     return out;
@@ -75,7 +77,7 @@ bool refuseUnknownKinds(RunContext& run, const StateDestroyer& destroyer, std::v
             change.action = PlannedChange::Action::Skip;
             change.fqn = planned.fqn;
             change.kind = planned.kind;
-            change.reason = reasonFor(planned) + ", kept: " + why;
+            change.reason = reasonFor(planned, false) + ", kept: " + why;
             plan->push_back(std::move(change));
         };
         for (const auto& planned : destroyer.unqueued())

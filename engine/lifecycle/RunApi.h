@@ -31,6 +31,10 @@ struct RunOptions {
     int parallel = 1;       // resources applied / destroyed at once
     PasswordRing passwords; // tried in order; stack-file passwords are added
     Durability durability = Durability::Durable;
+    // Destroy only: list what would be deleted, in the order destroy starts the deletions (RunReport::plan),
+    // changing nothing and taking no lock; throws UnknownKindsError as destroy does. For a confirmation
+    // dialog that shows exactly what the run will do.
+    bool dryRun = false;
     std::shared_ptr<ProviderRegistry> providers; // default: ProviderRegistry::withBuiltins()
 };
 

@@ -116,7 +116,7 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     // One writer per stage: up and destroy only; read and plan change nothing.
     std::optional<StageLock> lock;
     std::vector<std::string> lockWarnings;
-    if (options.phase == Phase::Up || options.phase == Phase::Destroy)
+    if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
         lock.emplace(
             StageLock::acquire(layout, app, stage, std::string(toString(options.phase)),
                                [&](const std::string& warning) { lockWarnings.push_back(warning); }));

@@ -375,7 +375,7 @@ std::vector<size_t> StateDestroyer::addPendingDeletions(Scope& scope, const std:
                            "A replaced resource pending deletion in " + scope.chainText() +
                                " is corrupted (no ID) and will NOT be deleted; dropping it from "
                                "pendingDeletions");
-        if (m_run.settings->phase != Phase::Plan)
+        if (m_run.settings->phase != Phase::Plan && !m_run.options.dryRun)
             scope.withScopeState([](Json& record) {
                 Json& pending = record["data"]["pendingDeletions"];
                 Json kept = Json::array();

@@ -32,6 +32,7 @@ public:
     // there). Finalize (orphans of up): such a record is only reported, as a warning.
     enum class Purpose { Destroy, Finalize };
     StateDestroyer(RunContext& run, Purpose purpose);
+    Purpose purpose() const { return m_purpose; }
 
     // Alchemy's destroy(scope): the scope's pending deletions, then every record file in its folder and
     // below it, each with what is nested under it. Returns the steps at this level (the scope's own removal

@@ -204,6 +204,40 @@ private slots:
         QVERIFY(!fs::exists(f.stageDir()));
     }
 
+    void aDryRunListsExactlyWhatDestroyDoesInItsOrder() {
+        Fixture f;
+        const StackFile s = demoStack(f.root());
+        QVERIFY(f.run(Phase::Up, s, 4).result == RunResult::Succeeded);
+        const auto before = filesBelow(f.root());
+        RunOptions o = f.optionsFor(Phase::Destroy, 1);
+        o.dryRun = true;
+        const RunReport listed = runPhaseWithStack(o, &s, f.sink, f.cancel);
+        QVERIFY(listed.result == RunResult::Succeeded);
+        QCOMPARE(filesBelow(f.root()), before); // nothing changed, no lock taken
+        std::vector<std::string> promised;
+        for (const auto& change : listed.plan) {
+            QVERIFY(change.action == PlannedChange::Action::Delete);
+            promised.push_back("deleting " + change.fqn);
+        }
+        QCOMPARE(promised.size(), size_t{8});
+        f.sink.clear();
+        QVERIFY(f.destroy(1, &s).result == RunResult::Succeeded);
+        std::vector<std::string> done;
+        for (const auto& line : f.sink.transitions())
+            if (line.rfind("deleting ", 0) == 0)
+                done.push_back(line);
+        QCOMPARE(done, promised);
+
+        // Kinds without a provider: the dry run refuses as destroy does.
+        Fixture alchemy;
+        copyTree(fixtureDir() / "app-stages/03-up-dev-again/.alchemy", alchemy.root() / ".alchemy");
+        RunOptions dry = alchemy.optionsFor(Phase::Destroy, 1);
+        dry.app = "shop";
+        dry.dryRun = true;
+        QVERIFY_THROWS_EXCEPTION(UnknownKindsError,
+                                 runPhaseWithStack(dry, nullptr, alchemy.sink, alchemy.cancel));
+    }
+
     void independentDeletionsOverlapAndNestedPathsWait() {
         Fixture f;
         // The folder first (lowest seq: deleted last), then six files in it.
