@@ -45,12 +45,14 @@ const char* const kRunUsage =
     "    destroy works from state alone without either.\n"
     "    Passwords: ALCHEMY_PASSWORD, then each line of --password-file.\n"
     "    Runs are recorded under <root>/.alchemy/.athanor/runs (the GUI's History tab).\n"
-    "    Exit codes: 0 success, 1 run failed, 2 usage, 3 stage locked by another run, 130 cancelled.\n";
+    "    Exit codes: 0 success, 1 run failed, 2 usage, 3 stage locked by another run, 4 destroy refused\n"
+    "    (kinds without a provider: destroy with the project's own program), 130 cancelled.\n";
 
 namespace {
 
 constexpr int kExitFailed = 1;
 constexpr int kExitLocked = 3;
+constexpr int kExitUnknownKinds = 4;
 constexpr int kExitCancelled = 130;
 
 // SIGINT, as Terraform does it: the first asks the run to stop (nothing new starts, running resources
@@ -450,6 +452,14 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
         history.refused(HistoryResult::Locked, e.what(),
                         HistoryLockHolder{e.pid, e.host, e.since, e.operation});
         return kExitLocked;
+    } catch (const UnknownKindsError& e) {
+        std::cerr << "athanorctl: " << e.what() << "\n";
+        for (const auto& [kind, fqns] : e.fqnsByKind)
+            std::cerr << "  " << kind << ": " << fqns.size() << " record(s), e.g. " << fqns.front() << "\n";
+        history.refused(HistoryResult::Error, e.what());
+        if (!program)
+            suggestProgram(projectRoot);
+        return kExitUnknownKinds;
     } catch (const PasswordNeededError& e) {
         std::cerr << "athanorctl: " << e.what() << "\n"
                   << "  set ALCHEMY_PASSWORD or pass --password-file F; --program-password when the program "

@@ -101,7 +101,14 @@ int stateGet(const fs::path& root, const std::string& fqn, bool decrypt, const P
     auto snap = loadOrComplain(root, options, err);
     if (!snap)
         return 1;
-    const auto matches = snap->findRecords(fqn);
+    auto matches = snap->findRecords(fqn);
+    if (matches.empty()) {
+        // As Alchemy's `state get`: every '/' may also be a folder (an id with '\' is stored in sub-folders,
+        // and Alchemy lists it there: back\slash as back/slash).
+        for (const auto& r : snap->records)
+            if (r.relativePath == fqn + ".json")
+                matches.push_back(&r);
+    }
     if (matches.empty()) {
         err << "error: no record " << fqn << " in " << snap->layout.dotAlchemy.string() << '\n';
         return 1;
@@ -152,7 +159,7 @@ int stateCheck(const fs::path& root, std::ostream& out, std::ostream& err) {
         } else {
             try {
                 auto text = readFileContained(snap->layout.dotAlchemy, r.relativePath);
-                problems = text ? validateRecordText(*text, r.id, r.fqn)
+                problems = text ? validateRecordText(*text, r.relativePath)
                                 : std::vector<std::string>{"the file disappeared during the check"};
             } catch (const std::exception& e) {
                 problems.push_back(e.what());

@@ -1,6 +1,7 @@
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/RunApi.h"
 #include "lifecycle/StageLock.h"
+#include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
 
 #include <cstdlib>
@@ -115,13 +116,19 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     // One writer per stage: up and destroy only; read and plan change nothing.
     std::optional<StageLock> lock;
     std::vector<std::string> lockWarnings;
-    if (options.phase == Phase::Up || options.phase == Phase::Destroy)
+    if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
         lock.emplace(
             StageLock::acquire(layout, app, stage, std::string(toString(options.phase)),
                                [&](const std::string& warning) { lockWarnings.push_back(warning); }));
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);
+    if (lock) {
+        // Holding the lock, nobody else writes here: what killed runs left half written goes.
+        if (const size_t removed = removeStaleTempFiles(layout, app, stage, lock->file().parent_path()))
+            reporter.logAfterStart(LogLevel::Info, "removed " + std::to_string(removed) +
+                                                       " temp file(s) left by interrupted runs");
+    }
 
     RunReport report;
     report.app = app;
@@ -137,7 +144,7 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         runPlanPhase(run, *stack);
         break;
     case Phase::Destroy:
-        runDestroyPhase(run);
+        runDestroyPhase(run, stack);
         break;
     }
     run.root->runCleanups();

@@ -34,6 +34,8 @@ public:
     void logAfterStart(LogLevel level, const std::string& message);
 
     void addPlanned(PlannedChange change);
+    // Kinds without a provider that kept deletions from happening (RunReport::unknownKinds).
+    void addUnknownKinds(const std::vector<std::string>& kinds);
 
     // Moves counts, errors and plan into `report` (call once, at the end).
     void fill(RunReport& report);
@@ -54,6 +56,7 @@ private:
     std::vector<std::string> m_errors;
     std::string m_firstFailureFqn, m_firstFailureMessage;
     std::vector<PlannedChange> m_plan;
+    std::vector<std::string> m_unknownKinds;
     std::vector<std::pair<LogLevel, std::string>> m_heldLogs;
 };
 

@@ -87,13 +87,10 @@ public:
         const Json& props = ctx.props();
         validate(props);
         const bool updating = ctx.phase() == HandlerPhase::Update;
-        if (updating) {
-            const Json* before = findMember(ctx.previousProps(), "triggers");
-            const Json* after = findMember(props, "triggers");
-            if (canonicalText(before ? *before : Json()) != canonicalText(after ? *after : Json())) {
-                ctx.log(LogLevel::Debug, "triggers changed, replacing " + ctx.fqn());
-                ctx.replace(false);
-            }
+        if (std::string reason;
+            updating && replacementFor(ctx.previousProps(), props, reason) == Replacement::Yes) {
+            ctx.log(LogLevel::Debug, reason + ", replacing " + ctx.fqn());
+            ctx.replace(false);
         }
         std::string command = requiredStringProp(props, "create", kKind);
         if (updating)
@@ -115,6 +112,24 @@ public:
         if (!command)
             return;
         run(ctx, "delete", *command, true);
+    }
+
+    // A delete command may touch anything; without one, deleting touches nothing.
+    std::optional<std::vector<std::string>> deleteFootprint(const std::string&,
+                                                            const Json& props) const override {
+        if (findMember(props, "delete"))
+            return std::nullopt;
+        return std::vector<std::string>{};
+    }
+
+    Replacement replacementFor(const Json& previousProps, const Json& props,
+                               std::string& reason) const override {
+        const Json* before = findMember(previousProps, "triggers");
+        const Json* after = findMember(props, "triggers");
+        if (canonicalText(before ? *before : Json()) == canonicalText(after ? *after : Json()))
+            return Replacement::No;
+        reason = "triggers changed";
+        return Replacement::Yes;
     }
 
 private:

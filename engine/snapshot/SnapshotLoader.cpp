@@ -1,5 +1,6 @@
 #include "snapshot/SnapshotLoader.h"
 
+#include "snapshot/SnapshotPlacement.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
 #include "store/RecordParseDom.h"
@@ -311,6 +312,7 @@ void summarizeParsed(const Json& doc, SnapshotRecord& r) {
         r.kind = text("provider");
         r.legacyShape = !r.kind.empty();
     }
+    r.recordId = text("id");
     r.recordFqn = text("fqn");
     r.status = text("status");
     if (auto it = doc.find("seq"); it != doc.end())
@@ -346,6 +348,7 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
         r.kind = stringAt(o, "provider");
         r.legacyShape = !r.kind.empty();
     }
+    r.recordId = stringAt(o, "id");
     r.recordFqn = stringAt(o, "fqn");
     r.status = stringAt(o, "status");
     int64_t seq = 0;
@@ -419,6 +422,7 @@ std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAl
         if (node.kind == SnapshotNodeKind::Resource && node.record >= 0 &&
             records[static_cast<size_t>(node.record)].kind == "alchemy::Scope")
             node.kind = SnapshotNodeKind::Scope;
+    placeRecordsByTheirIds(*snap);
 
     // Sort records by FQN and remap the nodes' indexes (a flat stage is walked in FQN order already).
     const auto byFqn = [](const SnapshotRecord& a, const SnapshotRecord& b) {

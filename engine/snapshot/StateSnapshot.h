@@ -14,8 +14,9 @@ namespace athanor {
 // What one record file holds, as far as browsing needs; the full record is read on demand.
 struct SnapshotRecord {
     std::string fqn;       // its location: app/stage/<scopes and owners>/id
-    std::string id;        // from the file name ('/' restored)
+    std::string id;        // from the file name ('/' restored); the record's own id when it holds a backslash
     std::string kind;      // "kind", or "provider" in the older shape
+    std::string recordId;  // the "id" field as written
     std::string recordFqn; // the "fqn" field as written ("" for naked-scope records)
     std::string status;    // as written
     int64_t seq = 0;

@@ -223,6 +223,28 @@ private slots:
         QVERIFY(failed.err.contains("broken"));
     }
 
+    void destroyRefusesKindsWithoutAProviderBeforeAnyChange() {
+        // Real Alchemy's app-stages tree holds custom kinds (test::Bundle, test::Manifest) from its program.
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        const QString fixture =
+            QString(ATHANOR_TEST_DATA_DIR) + "/real-alchemy/app-stages/03-up-dev-again/.alchemy";
+        QDirIterator it(fixture, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            writeFile(root + "/.alchemy/" + QDir(fixture).relativeFilePath(file), readFile(file));
+        }
+        const auto before = treeBytes(root);
+        const CliResult destroy = runCli(root, {"destroy", "--stage", "dev"});
+        QCOMPARE(destroy.exitCode, 4);
+        QVERIFY2(destroy.err.contains("refused before anything was deleted"), qPrintable(destroy.err));
+        QVERIFY2(destroy.err.contains("\"test::Bundle\""), qPrintable(destroy.err));
+        QVERIFY2(destroy.err.contains("test::Manifest: 2 record(s)"), qPrintable(destroy.err));
+        QVERIFY2(destroy.err.contains("--destroy --stage dev"), qPrintable(destroy.err));
+        QVERIFY(!destroy.out.contains("[deleting]"));
+        QCOMPARE(treeBytes(root), before);
+    }
+
     void lockedStageAndCancel() {
         QTemporaryDir dir;
         const QString root = dir.path();

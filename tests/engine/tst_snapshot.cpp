@@ -192,6 +192,46 @@ private slots:
                 QCOMPARE(n.fqn, snap->records[static_cast<size_t>(n.record)].fqn);
     }
 
+    void backslashIdsBelongToTheirScope() {
+        // Real Alchemy keeps "back\\slash" at bs/dev/back/slash.json: a record of the stage, not of a folder
+        // "back"; likewise grp's "a\\b\\c" at grp/a/b/c.json.
+        const auto snap = loadSnapshot(fs::path(ATHANOR_TEST_DATA_DIR) / "alchemy-backslash-ids");
+        QCOMPARE(snap->errorCount(), size_t{0});
+        std::vector<std::string> fqns;
+        for (const auto& r : snap->records)
+            fqns.push_back(r.fqn);
+        QCOMPARE(fqns, (std::vector<std::string>{"bs/dev/back\\slash", "bs/dev/grp", "bs/dev/grp/a\\b\\c",
+                                                 "bs/dev/plain"}));
+        QCOMPARE(snap->findRecord("bs/dev/back\\slash")->id, std::string("back\\slash"));
+        QCOMPARE(snap->findRecord("bs/dev/back\\slash")->relativePath, std::string("bs/dev/back/slash.json"));
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "bs/dev")),
+                 (std::vector<std::string>{"back\\slash", "grp", "plain"}));
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "bs/dev/grp")), std::vector<std::string>{"a\\b\\c"});
+        QCOMPARE(nodeAt(*snap, "bs/dev/back\\slash").kind, SnapshotNodeKind::Resource);
+        QCOMPARE(snap->findNode("bs/dev/back"), -1); // no folder node left behind
+        QCOMPARE(snap->findNode("bs/dev/grp/a"), -1);
+        for (size_t i = 0; i < snap->nodes.size(); ++i) {
+            const SnapshotNode& n = snap->nodes[i];
+            if (n.record >= 0)
+                QCOMPARE(n.fqn, snap->records[static_cast<size_t>(n.record)].fqn);
+            for (int32_t c : n.children)
+                QCOMPARE(snap->nodes[static_cast<size_t>(c)].parent, static_cast<int32_t>(i));
+        }
+
+        // A copy of that record elsewhere is not moved: it stays where it is and is an error for `state
+        // check`.
+        QTemporaryDir tmp;
+        const fs::path project = fs::path(tmp.path().toStdString());
+        fs::copy(fs::path(ATHANOR_TEST_DATA_DIR) / "alchemy-backslash-ids/.alchemy", project / ".alchemy",
+                 fs::copy_options::recursive);
+        fs::create_directories(project / ".alchemy/bs/dev/other");
+        fs::copy_file(project / ".alchemy/bs/dev/back/slash.json",
+                      project / ".alchemy/bs/dev/other/slash.json");
+        const auto withCopy = loadSnapshot(project);
+        QVERIFY(withCopy->findRecord("bs/dev/other/slash"));
+        QVERIFY(withCopy->findRecord("bs/dev/back\\slash"));
+    }
+
     void childrenSortedById() {
         // "old" < "old-server" by id, although "old-server.json" < "old.json" by file name.
         const auto snap = loadSnapshot(kRealAlchemy / "lifecycle" / "run1-create");
