@@ -325,12 +325,17 @@ bool MainWindow::askForPassword(const QString& message) {
     UnlockDialog dialog(this);
     if (!message.isEmpty())
         dialog.setMessage(message);
+    // With secrets to try it on, a wrong password keeps the dialog open with the reason in it.
+    const bool verify = m_vault->secretCount() > 0;
+    if (verify)
+        dialog.verifyWith(m_vault);
     if (dialog.exec() != QDialog::Accepted)
         return false;
     SecureString password = dialog.takePassword();
     if (password.empty())
         return false;
-    m_vault->addPassword(std::move(password));
+    if (!verify)
+        m_vault->addPassword(std::move(password));
     return true;
 }
 

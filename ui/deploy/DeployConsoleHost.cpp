@@ -51,12 +51,17 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
         [vault](QWidget* parent, const QString& reason) -> std::optional<SecureString> {
             UnlockDialog dialog(parent);
             dialog.setMessage(reason);
+            // The state's secrets check the password before the run starts (the vault keeps it).
+            const bool verify = vault->secretCount() > 0;
+            if (verify)
+                dialog.verifyWith(vault);
             if (dialog.exec() != QDialog::Accepted)
                 return std::nullopt;
             SecureString password = dialog.takePassword();
             if (password.empty())
                 return std::nullopt;
-            vault->addPassword(password.clone());
+            if (!verify)
+                vault->addPassword(password.clone());
             return password;
         });
 

@@ -52,8 +52,10 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     m_unlockButton = new QPushButton(QIcon(QStringLiteral(":/icons/unlock.svg")), tr("Unlock Secrets…"));
     m_unlockButton->setObjectName(QStringLiteral("unlockButton"));
     m_revealButton = new QPushButton(QIcon(QStringLiteral(":/icons/eye.svg")), tr("Reveal All"));
+    m_revealButton->setObjectName(QStringLiteral("revealAllButton"));
     m_revealButton->setCheckable(true);
     m_lockButton = new QPushButton(QIcon(QStringLiteral(":/icons/lock.svg")), tr("Lock"));
+    m_lockButton->setObjectName(QStringLiteral("lockButton"));
     auto* barIcon = new QLabel;
     barIcon->setPixmap(QIcon(QStringLiteral(":/icons/lock.svg")).pixmap(16, 16));
     auto* bar = new QHBoxLayout(m_secretsBar);
@@ -65,9 +67,10 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     bar->addWidget(m_lockButton);
     connect(m_unlockButton, &QPushButton::clicked, this, &DetailsPane::unlockRequested);
     connect(m_lockButton, &QPushButton::clicked, this, &DetailsPane::lockRequested);
+    // Reveal All is for this record only (the vault keeps it per record and forgets it at Lock).
     connect(m_revealButton, &QPushButton::toggled, this, [this](bool on) {
-        for (JsonTreeModel* m : m_models)
-            m->setRevealAll(on);
+        if (m_vault && m_document)
+            m_vault->setRevealAll(m_document->relativePath, on);
     });
 
     m_tabs = new QTabWidget;
@@ -162,6 +165,7 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     if (m_vault) {
         connect(m_vault, &SecretVault::secretsChanged, this, &DetailsPane::updateSecretsBar);
         connect(m_vault, &SecretVault::passwordsChanged, this, &DetailsPane::updateSecretsBar);
+        connect(m_vault, &SecretVault::revealsChanged, this, &DetailsPane::updateSecretsBar);
     }
 }
 
@@ -260,7 +264,8 @@ void DetailsPane::applyDocument(std::shared_ptr<const RecordDocument> document, 
     static const char* const pointers[3] = {"/props", "/output", "/data"};
     static const char* const names[3] = {"props", "output", "data"};
     for (int i = 0; i < 3; ++i) {
-        m_models[i]->setDocument(m_document->json, pointers[i], QString::fromLatin1(names[i]));
+        m_models[i]->setDocument(m_document->json, pointers[i], QString::fromLatin1(names[i]),
+                                 m_document->relativePath);
         m_partStacks[i]->setCurrentIndex(m_models[i]->isEmpty() ? 1 : 0);
         if (!m_document->json)
             m_emptyNotes[i]->setText(tr("The record cannot be shown as JSON: %1").arg(m_document->error));
@@ -331,8 +336,8 @@ void DetailsPane::updateSecretsBar() {
     m_unlockButton->setText(hasPasswords ? tr("Add Password…") : tr("Unlock Secrets…"));
     m_revealButton->setVisible(open > 0);
     m_lockButton->setVisible(hasPasswords);
-    if (!hasPasswords && m_revealButton->isChecked())
-        m_revealButton->setChecked(false);
+    const QSignalBlocker block(m_revealButton);
+    m_revealButton->setChecked(m_vault && m_vault->revealsAll(m_document->relativePath));
 }
 
 void DetailsPane::expandDiff(const QModelIndex& parent) {
