@@ -4,6 +4,7 @@
 #include "app/MainWindow.h"
 #include "app/Theme.h"
 #include "inspector/DetailsPane.h"
+#include "inspector/RecordHeader.h"
 #include "inspector/ScopeSummaryView.h"
 #include "inspector/ScopeTreeView.h"
 #include "models/JsonTreeModel.h"
@@ -31,6 +32,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QToolBar>
+#include <QToolButton>
 #include <QtTest>
 #include <functional>
 
@@ -210,8 +212,8 @@ private slots:
         QVERIFY(header->sectionSize(StateTreeModel::KindColumn) >= 80);
         QVERIFY(header->sectionSize(StateTreeModel::StatusColumn) >= 90);
         window->treeView()->resize(900, 400);
-        QTRY_COMPARE(header->sectionSize(StateTreeModel::KindColumn), 150);
-        QCOMPARE(header->sectionSize(StateTreeModel::StatusColumn), 200);
+        QTRY_COMPARE(header->sectionSize(StateTreeModel::KindColumn), 140);
+        QCOMPARE(header->sectionSize(StateTreeModel::StatusColumn), 230);
     }
 
     void emptyStateForFolderWithoutState() {
@@ -441,6 +443,96 @@ private slots:
         QCOMPARE(clipboard->text(), QStringLiteral("s3cr3t-value"));
         window->close();
         QVERIFY(clipboard->text().isEmpty());
+    }
+
+    // Issue 9.17: a pending deletion shows under the scope that holds it, with its kind, id, old output and
+    // why it waits; a stage's or scope's own record opens like any record.
+    void pendingDeletionsAndScopeRecords() {
+        QTemporaryDir dir;
+        QVERIFY(test::makeRunsAndPendingTree(dir.path()));
+        auto window = openWindow(dir.path());
+        QVERIFY(window);
+        QVERIFY(window->findChild<QLabel*>(QStringLiteral("countsLabel"))
+                    ->text()
+                    .contains(QStringLiteral("3 interrupted · 2 pending deletions")));
+
+        // The row under the stage, selected like any node.
+        const QString key = StateTreeModel::pendingKey(QStringLiteral("life/dev"), 0);
+        QVERIFY(window->selectFqn(key));
+        QCOMPARE(window->selectedFqn(), key);
+        QCOMPARE(window->selectedStageFqn(), QStringLiteral("life/dev"));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->relativePath ==
+                                         QStringLiteral("life/dev.json"),
+                                 kTimeout);
+        RecordHeader* header = window->details()->header();
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerKind"))->text(),
+                 QStringLiteral("fs::File"));
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerFqn"))->text(),
+                 QStringLiteral("life/dev/readme"));
+        QCOMPARE(header->badgeText(), QStringLiteral("pending deletion"));
+        QVERIFY2(header->noteText().contains(QStringLiteral("replaced")), qPrintable(header->noteText()));
+        QVERIFY(header->filePath().endsWith(QStringLiteral("life/dev.json")));
+        QTabWidget* tabs = window->details()->tabs();
+        QCOMPARE(tabs->tabText(DetailsPane::OutputTab), QStringLiteral("Old output"));
+        QVERIFY(!tabs->isTabEnabled(DetailsPane::DataTab));
+        JsonTreeModel* output = window->details()->view(DetailsPane::OutputTab)->jsonModel();
+        QCOMPARE(shownValue(output, QStringLiteral("path")), QStringLiteral("\"old-readme.txt\""));
+        QCOMPARE(childNamed(output, QStringLiteral("path")).data(JsonTreeModel::PointerRole).toString(),
+                 QStringLiteral("/data/pendingDeletions/0/resource/path"));
+        JsonTreeModel* props = window->details()->view(DetailsPane::PropsTab)->jsonModel();
+        QCOMPARE(shownValue(props, QStringLiteral("path")), QStringLiteral("\"old-readme.txt\""));
+        // The one in the naked scope's record sits under that scope.
+        const QString storageKey = StateTreeModel::pendingKey(QStringLiteral("life/dev/storage"), 0);
+        QVERIFY(window->selectFqn(storageKey));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->relativePath ==
+                                         QStringLiteral("life/dev/storage.json"),
+                                 kTimeout);
+        QCOMPARE(shownValue(output, QStringLiteral("path")), QStringLiteral("\"old-db.txt\""));
+        const QModelIndex row = window->treeModel()->indexForFqn(storageKey);
+        QCOMPARE(row.parent(), window->treeModel()->indexForFqn(QStringLiteral("life/dev/storage")));
+        // An ordinary record afterwards has its tabs back.
+        QVERIFY(selectAndLoad(window.get(), QStringLiteral("life/dev/api")));
+        QCOMPARE(tabs->tabText(DetailsPane::OutputTab), QStringLiteral("Output"));
+        QVERIFY(tabs->isTabEnabled(DetailsPane::DataTab));
+
+        // The stage summary lists them with links; its own record opens like any record, and back.
+        QVERIFY(window->selectFqn(QStringLiteral("life/dev")));
+        QTRY_VERIFY(window->details()->isShowingSummary());
+        ScopeSummaryView* summary = window->details()->summaryView();
+        const QString text = summary->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("Pending deletions")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("life/dev/readme")) &&
+                     text.contains(QStringLiteral("life/dev/storage/db")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Scope record: life/dev.json")), qPrintable(text));
+        QSignalSpy activated(summary, &ScopeSummaryView::fqnActivated);
+        const QString html = summary->toHtml();
+        const qsizetype at =
+            html.indexOf(QStringLiteral("athanor-fqn:"), html.indexOf(QStringLiteral("Pending deletions")));
+        QVERIFY(at > 0);
+        emit summary->anchorClicked(QUrl(html.mid(at, html.indexOf(QLatin1Char('"'), at) - at)));
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.at(0).at(0).toString(), key); // the tree selects it (MainWindow follows the link)
+        QCOMPARE(window->selectedFqn(), key);
+        QVERIFY(window->selectFqn(QStringLiteral("life/dev")));
+        QTRY_VERIFY(window->details()->isShowingSummary());
+        emit summary->anchorClicked(QUrl(QStringLiteral("athanor-record:")));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->relativePath ==
+                                         QStringLiteral("life/dev.json"),
+                                 kTimeout);
+        QVERIFY(!window->details()->isShowingSummary());
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerKind"))->text(),
+                 QStringLiteral("alchemy::Scope"));
+        JsonTreeModel* data = window->details()->view(DetailsPane::DataTab)->jsonModel();
+        QVERIFY(childNamed(data, QStringLiteral("pendingDeletions")).isValid());
+        QVERIFY(tabs->isTabEnabled(DetailsPane::DataTab));
+        auto* back = header->findChild<QToolButton*>(QStringLiteral("headerSummary"));
+        QVERIFY(back && back->isVisible());
+        back->click();
+        QVERIFY(window->details()->isShowingSummary());
     }
 
     void liveReloadKeepsSelectionAndExpansion() {

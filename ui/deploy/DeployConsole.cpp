@@ -996,6 +996,15 @@ void DeployConsole::openHistoryLog(int row) {
     m_tabs->setCurrentIndex(0);
 }
 
+bool DeployConsole::openRunLog(const QString& logFile) {
+    for (int row = 0; row < m_history->rowCount(); ++row)
+        if (QFileInfo(m_history->entry(row).logFile) == QFileInfo(logFile)) {
+            openHistoryLog(row);
+            return true;
+        }
+    return false;
+}
+
 void DeployConsole::exportOutputs() {
     const bool revealed = m_outputs->revealSecrets();
     const QString title =

@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QSet>
+#include <QTimeZone>
 #include <algorithm>
 
 namespace athanor::ui {
@@ -181,6 +183,70 @@ std::vector<athanor::EngineEvent> RunHistoryStore::readEvents(const QString& log
             events.push_back(std::move(*event));
     }
     return events;
+}
+
+QHash<QString, ResourceRun> RunHistoryStore::lastRunFailures(const QString& projectRoot) {
+    QHash<QString, ResourceRun> failures;
+    if (projectRoot.isEmpty())
+        return failures;
+    const QDir dir(runsDir(projectRoot));
+    // <stamp>-<phase>-<stage>.log.jsonl; the UTC stamp sorts by time, newest first here.
+    const QStringList logs =
+        dir.entryList({QStringLiteral("*.log.jsonl")}, QDir::Files, QDir::Name | QDir::Reversed);
+    QSet<QString> decided;        // "app/stage" whose last writing run has been read
+    constexpr int kMaxLogs = 200; // a long history is not read to its beginning for stages long gone
+    int read = 0;
+    for (const QString& name : logs) {
+        const QStringList parts = name.split(QLatin1Char('-'));
+        if (parts.size() < 5 || (parts[3] != QLatin1String("up") && parts[3] != QLatin1String("destroy")))
+            continue; // plan and read write no records
+        if (++read > kMaxLogs)
+            break;
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        QString stage;
+        QDateTime startedAt;
+        athanor::Phase phase = athanor::Phase::Up;
+        bool touched = false;
+        QHash<QString, ResourceRun> failed;
+        while (!file.atEnd()) {
+            const QByteArray line = file.readLine();
+            const athanor::Json j =
+                athanor::Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
+            const auto event = eventFromJson(j);
+            if (!event)
+                continue;
+            if (stage.isEmpty()) {
+                if (event->type == athanor::EventType::Log)
+                    continue; // messages before the start (a refused run has only these)
+                if (event->type != athanor::EventType::RunStarted)
+                    break;
+                stage = QString::fromStdString(event->app + "/" + event->stage);
+                if (decided.contains(stage))
+                    break;
+                startedAt = QDateTime::fromMSecsSinceEpoch(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(event->time.time_since_epoch())
+                        .count(),
+                    Qt::UTC);
+                phase = event->phase;
+                continue;
+            }
+            if (event->fqn.empty() || event->type == athanor::EventType::Log)
+                continue;
+            touched = true;
+            if (event->type == athanor::EventType::Failed)
+                failed.insert(QString::fromStdString(event->fqn),
+                              ResourceRun{ResourceRun::State::Failed, StatusCategory::None,
+                                          QString::fromStdString(event->message), file.fileName(), startedAt,
+                                          phase});
+        }
+        if (stage.isEmpty() || decided.contains(stage) || !touched)
+            continue; // a refused run (locked, bad stack file) changed nothing: the one before it decides
+        decided.insert(stage);
+        failures.insert(failed);
+    }
+    return failures;
 }
 
 std::vector<LogEntry> RunHistoryStore::readLog(const QString& logFile, QString* error) {

@@ -3,7 +3,9 @@
 #include "deploy/RunHistoryEntry.h"
 #include "deploy/RunOutcome.h"
 #include "log/LogEntry.h"
+#include "models/RunActivity.h"
 
+#include <QHash>
 #include <QString>
 #include <optional>
 #include <vector>
@@ -27,6 +29,11 @@ public:
     static std::vector<LogEntry> readLog(const QString& logFile, QString* error = nullptr);
     // The events of a run's log file, in order (lines that are not events are skipped).
     static std::vector<athanor::EngineEvent> readEvents(const QString& logFile, QString* error = nullptr);
+    // The resources whose handler failed in the last run of their stage that wrote records (Up or Destroy
+    // touching at least one resource), by FQN, with the error and the run's log. A run whose process died
+    // counts too (its log has no summary): what it logged as failed did fail. Reads files: not on the GUI
+    // thread.
+    static QHash<QString, ResourceRun> lastRunFailures(const QString& projectRoot);
 };
 
 } // namespace athanor::ui

@@ -49,8 +49,8 @@ private:
 
     StateTreeModel* m_model;
     StateFilterProxyModel* m_proxy;
-    int m_preferredKindWidth = 150;
-    int m_preferredStatusWidth = 200;
+    int m_preferredKindWidth = 140;
+    int m_preferredStatusWidth = 230; // "1 interrupted · 1 pending deletion" without eliding
     bool m_fitting = false;
 };
 

@@ -32,7 +32,11 @@ FilterBar::FilterBar(StateFilterProxyModel* proxy, QWidget* parent) : QWidget(pa
     m_status->addItem(tr("All statuses"), static_cast<int>(StateFilterProxyModel::StatusFilter::All));
     m_status->addItem(tr("Created / updated"),
                       static_cast<int>(StateFilterProxyModel::StatusFilter::Settled));
+    m_status->addItem(tr("Running"), static_cast<int>(StateFilterProxyModel::StatusFilter::Running));
+    m_status->addItem(tr("Failed"), static_cast<int>(StateFilterProxyModel::StatusFilter::Failed));
     m_status->addItem(tr("Interrupted"), static_cast<int>(StateFilterProxyModel::StatusFilter::Interrupted));
+    m_status->addItem(tr("Pending deletion"),
+                      static_cast<int>(StateFilterProxyModel::StatusFilter::PendingDeletion));
     m_status->addItem(tr("Unreadable"), static_cast<int>(StateFilterProxyModel::StatusFilter::Unreadable));
     m_status->addItem(tr("Needs attention"), static_cast<int>(StateFilterProxyModel::StatusFilter::Problems));
 
