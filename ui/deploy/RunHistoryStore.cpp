@@ -40,6 +40,15 @@ QString RunHistoryStore::runsDir(const QString& projectRoot) {
 
 bool RunHistoryStore::prepare(RunOutcome& outcome, QString* error) {
     const QString dir = runsDir(outcome.request.projectRoot);
+    // Plan and Read change nothing, so they must not create the state folder of a project that has none.
+    const athanor::Phase phase = outcome.request.phase;
+    if ((phase == athanor::Phase::Plan || phase == athanor::Phase::Read) &&
+        !QFileInfo(QDir(outcome.request.projectRoot).filePath(QStringLiteral(".alchemy"))).isDir()) {
+        if (error)
+            *error = QObject::tr("no state folder yet: a %1 run is not recorded")
+                         .arg(QString::fromLatin1(athanor::toString(phase).data()));
+        return false;
+    }
     if (!QDir().mkpath(dir)) {
         if (error)
             *error = QObject::tr("cannot create %1").arg(dir);

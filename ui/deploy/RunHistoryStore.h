@@ -17,7 +17,8 @@ namespace athanor::ui {
 class RunHistoryStore {
 public:
     static QString runsDir(const QString& projectRoot);
-    // Fills summaryFile and logFile of a run that is about to start (folder created on demand).
+    // Fills summaryFile and logFile of a run that is about to start (folder created on demand). False for a
+    // Plan or Read in a project without a state folder: they change nothing, so they do not create one.
     static bool prepare(RunOutcome& outcome, QString* error = nullptr);
     // Writes the summary; safe on any thread.
     static bool writeSummary(const RunOutcome& outcome, QString* error = nullptr);

@@ -33,6 +33,8 @@ public:
     bool selectNextMatch(bool forward);
     // Expands apps and stages, the usual first view of a project.
     void expandTopLevels();
+    // Opens the parents of every filter match (up to a limit), so "8 matches" shows eight rows.
+    void expandToMatches();
 
 signals:
     void currentFqnChanged(const QString& fqn);
