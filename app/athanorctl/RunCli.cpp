@@ -315,6 +315,10 @@ private:
         std::lock_guard lock(m_mutex);
         if (m_log || m_failed)
             return m_log.get();
+        if (!keepsRunHistory(m_projectRoot, m_summary.phase)) {
+            m_failed = true;
+            return nullptr;
+        }
         try {
             m_files = prepareRunHistory(m_projectRoot, m_summary.phase, m_summary.stage, m_started);
             m_log = std::make_unique<RunLogWriter>(m_files->log);

@@ -50,12 +50,33 @@ std::string describeNode(const StateSnapshot& snap, const SnapshotNode& node) {
     return line + "]";
 }
 
+// An old copy waiting in a scope's data.pendingDeletions, listed under the scope (or owner) whose record
+// holds it: Alchemy deletes it when that scope next finalizes after a run without errors (reference §7.6).
+std::string describePending(const PendingDeletion& p) {
+    if (p.id.empty())
+        return "(no id)  [" + (p.kind.empty() ? std::string("unknown kind") : p.kind) +
+               ", pending deletion: corrupted entry without an id; Alchemy drops it without deleting "
+               "anything]";
+    return p.id + "  [" + (p.kind.empty() ? std::string("unknown kind") : p.kind) +
+           ", pending deletion: old copy of a replaced resource, deleted when this scope's next run ends "
+           "without errors]";
+}
+
 void printChildren(const StateSnapshot& snap, const SnapshotNode& node, const std::string& indent,
                    std::ostream& out) {
-    for (size_t i = 0; i < node.children.size(); ++i) {
-        const bool last = i + 1 == node.children.size();
+    static const std::vector<PendingDeletion> none;
+    const std::vector<PendingDeletion>& pending =
+        node.record >= 0 ? snap.records[static_cast<size_t>(node.record)].pendingDeletions : none;
+    const size_t entries = node.children.size() + pending.size();
+    for (size_t i = 0; i < entries; ++i) {
+        const bool last = i + 1 == entries;
+        out << indent << (last ? "└─ " : "├─ ");
+        if (i >= node.children.size()) {
+            out << describePending(pending[i - node.children.size()]) << '\n';
+            continue;
+        }
         const SnapshotNode& child = snap.nodes[static_cast<size_t>(node.children[i])];
-        out << indent << (last ? "└─ " : "├─ ") << describeNode(snap, child) << '\n';
+        out << describeNode(snap, child) << '\n';
         printChildren(snap, child, indent + (last ? "   " : "│  "), out);
     }
 }

@@ -108,6 +108,13 @@ fs::path runHistoryDir(const fs::path& projectRoot) {
     return projectRoot / ".alchemy" / ".athanor" / "runs";
 }
 
+bool keepsRunHistory(const fs::path& projectRoot, Phase phase) {
+    if (phase != Phase::Plan && phase != Phase::Read)
+        return true;
+    std::error_code ec;
+    return fs::is_directory(projectRoot / ".alchemy", ec);
+}
+
 RunHistoryFiles prepareRunHistory(const fs::path& projectRoot, Phase phase, const std::string& stage,
                                   std::chrono::system_clock::time_point startedAt) {
     const fs::path dir = runHistoryDir(projectRoot);

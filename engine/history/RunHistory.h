@@ -70,6 +70,9 @@ struct RunHistoryFiles {
     std::filesystem::path summary; // <runs>/<stamp>-<phase>-<stage>.json
     std::filesystem::path log;     // <runs>/<stamp>-<phase>-<stage>.log.jsonl
 };
+// Whether a run is kept in run history: plan and read change nothing, so in a project without a state folder
+// they create none (not even for their history); up and destroy always are.
+bool keepsRunHistory(const std::filesystem::path& projectRoot, Phase phase);
 // The file names of a run starting at `startedAt`, with the folder created. Throws std::runtime_error naming
 // the folder when it cannot be created.
 RunHistoryFiles prepareRunHistory(const std::filesystem::path& projectRoot, Phase phase,

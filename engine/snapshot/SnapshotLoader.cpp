@@ -297,6 +297,55 @@ uint32_t countSecrets(const Json& v) {
     return n;
 }
 
+constexpr std::string_view kKindSymbol = "Symbol(alchemy::ResourceKind)";
+constexpr std::string_view kIdSymbol = "Symbol(alchemy::ResourceID)";
+constexpr std::string_view kFqnSymbol = "Symbol(alchemy::ResourceFQN)";
+
+// data.pendingDeletions[*].resource names the old copy by its output's symbol keys.
+std::vector<PendingDeletion> pendingDeletionsOf(simdjson::dom::object& record) {
+    std::vector<PendingDeletion> out;
+    simdjson::dom::array list;
+    if (record.at_pointer("/data/pendingDeletions").get_array().get(list) != simdjson::SUCCESS)
+        return out;
+    for (auto entry : list) {
+        PendingDeletion p;
+        simdjson::dom::object resource;
+        if (entry["resource"].get_object().get(resource) == simdjson::SUCCESS) {
+            p.kind = stringAt(resource, kKindSymbol);
+            p.id = stringAt(resource, kIdSymbol);
+            p.fqn = stringAt(resource, kFqnSymbol);
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::vector<PendingDeletion> pendingDeletionsOf(const Json& doc) {
+    std::vector<PendingDeletion> out;
+    const auto data = doc.find("data");
+    if (data == doc.end() || !data->is_object())
+        return out;
+    const auto list = data->find("pendingDeletions");
+    if (list == data->end() || !list->is_array())
+        return out;
+    for (const Json& entry : *list) {
+        PendingDeletion p;
+        if (entry.is_object())
+            if (const auto resource = entry.find("resource");
+                resource != entry.end() && resource->is_object()) {
+                const auto text = [&](std::string_view key) {
+                    const auto it = resource->find(key);
+                    return it != resource->end() && it->is_string() ? it->get<std::string>() : std::string();
+                };
+                p.kind = text(kKindSymbol);
+                p.id = text(kIdSymbol);
+                p.fqn = text(kFqnSymbol);
+            }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
 // The summary from a document the reference parser read (the rare texts simdjson refuses).
 void summarizeParsed(const Json& doc, SnapshotRecord& r) {
     if (!doc.is_object()) {
@@ -319,6 +368,7 @@ void summarizeParsed(const Json& doc, SnapshotRecord& r) {
         r.seq = saturatingInt64(*it);
     r.hasOldProps = doc.contains("oldProps");
     r.secretCount = countSecrets(doc);
+    r.pendingDeletions = pendingDeletionsOf(doc);
 }
 
 void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& parser, SnapshotRecord& r) {
@@ -360,6 +410,7 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
     simdjson::dom::element unused;
     r.hasOldProps = o["oldProps"].get(unused) == simdjson::SUCCESS;
     r.secretCount = countSecrets(root);
+    r.pendingDeletions = pendingDeletionsOf(o);
 }
 
 } // namespace

@@ -11,6 +11,15 @@
 
 namespace athanor {
 
+// One entry of a record's data.pendingDeletions (reference §2.6, §7.6): the old copy of a resource replaced
+// without force, deleted when the scope holding the list next finalizes after a run without errors. Only
+// what names it is kept here; its old output and props are read with the record.
+struct PendingDeletion {
+    std::string kind; // the old output's Symbol(alchemy::ResourceKind)
+    std::string id;   // Symbol(alchemy::ResourceID); empty: a corrupted entry Alchemy drops without deleting
+    std::string fqn;  // Symbol(alchemy::ResourceFQN)
+};
+
 // What one record file holds, as far as browsing needs; the full record is read on demand.
 struct SnapshotRecord {
     std::string fqn;       // its location: app/stage/<scopes and owners>/id
@@ -23,7 +32,8 @@ struct SnapshotRecord {
     bool hasOldProps = false;
     bool legacyShape = false;
     uint32_t secretCount = 0;
-    std::string relativePath; // relative to .alchemy, e.g. "shop/dev/routes:api:v1.json"
+    std::vector<PendingDeletion> pendingDeletions; // data.pendingDeletions, in list order (usually none)
+    std::string relativePath;                      // relative to .alchemy, e.g. "shop/dev/routes:api:v1.json"
     uint64_t fileSize = 0;
     int64_t modifiedNs = 0;
     std::string error; // why the file could not be used; empty when it loaded

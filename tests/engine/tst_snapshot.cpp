@@ -62,7 +62,8 @@ std::string dump(const StateSnapshot& snap) {
         out += r.fqn + "|" + r.id + "|" + r.kind + "|" + r.recordFqn + "|" + r.status + "|" +
                std::to_string(r.seq) + "|" + std::to_string(r.hasOldProps) + std::to_string(r.legacyShape) +
                "|" + std::to_string(r.secretCount) + "|" + r.relativePath + "|" + std::to_string(r.fileSize) +
-               "|" + std::to_string(r.modifiedNs) + "|" + r.error + "\n";
+               "|" + std::to_string(r.modifiedNs) + "|" + r.error + "|" +
+               std::to_string(r.pendingDeletions.size()) + "\n";
     for (const auto& n : snap.nodes) {
         out += std::to_string(static_cast<int>(n.kind)) + "|" + n.name + "|" + n.fqn + "|" +
                std::to_string(n.parent) + "|" + std::to_string(n.record) + "|";
@@ -345,6 +346,75 @@ private slots:
     }
 
     // simdjson refuses a lone surrogate escape; the record still loads (JSON.stringify writes such escapes).
+    // data.pendingDeletions (reference §2.6, §7.6) is summarised for the record that holds it: the stage
+    // record, a naked scope's record and a resource's own record (for the resources nested under it).
+    void pendingDeletionsAreSummarized() {
+        const fs::path project = copyFixture("lifecycle/run2-update-orphans", "pending");
+        const fs::path dev = project / ".alchemy" / "life" / "dev";
+        {
+            const auto before = loadSnapshot(project);
+            const SnapshotNode& stage = nodeAt(*before, "life/dev");
+            QVERIFY(stage.record >= 0);
+            // Real Alchemy leaves an empty list in the stage and scope records once processed.
+            QVERIFY(readFile(project / ".alchemy" / "life" / "dev.json").find("\"pendingDeletions\": []") !=
+                    std::string::npos);
+            for (const auto& r : before->records)
+                QVERIFY2(r.pendingDeletions.empty(), r.fqn.c_str());
+        }
+        // An entry as Alchemy writes it: the old output's envelope and the old props.
+        const auto entry = [](const std::string& kind, const std::string& id, const std::string& fqn) {
+            return "{\n        \"resource\": {\n          \"Symbol(alchemy::ResourceKind)\": \"" + kind +
+                   "\",\n          \"Symbol(alchemy::ResourceID)\": \"" + id +
+                   "\",\n          \"Symbol(alchemy::ResourceFQN)\": \"" + fqn +
+                   "\",\n          \"Symbol(alchemy::ResourceScope)\": {\n            \"@scope\": null\n"
+                   "          },\n          \"Symbol(alchemy::ResourceSeq)\": 0,\n          \"k\": \"2\"\n"
+                   "        },\n        \"oldProps\": {\n          \"k\": \"2\"\n        }\n      }";
+        };
+        const auto fill = [&](const fs::path& file, const std::string& entries) {
+            std::string text = readFile(file);
+            const std::string empty = "\"pendingDeletions\": []";
+            const size_t at = text.find(empty);
+            if (at != std::string::npos) {
+                text.replace(at, empty.size(), "\"pendingDeletions\": [\n      " + entries + "\n    ]");
+            } else {
+                const size_t data = text.find("\"data\": {}");
+                QVERIFY(data != std::string::npos);
+                text.replace(data, 10,
+                             "\"data\": {\n    \"pendingDeletions\": [\n      " + entries + "\n    ]\n  }");
+            }
+            writeFile(file, text);
+        };
+        fill(project / ".alchemy" / "life" / "dev.json",
+             entry("demo::Rep", "rep", "life/dev/rep") +
+                 ",\n      {\"resource\": {\"k\": 1}, \"oldProps\": {}}");
+        fill(dev / "storage.json", entry("fs::File", "db", "life/dev/storage/db"));
+        // A resource's own record holds its nested resources' list; this one also has a lone surrogate, which
+        // only the reference parser reads.
+        const fs::path owner = dev / "api.json";
+        QVERIFY(fs::exists(owner));
+        fill(owner, entry("fs::File", "child", "life/dev/api/child"));
+        std::string text = readFile(owner);
+        text.insert(text.find("\"props\": {") + 10, "\n    \"cut\": \"half \\ud83d\",");
+        writeFile(owner, text);
+
+        const auto snap = loadSnapshot(project);
+        QCOMPARE(snap->errorCount(), size_t{0});
+        const auto& stage = snap->records[static_cast<size_t>(nodeAt(*snap, "life/dev").record)];
+        QCOMPARE(stage.pendingDeletions.size(), size_t{2});
+        QCOMPARE(stage.pendingDeletions[0].kind, std::string("demo::Rep"));
+        QCOMPARE(stage.pendingDeletions[0].id, std::string("rep"));
+        QCOMPARE(stage.pendingDeletions[0].fqn, std::string("life/dev/rep"));
+        QVERIFY(stage.pendingDeletions[1].id.empty()); // corrupted: no id
+        const SnapshotRecord* storage = snap->findRecord("life/dev/storage");
+        QVERIFY(storage && storage->pendingDeletions.size() == 1);
+        QCOMPARE(storage->pendingDeletions[0].fqn, std::string("life/dev/storage/db"));
+        const SnapshotRecord* api = snap->findRecord("life/dev/api");
+        QVERIFY(api && api->ok());
+        QCOMPARE(api->pendingDeletions.size(), size_t{1});
+        QCOMPARE(api->pendingDeletions[0].id, std::string("child"));
+        QCOMPARE(api->pendingDeletions[0].kind, std::string("fs::File"));
+    }
+
     void loneSurrogateRecordLoads() {
         const fs::path project = copyFixture("app-stages/06-state-list", "surrogate");
         const fs::path file = project / ".alchemy" / "shop" / "dev" / "config.json.json";

@@ -117,6 +117,16 @@ std::pair<std::string, std::string> splitTsvFile(const std::string& file) {
     return {file.substr(0, dot), fqn + fileNameToId(p.filename().string())};
 }
 
+// A stack of one command at stage level and one in scope "site"; `rev` is their trigger (a new rev replaces
+// them) and PEND_FAIL makes their create fail, so a replacing run that fails leaves the old copies pending.
+std::string replacingStack(int rev) {
+    const std::string command = "if [ -n \\\"$PEND_FAIL\\\" ]; then echo broken >&2; exit 3; fi; echo '{}'";
+    const std::string resource = "{\"kind\": \"athanor::Command\", \"props\": {\"create\": \"" + command +
+                                 "\", \"triggers\": {\"rev\": " + std::to_string(rev) + "}}}";
+    return "{\"app\": \"pend\", \"resources\": {\"probe\": " + resource +
+           "}, \"scopes\": {\"site\": {\"resources\": {\"check\": " + resource + "}}}}";
+}
+
 } // namespace
 
 class TestStateCli : public QObject {
@@ -208,6 +218,42 @@ private slots:
         // Filters.
         const Run prod = run({"state", "tree", "--root", q(project), "--stage", "prod"});
         QCOMPARE(lines(prod.out).size(), size_t{1 + 1 + 22});
+    }
+
+    // Pending deletions show under the scope whose record holds them: the stage record and a naked scope's.
+    void treeShowsPendingDeletions() {
+        const fs::path project = tmp() / "pending";
+        fs::create_directories(project);
+        const fs::path stack = project / "alchemy.stack.json";
+        writeFile(stack, replacingStack(1));
+        Run up = run({"up", q(stack), "--stage", "dev"});
+        QVERIFY2(up.exitCode == 0, up.err.c_str());
+        writeFile(stack, replacingStack(2));
+        qputenv("PEND_FAIL", "1");
+        up = run({"up", q(stack), "--stage", "dev"});
+        qunsetenv("PEND_FAIL");
+        QCOMPARE(up.exitCode, 1);
+
+        const Run r = run({"state", "tree", "--root", q(project)});
+        QVERIFY2(r.exitCode == 0, r.err.c_str());
+        const auto out = lines(r.out);
+        const std::string pending = "pending deletion: old copy of a replaced resource";
+        const std::vector<std::string> expected{
+            "pend",
+            "└─ dev/",
+            "   ├─ probe  [athanor::Command, updating: interrupted or in progress]",
+            "   ├─ site/",
+            "   │  ├─ check  [athanor::Command, updating: interrupted or in progress]",
+            "   │  └─ check  [athanor::Command, " + pending +
+                ", deleted when this scope's next run ends without errors]",
+            "   └─ probe  [athanor::Command, " + pending +
+                ", deleted when this scope's next run ends without errors]",
+        };
+        QCOMPARE(out, expected);
+        // The stage record opens like any record.
+        const Run stage = run({"state", "get", "pend/dev", "--root", q(project)});
+        QVERIFY2(stage.exitCode == 0, stage.err.c_str());
+        QVERIFY(stage.out.find("\"pendingDeletions\"") != std::string::npos);
     }
 
     void getPrintsTheRecord() {

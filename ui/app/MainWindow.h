@@ -18,6 +18,7 @@ namespace athanor::ui {
 class DetailsPane;
 class EmptyStatePage;
 class FilterBar;
+class RunActivity;
 class ScopeTreeView;
 class SecretVault;
 class StateFilterProxyModel;
@@ -48,6 +49,8 @@ public:
     // Shared services: the open project (snapshots, reload after a run) and the password vault.
     StateSession* session() const { return m_session; }
     SecretVault* vault() const { return m_vault; }
+    // What runs say about resources (running now, failed in the last run); the deploy console feeds it.
+    RunActivity* runActivity() const { return m_activity; }
     // The same password dialog the inspector uses; a password given is added to the vault (so a run and the
     // inspector share it). False when the user cancelled.
     bool askForPassword(const QString& message = QString());
@@ -69,6 +72,8 @@ signals:
     // The first tree of a newly opened project has been laid out and painted.
     void treeShown();
     void selectedFqnChanged(const QString& fqn);
+    // The user asked to see a run's log (from a failed resource); the deploy console opens it.
+    void runLogRequested(const QString& logFile);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -92,10 +97,14 @@ private:
     void lockSecrets();
     void copySelection();
     void showEmptyState();
+    void showDetails(const std::shared_ptr<const StateIndex>& index, const QString& key);
+    // The node a tree key names: a node's FQN, or a pending deletion's holder.
+    int32_t nodeForKey(const StateIndex& index, const QString& key) const;
 
     Theme* m_theme;
     StateSession* m_session;
     SecretVault* m_vault;
+    RunActivity* m_activity;
     StateTreeModel* m_model;
     StateFilterProxyModel* m_proxy;
     ScopeTreeView* m_tree;

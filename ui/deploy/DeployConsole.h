@@ -103,6 +103,8 @@ public slots:
     void cancel();
     void reloadHistory();
     void openHistoryLog(int row);
+    // Opens the log of the run-history entry whose event log is `logFile`; false when it is not listed.
+    bool openRunLog(const QString& logFile);
 
 signals:
     void runStarted(athanor::Phase phase, const QString& stage);

@@ -1,11 +1,14 @@
 #include "deploy/RunHistoryStore.h"
 
 #include "deploy/EventLogFormat.h"
+#include "events/EventJson.h"
 #include "history/RunHistory.h"
+#include "json/JsonParse.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <chrono>
 
 namespace athanor::ui {
@@ -20,6 +23,15 @@ std::filesystem::path toPath(const QString& s) {
 
 QString fromPath(const std::filesystem::path& p) {
     return QFile::decodeName(QByteArray::fromStdString(p.string()));
+}
+
+// A damaged history line (cut short by a kill, too deeply nested) is skipped, never a crash.
+athanor::Json parseOrNull(const QByteArray& bytes) {
+    try {
+        return athanor::parseJsonText(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+    } catch (const athanor::JsonParseError&) {
+        return nullptr;
+    }
 }
 
 QString qs(const std::string& s) {
@@ -96,6 +108,12 @@ QString RunHistoryStore::runsDir(const QString& projectRoot) {
 }
 
 bool RunHistoryStore::prepare(RunOutcome& outcome, QString* error) {
+    if (!athanor::keepsRunHistory(toPath(outcome.request.projectRoot), outcome.request.phase)) {
+        if (error)
+            *error = QObject::tr("no state folder yet: a %1 run is not recorded")
+                         .arg(QString::fromLatin1(athanor::toString(outcome.request.phase).data()));
+        return false;
+    }
     try {
         const auto files =
             athanor::prepareRunHistory(toPath(outcome.request.projectRoot), outcome.request.phase,
@@ -173,6 +191,68 @@ std::vector<athanor::EngineEvent> RunHistoryStore::readEvents(const QString& log
             *error = qs(e.what());
         return {};
     }
+}
+
+QHash<QString, ResourceRun> RunHistoryStore::lastRunFailures(const QString& projectRoot) {
+    QHash<QString, ResourceRun> failures;
+    if (projectRoot.isEmpty())
+        return failures;
+    const QDir dir(runsDir(projectRoot));
+    // <stamp>-<phase>-<stage>.log.jsonl; the UTC stamp sorts by time, newest first here.
+    const QStringList logs =
+        dir.entryList({QStringLiteral("*.log.jsonl")}, QDir::Files, QDir::Name | QDir::Reversed);
+    QSet<QString> decided;        // "app/stage" whose last writing run has been read
+    constexpr int kMaxLogs = 200; // a long history is not read to its beginning for stages long gone
+    int read = 0;
+    for (const QString& name : logs) {
+        const QStringList parts = name.split(QLatin1Char('-'));
+        if (parts.size() < 5 || (parts[3] != QLatin1String("up") && parts[3] != QLatin1String("destroy")))
+            continue; // plan and read write no records
+        if (++read > kMaxLogs)
+            break;
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        QString stage;
+        QDateTime startedAt;
+        athanor::Phase phase = athanor::Phase::Up;
+        bool touched = false;
+        QHash<QString, ResourceRun> failed;
+        while (!file.atEnd()) {
+            const QByteArray line = file.readLine();
+            const auto event = eventFromJson(parseOrNull(line));
+            if (!event)
+                continue;
+            if (stage.isEmpty()) {
+                if (event->type == athanor::EventType::Log)
+                    continue; // messages before the start (a refused run has only these)
+                if (event->type != athanor::EventType::RunStarted)
+                    break;
+                stage = QString::fromStdString(event->app + "/" + event->stage);
+                if (decided.contains(stage))
+                    break;
+                startedAt = QDateTime::fromMSecsSinceEpoch(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(event->time.time_since_epoch())
+                        .count(),
+                    Qt::UTC);
+                phase = event->phase;
+                continue;
+            }
+            if (event->fqn.empty() || event->type == athanor::EventType::Log)
+                continue;
+            touched = true;
+            if (event->type == athanor::EventType::Failed)
+                failed.insert(QString::fromStdString(event->fqn),
+                              ResourceRun{ResourceRun::State::Failed, StatusCategory::None,
+                                          QString::fromStdString(event->message), file.fileName(), startedAt,
+                                          phase});
+        }
+        if (stage.isEmpty() || decided.contains(stage) || !touched)
+            continue; // a refused run (locked, bad stack file) changed nothing: the one before it decides
+        decided.insert(stage);
+        failures.insert(failed);
+    }
+    return failures;
 }
 
 std::vector<LogEntry> RunHistoryStore::readLog(const QString& logFile, QString* error) {
