@@ -273,7 +273,7 @@ private slots:
             QVERIFY(containsSealedSecrets(doc));
             QVERIFY(!canonicalText(doc).empty());
             QVERIFY(findSerdeIssues(doc).empty());
-            QVERIFY(validateRecord(doc, "r", "app/dev/r").empty());
+            QVERIFY(validateRecord(doc, "app/dev/r.json").empty());
             const Json copy = doc;
             QCOMPARE(copy, doc);
             QVERIFY(!copy.dump(-1, ' ', false, Json::error_handler_t::replace).empty());
