@@ -41,7 +41,7 @@ const std::filesystem::path& projectFolder() {
 }
 
 void walk(const Json& doc) {
-    validateRecord(doc, "r", "app/dev/r");
+    validateRecord(doc, "app/dev/r.json");
     findSerdeIssues(doc);
     containsSealedSecrets(doc);
     containsPlainSecrets(doc);
