@@ -57,6 +57,9 @@ size_t removeStaleTempFiles(const DotAlchemyLayout& layout, const std::string& a
     if (record.find('/') == std::string::npos)
         removed += sweep(layout.dotAlchemy / app, record + ".athanor-");
     removed += sweep(lockFolder, "");
+    // Run history (history/RunHistory.h) is shared by every stage; its temp files are stale by their writer's
+    // pid alone, which is all `sweep` removes, so a run of any stage may clear them.
+    removed += sweep(layout.dotAlchemy / ".athanor" / "runs", "");
     return removed;
 }
 
