@@ -7,9 +7,11 @@
 #include "deploy/RunHistoryModel.h"
 #include "deploy/RunHistoryStore.h"
 #include "deploy/RunSummaryWidget.h"
+#include "deploy/RunTargetWidget.h"
 #include "deploy/StageNames.h"
 #include "lifecycle/RunApi.h"
 #include "log/LogPane.h"
+#include "program/ProgramEntry.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/DotAlchemyLayout.h"
 #include "widgets/ThemeColors.h"
@@ -121,6 +123,7 @@ DeployConsole::DeployConsole(QWidget* parent)
     connect(m_controller, &RunController::cancellingChanged, this, &DeployConsole::updateActions);
     connect(m_controller, &RunController::resourceStatusChanged, this, &DeployConsole::resourceStatusChanged);
     connect(m_summary, &RunSummaryWidget::resourceActivated, this, &DeployConsole::selectTask);
+    connect(m_summary, &RunSummaryWidget::actionTriggered, this, &DeployConsole::onSummaryAction);
     updateActions();
 }
 
@@ -192,24 +195,9 @@ QWidget* DeployConsole::buildControls() {
     connect(m_stageCombo, &QComboBox::activated, this, &DeployConsole::onStageActivated);
     top->addWidget(m_stageCombo);
     top->addSpacing(12);
-    top->addWidget(new QLabel(tr("Stack:"), box));
-    m_stackLabel = new QLabel(box);
-    m_stackLabel->setObjectName(QStringLiteral("stackLabel"));
-    m_stackLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_stackLabel->setMinimumWidth(120);
-    m_stackLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    top->addWidget(m_stackLabel, 1);
-    m_stackButton = new QPushButton(tr("Choose…"), box);
-    m_stackButton->setToolTip(tr("Use another stack file (Up, Read and Plan need one)"));
-    connect(m_stackButton, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Choose a stack file"), m_root, tr("Stack files (*.stack.json *.json);;All files (*)"));
-        if (!file.isEmpty()) {
-            m_stackChosen = true;
-            setStackFile(file);
-        }
-    });
-    top->addWidget(m_stackButton);
+    m_target = new RunTargetWidget(box);
+    connect(m_target, &RunTargetWidget::targetChanged, this, &DeployConsole::onTargetChanged);
+    top->addWidget(m_target, 1);
     top->addSpacing(12);
     m_force = new QCheckBox(tr("Force"), box);
     m_force->setObjectName(QStringLiteral("forceOption"));
@@ -370,20 +358,18 @@ void DeployConsole::setProjectRoot(const QString& path) {
     m_wantedStage.clear();
     m_outputs->clear();
     m_summary->clear();
-    m_controller->clearPasswords(); // another project, other secrets
-    if (!m_stackChosen || m_root.isEmpty()) {
-        m_stackChosen = false;
-        const QString candidate = QDir(m_root).filePath(QStringLiteral("alchemy.stack.json"));
-        m_stackFile = !m_root.isEmpty() && QFileInfo::exists(candidate) ? candidate : QString();
-    }
-    reloadStackInfo();
-    rebuildStages();
+    m_controller->clearPasswords();   // another project, other secrets
+    m_target->setProjectRoot(m_root); // reloads the stack info and the stages (onTargetChanged)
     reloadHistory();
     loadSnapshotAsync();
 }
 
 void DeployConsole::setStackFile(const QString& file) {
-    m_stackFile = file;
+    m_target->setEntry(file);
+}
+
+void DeployConsole::onTargetChanged() {
+    m_stackFile = m_target->stackFile();
     reloadStackInfo();
     rebuildStages();
 }
@@ -393,13 +379,16 @@ void DeployConsole::reloadStackInfo() {
     m_stackError.clear();
     m_stackHasPassword = false;
     m_stackDeclaresSecrets = false;
-    if (m_stackFile.isEmpty()) {
-        m_stackLabel->setText(tr("<i>none</i>"));
-        m_stackLabel->setToolTip(
-            tr("No alchemy.stack.json in the project folder. Destroy works from state alone; "
-               "Up, Read and Plan need a stack file."));
+    if (m_target->isProgram()) {
+        // The app a program names in alchemy("name") picks its stages, as the stack file's "app" does.
+        QFile source(m_target->program());
+        if (source.size() < (4 << 20) && source.open(QIODevice::ReadOnly))
+            if (auto name = athanor::appNameInSource(source.readAll().toStdString()))
+                m_stackApp = QString::fromStdString(*name);
         return;
     }
+    if (m_stackFile.isEmpty())
+        return;
     QFile file(m_stackFile);
     if (!file.open(QIODevice::ReadOnly)) {
         m_stackError = tr("cannot read %1: %2").arg(m_stackFile, file.errorString());
@@ -420,14 +409,7 @@ void DeployConsole::reloadStackInfo() {
             m_stackError = QString::fromStdString(e.what());
         }
     }
-    const QString rel = m_root.isEmpty() ? m_stackFile : QDir(m_root).relativeFilePath(m_stackFile);
-    m_stackLabel->setText(m_stackError.isEmpty()
-                              ? rel.toHtmlEscaped()
-                              : QStringLiteral("<span style='color:%1'>%2 ⚠</span>")
-                                    .arg(ThemeColors(palette()).danger().name(), rel.toHtmlEscaped()));
-    m_stackLabel->setToolTip(
-        m_stackError.isEmpty() ? m_stackFile
-                               : tr("%1\nThis stack file cannot be used: %2").arg(m_stackFile, m_stackError));
+    m_target->setStackProblem(m_stackError);
 }
 
 void DeployConsole::setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot) {
@@ -638,9 +620,12 @@ QString DeployConsole::whyNot(Phase phase) const {
         return tr("Choose a stage.");
     const StageEntry* entry = currentStageEntry();
     const int resources = entry ? entry->resources : 0;
-    if (phase != Phase::Destroy) {
+    if (m_target->isProgram() && phase == Phase::Plan)
+        return tr("Alchemy has no dry run: Up runs the program as `alchemy deploy` does.");
+    if (phase != Phase::Destroy && !m_target->isProgram()) {
         if (m_stackFile.isEmpty())
-            return tr("No stack file: add alchemy.stack.json to %1 or choose one.")
+            return tr("No stack file or Alchemy program: add alchemy.stack.json or alchemy.run.ts to %1, or "
+                      "choose one.")
                 .arg(QDir::toNativeSeparators(m_root));
         if (!m_stackError.isEmpty())
             return tr("The stack file cannot be used: %1").arg(m_stackError);
@@ -688,15 +673,20 @@ void DeployConsole::updateActions() {
                       : tr("Stop starting new resources; the run ends once the running ones have ended")) +
         m_cancelButton->property("shortcutHint").toString());
     m_stageCombo->setEnabled(!running && !m_root.isEmpty());
-    m_stackButton->setEnabled(!running && !m_root.isEmpty());
+    m_target->chooseButton()->setEnabled(!running && !m_root.isEmpty());
     for (QWidget* w :
          {static_cast<QWidget*>(m_force), static_cast<QWidget*>(m_adopt), static_cast<QWidget*>(m_parallel)})
         w->setEnabled(!running);
     if (running) {
         const auto& r = m_controller->currentRequest();
-        m_statusLabel->setText(aborting     ? tr("Stopping %1 on %2…").arg(phaseTitle(r.phase), r.stage)
-                               : cancelling ? tr("Cancelling %1 on %2…").arg(phaseTitle(r.phase), r.stage)
-                                            : tr("%1 on %2…").arg(phaseTitle(r.phase), r.stage));
+        QString text = aborting     ? tr("Stopping %1 on %2…").arg(phaseTitle(r.phase), r.stage)
+                       : cancelling ? tr("Cancelling %1 on %2…").arg(phaseTitle(r.phase), r.stage)
+                                    : tr("%1 on %2…").arg(phaseTitle(r.phase), r.stage);
+        // A program declares its resources as it runs: no total, a running count.
+        if (m_controller->isIndeterminate())
+            text += QLatin1Char(' ') + tr("%1 done").arg(countOf(m_controller->taskModel()->doneCount(),
+                                                                 tr("resource"), tr("resources")));
+        m_statusLabel->setText(text);
     } else if (m_root.isEmpty()) {
         m_statusLabel->setText(tr("No project open"));
     } else {
@@ -711,6 +701,8 @@ DeployRequest DeployConsole::makeRequest(Phase phase) const {
     // Destroy uses the stack file only for what it adds (its password); a broken one must not block it.
     if (phase != Phase::Destroy || m_stackError.isEmpty())
         r.stackFile = m_stackFile;
+    r.program = m_target->program();
+    r.runtime = m_target->runtimeOverride();
     r.app = app();
     r.stage = stage();
     r.force = m_force->isChecked() && !m_readOnly;
@@ -762,7 +754,11 @@ void DeployConsole::plan() {
 }
 
 void DeployConsole::up() {
-    startRun(Phase::Plan, Purpose::PlanForUp);
+    // A program has no dry run to show first: Up runs it, as `alchemy deploy` does.
+    if (m_target->isProgram())
+        startRun(Phase::Up, Purpose::Plain);
+    else
+        startRun(Phase::Plan, Purpose::PlanForUp);
 }
 
 void DeployConsole::read() {
@@ -869,8 +865,9 @@ void DeployConsole::onProgress(int done, int total) {
         m_progress->setValue(0);
         return;
     }
-    if (total <= 0) {
-        m_progress->setRange(0, 0);
+    if (total <= 0 || m_controller->isIndeterminate()) {
+        m_progress->setRange(0, 0); // busy: the running count is in the status line
+        updateActions();
         return;
     }
     m_progress->setRange(0, total);
@@ -934,6 +931,18 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
         showDialog(dialog);
     } else {
         m_summary->showOutcome(*outcome);
+        // Refusals the user can act on: the program knows the kinds the engine does not; bun runs TypeScript.
+        if (!outcome->unknownKinds.empty() && !m_target->programInFolder().isEmpty())
+            m_summary->offerAction(
+                QStringLiteral("destroy-with-program"),
+                tr("Destroy with %1").arg(QFileInfo(m_target->programInFolder()).fileName()),
+                tr("Run %1 with --destroy on stage %2: its own providers delete every kind")
+                    .arg(m_target->programInFolder(), outcome->request.stage));
+        else if (!outcome->runtimeAlternative.isEmpty())
+            m_summary->offerAction(
+                QStringLiteral("use-runtime:") + outcome->runtimeAlternative,
+                tr("Run with %1").arg(QFileInfo(outcome->runtimeAlternative).fileName()),
+                tr("Use %1 for this project's program from now on").arg(outcome->runtimeAlternative));
     }
 
     if (phase == Phase::Read) {
@@ -957,6 +966,24 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
     if (m_closeAfterRun && m_guardedWindow) {
         m_closeAfterRun = false;
         QTimer::singleShot(0, m_guardedWindow.data(), &QWidget::close);
+    }
+}
+
+void DeployConsole::onSummaryAction(const QString& id) {
+    const QString runtimePrefix = QStringLiteral("use-runtime:");
+    if (id == QStringLiteral("destroy-with-program")) {
+        // The destroy was confirmed (stage name typed) and refused before anything changed: run it again,
+        // now as the program.
+        m_target->setEntry(m_target->programInFolder());
+        std::vector<TaskListModel::Planned> planned;
+        for (const auto& item : destroyItems())
+            planned.push_back({item.fqn, item.kind});
+        startRun(Phase::Destroy, Purpose::Plain, planned);
+    } else if (id.startsWith(runtimePrefix)) {
+        m_target->setRuntimeOverride(id.mid(runtimePrefix.size()));
+        m_summary->showMessage(tr("The program runs with %1 from now on. Press the button again to run it.")
+                                   .arg(id.mid(runtimePrefix.size()).toHtmlEscaped()),
+                               RunSummaryWidget::Tone::Muted);
     }
 }
 
