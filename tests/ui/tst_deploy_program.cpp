@@ -312,6 +312,74 @@ private slots:
         QVERIFY(QFileInfo::exists(dir + QStringLiteral("/out/config.txt")));
     }
 
+    // The password the user gives goes to the program (its environment only): asked once before the first Up
+    // of a program that declares secrets, then used; never in settings, history or the log. A new session
+    // asks again before Read of a stage holding secrets, and a cancelled prompt runs nothing.
+    void passwordGoesToTheProgramOnly() {
+        requireNodeDeps();
+        const QString password = QStringLiteral("correct horse battery staple");
+        QTemporaryDir tmp;
+        const QString dir = project(tmp, "secrets");
+        ScopedEnv runtime("ATHANOR_RUNTIME", QByteArray::fromStdString(node_deps::bin("bun").string()));
+        {
+            Harness h = open(dir);
+            DeployConsole* c = h.console;
+            QStringList reasons;
+            c->setPasswordPrompt([&](QWidget*, const QString& reason) -> std::optional<SecureString> {
+                reasons << reason;
+                return SecureString(password.toStdString());
+            });
+            QTRY_VERIFY(c->upButton()->isEnabled());
+            QTest::mouseClick(c->upButton(), Qt::LeftButton);
+            QCOMPARE(reasons.size(), 1);
+            QVERIFY2(reasons.front().contains(QStringLiteral("program declares secrets")),
+                     qPrintable(reasons.front()));
+            auto up = waitRun(c);
+            QVERIFY(up);
+            QVERIFY2(up->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
+            const QByteArray token = test::readFile(dir + QStringLiteral("/out/token.txt"));
+            QCOMPARE(token.size(), 32);
+            // Read in the same session: no second question, the secret opens with the same password.
+            QTRY_VERIFY_WITH_TIMEOUT(c->readButton()->isEnabled(), 20000);
+            QTest::mouseClick(c->readButton(), Qt::LeftButton);
+            auto read = waitRun(c);
+            QVERIFY(read);
+            QVERIFY2(read->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
+            QCOMPARE(reasons.size(), 1);
+            QCOMPARE(QByteArray::fromStdString(
+                         read->report.outputs.at("vaultprog/dev/session-key")["value"]["@secret"]
+                             .get<std::string>()),
+                     token);
+            QVERIFY(!hasLine(c->controller()->logModel(), password));
+        }
+        // Nowhere on disk but in the sealed state: not in settings, not in run history.
+        QSettings settings;
+        for (const QString& key : settings.allKeys())
+            QVERIFY(!settings.value(key).toString().contains(password));
+        QDirIterator it(dir + QStringLiteral("/.alchemy"), QDir::Files | QDir::Hidden,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            QVERIFY2(!test::readFile(file).contains(password.toUtf8()), qPrintable(file));
+        }
+
+        Harness h = open(dir);
+        DeployConsole* c = h.console;
+        int asked = 0;
+        c->setPasswordPrompt([&](QWidget*, const QString& reason) -> std::optional<SecureString> {
+            ++asked;
+            if (!reason.contains(QStringLiteral("holds encrypted secrets")))
+                return SecureString(std::string("unexpected"));
+            return std::nullopt;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(c->readButton()->isEnabled(), 20000);
+        QTest::mouseClick(c->readButton(), Qt::LeftButton);
+        QCOMPARE(asked, 1);
+        QVERIFY(!c->controller()->isRunning());
+        QVERIFY2(c->summary()->text().contains(QStringLiteral("needs a password")),
+                 qPrintable(c->summary()->text()));
+    }
+
     // A folder with both asks once which one the dock drives, and remembers the answer for the project.
     void bothAsksOnceAndRemembers() {
         QTemporaryDir tmp;

@@ -382,9 +382,15 @@ void DeployConsole::reloadStackInfo() {
     if (m_target->isProgram()) {
         // The app a program names in alchemy("name") picks its stages, as the stack file's "app" does.
         QFile source(m_target->program());
-        if (source.size() < (4 << 20) && source.open(QIODevice::ReadOnly))
-            if (auto name = athanor::appNameInSource(source.readAll().toStdString()))
+        if (source.size() < (4 << 20) && source.open(QIODevice::ReadOnly)) {
+            const QByteArray text = source.readAll();
+            if (auto name = athanor::appNameInSource(text.toStdString()))
                 m_stackApp = QString::fromStdString(*name);
+            // Alchemy seals secrets with ALCHEMY_PASSWORD: ask for it before a first Up, unless the program
+            // passes its own (alchemy(app, {password})).
+            m_stackDeclaresSecrets = text.contains("secret(") || text.contains("RandomString");
+            m_stackHasPassword = text.contains("password:");
+        }
         return;
     }
     if (m_stackFile.isEmpty())
@@ -714,7 +720,7 @@ DeployRequest DeployConsole::makeRequest(Phase phase) const {
 bool DeployConsole::ensurePassword(Phase phase) {
     if (m_controller->hasPasswords() || qEnvironmentVariableIsSet("ALCHEMY_PASSWORD"))
         return true;
-    if (!m_stackFile.isEmpty() && m_stackError.isEmpty() && m_stackHasPassword)
+    if ((m_target->isProgram() || (!m_stackFile.isEmpty() && m_stackError.isEmpty())) && m_stackHasPassword)
         return true;
     const StageEntry* entry = currentStageEntry();
     const bool stateSecrets = entry && entry->secrets > 0;
@@ -727,8 +733,9 @@ bool DeployConsole::ensurePassword(Phase phase) {
         stateSecrets ? tr("Stage %1 holds encrypted secrets. Enter the password to use them for this "
                           "run; it stays in memory for this session only.")
                            .arg(stage())
-                     : tr("The stack declares secrets. Enter the password to encrypt them; it stays in "
-                          "memory for this session only.");
+                     : tr("The %1 declares secrets. Enter the password to encrypt them; it stays in "
+                          "memory for this session only.")
+                           .arg(m_target->isProgram() ? tr("program") : tr("stack"));
     auto password = m_passwordPrompt(this, reason);
     if (!password || password->empty()) {
         m_summary->showMessage(
