@@ -76,6 +76,15 @@ QMap<QString, QByteArray> treeHash(const QString& dir) {
     return out;
 }
 
+// With ATHANOR_SCREENSHOT_DIR set (run under Xvfb for docs/screenshots), saves what the window shows.
+void screenshot(QWidget* window, const QString& name) {
+    const QString dir = qEnvironmentVariable("ATHANOR_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QTest::qWait(300); // let the last repaint land
+    QVERIFY(window->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+}
+
 bool hasLine(const LogModel* model, const QString& needle) {
     for (int r = 0; r < model->rowCount(); ++r)
         if (model->entry(r).message.contains(needle))
@@ -99,7 +108,7 @@ class TestDeployProgram : public QObject {
         Harness h;
         h.window = std::make_unique<MainWindow>(m_theme.get());
         h.console = installDeployConsole(h.window.get(), false);
-        h.window->resize(1300, 900);
+        h.window->resize(1400, 900);
         h.window->show();
         h.window->openProject(project);
         return h;
@@ -169,6 +178,7 @@ private slots:
         auto up = waitRun(c);
         QVERIFY(up);
         QVERIFY2(up->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
+        screenshot(h.window.get(), QStringLiteral("deploy-program-finished-light"));
         QCOMPARE(QString::fromUtf8(test::readFile(dir + QStringLiteral("/out/config.txt"))),
                  QStringLiteral("v1"));
         TaskListModel* tasks = c->controller()->taskModel();
@@ -217,6 +227,7 @@ private slots:
         auto up = waitRun(c);
         QVERIFY(up);
         QCOMPARE(up->end, RunEnd::Failed);
+        screenshot(h.window.get(), QStringLiteral("deploy-program-failed-light"));
         const QString summary = c->summary()->text();
         QVERIFY2(summary.contains(QStringLiteral("First failure: bad-thing")), qPrintable(summary));
         QVERIFY2(summary.contains(QStringLiteral("quota exceeded for bad-thing")), qPrintable(summary));
@@ -248,6 +259,7 @@ private slots:
         QCOMPARE(c->progressBar()->maximum(), 0); // busy: the program has no total
         QTRY_VERIFY2(c->statusLabel()->text().contains(QStringLiteral("done")),
                      qPrintable(c->statusLabel()->text()));
+        screenshot(h.window.get(), QStringLiteral("deploy-program-running-light"));
 
         QTest::mouseClick(c->cancelButton(), Qt::LeftButton);
         QCOMPARE(c->cancelButton()->text(), QStringLiteral("Stop now"));
@@ -451,6 +463,7 @@ private slots:
                  qPrintable(summary));
         QVERIFY(c->summary()->actionButton()->isVisible());
         QCOMPARE(c->summary()->actionButton()->text(), QStringLiteral("Destroy with alchemy.run.ts"));
+        screenshot(h.window.get(), QStringLiteral("deploy-program-destroy-refused-light"));
 
         QTest::mouseClick(c->summary()->actionButton(), Qt::LeftButton);
         auto destroyed = waitRun(c);

@@ -154,9 +154,8 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
     case RunEnd::Error:
         icon = QStringLiteral("✗");
         tone = Tone::Danger;
-        html = tr("<b>%1 refused</b> before changing anything: %2").arg(phase, o.error.toHtmlEscaped());
         if (!o.unknownKinds.empty()) {
-            // Which kinds, and a record of each, so the user sees what the built-in engine cannot delete.
+            // The engine's message says it all in one line; list the kinds where they can be read.
             QStringList kinds;
             for (const auto& [kind, fqns] : o.unknownKinds)
                 kinds << tr("<b>%1</b> (%2, e.g. %3)")
@@ -164,10 +163,14 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
                                   countOf(int(fqns.size()), tr("record"), tr("records")),
                                   fqns.isEmpty() ? QString()
                                                  : stageRelativePath(fqns.front()).toHtmlEscaped());
-            html +=
-                QStringLiteral("<br>") + tr("No provider for: %1. The project's own Alchemy program knows "
-                                            "these kinds: destroy with it.")
-                                             .arg(kinds.join(QStringLiteral(", ")));
+            html = tr("<b>%1 refused</b> on stage <b>%2</b> before deleting anything: the built-in engine "
+                      "has no "
+                      "provider for %3.<br>The project's own Alchemy program knows these kinds: destroy the "
+                      "stage "
+                      "with it.")
+                       .arg(phase, stage, kinds.join(QStringLiteral(", ")));
+        } else {
+            html = tr("<b>%1 refused</b> before changing anything: %2").arg(phase, o.error.toHtmlEscaped());
         }
         if (!o.runtimeAlternative.isEmpty())
             html += QStringLiteral("<br>") + tr("%1 can run it.").arg(o.runtimeAlternative.toHtmlEscaped());
