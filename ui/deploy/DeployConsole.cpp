@@ -11,7 +11,6 @@
 #include "deploy/StageNames.h"
 #include "lifecycle/RunApi.h"
 #include "log/LogPane.h"
-#include "program/ProgramEntry.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/DotAlchemyLayout.h"
 #include "widgets/ThemeColors.h"
@@ -56,41 +55,6 @@ using athanor::Phase;
 constexpr int kStageRole = Qt::UserRole;
 constexpr int kAppRole = Qt::UserRole + 1;
 constexpr int kNewStageRole = Qt::UserRole + 2;
-
-bool declaresSecrets(const athanor::Json& j) {
-    if (j.is_object()) {
-        if (j.contains("$secret"))
-            return true;
-        if (auto it = j.find("kind");
-            it != j.end() && it->is_string() && it->get<std::string>() == "random::String")
-            return true;
-        for (const auto& child : j)
-            if (declaresSecrets(child))
-                return true;
-    } else if (j.is_array()) {
-        for (const auto& child : j)
-            if (declaresSecrets(child))
-                return true;
-    }
-    return false;
-}
-
-// The stack's password can be resolved without asking: a literal, or {"$env": NAME} with NAME set or a
-// default given.
-bool passwordResolvable(const athanor::Json& j) {
-    auto it = j.find("password");
-    if (it == j.end())
-        return false;
-    if (it->is_string())
-        return !it->get<std::string>().empty();
-    if (it->is_object()) {
-        if (it->contains("default"))
-            return true;
-        if (auto env = it->find("$env"); env != it->end() && env->is_string())
-            return qEnvironmentVariableIsSet(env->get<std::string>().c_str());
-    }
-    return false;
-}
 
 QString shortcutHint(const QKeySequence& seq) {
     return QStringLiteral(" (%1)").arg(seq.toString(QKeySequence::NativeText));
@@ -375,47 +339,11 @@ void DeployConsole::onTargetChanged() {
 }
 
 void DeployConsole::reloadStackInfo() {
-    m_stackApp.clear();
-    m_stackError.clear();
-    m_stackHasPassword = false;
-    m_stackDeclaresSecrets = false;
-    if (m_target->isProgram()) {
-        // The app a program names in alchemy("name") picks its stages, as the stack file's "app" does.
-        QFile source(m_target->program());
-        if (source.size() < (4 << 20) && source.open(QIODevice::ReadOnly)) {
-            const QByteArray text = source.readAll();
-            if (auto name = athanor::appNameInSource(text.toStdString()))
-                m_stackApp = QString::fromStdString(*name);
-            // Alchemy seals secrets with ALCHEMY_PASSWORD: ask for it before a first Up, unless the program
-            // passes its own (alchemy(app, {password})).
-            m_stackDeclaresSecrets = text.contains("secret(") || text.contains("RandomString");
-            m_stackHasPassword = text.contains("password:");
-        }
-        return;
-    }
-    if (m_stackFile.isEmpty())
-        return;
-    QFile file(m_stackFile);
-    if (!file.open(QIODevice::ReadOnly)) {
-        m_stackError = tr("cannot read %1: %2").arg(m_stackFile, file.errorString());
-    } else {
-        const QByteArray bytes = file.readAll();
-        try {
-            const athanor::Json j =
-                athanor::parseJsonText(std::string_view(bytes.constData(), std::size_t(bytes.size())));
-            if (!j.is_object())
-                m_stackError = tr("the stack file is not a JSON object");
-            else {
-                if (auto it = j.find("app"); it != j.end() && it->is_string())
-                    m_stackApp = QString::fromStdString(it->get<std::string>());
-                m_stackHasPassword = passwordResolvable(j);
-                m_stackDeclaresSecrets = declaresSecrets(j);
-            }
-        } catch (const std::exception& e) {
-            m_stackError = QString::fromStdString(e.what());
-        }
-    }
-    m_target->setStackProblem(m_stackError);
+    const RunTargetWidget::Details& d = m_target->details();
+    m_stackApp = d.app;
+    m_stackError = d.problem;
+    m_stackHasPassword = d.passwordKnown;
+    m_stackDeclaresSecrets = d.declaresSecrets;
 }
 
 void DeployConsole::setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot) {
@@ -720,7 +648,7 @@ DeployRequest DeployConsole::makeRequest(Phase phase) const {
 bool DeployConsole::ensurePassword(Phase phase) {
     if (m_controller->hasPasswords() || qEnvironmentVariableIsSet("ALCHEMY_PASSWORD"))
         return true;
-    if ((m_target->isProgram() || (!m_stackFile.isEmpty() && m_stackError.isEmpty())) && m_stackHasPassword)
+    if (m_stackHasPassword)
         return true;
     const StageEntry* entry = currentStageEntry();
     const bool stateSecrets = entry && entry->secrets > 0;

@@ -4,7 +4,9 @@
 #include "program/ProgramRuntime.h"
 #include "widgets/ThemeColors.h"
 
+#include "json/JsonParse.h"
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -26,6 +28,41 @@ const QString kProgramAnswer = QStringLiteral("program");
 
 QString runtimeKey(const QString& root) {
     return QStringLiteral("deploy/runtime/") + QString::fromUtf8(root.toUtf8().toPercentEncoding());
+}
+
+bool declaresSecrets(const athanor::Json& j) {
+    if (j.is_object()) {
+        if (j.contains("$secret"))
+            return true;
+        if (auto it = j.find("kind");
+            it != j.end() && it->is_string() && it->get<std::string>() == "random::String")
+            return true;
+        for (const auto& child : j)
+            if (declaresSecrets(child))
+                return true;
+    } else if (j.is_array()) {
+        for (const auto& child : j)
+            if (declaresSecrets(child))
+                return true;
+    }
+    return false;
+}
+
+// The stack's password can be resolved without asking: a literal, or {"$env": NAME} with NAME set or a
+// default given.
+bool passwordResolvable(const athanor::Json& j) {
+    auto it = j.find("password");
+    if (it == j.end())
+        return false;
+    if (it->is_string())
+        return !it->get<std::string>().empty();
+    if (it->is_object()) {
+        if (it->contains("default"))
+            return true;
+        if (auto env = it->find("$env"); env != it->end() && env->is_string())
+            return qEnvironmentVariableIsSet(env->get<std::string>().c_str());
+    }
+    return false;
 }
 
 } // namespace
@@ -150,7 +187,7 @@ void RunTargetWidget::askWhichOne(const QString& stack, const QString& program) 
 void RunTargetWidget::apply(Kind kind, const QString& entry) {
     m_kind = kind;
     m_entry = entry;
-    m_stackProblem.clear();
+    readDetails();
     m_runtimeText.clear();
     m_runtimeProblem.clear();
     ++m_runtimeGeneration;
@@ -207,9 +244,40 @@ void RunTargetWidget::resolveRuntime() {
     }));
 }
 
-void RunTargetWidget::setStackProblem(const QString& problem) {
-    m_stackProblem = problem;
-    refreshLabel();
+void RunTargetWidget::readDetails() {
+    m_details = {};
+    if (m_entry.isEmpty())
+        return;
+    QFile file(m_entry);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (m_kind == Kind::Stack)
+            m_details.problem = tr("cannot read %1: %2").arg(m_entry, file.errorString());
+        return;
+    }
+    const QByteArray bytes = file.readAll();
+    if (m_kind == Kind::Program) {
+        if (auto name = athanor::appNameInSource(bytes.toStdString()))
+            m_details.app = QString::fromStdString(*name);
+        // Alchemy seals secrets with ALCHEMY_PASSWORD: the dock asks for it before a first Up, unless the
+        // program passes its own (alchemy(app, {password})).
+        m_details.declaresSecrets = bytes.contains("secret(") || bytes.contains("RandomString");
+        m_details.passwordKnown = bytes.contains("password:");
+        return;
+    }
+    try {
+        const athanor::Json j =
+            athanor::parseJsonText(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+        if (!j.is_object()) {
+            m_details.problem = tr("the stack file is not a JSON object");
+            return;
+        }
+        if (auto it = j.find("app"); it != j.end() && it->is_string())
+            m_details.app = QString::fromStdString(it->get<std::string>());
+        m_details.passwordKnown = passwordResolvable(j);
+        m_details.declaresSecrets = declaresSecrets(j);
+    } catch (const std::exception& e) {
+        m_details.problem = QString::fromStdString(e.what());
+    }
 }
 
 void RunTargetWidget::refreshLabel() {
@@ -227,12 +295,13 @@ void RunTargetWidget::refreshLabel() {
     case Kind::Stack:
         m_caption->setText(tr("Stack:"));
         m_value->setText(
-            m_stackProblem.isEmpty()
+            m_details.problem.isEmpty()
                 ? rel.toHtmlEscaped()
                 : QStringLiteral("<span style='color:%1'>%2 ⚠</span>").arg(danger, rel.toHtmlEscaped()));
-        m_value->setToolTip(m_stackProblem.isEmpty()
-                                ? tr("%1\nRun by Athanor's built-in engine").arg(m_entry)
-                                : tr("%1\nThis stack file cannot be used: %2").arg(m_entry, m_stackProblem));
+        m_value->setToolTip(
+            m_details.problem.isEmpty()
+                ? tr("%1\nRun by Athanor's built-in engine").arg(m_entry)
+                : tr("%1\nThis stack file cannot be used: %2").arg(m_entry, m_details.problem));
         break;
     case Kind::Program: {
         m_caption->setText(tr("Program:"));

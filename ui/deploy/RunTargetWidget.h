@@ -46,8 +46,15 @@ public:
     QString runtimeText() const { return m_runtimeText; }
     QString runtimeProblem() const { return m_runtimeProblem; }
 
-    // The stack file cannot be used (unreadable, not JSON): shown in the line, in the danger colour.
-    void setStackProblem(const QString& problem);
+    // What the dock needs to know of the target, read when it is set (a stack file or program is small).
+    struct Details {
+        QString app;                // the stack file's "app", or the one alchemy("name") of the program
+        QString problem;            // the stack file cannot be used (unreadable, not JSON): why
+        bool passwordKnown = false; // the stack resolves its password itself, or the program passes its own
+        bool declaresSecrets =
+            false; // $secret / random::String in the stack, secret( / RandomString in a program
+    };
+    const Details& details() const { return m_details; }
     QString label() const; // the line's plain text, e.g. "Program: alchemy.run.ts (bun 1.4.5)"
     QPushButton* chooseButton() const { return m_choose; }
     // The "which one?" question of a folder with both a stack file and a program, while it is open.
@@ -65,6 +72,7 @@ private:
     void askWhichOne(const QString& stack, const QString& program);
     void resolveRuntime();
     void refreshLabel();
+    void readDetails();
 
     QLabel* m_caption;
     QLabel* m_value;
@@ -76,7 +84,7 @@ private:
     QString m_entry;
     bool m_chosen = false; // picked with Choose…: survives project reloads
     QString m_programInFolder;
-    QString m_stackProblem;
+    Details m_details;
     QString m_runtime;
     QString m_runtimeText;
     QString m_runtimeProblem;
