@@ -261,8 +261,10 @@ private slots:
                      qPrintable(c->statusLabel()->text()));
         screenshot(h.window.get(), QStringLiteral("deploy-program-running-light"));
 
+        QVERIFY(c->cancelButton()->toolTip().contains(QStringLiteral("SIGINT")));
         QTest::mouseClick(c->cancelButton(), Qt::LeftButton);
         QCOMPARE(c->cancelButton()->text(), QStringLiteral("Stop now"));
+        QVERIFY(c->cancelButton()->toolTip().contains(QStringLiteral("SIGKILL")));
         QVERIFY(c->cancelButton()->isEnabled());
         QVERIFY(hasLine(c->controller()->logModel(), QStringLiteral("SIGINT")) || QTest::qWaitFor([&] {
                     return hasLine(c->controller()->logModel(), QStringLiteral("SIGINT"));

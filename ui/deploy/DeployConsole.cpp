@@ -600,8 +600,12 @@ void DeployConsole::updateActions() {
         it.value()->setVisible(!it.key()->isHidden());
     }
     m_cancelButton->setToolTip(
-        (!running     ? tr("Nothing is running.")
-         : aborting   ? tr("Stopping: the running commands are being killed.")
+        (!running   ? tr("Nothing is running.")
+         : aborting ? tr("Stopping: the running commands are being killed.")
+         : m_controller->currentRequest().isProgram()
+             ? (cancelling ? tr("The program got SIGINT and is finishing its cleanups. Stop now kills it and "
+                                "everything it started (SIGKILL to its process group).")
+                           : tr("Send SIGINT to the program: Alchemy stops after its cleanups"))
          : cancelling ? tr("Cancelling: waiting for the running resources to finish. Stop now kills them; "
                            "their records stay \"creating\"/\"updating\" and the next Up resumes them.")
                       : tr("Stop starting new resources; the run ends once the running ones have ended")) +
