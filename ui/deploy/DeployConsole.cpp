@@ -7,6 +7,7 @@
 #include "deploy/RunHistoryModel.h"
 #include "deploy/RunHistoryStore.h"
 #include "deploy/RunSummaryWidget.h"
+#include "deploy/RunTargetWidget.h"
 #include "deploy/StageNames.h"
 #include "lifecycle/RunApi.h"
 #include "log/LogPane.h"
@@ -55,41 +56,6 @@ constexpr int kStageRole = Qt::UserRole;
 constexpr int kAppRole = Qt::UserRole + 1;
 constexpr int kNewStageRole = Qt::UserRole + 2;
 
-bool declaresSecrets(const athanor::Json& j) {
-    if (j.is_object()) {
-        if (j.contains("$secret"))
-            return true;
-        if (auto it = j.find("kind");
-            it != j.end() && it->is_string() && it->get<std::string>() == "random::String")
-            return true;
-        for (const auto& child : j)
-            if (declaresSecrets(child))
-                return true;
-    } else if (j.is_array()) {
-        for (const auto& child : j)
-            if (declaresSecrets(child))
-                return true;
-    }
-    return false;
-}
-
-// The stack's password can be resolved without asking: a literal, or {"$env": NAME} with NAME set or a
-// default given.
-bool passwordResolvable(const athanor::Json& j) {
-    auto it = j.find("password");
-    if (it == j.end())
-        return false;
-    if (it->is_string())
-        return !it->get<std::string>().empty();
-    if (it->is_object()) {
-        if (it->contains("default"))
-            return true;
-        if (auto env = it->find("$env"); env != it->end() && env->is_string())
-            return qEnvironmentVariableIsSet(env->get<std::string>().c_str());
-    }
-    return false;
-}
-
 QString shortcutHint(const QKeySequence& seq) {
     return QStringLiteral(" (%1)").arg(seq.toString(QKeySequence::NativeText));
 }
@@ -121,6 +87,7 @@ DeployConsole::DeployConsole(QWidget* parent)
     connect(m_controller, &RunController::cancellingChanged, this, &DeployConsole::updateActions);
     connect(m_controller, &RunController::resourceStatusChanged, this, &DeployConsole::resourceStatusChanged);
     connect(m_summary, &RunSummaryWidget::resourceActivated, this, &DeployConsole::selectTask);
+    connect(m_summary, &RunSummaryWidget::actionTriggered, this, &DeployConsole::onSummaryAction);
     updateActions();
 }
 
@@ -192,24 +159,9 @@ QWidget* DeployConsole::buildControls() {
     connect(m_stageCombo, &QComboBox::activated, this, &DeployConsole::onStageActivated);
     top->addWidget(m_stageCombo);
     top->addSpacing(12);
-    top->addWidget(new QLabel(tr("Stack:"), box));
-    m_stackLabel = new QLabel(box);
-    m_stackLabel->setObjectName(QStringLiteral("stackLabel"));
-    m_stackLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_stackLabel->setMinimumWidth(120);
-    m_stackLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    top->addWidget(m_stackLabel, 1);
-    m_stackButton = new QPushButton(tr("Choose…"), box);
-    m_stackButton->setToolTip(tr("Use another stack file (Up, Read and Plan need one)"));
-    connect(m_stackButton, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Choose a stack file"), m_root, tr("Stack files (*.stack.json *.json);;All files (*)"));
-        if (!file.isEmpty()) {
-            m_stackChosen = true;
-            setStackFile(file);
-        }
-    });
-    top->addWidget(m_stackButton);
+    m_target = new RunTargetWidget(box);
+    connect(m_target, &RunTargetWidget::targetChanged, this, &DeployConsole::onTargetChanged);
+    top->addWidget(m_target, 1);
     top->addSpacing(12);
     m_force = new QCheckBox(tr("Force"), box);
     m_force->setObjectName(QStringLiteral("forceOption"));
@@ -370,64 +322,28 @@ void DeployConsole::setProjectRoot(const QString& path) {
     m_wantedStage.clear();
     m_outputs->clear();
     m_summary->clear();
-    m_controller->clearPasswords(); // another project, other secrets
-    if (!m_stackChosen || m_root.isEmpty()) {
-        m_stackChosen = false;
-        const QString candidate = QDir(m_root).filePath(QStringLiteral("alchemy.stack.json"));
-        m_stackFile = !m_root.isEmpty() && QFileInfo::exists(candidate) ? candidate : QString();
-    }
-    reloadStackInfo();
-    rebuildStages();
+    m_controller->clearPasswords();   // another project, other secrets
+    m_target->setProjectRoot(m_root); // reloads the stack info and the stages (onTargetChanged)
     reloadHistory();
     loadSnapshotAsync();
 }
 
 void DeployConsole::setStackFile(const QString& file) {
-    m_stackFile = file;
+    m_target->setEntry(file);
+}
+
+void DeployConsole::onTargetChanged() {
+    m_stackFile = m_target->stackFile();
     reloadStackInfo();
     rebuildStages();
 }
 
 void DeployConsole::reloadStackInfo() {
-    m_stackApp.clear();
-    m_stackError.clear();
-    m_stackHasPassword = false;
-    m_stackDeclaresSecrets = false;
-    if (m_stackFile.isEmpty()) {
-        m_stackLabel->setText(tr("<i>none</i>"));
-        m_stackLabel->setToolTip(
-            tr("No alchemy.stack.json in the project folder. Destroy works from state alone; "
-               "Up, Read and Plan need a stack file."));
-        return;
-    }
-    QFile file(m_stackFile);
-    if (!file.open(QIODevice::ReadOnly)) {
-        m_stackError = tr("cannot read %1: %2").arg(m_stackFile, file.errorString());
-    } else {
-        const QByteArray bytes = file.readAll();
-        try {
-            const athanor::Json j =
-                athanor::parseJsonText(std::string_view(bytes.constData(), std::size_t(bytes.size())));
-            if (!j.is_object())
-                m_stackError = tr("the stack file is not a JSON object");
-            else {
-                if (auto it = j.find("app"); it != j.end() && it->is_string())
-                    m_stackApp = QString::fromStdString(it->get<std::string>());
-                m_stackHasPassword = passwordResolvable(j);
-                m_stackDeclaresSecrets = declaresSecrets(j);
-            }
-        } catch (const std::exception& e) {
-            m_stackError = QString::fromStdString(e.what());
-        }
-    }
-    const QString rel = m_root.isEmpty() ? m_stackFile : QDir(m_root).relativeFilePath(m_stackFile);
-    m_stackLabel->setText(m_stackError.isEmpty()
-                              ? rel.toHtmlEscaped()
-                              : QStringLiteral("<span style='color:%1'>%2 ⚠</span>")
-                                    .arg(ThemeColors(palette()).danger().name(), rel.toHtmlEscaped()));
-    m_stackLabel->setToolTip(
-        m_stackError.isEmpty() ? m_stackFile
-                               : tr("%1\nThis stack file cannot be used: %2").arg(m_stackFile, m_stackError));
+    const RunTargetWidget::Details& d = m_target->details();
+    m_stackApp = d.app;
+    m_stackError = d.problem;
+    m_stackHasPassword = d.passwordKnown;
+    m_stackDeclaresSecrets = d.declaresSecrets;
 }
 
 void DeployConsole::setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot) {
@@ -638,9 +554,12 @@ QString DeployConsole::whyNot(Phase phase) const {
         return tr("Choose a stage.");
     const StageEntry* entry = currentStageEntry();
     const int resources = entry ? entry->resources : 0;
-    if (phase != Phase::Destroy) {
+    if (m_target->isProgram() && phase == Phase::Plan)
+        return tr("Alchemy has no dry run: Up runs the program as `alchemy deploy` does.");
+    if (phase != Phase::Destroy && !m_target->isProgram()) {
         if (m_stackFile.isEmpty())
-            return tr("No stack file: add alchemy.stack.json to %1 or choose one.")
+            return tr("No stack file or Alchemy program: add alchemy.stack.json or alchemy.run.ts to %1, or "
+                      "choose one.")
                 .arg(QDir::toNativeSeparators(m_root));
         if (!m_stackError.isEmpty())
             return tr("The stack file cannot be used: %1").arg(m_stackError);
@@ -681,22 +600,31 @@ void DeployConsole::updateActions() {
         it.value()->setVisible(!it.key()->isHidden());
     }
     m_cancelButton->setToolTip(
-        (!running     ? tr("Nothing is running.")
-         : aborting   ? tr("Stopping: the running commands are being killed.")
+        (!running   ? tr("Nothing is running.")
+         : aborting ? tr("Stopping: the running commands are being killed.")
+         : m_controller->currentRequest().isProgram()
+             ? (cancelling ? tr("The program got SIGINT and is finishing its cleanups. Stop now kills it and "
+                                "everything it started (SIGKILL to its process group).")
+                           : tr("Send SIGINT to the program: Alchemy stops after its cleanups"))
          : cancelling ? tr("Cancelling: waiting for the running resources to finish. Stop now kills them; "
                            "their records stay \"creating\"/\"updating\" and the next Up resumes them.")
                       : tr("Stop starting new resources; the run ends once the running ones have ended")) +
         m_cancelButton->property("shortcutHint").toString());
     m_stageCombo->setEnabled(!running && !m_root.isEmpty());
-    m_stackButton->setEnabled(!running && !m_root.isEmpty());
+    m_target->chooseButton()->setEnabled(!running && !m_root.isEmpty());
     for (QWidget* w :
          {static_cast<QWidget*>(m_force), static_cast<QWidget*>(m_adopt), static_cast<QWidget*>(m_parallel)})
         w->setEnabled(!running);
     if (running) {
         const auto& r = m_controller->currentRequest();
-        m_statusLabel->setText(aborting     ? tr("Stopping %1 on %2…").arg(phaseTitle(r.phase), r.stage)
-                               : cancelling ? tr("Cancelling %1 on %2…").arg(phaseTitle(r.phase), r.stage)
-                                            : tr("%1 on %2…").arg(phaseTitle(r.phase), r.stage));
+        QString text = aborting     ? tr("Stopping %1 on %2…").arg(phaseTitle(r.phase), r.stage)
+                       : cancelling ? tr("Cancelling %1 on %2…").arg(phaseTitle(r.phase), r.stage)
+                                    : tr("%1 on %2…").arg(phaseTitle(r.phase), r.stage);
+        // A program declares its resources as it runs: no total, a running count.
+        if (m_controller->isIndeterminate())
+            text += QLatin1Char(' ') + tr("%1 done").arg(countOf(m_controller->taskModel()->doneCount(),
+                                                                 tr("resource"), tr("resources")));
+        m_statusLabel->setText(text);
     } else if (m_root.isEmpty()) {
         m_statusLabel->setText(tr("No project open"));
     } else {
@@ -711,6 +639,8 @@ DeployRequest DeployConsole::makeRequest(Phase phase) const {
     // Destroy uses the stack file only for what it adds (its password); a broken one must not block it.
     if (phase != Phase::Destroy || m_stackError.isEmpty())
         r.stackFile = m_stackFile;
+    r.program = m_target->program();
+    r.runtime = m_target->runtimeOverride();
     r.app = app();
     r.stage = stage();
     r.force = m_force->isChecked() && !m_readOnly;
@@ -722,7 +652,7 @@ DeployRequest DeployConsole::makeRequest(Phase phase) const {
 bool DeployConsole::ensurePassword(Phase phase) {
     if (m_controller->hasPasswords() || qEnvironmentVariableIsSet("ALCHEMY_PASSWORD"))
         return true;
-    if (!m_stackFile.isEmpty() && m_stackError.isEmpty() && m_stackHasPassword)
+    if (m_stackHasPassword)
         return true;
     const StageEntry* entry = currentStageEntry();
     const bool stateSecrets = entry && entry->secrets > 0;
@@ -735,8 +665,9 @@ bool DeployConsole::ensurePassword(Phase phase) {
         stateSecrets ? tr("Stage %1 holds encrypted secrets. Enter the password to use them for this "
                           "run; it stays in memory for this session only.")
                            .arg(stage())
-                     : tr("The stack declares secrets. Enter the password to encrypt them; it stays in "
-                          "memory for this session only.");
+                     : tr("The %1 declares secrets. Enter the password to encrypt them; it stays in "
+                          "memory for this session only.")
+                           .arg(m_target->isProgram() ? tr("program") : tr("stack"));
     auto password = m_passwordPrompt(this, reason);
     if (!password || password->empty()) {
         m_summary->showMessage(
@@ -762,7 +693,11 @@ void DeployConsole::plan() {
 }
 
 void DeployConsole::up() {
-    startRun(Phase::Plan, Purpose::PlanForUp);
+    // A program has no dry run to show first: Up runs it, as `alchemy deploy` does.
+    if (m_target->isProgram())
+        startRun(Phase::Up, Purpose::Plain);
+    else
+        startRun(Phase::Plan, Purpose::PlanForUp);
 }
 
 void DeployConsole::read() {
@@ -869,8 +804,9 @@ void DeployConsole::onProgress(int done, int total) {
         m_progress->setValue(0);
         return;
     }
-    if (total <= 0) {
-        m_progress->setRange(0, 0);
+    if (total <= 0 || m_controller->isIndeterminate()) {
+        m_progress->setRange(0, 0); // busy: the running count is in the status line
+        updateActions();
         return;
     }
     m_progress->setRange(0, total);
@@ -934,6 +870,18 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
         showDialog(dialog);
     } else {
         m_summary->showOutcome(*outcome);
+        // Refusals the user can act on: the program knows the kinds the engine does not; bun runs TypeScript.
+        if (!outcome->unknownKinds.empty() && !m_target->programInFolder().isEmpty())
+            m_summary->offerAction(
+                QStringLiteral("destroy-with-program"),
+                tr("Destroy with %1").arg(QFileInfo(m_target->programInFolder()).fileName()),
+                tr("Run %1 with --destroy on stage %2: its own providers delete every kind")
+                    .arg(m_target->programInFolder(), outcome->request.stage));
+        else if (!outcome->runtimeAlternative.isEmpty())
+            m_summary->offerAction(
+                QStringLiteral("use-runtime:") + outcome->runtimeAlternative,
+                tr("Run with %1").arg(QFileInfo(outcome->runtimeAlternative).fileName()),
+                tr("Use %1 for this project's program from now on").arg(outcome->runtimeAlternative));
     }
 
     if (phase == Phase::Read) {
@@ -957,6 +905,24 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
     if (m_closeAfterRun && m_guardedWindow) {
         m_closeAfterRun = false;
         QTimer::singleShot(0, m_guardedWindow.data(), &QWidget::close);
+    }
+}
+
+void DeployConsole::onSummaryAction(const QString& id) {
+    const QString runtimePrefix = QStringLiteral("use-runtime:");
+    if (id == QStringLiteral("destroy-with-program")) {
+        // The destroy was confirmed (stage name typed) and refused before anything changed: run it again,
+        // now as the program.
+        m_target->setEntry(m_target->programInFolder());
+        std::vector<TaskListModel::Planned> planned;
+        for (const auto& item : destroyItems())
+            planned.push_back({item.fqn, item.kind});
+        startRun(Phase::Destroy, Purpose::Plain, planned);
+    } else if (id.startsWith(runtimePrefix)) {
+        m_target->setRuntimeOverride(id.mid(runtimePrefix.size()));
+        m_summary->showMessage(tr("The program runs with %1 from now on. Press the button again to run it.")
+                                   .arg(id.mid(runtimePrefix.size()).toHtmlEscaped()),
+                               RunSummaryWidget::Tone::Muted);
     }
 }
 

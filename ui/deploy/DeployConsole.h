@@ -33,6 +33,7 @@ class OutputsModel;
 class RunController;
 class RunHistoryModel;
 class RunSummaryWidget;
+class RunTargetWidget;
 
 // The deploy console: stage selector, Plan / Up / Read / Destroy / Cancel with force, adopt and parallelism,
 // live progress and task list, the log pane, Read's outputs and run history. Up shows the plan and waits for
@@ -64,11 +65,15 @@ public:
     QPushButton* cancelButton() const { return m_cancelButton; }
     QTabWidget* tabs() const { return m_tabs; }
     QProgressBar* progressBar() const { return m_progress; }
+    QLabel* statusLabel() const { return m_statusLabel; }
+    // What the dock runs: a stack file (the built-in engine) or the project's own Alchemy program.
+    RunTargetWidget* target() const { return m_target; }
 
-    // A project folder or its .alchemy folder; empty closes. The stack file defaults to
-    // <project>/alchemy.stack.json when it exists.
+    // A project folder or its .alchemy folder; empty closes. The target defaults to
+    // <project>/alchemy.stack.json, else the program alchemy.run.ts (.js, .mts, .mjs) (RunTargetWidget).
     void setProjectRoot(const QString& path);
     QString projectRoot() const { return m_root; }
+    // A stack file or an Alchemy program (.ts / .mts / .js / .mjs) to run.
     void setStackFile(const QString& file);
     QString stackFile() const { return m_stackFile; }
     // Read-only: Up and Destroy are hidden and refused.
@@ -149,6 +154,8 @@ private:
     void showDialog(QDialog* dialog);
     void exportOutputs();
     void selectTask(const QString& fqn);
+    void onTargetChanged();
+    void onSummaryAction(const QString& id);
 
     RunController* m_controller;
     LogPane* m_logPane = nullptr;
@@ -160,8 +167,7 @@ private:
     RunSummaryWidget* m_summary = nullptr;
 
     QComboBox* m_stageCombo = nullptr;
-    QLabel* m_stackLabel = nullptr;
-    QPushButton* m_stackButton = nullptr;
+    RunTargetWidget* m_target = nullptr;
     QCheckBox* m_force = nullptr;
     QCheckBox* m_adopt = nullptr;
     QSpinBox* m_parallel = nullptr;
@@ -181,8 +187,7 @@ private:
     QTreeView* m_historyView = nullptr;
 
     QString m_root;
-    QString m_stackFile;
-    bool m_stackChosen = false; // picked by the user: survives project reloads
+    QString m_stackFile; // the engine's stack file; empty when the dock runs a program
     QString m_stackApp;
     QString m_stackError;
     bool m_stackHasPassword = false;

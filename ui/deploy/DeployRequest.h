@@ -11,11 +11,17 @@ struct DeployRequest {
     athanor::Phase phase = athanor::Phase::Up;
     QString projectRoot; // the folder holding .alchemy (the state root)
     QString stackFile;   // empty: none (destroy works from state alone)
-    QString app;         // empty: the stack file's app, or the only app in state
-    QString stage;       // never empty by the time a run starts
+    // The project's own Alchemy program (alchemy.run.ts): when set, the run is the program's
+    // (ProgramBackend), not the built-in engine's on stackFile.
+    QString program;
+    QString runtime; // program only: the runtime to use (a path); empty: chosen as Alchemy's CLI does
+    QString app;     // empty: the stack file's app, or the only app in state
+    QString stage;   // never empty by the time a run starts
     bool force = false;
     bool adopt = false;
     int parallel = 1;
+
+    bool isProgram() const { return !program.isEmpty(); }
 };
 
 } // namespace athanor::ui

@@ -7,6 +7,8 @@
 #include "lifecycle/RunApi.h"
 #include "log/LogModel.h"
 #include "log/SpdlogForwardSink.h"
+#include "program/ProgramRuntime.h"
+#include "program/RunTarget.h"
 
 #include <QThread>
 #include <chrono>
@@ -20,7 +22,8 @@ using athanor::EventType;
 // Everything the worker thread touches. The GUI thread builds it before the thread starts and reads the
 // outcome only after the thread has finished, so none of it needs a lock.
 struct RunController::Job {
-    athanor::RunOptions options;
+    athanor::RunRequest request;
+    athanor::BackendKind backend = athanor::BackendKind::Engine;
     athanor::CancellationToken cancel;
     RunOutcome outcome;
     EventBatcher* sink = nullptr;
@@ -40,7 +43,8 @@ struct RunController::Job {
         forward->setTarget(sink);
         const QString what = phaseTitle(outcome.request.phase);
         try {
-            outcome.report = athanor::runPhase(options, *sink, cancel);
+            // One door for both kinds of run: the engine on a stack file, or the project's own program.
+            outcome.report = athanor::makeRunBackend(backend)->run(request, *sink, cancel);
             switch (outcome.report.result) {
             case athanor::RunResult::Succeeded:
                 outcome.end = RunEnd::Succeeded;
@@ -59,6 +63,21 @@ struct RunController::Job {
                                       QString::fromStdString(e.operation)};
             logError(QObject::tr("%1 refused: stage %2 is locked by %3. Nothing was changed.")
                          .arg(what, outcome.request.stage, lockHolderText(*outcome.lock)));
+        } catch (const athanor::UnknownKindsError& e) {
+            outcome.end = RunEnd::Error;
+            outcome.error = QString::fromStdString(e.what());
+            for (const auto& [kind, fqns] : e.fqnsByKind) {
+                QStringList& list = outcome.unknownKinds[QString::fromStdString(kind)];
+                for (const std::string& fqn : fqns)
+                    list << QString::fromStdString(fqn);
+            }
+            logError(QObject::tr("%1 refused: %2").arg(what, outcome.error));
+        } catch (const athanor::RuntimeError& e) {
+            outcome.end = RunEnd::Error;
+            outcome.error = QString::fromStdString(e.what());
+            if (e.alternative)
+                outcome.runtimeAlternative = QString::fromStdString(e.alternative->string());
+            logError(QObject::tr("%1 refused: %2").arg(what, outcome.error));
         } catch (const std::exception& e) {
             outcome.end = RunEnd::Error;
             outcome.error = QString::fromStdString(e.what());
@@ -73,7 +92,7 @@ struct RunController::Job {
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
                 .count();
         // Secrets were only needed by the engine; do not keep copies alive in a finished job.
-        options.passwords.clear();
+        request.passwords.clear();
         sink->setRecorder(nullptr);
         if (log)
             log->close();
@@ -122,10 +141,14 @@ bool RunController::start(const DeployRequest& request, const std::vector<TaskLi
     job->outcome.request = request;
     job->outcome.startedAt = QDateTime::currentDateTimeUtc();
 
-    athanor::RunOptions& o = job->options;
+    athanor::RunRequest& o = job->request;
     o.phase = request.phase;
-    if (!request.stackFile.isEmpty())
-        o.stackFile = std::filesystem::path(request.stackFile.toStdString());
+    job->backend = request.isProgram() ? athanor::BackendKind::Program : athanor::BackendKind::Engine;
+    if (request.isProgram())
+        o.entry = std::filesystem::path(request.program.toStdString());
+    else if (!request.stackFile.isEmpty())
+        o.entry = std::filesystem::path(request.stackFile.toStdString());
+    o.program.runtime = request.runtime.toStdString();
     if (!request.projectRoot.isEmpty())
         o.root = std::filesystem::path(request.projectRoot.toStdString());
     o.app = request.app.toStdString();
@@ -154,6 +177,7 @@ bool RunController::start(const DeployRequest& request, const std::vector<TaskLi
     m_batcher->setRecorder(job->log);
 
     m_tasks->reset(planned);
+    m_indeterminate = false;
     m_job = job;
     m_cancelling = false;
     m_aborting = false;
@@ -176,7 +200,12 @@ void RunController::cancel() {
     e.type = EventType::Log;
     e.level = athanor::LogLevel::Warn;
     e.message =
-        tr("Cancel requested: no new resources will start; the run stops once the running ones have ended.")
+        (m_request.isProgram()
+             ? tr("Cancel requested: the program got SIGINT and stops after its cleanups; the resource it "
+                  "was "
+                  "working on keeps its creating/updating record. Stop now kills it.")
+             : tr("Cancel requested: no new resources will start; the run stops once the running ones have "
+                  "ended."))
             .toStdString();
     m_batcher->onEvent(e);
     emit cancellingChanged(true);
@@ -191,8 +220,10 @@ void RunController::abort() {
     EngineEvent e;
     e.type = EventType::Log;
     e.level = athanor::LogLevel::Warn;
-    e.message = tr("Stop requested: running commands are being killed; their records stay creating/updating "
-                   "and the next Up resumes them.")
+    e.message = (m_request.isProgram()
+                     ? tr("Stop requested: the program and everything it started are being killed (SIGKILL).")
+                     : tr("Stop requested: running commands are being killed; their records stay "
+                          "creating/updating and the next Up resumes them."))
                     .toStdString();
     m_batcher->onEvent(e);
     emit cancellingChanged(true);
@@ -232,6 +263,8 @@ void RunController::onEvents(const std::vector<EngineEvent>& events) {
     std::vector<std::pair<QString, QString>> statuses;
     QHash<QString, int> statusIndex;
     for (const EngineEvent& e : events) {
+        if (e.type == EventType::RunStarted)
+            m_indeterminate = e.indeterminate;
         appendLogEntries(e, lines);
         m_tasks->apply(e);
         const QString status = recordStatusAfter(e);

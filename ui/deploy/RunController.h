@@ -17,7 +17,8 @@ namespace athanor::ui {
 class EventBatcher;
 class LogModel;
 
-// Runs one phase at a time on a worker thread and turns the engine's event stream into model updates on the
+// Runs one phase at a time on a worker thread, through a RunBackend (the built-in engine on a stack file, or
+// the project's own Alchemy program), and turns the event stream into model updates on the
 // GUI thread: log lines, the task list, per-resource statuses for the scope tree, progress. Cancel asks the
 // engine to stop starting resources (the running ones finish, so every record stays consistent); abort, the
 // second step, also kills running commands (their records stay creating / updating for the next Up). Each run
@@ -37,6 +38,9 @@ public:
     bool isRunning() const { return m_thread != nullptr; }
     bool isCancelling() const { return m_cancelling; }
     bool isAborting() const { return m_aborting; }
+    // The running program cannot know its total up front (it declares resources as it runs): progress is a
+    // running count, not "done of total".
+    bool isIndeterminate() const { return m_indeterminate; }
     const DeployRequest& currentRequest() const { return m_request; }
     std::shared_ptr<const RunOutcome> lastOutcome() const { return m_last; }
 
@@ -90,6 +94,7 @@ private:
     bool m_cancelling = false;
     bool m_aborting = false;
     bool m_awaitingDrain = false;
+    bool m_indeterminate = false;
     std::shared_ptr<const RunOutcome> m_last;
 };
 

@@ -3,8 +3,8 @@
 #include "deploy/EventLogFormat.h"
 #include "events/EventJson.h"
 #include "history/RunHistory.h"
-#include "json/JsonParse.h"
 
+#include "json/JsonParse.h"
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -136,6 +136,7 @@ bool RunHistoryStore::writeSummary(const RunOutcome& o, QString* error) {
     s.app = o.report.app.empty() ? o.request.app.toStdString() : o.report.app;
     s.stage = o.request.stage.toStdString();
     s.stackFile = o.request.stackFile.toStdString();
+    s.program = o.request.program.toStdString();
     s.startedAt = toTimePoint(o.startedAt);
     s.durationMs = o.durationMs;
     s.result = toHistory(o.end);

@@ -36,6 +36,10 @@ struct RunOutcome {
     athanor::RunReport report;
     QString error; // RunEnd::Error / LockHeld: the reason, as the engine worded it
     std::optional<LockHolder> lock;
+    // Destroy refused by the built-in engine: kind -> the records of that kind it has no provider for.
+    std::map<QString, QStringList> unknownKinds;
+    // No runtime fits the program, but this one would (bun, when node is too old for TypeScript).
+    QString runtimeAlternative;
     QString summaryFile; // the run-history record, empty when it could not be written
     QString logFile;
 };

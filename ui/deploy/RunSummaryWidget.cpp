@@ -7,13 +7,14 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QTextDocumentFragment>
 #include <QUrl>
 
 namespace athanor::ui {
 
 RunSummaryWidget::RunSummaryWidget(QWidget* parent)
-    : QFrame(parent), m_icon(new QLabel(this)), m_label(new QLabel(this)) {
+    : QFrame(parent), m_icon(new QLabel(this)), m_label(new QLabel(this)), m_action(new QPushButton(this)) {
     setObjectName(QStringLiteral("runSummary"));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
@@ -27,6 +28,11 @@ RunSummaryWidget::RunSummaryWidget(QWidget* parent)
     m_label->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_label->setOpenExternalLinks(false);
     layout->addWidget(m_label, 1);
+    m_action->setObjectName(QStringLiteral("runSummaryAction"));
+    m_action->setAutoDefault(false);
+    m_action->hide();
+    layout->addWidget(m_action, 0, Qt::AlignTop);
+    connect(m_action, &QPushButton::clicked, this, [this] { emit actionTriggered(m_actionId); });
     connect(m_label, &QLabel::linkActivated, this, [this](const QString& link) {
         const QUrl url(link);
         if (url.scheme() == QStringLiteral("resource"))
@@ -73,7 +79,16 @@ void RunSummaryWidget::changeEvent(QEvent* event) {
         applyTone();
 }
 
+void RunSummaryWidget::offerAction(const QString& id, const QString& text, const QString& toolTip) {
+    m_actionId = id;
+    m_action->setText(text);
+    m_action->setToolTip(toolTip);
+    m_action->show();
+}
+
 void RunSummaryWidget::showMessage(const QString& html, Tone tone) {
+    m_actionId.clear();
+    m_action->hide();
     m_icon->clear();
     m_label->setText(html);
     m_tone = tone;
@@ -82,6 +97,8 @@ void RunSummaryWidget::showMessage(const QString& html, Tone tone) {
 }
 
 void RunSummaryWidget::showOutcome(const RunOutcome& o) {
+    m_actionId.clear();
+    m_action->hide();
     const QString phase = phaseTitle(o.request.phase).toHtmlEscaped();
     const QString stage = o.request.stage.toHtmlEscaped();
     const QString took = durationText(o.durationMs);
@@ -137,7 +154,26 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
     case RunEnd::Error:
         icon = QStringLiteral("✗");
         tone = Tone::Danger;
-        html = tr("<b>%1 refused</b> before changing anything: %2").arg(phase, o.error.toHtmlEscaped());
+        if (!o.unknownKinds.empty()) {
+            // The engine's message says it all in one line; list the kinds where they can be read.
+            QStringList kinds;
+            for (const auto& [kind, fqns] : o.unknownKinds)
+                kinds << tr("<b>%1</b> (%2, e.g. %3)")
+                             .arg(kind.toHtmlEscaped(),
+                                  countOf(int(fqns.size()), tr("record"), tr("records")),
+                                  fqns.isEmpty() ? QString()
+                                                 : stageRelativePath(fqns.front()).toHtmlEscaped());
+            html = tr("<b>%1 refused</b> on stage <b>%2</b> before deleting anything: the built-in engine "
+                      "has no "
+                      "provider for %3.<br>The project's own Alchemy program knows these kinds: destroy the "
+                      "stage "
+                      "with it.")
+                       .arg(phase, stage, kinds.join(QStringLiteral(", ")));
+        } else {
+            html = tr("<b>%1 refused</b> before changing anything: %2").arg(phase, o.error.toHtmlEscaped());
+        }
+        if (!o.runtimeAlternative.isEmpty())
+            html += QStringLiteral("<br>") + tr("%1 can run it.").arg(o.runtimeAlternative.toHtmlEscaped());
         break;
     }
     m_label->setText(html);
@@ -148,6 +184,8 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
 }
 
 void RunSummaryWidget::clear() {
+    m_actionId.clear();
+    m_action->hide();
     m_label->clear();
     m_icon->clear();
     hide();

@@ -5,6 +5,7 @@
 #include <QFrame>
 
 class QLabel;
+class QPushButton;
 
 namespace athanor::ui {
 
@@ -23,6 +24,11 @@ public:
     void showOutcome(const RunOutcome& outcome);
     void showMessage(const QString& html, Tone tone);
     void clear();
+    // A follow-up the banner offers for what it shows ("Destroy with alchemy.run.ts", "Run with bun"): a
+    // button beside the text, until the next outcome or message. Pressing it emits actionTriggered(id).
+    void offerAction(const QString& id, const QString& text, const QString& toolTip = {});
+    QPushButton* actionButton() const { return m_action; }
+    QString actionId() const { return m_actionId; }
     QString text() const; // plain text of what is shown (tests, accessibility)
     Tone tone() const { return m_tone; }
     QColor accent() const; // the current tone's colour in the application palette
@@ -30,6 +36,7 @@ public:
 signals:
     // The user clicked the pinned failing resource.
     void resourceActivated(const QString& fqn);
+    void actionTriggered(const QString& id);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -39,6 +46,8 @@ private:
 
     QLabel* m_icon;
     QLabel* m_label;
+    QPushButton* m_action;
+    QString m_actionId;
     Tone m_tone = Tone::Muted;
     bool m_applying = false;
 };

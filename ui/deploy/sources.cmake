@@ -29,6 +29,8 @@ target_sources(athanor_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DestroyConfirmDialog.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunSummaryWidget.h
     ${CMAKE_CURRENT_LIST_DIR}/RunSummaryWidget.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RunTargetWidget.h
+    ${CMAKE_CURRENT_LIST_DIR}/RunTargetWidget.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployConsole.h
     ${CMAKE_CURRENT_LIST_DIR}/DeployConsole.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployConsoleHost.h
