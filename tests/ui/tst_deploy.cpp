@@ -30,12 +30,14 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTextDocumentFragment>
@@ -740,6 +742,56 @@ private slots:
         QVERIFY2(headingOf(confirm).startsWith(QStringLiteral("Up on app shop, stage dev")),
                  qPrintable(headingOf(confirm)));
         QVERIFY(confirm.applyButton());
+    }
+
+    // Issue 9.24: after a run, the task table shows Status, Duration and Message inside its viewport, with no
+    // horizontal scrollbar, at 1400x900 and at 1024x700 (the resource and kind columns give up width).
+    void taskTableFitsWithoutScrolling() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("demo"));
+        test::copyTree(demoSource(), project);
+        QSettings().remove(QStringLiteral("window"));
+        Harness h = open(project);
+        DeployConsole* c = h.console;
+        QVERIFY(QTest::qWaitForWindowExposed(h.window.get()));
+        QTRY_VERIFY(c->upButton()->isEnabled());
+        QCOMPARE(pressUpAndConfirm(c), 8);
+        auto up = waitRun(c);
+        QVERIFY(up && up->end == RunEnd::Succeeded);
+        QTreeView* tasks = c->taskView();
+        QHeaderView* header = tasks->header();
+        for (const QSize size : {QSize(1400, 900), QSize(1024, 700)}) {
+            h.window->resize(size);
+            // The width is what matters; the height may stop at the window's minimum (other panes' needs).
+            QTRY_COMPARE(h.window->width(), size.width());
+            QTest::qWait(50); // the splitter and the header settle on the event loop
+            const QString where = QStringLiteral("%1x%2: view %3, sections %4")
+                                      .arg(size.width())
+                                      .arg(size.height())
+                                      .arg(tasks->viewport()->width())
+                                      .arg([&] {
+                                          QStringList s;
+                                          for (int col = 0; col < header->count(); ++col)
+                                              s << QString::number(header->sectionSize(col));
+                                          return s.join(QLatin1Char(','));
+                                      }());
+            if (const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR"); !dir.isEmpty())
+                h.window->grab().save(QStringLiteral("%1/task-table-%2x%3.png")
+                                          .arg(QString::fromLocal8Bit(dir))
+                                          .arg(size.width())
+                                          .arg(size.height()));
+            QVERIFY2(!tasks->horizontalScrollBar()->isVisible(), qPrintable(where));
+            for (const int col : {int(TaskListModel::ActionColumn), int(TaskListModel::DurationColumn),
+                                  int(TaskListModel::MessageColumn)}) {
+                QVERIFY2(header->sectionViewportPosition(col) >= 0, qPrintable(where));
+                QVERIFY2(header->sectionViewportPosition(col) + header->sectionSize(col) <=
+                             tasks->viewport()->width(),
+                         qPrintable(where));
+            }
+            QVERIFY2(header->sectionSize(TaskListModel::MessageColumn) >= 80, qPrintable(where));
+            // Names stay readable: the resource column keeps a useful width.
+            QVERIFY2(header->sectionSize(TaskListModel::ResourceColumn) >= 100, qPrintable(where));
+        }
     }
 
     void taskListFollowsEvents() {
