@@ -24,19 +24,25 @@
 #include "log/LogPane.h"
 #include "models/StateTreeModel.h"
 #include "snapshot/SnapshotLoader.h"
+#include "widgets/ThemeColors.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTextDocumentFragment>
 #include <QTreeWidget>
+#include <QVBoxLayout>
 #include <QtTest>
 
 using namespace athanor;
@@ -172,7 +178,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(project + QStringLiteral("/out"))); // nothing applied yet
         // Plan changes nothing: a project without state gets no state folder (not even for run history).
         QVERIFY(!QFileInfo::exists(project + QStringLiteral("/.alchemy")));
-        QVERIFY(!c->upButton()->isEnabled());                          // the confirmation is open
+        QVERIFY(!c->upButton()->isEnabled()); // the confirmation is open
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
         auto up = waitRun(c);
         QVERIFY(up);
@@ -601,6 +607,191 @@ private slots:
         QVERIFY(!prod.destroyButton()->isEnabled());
         DestroyConfirmDialog dev(QStringLiteral("shop"), QStringLiteral("dev"), {});
         QVERIFY(!dev.isProductionWarningShown());
+    }
+
+    // Issue 9.21: the banner's colour comes from the palette in use. Showing it again and again never darkens
+    // it (mixing from its own painted background did), and a theme switch repaints a banner already shown.
+    void runBannerFollowsThePalette() {
+        m_theme->apply(Theme::Mode::Light);
+        QWidget host;
+        auto* layout = new QVBoxLayout(&host);
+        auto* banner = new RunSummaryWidget(&host);
+        layout->addWidget(banner);
+        host.resize(600, 80);
+        host.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&host));
+        // The colour users see: a pixel of the banner's background, away from its text and borders.
+        auto background = [banner] {
+            const QImage image = banner->grab().toImage();
+            return image.pixelColor(image.width() - 12, image.height() / 2);
+        };
+        auto expected = [](RunSummaryWidget::Tone tone) {
+            const ThemeColors colors(QApplication::palette());
+            const QColor fg = tone == RunSummaryWidget::Tone::Success   ? colors.success()
+                              : tone == RunSummaryWidget::Tone::Warning ? colors.warning()
+                                                                        : colors.danger();
+            return colors.badgeBackground(fg);
+        };
+        auto near = [](const QColor& a, const QColor& b) {
+            return std::abs(a.red() - b.red()) <= 2 && std::abs(a.green() - b.green()) <= 2 &&
+                   std::abs(a.blue() - b.blue()) <= 2;
+        };
+        for (int run = 0; run < 6; ++run) {
+            banner->showMessage(QStringLiteral("Up succeeded"), RunSummaryWidget::Tone::Success);
+            QVERIFY2(
+                near(background(), expected(RunSummaryWidget::Tone::Success)),
+                qPrintable(QStringLiteral("run %1: %2, expected %3")
+                               .arg(run)
+                               .arg(background().name(), expected(RunSummaryWidget::Tone::Success).name())));
+        }
+        banner->showMessage(QStringLiteral("Up cancelled"), RunSummaryWidget::Tone::Warning);
+        QVERIFY2(near(background(), expected(RunSummaryWidget::Tone::Warning)),
+                 qPrintable(background().name() + QStringLiteral(" vs ") +
+                            expected(RunSummaryWidget::Tone::Warning).name()));
+
+        // Dark theme: the banner shown before the switch takes the dark palette's colours.
+        const QColor light = background();
+        m_theme->apply(Theme::Mode::Dark);
+        QTRY_VERIFY2(near(background(), expected(RunSummaryWidget::Tone::Warning)),
+                     qPrintable(background().name() + QStringLiteral(" vs ") +
+                                expected(RunSummaryWidget::Tone::Warning).name()));
+        QVERIFY(background().lightness() < light.lightness());
+        for (int run = 0; run < 4; ++run)
+            banner->showMessage(QStringLiteral("Destroy failed"), RunSummaryWidget::Tone::Danger);
+        QVERIFY(near(background(), expected(RunSummaryWidget::Tone::Danger)));
+        m_theme->apply(Theme::Mode::Light);
+        QTRY_VERIFY(near(background(), expected(RunSummaryWidget::Tone::Danger)));
+    }
+
+    // Issue 9.23: a project whose state holds only another stage than the default one starts on that stage,
+    // not on "dev (new)".
+    void stageSelectorPrefersAnExistingStage() {
+        QTemporaryDir tmp;
+        test::copyTree(test::fixture(QStringLiteral("app-stages/02-up-prod/.alchemy")),
+                       tmp.filePath(QStringLiteral(".alchemy")));
+        QVERIFY(QDir(tmp.filePath(QStringLiteral(".alchemy/shop/dev"))).removeRecursively());
+        QVERIFY(QFile::remove(tmp.filePath(QStringLiteral(".alchemy/shop/dev.json"))) ||
+                !QFileInfo::exists(tmp.filePath(QStringLiteral(".alchemy/shop/dev.json"))));
+        Harness h = open(tmp.path());
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(!c->projectRoot().isEmpty());
+        QComboBox* stages = c->stageSelector();
+        auto listsProd = [stages] {
+            for (int i = 0; i < stages->count(); ++i)
+                if (stages->itemText(i).startsWith(QStringLiteral("prod  (")))
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(listsProd(), 10000); // the snapshot has arrived
+        QCOMPARE(c->stage(), QStringLiteral("prod"));
+        QVERIFY2(!stages->currentText().contains(QStringLiteral("(new)")), qPrintable(stages->currentText()));
+        for (int i = 0; i < stages->count(); ++i)
+            QVERIFY2(!stages->itemText(i).contains(QStringLiteral("dev")), qPrintable(stages->itemText(i)));
+        // A stage the user asks for is still offered as new.
+        c->setStage(QStringLiteral("dev"));
+        QCOMPARE(c->stage(), QStringLiteral("dev"));
+        QVERIFY(stages->currentText().contains(QStringLiteral("(new)")));
+    }
+
+    // Issue 9.26: Enter after typing the stage name destroys (it used to press the default Cancel silently);
+    // Enter with a wrong name keeps the dialog open and says why.
+    void enterInDestroyDialogConfirms() {
+        DestroyConfirmDialog dialog(
+            QStringLiteral("shop"), QStringLiteral("dev"),
+            {{QStringLiteral("shop/dev/db"), QStringLiteral("fs::File"), QStringLiteral("created")}});
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        QSignalSpy rejected(&dialog, &QDialog::rejected);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.activateWindow();
+        dialog.nameEdit()->setFocus();
+        QTRY_COMPARE(dialog.focusWidget(), static_cast<QWidget*>(dialog.nameEdit()));
+        QTest::keyClicks(dialog.nameEdit(), QStringLiteral("de"));
+        QTest::keyClick(dialog.nameEdit(), Qt::Key_Return);
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(rejected.count(), 0);
+        QCOMPARE(accepted.count(), 0);
+        auto* hint = dialog.findChild<QLabel*>(QStringLiteral("destroyHint"));
+        QVERIFY(hint);
+        QVERIFY2(hint->text().contains(QStringLiteral("dev")), qPrintable(hint->text()));
+        QTest::keyClicks(dialog.nameEdit(), QStringLiteral("v"));
+        QTest::keyClick(dialog.nameEdit(), Qt::Key_Enter, Qt::KeypadModifier);
+        QCOMPARE(rejected.count(), 0);
+        QCOMPARE(accepted.count(), 1);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(!dialog.isVisible());
+    }
+
+    // Issue 9.26: Plan's dialog says Plan (what Up would do); only the confirmation in front of Up says Up.
+    void planDialogIsTitledPlan() {
+        PlannedChange create;
+        create.action = PlannedChange::Action::Create;
+        create.fqn = "shop/dev/db";
+        create.kind = "fs::File";
+        const std::vector<PlannedChange> plan{create};
+        auto headingOf = [](const PlanDialog& dialog) {
+            auto* heading = dialog.findChild<QLabel*>(QStringLiteral("planHeading"));
+            return heading ? QTextDocumentFragment::fromHtml(heading->text()).toPlainText() : QString();
+        };
+        PlanDialog review(PlanDialog::Mode::Review, QStringLiteral("shop"), QStringLiteral("dev"), plan);
+        QCOMPARE(review.windowTitle(), QStringLiteral("Plan for dev"));
+        QVERIFY2(headingOf(review).startsWith(QStringLiteral("Plan for app shop, stage dev")),
+                 qPrintable(headingOf(review)));
+        QVERIFY(!review.applyButton());
+        PlanDialog confirm(PlanDialog::Mode::Confirm, QStringLiteral("shop"), QStringLiteral("dev"), plan);
+        QVERIFY2(headingOf(confirm).startsWith(QStringLiteral("Up on app shop, stage dev")),
+                 qPrintable(headingOf(confirm)));
+        QVERIFY(confirm.applyButton());
+    }
+
+    // Issue 9.24: after a run, the task table shows Status, Duration and Message inside its viewport, with no
+    // horizontal scrollbar, at 1400x900 and at 1024x700 (the resource and kind columns give up width).
+    void taskTableFitsWithoutScrolling() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("demo"));
+        test::copyTree(demoSource(), project);
+        QSettings().remove(QStringLiteral("window"));
+        Harness h = open(project);
+        DeployConsole* c = h.console;
+        QVERIFY(QTest::qWaitForWindowExposed(h.window.get()));
+        QTRY_VERIFY(c->upButton()->isEnabled());
+        QCOMPARE(pressUpAndConfirm(c), 8);
+        auto up = waitRun(c);
+        QVERIFY(up && up->end == RunEnd::Succeeded);
+        QTreeView* tasks = c->taskView();
+        QHeaderView* header = tasks->header();
+        for (const QSize size : {QSize(1400, 900), QSize(1024, 700)}) {
+            h.window->resize(size);
+            // The width is what matters; the height may stop at the window's minimum (other panes' needs).
+            QTRY_COMPARE(h.window->width(), size.width());
+            QTest::qWait(50); // the splitter and the header settle on the event loop
+            const QString where = QStringLiteral("%1x%2: view %3, sections %4")
+                                      .arg(size.width())
+                                      .arg(size.height())
+                                      .arg(tasks->viewport()->width())
+                                      .arg([&] {
+                                          QStringList s;
+                                          for (int col = 0; col < header->count(); ++col)
+                                              s << QString::number(header->sectionSize(col));
+                                          return s.join(QLatin1Char(','));
+                                      }());
+            if (const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR"); !dir.isEmpty())
+                h.window->grab().save(QStringLiteral("%1/task-table-%2x%3.png")
+                                          .arg(QString::fromLocal8Bit(dir))
+                                          .arg(size.width())
+                                          .arg(size.height()));
+            QVERIFY2(!tasks->horizontalScrollBar()->isVisible(), qPrintable(where));
+            for (const int col : {int(TaskListModel::ActionColumn), int(TaskListModel::DurationColumn),
+                                  int(TaskListModel::MessageColumn)}) {
+                QVERIFY2(header->sectionViewportPosition(col) >= 0, qPrintable(where));
+                QVERIFY2(header->sectionViewportPosition(col) + header->sectionSize(col) <=
+                             tasks->viewport()->width(),
+                         qPrintable(where));
+            }
+            QVERIFY2(header->sectionSize(TaskListModel::MessageColumn) >= 80, qPrintable(where));
+            // Names stay readable: the resource column keeps a useful width.
+            QVERIFY2(header->sectionSize(TaskListModel::ResourceColumn) >= 100, qPrintable(where));
+        }
     }
 
     void taskListFollowsEvents() {

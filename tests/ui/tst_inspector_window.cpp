@@ -16,9 +16,11 @@
 #include "state/StateSession.h"
 #include "widgets/EmptyStatePage.h"
 #include "widgets/FilterBar.h"
+#include "widgets/ThemeColors.h"
 
 #include "json/JsonParse.h"
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QDialogButtonBox>
 #include <QDockWidget>
@@ -199,6 +201,68 @@ private slots:
         QTRY_COMPARE(window->filterModel()->matchCount(), 8);
         QVERIFY(window->treeView()->selectNextMatch(true));
         QVERIFY(window->selectedFqn().endsWith(QStringLiteral("/manifest")));
+    }
+
+    // Issue 9.22: matches inside collapsed parents are opened to: "8 matches" shows eight rows.
+    void filterExpandsToItsMatches() {
+        auto window = openWindow(test::fixture(QStringLiteral("app-stages/03-up-dev-again")));
+        QVERIFY(window);
+        ScopeTreeView* tree = window->treeView();
+        StateFilterProxyModel* proxy = window->filterModel();
+        tree->collapseAll();
+        // Rows a user can see: those reachable through expanded parents only.
+        auto visibleMatches = [&] {
+            QStringList shown;
+            for (QModelIndex i = proxy->index(0, 0); i.isValid(); i = tree->indexBelow(i))
+                if (proxy->matchesDirectly(proxy->mapToSource(i)))
+                    shown << i.data(StateTreeModel::FqnRole).toString();
+            return shown;
+        };
+        QTest::keyClicks(window->filterBar()->searchEdit(), QStringLiteral("manifest"));
+        QTRY_COMPARE(proxy->matchCount(), 8);
+        QTRY_COMPARE(visibleMatches().size(), 8);
+        for (const QString& fqn : visibleMatches())
+            QVERIFY2(fqn.contains(QStringLiteral("manifest")), qPrintable(fqn));
+        // Another filter opens the way to its own matches.
+        tree->collapseAll();
+        window->filterBar()->searchEdit()->clear();
+        QTest::keyClicks(window->filterBar()->searchEdit(), QStringLiteral("seed"));
+        QTRY_VERIFY(proxy->matchCount() > 0);
+        QTRY_COMPARE(visibleMatches().size(), proxy->matchCount());
+    }
+
+    // Issue 9.25: typed filter text has the theme's text colour, also after a theme switch (a colour fixed
+    // once stayed the light theme's: as dim as the placeholder on the dark palette); an invalid regex is
+    // shown in the theme's danger colour.
+    void typedFilterTextFollowsTheTheme() {
+        auto window = openWindow(test::fixture(QStringLiteral("app-stages/03-up-dev-again")));
+        QVERIFY(window);
+        QLineEdit* edit = window->filterBar()->searchEdit();
+        QTest::keyClicks(edit, QStringLiteral("manifest"));
+        QTRY_COMPARE(window->filterModel()->matchCount(), 8);
+        QCOMPARE(edit->palette().color(QPalette::Text), QApplication::palette().color(QPalette::Text));
+        m_theme->apply(Theme::Mode::Dark);
+        const QColor darkText = QApplication::palette().color(QPalette::Text);
+        QVERIFY(darkText.lightness() > 128);
+        QTRY_COMPARE(edit->palette().color(QPalette::Text), darkText); // palettes propagate on the event loop
+        QVERIFY(edit->palette().color(QPalette::Text) != edit->palette().color(QPalette::PlaceholderText));
+        // Typing more in the dark theme keeps it.
+        QTest::keyClicks(edit, QStringLiteral("/deep"));
+        QTRY_VERIFY(window->filterModel()->matchCount() < 8);
+        QCOMPARE(edit->palette().color(QPalette::Text), darkText);
+        // A broken regex: the dark theme's danger colour, and back to the text colour when fixed.
+        auto* regex = window->filterBar()->findChild<QCheckBox*>();
+        QVERIFY(regex);
+        regex->setChecked(true);
+        edit->setText(QStringLiteral("man(ifest"));
+        window->filterBar()->applyNow();
+        QCOMPARE(edit->palette().color(QPalette::Text), ThemeColors(QApplication::palette()).danger());
+        edit->setText(QStringLiteral("manifest"));
+        window->filterBar()->applyNow();
+        QCOMPARE(edit->palette().color(QPalette::Text), darkText);
+        regex->setChecked(false);
+        m_theme->apply(Theme::Mode::Light);
+        QTRY_COMPARE(edit->palette().color(QPalette::Text), QApplication::palette().color(QPalette::Text));
     }
 
     // In a narrow tree pane Kind and Status give up width before names become unreadable, and get it back.

@@ -35,6 +35,7 @@
 #include <QPushButton>
 #include <QResizeEvent>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
@@ -750,16 +751,35 @@ void DeployConsole::showTasks(TaskListModel* model) {
     m_taskView->header()->restoreState(columns);
 }
 
+int DeployConsole::taskTableNeededWidth() const {
+    // Every column at its set width, the message (the stretched last one) at a readable minimum.
+    constexpr int kMessageMinimum = 120;
+    const QHeaderView* header = m_taskView->header();
+    int width =
+        kMessageMinimum + 2 * m_taskView->frameWidth() + m_taskView->verticalScrollBar()->sizeHint().width();
+    for (int col = 0; col < header->count(); ++col)
+        if (col != TaskListModel::MessageColumn && !header->isSectionHidden(col))
+            width += header->sectionSize(col);
+    return width;
+}
+
 void DeployConsole::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     // Docked at the bottom the console is wide and short: the task list and the log side by side both get
-    // the full height. Docked at the right (or floating narrow) they stack.
-    const Qt::Orientation wanted = width() >= 2 * height() ? Qt::Horizontal : Qt::Vertical;
+    // the full height. Docked at the right, floating narrow, or in a window too narrow for the task table's
+    // columns beside the log's toolbar (1024 px) they stack: a column hidden behind a horizontal scrollbar
+    // (Status, Duration, Message) is worse than fewer rows.
+    const bool bothFit = width() >= taskTableNeededWidth() + m_logPane->minimumSizeHint().width() +
+                                        m_runSplit->handleWidth() + 16;
+    const Qt::Orientation wanted = width() >= 2 * height() && bothFit ? Qt::Horizontal : Qt::Vertical;
     if (m_runSplit && (m_runSplit->orientation() != wanted || !m_runSplitSized) && isVisible()) {
         m_runSplitSized = true;
         m_runSplit->setOrientation(wanted);
         const int total = wanted == Qt::Horizontal ? m_runSplit->width() : m_runSplit->height();
-        m_runSplit->setSizes({total * 4 / 9, total * 5 / 9});
+        // Side by side the task table gets at least what its columns need; the log takes the rest.
+        const int tasks =
+            wanted == Qt::Horizontal ? std::max(total * 4 / 9, taskTableNeededWidth()) : total * 4 / 9;
+        m_runSplit->setSizes({tasks, total - tasks});
     }
 }
 

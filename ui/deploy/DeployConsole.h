@@ -123,6 +123,8 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void showTasks(TaskListModel* model);
+    // The width the task table needs to show every column without a horizontal scrollbar.
+    int taskTableNeededWidth() const;
 
 private:
     enum class Purpose { Plain, PlanForUp };

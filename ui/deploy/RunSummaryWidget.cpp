@@ -38,7 +38,16 @@ RunSummaryWidget::RunSummaryWidget(QWidget* parent)
         if (url.scheme() == QStringLiteral("resource"))
             emit resourceActivated(QUrl::fromPercentEncoding(url.path().toUtf8()));
     });
+    // A theme switch reaches this widget through the application only: its own style sheet fixes every role
+    // of its palette, so no PaletteChange arrives here when the application palette changes.
+    qApp->installEventFilter(this);
     hide();
+}
+
+bool RunSummaryWidget::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == qApp && event->type() == QEvent::ApplicationPaletteChange)
+        applyTone();
+    return QFrame::eventFilter(watched, event);
 }
 
 QColor RunSummaryWidget::accent() const {
