@@ -23,11 +23,12 @@
 namespace athanor::cli {
 
 const char* const kRunUsage =
-    "  athanorctl up      [STACKFILE] [--root DIR] [--stage S] [--force] [--adopt] [--parallel N]\n"
-    "  athanorctl plan    [STACKFILE] [--root DIR] [--stage S] [--force]\n"
-    "  athanorctl read    [STACKFILE] [--root DIR] [--stage S] [--show-secrets]\n"
-    "  athanorctl destroy [STACKFILE] [--root DIR] [--stage S] [--app A] [--parallel N]\n"
+    "  athanorctl up      [STACKFILE] [--state SOURCE] [--stage S] [--force] [--adopt] [--parallel N]\n"
+    "  athanorctl plan    [STACKFILE] [--state SOURCE] [--stage S] [--force]\n"
+    "  athanorctl read    [STACKFILE] [--state SOURCE] [--stage S] [--show-secrets]\n"
+    "  athanorctl destroy [STACKFILE] [--state SOURCE] [--stage S] [--app A] [--parallel N]\n"
     "    common: [--json] [--quiet] [--verbose] [--password-file F]\n"
+    "    SOURCE: default the stack file's folder; --root DIR is the same as --state DIR.\n"
     "    STACKFILE defaults to ./alchemy.stack.json (destroy works from state alone without one).\n"
     "    Passwords: ALCHEMY_PASSWORD, then each line of --password-file.\n"
     "    Exit codes: 0 success, 1 run failed, 2 usage, 3 stage locked by another run, 130 cancelled.\n";
@@ -222,7 +223,7 @@ int parsePositive(const std::string& text, const std::string& option) {
 } // namespace
 
 int runRunCommand(Phase phase, const std::vector<std::string>& args) {
-    const CommandLine cl(args, {"root", "stage", "parallel", "password-file", "app"},
+    const CommandLine cl(args, {"root", "state", "stage", "parallel", "password-file", "app"},
                          {"force", "adopt", "json", "quiet", "verbose", "show-secrets"});
     if (cl.positionals().size() > 1)
         throw UsageError("unexpected argument " + cl.positionals()[1] + " (one STACKFILE at most)");
@@ -237,10 +238,10 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
         throw UsageError(std::string("no stack file: ./") + kDefaultStackFile +
                          " does not exist (pass STACKFILE)");
     }
-    if (auto root = cl.value("root"))
-        options.root = std::filesystem::path(*root);
+    if (auto state = stateSourceOption(cl))
+        options.state = *state;
     else if (!options.stackFile)
-        options.root = std::filesystem::current_path();
+        options.state = SourceSpec::folder(std::filesystem::current_path());
     if (auto app = cl.value("app")) {
         if (options.stackFile)
             throw UsageError("--app is for destroy without a stack file (the stack file names its app)");

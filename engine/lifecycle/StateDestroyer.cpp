@@ -2,7 +2,7 @@
 
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/ResourceContext.h"
-#include "store/FileSystemStateStore.h"
+#include "store/StateStore.h"
 #include "store/StoreError.h"
 
 #include <algorithm>
@@ -38,16 +38,12 @@ std::vector<StateDestroyer::Entry> StateDestroyer::readEntries(Scope& scope,
     std::vector<Entry> entries;
     entries.reserve(ids.size());
     // The whole scope in one parallel read when the store can do it (a destroy reads every record first).
-    std::vector<FileSystemStateStore::Fetched> fetched;
-    if (auto* files = dynamic_cast<FileSystemStateStore*>(&scope.store()))
-        fetched = files->fetch(ids);
+    std::vector<StateStore::Fetched> fetched = scope.store().fetch(ids);
     for (size_t i = 0; i < ids.size(); ++i) {
         Entry entry;
         entry.id = ids[i];
         try {
-            if (fetched.empty()) {
-                entry.record = scope.store().get(ids[i]);
-            } else if (fetched[i].error) {
+            if (fetched[i].error) {
                 std::rethrow_exception(fetched[i].error);
             } else {
                 entry.record = std::move(fetched[i].record);

@@ -522,6 +522,7 @@ private slots:
         QTemporaryDir tmp;
         RunOutcome o;
         o.request.projectRoot = tmp.path();
+        o.request.athanorHome = tmp.filePath(QStringLiteral(".alchemy/.athanor"));
         o.request.phase = Phase::Destroy;
         o.request.stage = QStringLiteral("qa/1");
         o.startedAt = QDateTime::currentDateTimeUtc();
@@ -533,9 +534,10 @@ private slots:
         QVERIFY(RunHistoryStore::prepare(o));
         QVERIFY(QFileInfo(o.summaryFile).fileName().endsWith(QStringLiteral("-destroy-qa_1.json")));
         QVERIFY(RunHistoryStore::writeSummary(o));
+        QVERIFY(o.summaryFile.startsWith(tmp.filePath(QStringLiteral(".alchemy/.athanor/runs/"))));
         RunHistoryModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.reload(tmp.path());
+        model.reload(o.request.athanorHome);
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.entry(0).end, RunEnd::LockHeld);
         QCOMPARE(model.entry(0).durationMs, 1234);

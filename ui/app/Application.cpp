@@ -149,7 +149,7 @@ int runApplication(int argc, char** argv) {
     args.addHelpOption();
     args.addVersionOption();
     args.addPositionalArgument(QStringLiteral("dir"),
-                               QStringLiteral("A project folder or a .alchemy folder."),
+                               QStringLiteral("A project folder, a .alchemy folder, or sqlite:PATH (Alchemy's SQLite state)."),
                                QStringLiteral("[DIR]"));
     args.addOptions({
         {QStringLiteral("theme"), QStringLiteral("Palette: light or dark."), QStringLiteral("name")},

@@ -65,16 +65,20 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
     QProgressBar* progressBar() const { return m_progress; }
 
-    // A project folder or its .alchemy folder; empty closes. The stack file defaults to
-    // <project>/alchemy.stack.json when it exists.
+    // Where runs read and write state: a state source (a folder, or sqlite:PATH as SourceSpec writes it) and
+    // its Athanor home (run history). Empty closes. The project folder is the source's (SourceSpec::
+    // projectFolder()); the stack file defaults to <project>/alchemy.stack.json when it exists.
+    void setStateSource(const QString& specText, const QString& athanorHome);
+    // setStateSource() of a project folder or its .alchemy folder.
     void setProjectRoot(const QString& path);
     QString projectRoot() const { return m_root; }
+    QString stateSource() const { return m_stateSpec; }
     void setStackFile(const QString& file);
     QString stackFile() const { return m_stackFile; }
     // Read-only: Up and Destroy are hidden and refused.
     void setReadOnly(bool readOnly);
     bool isReadOnly() const { return m_readOnly; }
-    // The inspector's latest snapshot (live reloads); the console also loads its own after each run.
+    // The inspector's latest snapshot (live reloads; the host reloads it after each run).
     void setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot);
     void setStage(const QString& stage);
     QString stage() const;
@@ -131,7 +135,6 @@ private:
     QWidget* buildOutputsTab();
     QWidget* buildHistoryTab();
     void reloadStackInfo();
-    void loadSnapshotAsync();
     void rebuildStages();
     void updateActions();
     void onStageActivated(int index);
@@ -179,6 +182,8 @@ private:
     QTreeView* m_historyView = nullptr;
 
     QString m_root;
+    QString m_stateSpec;   // SourceSpec text of the state runs use
+    QString m_athanorHome; // where run history lives
     QString m_stackFile;
     bool m_stackChosen = false; // picked by the user: survives project reloads
     QString m_stackApp;
@@ -187,7 +192,6 @@ private:
     bool m_stackDeclaresSecrets = false;
     bool m_readOnly = false;
     std::shared_ptr<const athanor::StateSnapshot> m_snapshot;
-    quint64 m_snapshotGeneration = 0;
     std::vector<StageEntry> m_stages;
     QStringList m_newStages; // created with "New stage…", not in state yet
     QString m_wantedStage;

@@ -126,7 +126,9 @@ bool RunController::start(const DeployRequest& request, const std::vector<TaskLi
     o.phase = request.phase;
     if (!request.stackFile.isEmpty())
         o.stackFile = std::filesystem::path(request.stackFile.toStdString());
-    if (!request.projectRoot.isEmpty())
+    if (!request.stateSource.isEmpty())
+        o.state = athanor::SourceSpec::parse(request.stateSource.toStdString());
+    else if (!request.projectRoot.isEmpty())
         o.root = std::filesystem::path(request.projectRoot.toStdString());
     o.app = request.app.toStdString();
     o.stage = request.stage.toStdString();
@@ -143,7 +145,7 @@ bool RunController::start(const DeployRequest& request, const std::vector<TaskLi
         o.passwords.add(SecureString(std::string_view(env.constData(), std::size_t(env.size()))));
 
     // History is best effort: a read-only project still runs, it just is not recorded.
-    if (!request.projectRoot.isEmpty() && RunHistoryStore::prepare(job->outcome)) {
+    if (!request.athanorHome.isEmpty() && RunHistoryStore::prepare(job->outcome)) {
         job->log = std::make_shared<RunLogFile>(job->outcome.logFile);
         if (!job->log->isOpen()) {
             job->log.reset();

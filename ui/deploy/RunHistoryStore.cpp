@@ -32,12 +32,17 @@ QString qstr(const athanor::Json& j, const char* key) {
 
 } // namespace
 
-QString RunHistoryStore::runsDir(const QString& projectRoot) {
-    return QDir(projectRoot).filePath(QStringLiteral(".alchemy/.athanor/runs"));
+QString RunHistoryStore::runsDir(const QString& athanorHome) {
+    return QDir(athanorHome).filePath(QStringLiteral("runs"));
 }
 
 bool RunHistoryStore::prepare(RunOutcome& outcome, QString* error) {
-    const QString dir = runsDir(outcome.request.projectRoot);
+    if (outcome.request.athanorHome.isEmpty()) {
+        if (error)
+            *error = QObject::tr("the state source has no Athanor home for its run history");
+        return false;
+    }
+    const QString dir = runsDir(outcome.request.athanorHome);
     if (!QDir().mkpath(dir)) {
         if (error)
             *error = QObject::tr("cannot create %1").arg(dir);
@@ -151,9 +156,9 @@ std::optional<RunHistoryEntry> RunHistoryStore::readSummary(const QString& summa
     return e;
 }
 
-std::vector<RunHistoryEntry> RunHistoryStore::list(const QString& projectRoot) {
+std::vector<RunHistoryEntry> RunHistoryStore::list(const QString& athanorHome) {
     std::vector<RunHistoryEntry> out;
-    const QDir dir(runsDir(projectRoot));
+    const QDir dir(runsDir(athanorHome));
     const QStringList files =
         dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name | QDir::Reversed);
     for (const QString& f : files)

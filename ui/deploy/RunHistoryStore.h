@@ -11,10 +11,11 @@
 namespace athanor::ui {
 
 // Run history on disk: per run a summary (<stamp>-<phase>-<stage>.json) and its full event log
-// (<same>.log.jsonl) under <project>/.alchemy/.athanor/runs/, where real Alchemy never looks.
+// (<same>.log.jsonl) under <athanor home>/runs/ (StateSource::athanorHome(): .alchemy/.athanor for a folder,
+// where real Alchemy never looks).
 class RunHistoryStore {
 public:
-    static QString runsDir(const QString& projectRoot);
+    static QString runsDir(const QString& athanorHome);
     // Fills summaryFile and logFile of a run that is about to start (folder created on demand).
     static bool prepare(RunOutcome& outcome, QString* error = nullptr);
     // Writes the summary; safe on any thread.
@@ -22,7 +23,7 @@ public:
 
     static std::optional<RunHistoryEntry> readSummary(const QString& summaryFile);
     // Newest first.
-    static std::vector<RunHistoryEntry> list(const QString& projectRoot);
+    static std::vector<RunHistoryEntry> list(const QString& athanorHome);
     // The run's log as log-pane lines; lines that do not parse are skipped (a run killed mid-write).
     static std::vector<LogEntry> readLog(const QString& logFile, QString* error = nullptr);
     // The events of a run's log file, in order (lines that are not events are skipped).

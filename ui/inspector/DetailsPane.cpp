@@ -227,7 +227,7 @@ void DetailsPane::showNode(std::shared_ptr<const StateIndex> index, int32_t node
         return;
     }
     if (m_vault)
-        m_vault->prioritize(QString::fromStdString(record->relativePath));
+        m_vault->prioritize(QString::fromStdString(record->key()));
     if (sameNode && record->modifiedNs == m_loadedModified && m_document)
         return; // unchanged by this reload
     loadDocument(*record, sameNode && m_document != nullptr);

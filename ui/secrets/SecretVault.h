@@ -50,8 +50,8 @@ public:
     PasswordRing clonePasswords() const { return m_ring.clone(); }
     bool isBusy() const { return m_running || !m_queue.isEmpty(); }
 
-    // Decrypt this record's secrets next (relative path under .alchemy).
-    void prioritize(const QString& relativePath);
+    // Decrypt this record's secrets next (SnapshotRecord::key()).
+    void prioritize(const QString& recordKey);
 
     // `secretObject` is the object holding "@secret" (as findSecrets reports it).
     State state(const Json& secretObject) const;
@@ -89,8 +89,8 @@ private:
     std::unordered_map<std::string, quint64> m_triedUpTo; // highest password serial tried on a secret
     std::unordered_map<std::string, std::string> m_malformed;
     std::unordered_map<quint64, int> m_openedBySerial;
-    QHash<QString, int> m_recordByPath;
-    QHash<QString, qint64> m_processed; // relative path -> modification time decrypted
+    QHash<QString, int> m_recordByPath; // by SnapshotRecord::key()
+    QHash<QString, qint64> m_processed; // record key -> modification time (content fingerprint) decrypted
     QStringList m_queue;
     bool m_running = false;
     quint64 m_generation = 0;
