@@ -3,16 +3,27 @@
 #include "CommandLine.h"
 #include "commands/StateCommands.h"
 #include "events/ConsoleFormatter.h"
+#include "history/RunHistory.h"
+#include "store/StateSources.h"
+#include "history/RunLogWriter.h"
 #include "lifecycle/RunApi.h"
+#include "program/ProgramBackend.h"
+#include "program/ProgramEntry.h"
+#include "program/ProgramRuntime.h"
+#include "program/ProgramStage.h"
+#include "program/RunTarget.h"
 #include "providers/PlainJson.h"
 #include "stack/StackModel.h"
 
 #include "json/JsJsonText.h"
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <unistd.h>
 
@@ -23,21 +34,29 @@
 namespace athanor::cli {
 
 const char* const kRunUsage =
-    "  athanorctl up      [STACKFILE] [--state SOURCE] [--stage S] [--force] [--adopt] [--parallel N]\n"
+    "  athanorctl up      [ENTRY] [--state SOURCE] [--stage S] [--force] [--adopt] [--parallel N]\n"
     "  athanorctl plan    [STACKFILE] [--state SOURCE] [--stage S] [--force]\n"
-    "  athanorctl read    [STACKFILE] [--state SOURCE] [--stage S] [--show-secrets]\n"
-    "  athanorctl destroy [STACKFILE] [--state SOURCE] [--stage S] [--app A] [--parallel N]\n"
+    "  athanorctl read    [ENTRY] [--state SOURCE] [--stage S] [--show-secrets]\n"
+    "  athanorctl destroy [ENTRY] [--state SOURCE] [--stage S] [--app A] [--parallel N]\n"
     "    common: [--json] [--quiet] [--verbose] [--password-file F]\n"
-    "    SOURCE: default the stack file's folder; --root DIR is the same as --state DIR.\n"
-    "    STACKFILE defaults to ./alchemy.stack.json (destroy works from state alone without one).\n"
+    "    ENTRY is a stack file (alchemy.stack.json) or an Alchemy program (alchemy.run.ts, .mts, .js, "
+    ".mjs),\n"
+    "    which runs as `alchemy deploy / destroy / run` would (program only: [--runtime PATH] [--app A]\n"
+    "    [--program-password]). Default: ./alchemy.stack.json, else ./alchemy.run.ts, .js, .mts, .mjs;\n"
+    "    destroy works from state alone without either.\n"
+    "    SOURCE: a folder (default: the entry's folder; --root DIR is the same as --state DIR) or\n"
+    "    sqlite:PATH (Alchemy's SQLiteStateStore; stack files only: a program names its own store).\n"
     "    Passwords: ALCHEMY_PASSWORD, then each line of --password-file.\n"
-    "    Exit codes: 0 success, 1 run failed, 2 usage, 3 stage locked by another run, 130 cancelled.\n";
+    "    Runs are recorded under the source's Athanor home: <root>/.alchemy/.athanor/runs for a folder,\n"
+    "    $XDG_DATA_HOME/athanor/sources/<hash>/runs for a database (the GUI's History tab).\n"
+    "    Exit codes: 0 success, 1 run failed, 2 usage, 3 stage locked by another run, 4 destroy refused\n"
+    "    (kinds without a provider: destroy with the project's own program), 130 cancelled.\n";
 
 namespace {
 
-constexpr const char* kDefaultStackFile = "alchemy.stack.json";
 constexpr int kExitFailed = 1;
 constexpr int kExitLocked = 3;
+constexpr int kExitUnknownKinds = 4;
 constexpr int kExitCancelled = 130;
 
 // SIGINT, as Terraform does it: the first asks the run to stop (nothing new starts, running resources
@@ -46,6 +65,7 @@ constexpr int kExitCancelled = 130;
 // async-signal-safe calls in the handler.
 std::atomic<CancellationToken*> g_cancelToken{nullptr};
 std::atomic<int> g_interrupts{0};
+std::atomic<bool> g_programRun{false}; // the run is an Alchemy program: other words for the same two steps
 
 extern "C" void onInterrupt(int) {
     const int previous = g_interrupts.fetch_add(1);
@@ -57,12 +77,21 @@ extern "C" void onInterrupt(int) {
     static const char aborting[] =
         "\nAborting: running commands are being killed; their records stay creating/updating and the "
         "next up resumes them. Press Ctrl-C again to exit immediately.\n";
+    static const char programCancelling[] =
+        "\nCancelling: the program got SIGINT and stops after its cleanups; the resource it was working on "
+        "keeps its creating/updating record. Press Ctrl-C again to kill it now.\n";
+    static const char programAborting[] =
+        "\nAborting: the program and everything it started are being killed. "
+        "Press Ctrl-C again to exit immediately.\n";
     if (previous == 0 && token)
         token->cancel();
     else if (token)
         token->abort();
-    const char* message = previous == 0 ? cancelling : aborting;
-    const size_t length = previous == 0 ? sizeof cancelling - 1 : sizeof aborting - 1;
+    const bool program = g_programRun.load();
+    const char* message =
+        previous == 0 ? (program ? programCancelling : cancelling) : (program ? programAborting : aborting);
+    const size_t length = previous == 0 ? (program ? sizeof programCancelling : sizeof cancelling) - 1
+                                        : (program ? sizeof programAborting : sizeof aborting) - 1;
     [[maybe_unused]] const auto written = ::write(STDERR_FILENO, message, length);
 }
 
@@ -220,69 +249,258 @@ int parsePositive(const std::string& text, const std::string& option) {
     return value;
 }
 
+// Sends every event to both sinks (the console or --json lines, and the run-history log).
+class TeeSink : public EventSink {
+public:
+    TeeSink(EventSink& first, EventSink* second) : m_first(first), m_second(second) {}
+    void onEvent(const EngineEvent& event) override {
+        if (m_second)
+            m_second->onEvent(event);
+        m_first.onEvent(event);
+    }
+
+private:
+    EventSink& m_first;
+    EventSink* m_second;
+};
+
+// The run's entry in run history (history/RunHistory.h), written as the GUI writes it so its History tab
+// shows athanorctl's runs too. The files are made with the run's first event, so a run refused before
+// anything happened in a folder without state leaves no .alchemy folder behind. Failing to record never fails
+// the run: it says so on stderr once.
+class HistoryRecorder : public EventSink {
+public:
+    // `athanorHome`: the source's (StateSource::athanorHome()); run history goes to <athanorHome>/runs.
+    HistoryRecorder(std::filesystem::path athanorHome, const RunRequest& request, const RunTarget& target)
+        : m_athanorHome(std::move(athanorHome)), m_started(std::chrono::system_clock::now()),
+          m_clock(std::chrono::steady_clock::now()) {
+        m_summary.phase = request.phase;
+        m_summary.app = request.app;
+        m_summary.stage = request.stage;
+        if (target.entry)
+            (target.backend == BackendKind::Program ? m_summary.program : m_summary.stackFile) =
+                std::filesystem::absolute(*target.entry).string();
+        m_summary.startedAt = m_started;
+        m_summary.force = request.force;
+        m_summary.adopt = request.adopt;
+        m_summary.parallel = request.parallel;
+    }
+
+    void onEvent(const EngineEvent& event) override {
+        if (RunLogWriter* log = open())
+            log->onEvent(event);
+    }
+
+    void finished(const RunReport& report) {
+        if (!report.app.empty())
+            m_summary.app = report.app;
+        if (!report.stage.empty())
+            m_summary.stage = report.stage;
+        m_summary.result = historyResultOf(report.result);
+        m_summary.counts = report.counts;
+        if (m_summary.phase == Phase::Plan)
+            m_summary.planned = countPlanned(report.plan);
+        m_summary.firstFailureFqn = report.firstFailureFqn;
+        m_summary.firstFailureMessage = report.firstFailureMessage;
+        m_summary.errors = report.errors;
+        write();
+    }
+    void refused(HistoryResult result, const std::string& error, std::optional<HistoryLockHolder> lock = {}) {
+        std::error_code ec;
+        if (!m_log && !std::filesystem::is_directory(m_athanorHome.parent_path(), ec))
+            return; // nothing ran and there is no state to keep a history beside
+        m_summary.result = result;
+        m_summary.error = error;
+        m_summary.lock = std::move(lock);
+        write();
+    }
+
+private:
+    RunLogWriter* open() {
+        std::lock_guard lock(m_mutex);
+        if (m_log || m_failed)
+            return m_log.get();
+        if (!keepsRunHistoryIn(m_athanorHome, m_summary.phase)) {
+            m_failed = true;
+            return nullptr;
+        }
+        try {
+            m_files = prepareRunHistoryIn(m_athanorHome, m_summary.phase, m_summary.stage, m_started);
+            m_log = std::make_unique<RunLogWriter>(m_files->log);
+            if (!m_log->isOpen())
+                throw std::runtime_error("cannot create " + m_files->log.string());
+            m_summary.logFileName = m_files->log.filename().string();
+        } catch (const std::exception& e) {
+            std::cerr << "athanorctl: warning: this run is not recorded in run history: " << e.what() << "\n";
+            m_failed = true;
+            m_files.reset();
+            m_log.reset();
+        }
+        return m_log.get();
+    }
+
+    void write() {
+        if (!open())
+            return;
+        m_summary.durationMs =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_clock)
+                .count();
+        m_log->close();
+        try {
+            writeRunSummary(m_files->summary, m_summary);
+        } catch (const std::exception& e) {
+            std::cerr << "athanorctl: warning: " << e.what() << "\n";
+        }
+    }
+
+    std::filesystem::path m_athanorHome;
+    std::chrono::system_clock::time_point m_started;
+    std::chrono::steady_clock::time_point m_clock;
+    RunSummary m_summary;
+    std::mutex m_mutex;
+    bool m_failed = false;
+    std::optional<RunHistoryFiles> m_files;
+    std::unique_ptr<RunLogWriter> m_log;
+};
+
+// An engine destroy that failed (or refused) on a project whose own program knows its kinds.
+void suggestProgram(const std::filesystem::path& projectRoot) {
+    if (auto entry = findProgramEntry(projectRoot))
+        std::cerr << "athanorctl: hint: " << projectRoot.string() << " has the Alchemy program "
+                  << entry->filename().string()
+                  << ", whose own providers know every kind it created: `athanorctl "
+                  << "destroy " << (projectRoot / entry->filename()).string()
+                  << "` runs it as `alchemy destroy` would\n";
+}
+
 } // namespace
 
 int runRunCommand(Phase phase, const std::vector<std::string>& args) {
-    const CommandLine cl(args, {"root", "state", "stage", "parallel", "password-file", "app"},
-                         {"force", "adopt", "json", "quiet", "verbose", "show-secrets"});
+    const CommandLine cl(args, {"root", "state", "stage", "parallel", "password-file", "app", "runtime"},
+                         {"force", "adopt", "json", "quiet", "verbose", "show-secrets", "program-password"});
     if (cl.positionals().size() > 1)
-        throw UsageError("unexpected argument " + cl.positionals()[1] + " (one STACKFILE at most)");
+        throw UsageError("unexpected argument " + cl.positionals()[1] + " (one ENTRY at most)");
 
-    RunOptions options;
-    options.phase = phase;
-    if (!cl.positionals().empty()) {
-        options.stackFile = cl.positionals().front();
-    } else if (std::error_code ec; std::filesystem::exists(kDefaultStackFile, ec)) {
-        options.stackFile = kDefaultStackFile;
-    } else if (phase != Phase::Destroy) {
-        throw UsageError(std::string("no stack file: ./") + kDefaultStackFile +
-                         " does not exist (pass STACKFILE)");
+    std::optional<std::filesystem::path> given;
+    if (!cl.positionals().empty())
+        given = std::filesystem::path(cl.positionals().front());
+    const std::optional<RunTarget> found = findRunTarget(given, std::filesystem::current_path());
+    RunTarget target = found.value_or(RunTarget{});
+    if (!found && phase != Phase::Destroy)
+        throw UsageError(
+            std::string("no stack file or Alchemy program: ./") + std::string(kDefaultStackFileName) +
+            " does not exist, nor ./alchemy.run.ts, .js, .mts or .mjs (pass STACKFILE or ENTRY)");
+    const bool program = target.backend == BackendKind::Program;
+    if (program && phase == Phase::Plan)
+        throw UsageError("plan works on stack files: an Alchemy program has no dry run (`up` runs it)");
+    if (program && cl.value("parallel"))
+        throw UsageError(
+            "--parallel is for stack files: an Alchemy program runs its resources as it declares");
+    if (!program && (cl.value("runtime") || cl.flag("program-password")))
+        throw UsageError("--runtime and --program-password are for Alchemy programs (alchemy.run.ts)");
+    if (!target.note.empty())
+        std::cerr << "athanorctl: note: " << target.note << "\n";
+
+    RunRequest request;
+    request.phase = phase;
+    request.entry = target.entry;
+    if (auto state = stateSourceOption(cl)) {
+        if (state->kind == SourceSpec::Kind::Folder)
+            request.root = state->path;
+        else if (program)
+            throw UsageError("--state " + state->toString() +
+                             " is for stack files: an Alchemy program keeps state in the store its code names");
+        else
+            request.state = *state;
+    } else if (!target.entry) {
+        request.root = std::filesystem::current_path();
     }
-    if (auto state = stateSourceOption(cl))
-        options.state = *state;
-    else if (!options.stackFile)
-        options.state = SourceSpec::folder(std::filesystem::current_path());
     if (auto app = cl.value("app")) {
-        if (options.stackFile)
+        if (target.entry && !program)
             throw UsageError("--app is for destroy without a stack file (the stack file names its app)");
-        options.app = *app;
+        request.app = *app;
     }
-    options.stage = resolveStageName(cl.valueOr("stage", ""));
-    options.force = cl.flag("force");
-    options.adopt = cl.flag("adopt");
-    options.quiet = cl.flag("quiet");
+    request.stage = resolveStageName(cl.valueOr("stage", ""));
+    request.force = cl.flag("force");
+    request.adopt = cl.flag("adopt");
+    request.quiet = cl.flag("quiet");
     if (auto parallel = cl.value("parallel"))
-        options.parallel = parsePositive(*parallel, "parallel");
+        request.parallel = parsePositive(*parallel, "parallel");
     std::optional<std::filesystem::path> passwordFile;
     if (auto file = cl.value("password-file"))
         passwordFile = *file;
-    options.passwords = passwordsFromEnvironment(passwordFile);
-    options.providers = ProviderRegistry::withBuiltins();
+    request.passwords = passwordsFromEnvironment(passwordFile);
+    request.providers = ProviderRegistry::withBuiltins();
+    request.program.runtime = cl.valueOr("runtime", "");
+    request.program.ownPassword = cl.flag("program-password");
 
     const bool json = cl.flag("json");
     const bool showSecrets = cl.flag("show-secrets");
     const bool color = !json && colorWanted(::isatty(STDOUT_FILENO) == 1);
     ConsoleOptions consoleOptions;
     consoleOptions.color = color;
-    consoleOptions.quiet = options.quiet;
+    consoleOptions.quiet = request.quiet;
     consoleOptions.verbose = cl.flag("verbose");
     consoleOptions.version = ATHANOR_VERSION;
     ConsoleFormatter console(std::cout, std::cerr, consoleOptions);
     JsonLinesSink jsonLines(std::cout);
-    FinishLastSink sink(json ? static_cast<EventSink&>(jsonLines) : static_cast<EventSink&>(console));
+    FinishLastSink printed(json ? static_cast<EventSink&>(jsonLines) : static_cast<EventSink&>(console));
 
+    // Run history, as the GUI keeps it: best effort, a read-only project still runs.
+    const std::filesystem::path projectRoot =
+        std::filesystem::absolute(request.root                          ? *request.root
+                                  : target.entry->parent_path().empty() ? "."
+                                                                        : target.entry->parent_path());
+    std::filesystem::path athanorHome = folderAthanorHome(projectRoot);
+    if (request.state) {
+        try {
+            athanorHome = openStateSource(*request.state)->athanorHome();
+        } catch (const std::exception&) {
+            // the run itself says why the source cannot be opened
+        }
+    }
+    HistoryRecorder history(athanorHome, request, target);
+    TeeSink sink(printed, &history);
+
+    const std::unique_ptr<RunBackend> backend = makeRunBackend(target.backend);
+    g_programRun.store(program);
     CancellationToken cancel;
     RunReport report;
     try {
         InterruptGuard interrupts(cancel);
-        report = runPhase(options, sink, cancel);
+        report = backend->run(request, sink, cancel);
     } catch (const LockHeldError& e) {
         std::cerr << "athanorctl: " << e.what() << "\n"
                   << "  held by pid " << e.pid << " on " << e.host << " since " << e.since
                   << (e.operation.empty() ? "" : " (" + e.operation + ")") << "\n";
+        history.refused(HistoryResult::Locked, e.what(),
+                        HistoryLockHolder{e.pid, e.host, e.since, e.operation});
         return kExitLocked;
-    } catch (const StackError& e) {
+    } catch (const UnknownKindsError& e) {
         std::cerr << "athanorctl: " << e.what() << "\n";
+        for (const auto& [kind, fqns] : e.fqnsByKind)
+            std::cerr << "  " << kind << ": " << fqns.size() << " record(s), e.g. " << fqns.front() << "\n";
+        history.refused(HistoryResult::Error, e.what());
+        if (!program)
+            suggestProgram(projectRoot);
+        return kExitUnknownKinds;
+    } catch (const PasswordNeededError& e) {
+        std::cerr << "athanorctl: " << e.what() << "\n"
+                  << "  set ALCHEMY_PASSWORD or pass --password-file F; --program-password when the program "
+                     "sets its own\n";
+        history.refused(HistoryResult::Error, e.what());
+        return kExitFailed;
+    } catch (const RuntimeError& e) {
+        std::cerr << "athanorctl: " << e.what() << "\n";
+        if (e.alternative)
+            std::cerr << "  run again with --runtime " << e.alternative->string() << "\n";
+        history.refused(HistoryResult::Error, e.what());
+        return kExitFailed;
+    } catch (const std::exception& e) {
+        std::cerr << "athanorctl: " << e.what() << "\n";
+        history.refused(HistoryResult::Error, e.what());
+        if (!program && phase == Phase::Destroy)
+            suggestProgram(projectRoot);
         return kExitFailed;
     }
 
@@ -301,7 +519,10 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
             std::cout << stringifyJs(outputsToJson(report, showSecrets), 2) << "\n";
     }
     std::cout.flush();
-    sink.flush();
+    printed.flush();
+    history.finished(report);
+    if (!program && phase == Phase::Destroy && report.result == RunResult::Failed)
+        suggestProgram(projectRoot);
     switch (report.result) {
     case RunResult::Succeeded:
         return 0;

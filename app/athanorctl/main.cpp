@@ -3,6 +3,7 @@
 #include "RunCli.h"
 #include "StateCli.h"
 
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -10,16 +11,32 @@
 namespace {
 
 void printUsage(std::ostream& out) {
-    out << "usage:\n" << athanor::cli::kRunUsage << athanor::cli::kStateUsage;
+    out << "usage:\n"
+        << athanor::cli::kRunUsage << athanor::cli::kStateUsage
+        << "  athanorctl --help | --version\n"
+           "The manual: man athanorctl\n";
+}
+
+bool isHelp(const std::string& arg) {
+    return arg == "--help" || arg == "-h";
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args.front() == "--help" || args.front() == "-h" || args.front() == "help") {
-        printUsage(args.empty() ? std::cerr : std::cout);
-        return args.empty() ? 2 : 0;
+    if (args.empty()) {
+        printUsage(std::cerr);
+        return 2;
+    }
+    if (args.front() == "--version") {
+        std::cout << "athanorctl " << ATHANOR_VERSION << "\n";
+        return 0;
+    }
+    // `--help` anywhere (`athanorctl up --help` too) answers with the usage instead of running anything.
+    if (args.front() == "help" || std::any_of(args.begin(), args.end(), isHelp)) {
+        printUsage(std::cout);
+        return 0;
     }
     try {
         const std::string command = args.front();

@@ -5,6 +5,7 @@
 #include "snapshot/RecordValidator.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/AtomicFile.h"
+#include "store/IdCodec.h"
 #include "store/StateSources.h"
 #include "store/StoreError.h"
 
@@ -61,12 +62,33 @@ std::string describeNode(const StateSnapshot& snap, const SnapshotNode& node) {
     return line + "]";
 }
 
+// An old copy waiting in a scope's data.pendingDeletions, listed under the scope (or owner) whose record
+// holds it: Alchemy deletes it when that scope next finalizes after a run without errors (reference §7.6).
+std::string describePending(const PendingDeletion& p) {
+    if (p.id.empty())
+        return "(no id)  [" + (p.kind.empty() ? std::string("unknown kind") : p.kind) +
+               ", pending deletion: corrupted entry without an id; Alchemy drops it without deleting "
+               "anything]";
+    return p.id + "  [" + (p.kind.empty() ? std::string("unknown kind") : p.kind) +
+           ", pending deletion: old copy of a replaced resource, deleted when this scope's next run ends "
+           "without errors]";
+}
+
 void printChildren(const StateSnapshot& snap, const SnapshotNode& node, const std::string& indent,
                    std::ostream& out) {
-    for (size_t i = 0; i < node.children.size(); ++i) {
-        const bool last = i + 1 == node.children.size();
+    static const std::vector<PendingDeletion> none;
+    const std::vector<PendingDeletion>& pending =
+        node.record >= 0 ? snap.records[static_cast<size_t>(node.record)].pendingDeletions : none;
+    const size_t entries = node.children.size() + pending.size();
+    for (size_t i = 0; i < entries; ++i) {
+        const bool last = i + 1 == entries;
+        out << indent << (last ? "└─ " : "├─ ");
+        if (i >= node.children.size()) {
+            out << describePending(pending[i - node.children.size()]) << '\n';
+            continue;
+        }
         const SnapshotNode& child = snap.nodes[static_cast<size_t>(node.children[i])];
-        out << indent << (last ? "└─ " : "├─ ") << describeNode(snap, child) << '\n';
+        out << describeNode(snap, child) << '\n';
         printChildren(snap, child, indent + (last ? "   " : "│  "), out);
     }
 }
@@ -112,7 +134,14 @@ int stateGet(const SourceSpec& source, const std::string& fqn, bool decrypt, con
     auto snap = loadOrComplain(source, options, err);
     if (!snap)
         return 1;
-    const auto matches = snap->findRecords(fqn);
+    auto matches = snap->findRecords(fqn);
+    if (matches.empty()) {
+        // As Alchemy's `state get`: every '/' may also be a folder (an id with '\' is stored in sub-folders,
+        // and Alchemy lists it there: back\slash as back/slash).
+        for (const auto& r : snap->records)
+            if (r.relativePath == fqn + ".json")
+                matches.push_back(&r);
+    }
     if (matches.empty()) {
         err << "error: no record " << fqn << " in " << snap->source->describe() << '\n';
         return 1;
@@ -162,8 +191,10 @@ int stateCheck(const SourceSpec& source, std::ostream& out, std::ostream& err) {
             problems.push_back(r.error);
         } else {
             try {
+                // A database row is checked as if it were the file a folder would hold it in.
+                const std::string path = r.relativePath.empty() ? recordPath(r.chain, r.id) : r.relativePath;
                 auto text = snap->source->readRecordText(r.chain, r.id);
-                problems = text ? validateRecordText(*text, r.id, r.fqn)
+                problems = text ? validateRecordText(*text, path)
                                 : std::vector<std::string>{"the record disappeared during the check"};
             } catch (const std::exception& e) {
                 problems.push_back(e.what());

@@ -203,7 +203,13 @@ void ConsoleFormatter::onEvent(const EngineEvent& event) {
         }
         if (m_options.quiet)
             return;
-        write(m_out, withNewline(event.message));
+        // A read's standard output carries the outputs (as JSON): its log lines go with the summary.
+        bool toErr = false;
+        {
+            std::lock_guard lock(m_mutex);
+            toErr = m_phase == Phase::Read;
+        }
+        write(toErr ? m_err : m_out, withNewline(event.message));
         return;
     }
     default: {

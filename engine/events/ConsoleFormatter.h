@@ -25,8 +25,8 @@ struct ConsoleOptions {
 //   > seed Created Resource
 // ERROR / WARN lines go to the error stream. At the end Athanor adds one line of its own:
 //   Athanor: up shop/dev succeeded in 0.42s (2 created, 3 skipped)
-// (on the error stream for read, whose standard output carries the outputs). Thread-safe; each line is
-// written and flushed whole, so lines from parallel resources never interleave.
+// (on the error stream for read, whose standard output carries the outputs; its info log lines go there too).
+// Thread-safe; each line is written and flushed whole, so lines from parallel resources never interleave.
 class ConsoleFormatter : public EventSink {
 public:
     ConsoleFormatter(std::ostream& out, std::ostream& err, ConsoleOptions options);

@@ -13,7 +13,7 @@ enum class LogLevel { Trace, Debug, Info, Warn, Error };
 // Everything a run reports. The CLI prints these in Alchemy's console format (or as JSON lines); the GUI
 // streams them into its log pane, task list and tree. One stream for both, so they never disagree.
 enum class EventType {
-    RunStarted,  // phase, stage, app, total = resources the run expects to touch (0 when unknown)
+    RunStarted, // phase, stage, app, total = resources the run expects to touch; `indeterminate` when unknown
     RunFinished, // counts + result
     Creating,
     Created,
@@ -49,6 +49,9 @@ struct EngineEvent {
     std::string app;
     std::string stage;
     int total = 0;
+    // RunStarted: the run cannot know its total up front (an Alchemy program declares its resources as it
+    // runs), so progress is a running count of resource events, not "done of total".
+    bool indeterminate = false;
     RunCounts counts;
     RunResult result = RunResult::Succeeded;
 };

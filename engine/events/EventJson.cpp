@@ -69,6 +69,8 @@ Json eventToJson(const EngineEvent& event) {
         line["app"] = event.app;
         line["stage"] = event.stage;
         line["total"] = event.total;
+        if (event.indeterminate)
+            line["indeterminate"] = true;
         break;
     case EventType::RunFinished:
         line["phase"] = std::string(toString(event.phase));
@@ -122,6 +124,8 @@ std::optional<EngineEvent> eventFromJson(const Json& j) {
     e.stage = stringAt(j, "stage");
     if (auto it = j.find("total"); it != j.end() && it->is_number_integer())
         e.total = it->get<int>();
+    if (auto it = j.find("indeterminate"); it != j.end() && it->is_boolean())
+        e.indeterminate = it->get<bool>();
     const std::string result = stringAt(j, "result");
     for (RunResult r : kResults)
         if (result == toString(r))

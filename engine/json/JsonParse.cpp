@@ -1,8 +1,11 @@
 #include "json/JsonParse.h"
 
+#include "json/JsonPointer.h"
 #include "json/Utf8.h"
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace athanor {
 
@@ -22,6 +25,41 @@ std::string describeLocation(std::string_view text, size_t byteOffset) {
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+std::string tooDeepReason() {
+    return "nesting deeper than " + std::to_string(kMaxJsonDepth) +
+           " levels of arrays and objects (no real record comes near it)";
+}
+
+// nlohmann reads 1e400 as infinity and refuses it; JSON.parse would give Infinity, which JSON.stringify
+// writes as null, so Alchemy never writes such a number.
+std::string numberOutOfRangeReason(std::string_view token) {
+    return "the number " + std::string(token) + " is beyond the range of a double";
+}
+
+// Where the first array or object deeper than kMaxJsonDepth opens. Only called once the parser stopped
+// there, so the text before it is valid JSON and brackets inside strings are the only ones to skip.
+size_t offsetOfTooDeepNesting(std::string_view text) {
+    size_t depth = 0;
+    bool inString = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxJsonDepth)
+                return i;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return text.size();
+}
+
 // nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, column 2: "; keep
 // the tail.
 std::string shortReason(const std::string& what) {
@@ -39,7 +77,7 @@ public:
     explicit LoneSurrogateParser(std::string_view text) : m_text(text) {}
 
     Json parse() {
-        Json value = parseValue(0);
+        Json value = parseValue();
         skipSpace();
         if (m_pos != m_text.size())
             fail("unexpected text after the JSON value");
@@ -47,12 +85,14 @@ public:
     }
 
 private:
-    static constexpr int kMaxDepth = 10000;
-
     [[noreturn]] void fail(const std::string& reason) const {
         throw JsonParseError(describeLocation(m_text, m_pos) + ": " +
                              (m_pos >= m_text.size() ? "unexpected end of file (truncated JSON?): " : "") +
                              reason);
+    }
+    [[noreturn]] void failAt(const std::string& pointer, const std::string& reason) const {
+        throw JsonParseError(describeLocation(m_text, m_pos) + ", at " + escapeControlCharacters(pointer) +
+                             ": " + reason);
     }
 
     void skipSpace() {
@@ -68,17 +108,17 @@ private:
         return true;
     }
 
-    Json parseValue(int depth) {
-        if (depth > kMaxDepth)
-            fail("nesting is too deep");
+    Json parseValue() {
         skipSpace();
         if (m_pos >= m_text.size())
             fail("expected a value");
         const char c = m_text[m_pos];
+        if ((c == '{' || c == '[') && m_path.size() >= kMaxJsonDepth)
+            fail(tooDeepReason());
         if (c == '{')
-            return parseObject(depth);
+            return parseObject();
         if (c == '[')
-            return parseArray(depth);
+            return parseArray();
         if (c == '"')
             return Json(parseString());
         if (consume("true"))
@@ -90,7 +130,7 @@ private:
         return parseNumber();
     }
 
-    Json parseObject(int depth) {
+    Json parseObject() {
         ++m_pos; // {
         Json object = Json::object();
         skipSpace();
@@ -104,7 +144,9 @@ private:
             skipSpace();
             if (!consume(":"))
                 fail("expected ':'");
-            object[key] = parseValue(depth + 1);
+            m_path.push_back(jsonPointerToken(key));
+            object[key] = parseValue();
+            m_path.pop_back();
             skipSpace();
             if (consume("}"))
                 return object;
@@ -113,14 +155,16 @@ private:
         }
     }
 
-    Json parseArray(int depth) {
+    Json parseArray() {
         ++m_pos; // [
         Json array = Json::array();
         skipSpace();
         if (consume("]"))
             return array;
         for (;;) {
-            array.push_back(parseValue(depth + 1));
+            m_path.push_back(std::to_string(array.size()));
+            array.push_back(parseValue());
+            m_path.pop_back();
             skipSpace();
             if (consume("]"))
                 return array;
@@ -152,6 +196,12 @@ private:
         const std::string_view token = m_text.substr(start, m_pos - start);
         try {
             return Json::parse(token.begin(), token.end()); // nlohmann decides the number's kind
+        } catch (const Json::out_of_range&) {
+            std::string pointer;
+            for (const std::string& step : m_path)
+                pointer += "/" + step;
+            m_pos = start;
+            failAt(pointer.empty() ? "/" : pointer, numberOutOfRangeReason(token));
         } catch (const Json::parse_error&) {
             m_pos = start;
             fail("invalid number");
@@ -277,6 +327,7 @@ private:
 
     std::string_view m_text;
     size_t m_pos = 0;
+    std::vector<std::string> m_path; // pointer tokens of the value being parsed: its depth, and its place
 };
 
 // True when `text` has a \u escape of a surrogate that is not half of a well-formed pair.
@@ -318,24 +369,148 @@ bool hasLoneSurrogateEscape(std::string_view text) {
     return false;
 }
 
+// nlohmann's DOM builder with the depth limit, and errors that keep their position: its own builder throws a
+// number overflow (1e400) as an out_of_range exception that names no place in the text.
+class BoundedDomBuilder : public nlohmann::detail::json_sax_dom_parser<Json> {
+    using Base = nlohmann::detail::json_sax_dom_parser<Json>;
+
+public:
+    struct Failure {
+        size_t position = 0; // characters read when it failed: one past the offending character
+        std::string lastToken;
+        int id = 0; // nlohmann's exception id: 1xx parse_error, 406 number overflow
+        std::string what;
+    };
+
+    explicit BoundedDomBuilder(Json& result) : Base(result, false) {}
+
+    bool start_object(std::size_t size) { return enter() && Base::start_object(size); }
+    bool end_object() {
+        --m_depth;
+        return Base::end_object();
+    }
+    bool start_array(std::size_t size) { return enter() && Base::start_array(size); }
+    bool end_array() {
+        --m_depth;
+        return Base::end_array();
+    }
+    template <typename Exception>
+    bool parse_error(std::size_t position, const std::string& lastToken, const Exception& e) {
+        m_failure = Failure{position, lastToken, e.id, e.what()};
+        return false;
+    }
+
+    bool tooDeep() const { return m_tooDeep; }
+    const std::optional<Failure>& failure() const { return m_failure; }
+
+private:
+    bool enter() {
+        if (m_depth == kMaxJsonDepth) {
+            m_tooDeep = true;
+            return false;
+        }
+        ++m_depth;
+        return true;
+    }
+
+    size_t m_depth = 0;
+    bool m_tooDeep = false;
+    std::optional<Failure> m_failure;
+};
+
+constexpr int kNumberOverflow = 406;
+
+// Follows a parse to its first error and gives the JSON pointer of the value it stopped at (run only after a
+// failure, so successful parses never pay for the path).
+class PointerTracker {
+public:
+    bool null() { return value(); }
+    bool boolean(bool) { return value(); }
+    bool number_integer(Json::number_integer_t) { return value(); }
+    bool number_unsigned(Json::number_unsigned_t) { return value(); }
+    bool number_float(Json::number_float_t, const std::string&) { return value(); }
+    bool string(std::string&) { return value(); }
+    bool binary(Json::binary_t&) { return value(); }
+    bool start_object(std::size_t) { return open(false); }
+    bool start_array(std::size_t) { return open(true); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+    bool key(std::string& key) {
+        m_frames.back().key = key;
+        return true;
+    }
+    template <typename Exception>
+    bool parse_error(std::size_t, const std::string&, const Exception&) {
+        for (const Frame& frame : m_frames)
+            appendJsonPointerToken(m_pointer, frame.array ? std::to_string(frame.index) : frame.key);
+        return false;
+    }
+
+    const std::string& pointer() const { return m_pointer; }
+
+private:
+    struct Frame {
+        bool array = false;
+        size_t index = 0;
+        std::string key;
+    };
+
+    bool value() {
+        if (!m_frames.empty() && m_frames.back().array)
+            ++m_frames.back().index;
+        return true;
+    }
+    bool open(bool array) {
+        if (m_frames.size() == kMaxJsonDepth)
+            return false;
+        m_frames.push_back(Frame{array, 0, {}});
+        return true;
+    }
+    bool close() {
+        m_frames.pop_back();
+        return value(); // the closed container was a value of its parent
+    }
+
+    std::vector<Frame> m_frames;
+    std::string m_pointer;
+};
+
+std::string pointerOfFailure(std::string_view text) {
+    PointerTracker tracker;
+    Json::sax_parse(text.begin(), text.end(), &tracker);
+    return tracker.pointer();
+}
+
 } // namespace
 
 Json parseJsonText(std::string_view text) {
     if (std::all_of(text.begin(), text.end(),
                     [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }))
         throw JsonParseError("file is empty");
-    try {
-        return Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
-        if (hasLoneSurrogateEscape(text))
-            return LoneSurrogateParser(text).parse();
-        // byte is 1-based and points one past the offending character.
-        const size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-        std::string reason = shortReason(e.what());
-        if (offset >= text.size())
-            reason = "unexpected end of file (truncated JSON?): " + reason;
-        throw JsonParseError(describeLocation(text, offset) + ": " + reason);
+    Json result;
+    BoundedDomBuilder builder(result);
+    if (Json::sax_parse(text.begin(), text.end(), &builder))
+        return result;
+    if (builder.tooDeep())
+        throw JsonParseError(describeLocation(text, offsetOfTooDeepNesting(text)) + ": " + tooDeepReason());
+    const BoundedDomBuilder::Failure failure = builder.failure().value_or(BoundedDomBuilder::Failure{});
+    if (failure.id == kNumberOverflow) {
+        // The position is just past the number.
+        const size_t start =
+            failure.position >= failure.lastToken.size() ? failure.position - failure.lastToken.size() : 0;
+        const std::string pointer = pointerOfFailure(text);
+        throw JsonParseError(describeLocation(text, start) + ", at " +
+                             (pointer.empty() ? "/" : escapeControlCharacters(pointer)) + ": " +
+                             numberOutOfRangeReason(failure.lastToken));
     }
+    if (hasLoneSurrogateEscape(text))
+        return LoneSurrogateParser(text).parse();
+    // The position is one past the offending character.
+    const size_t offset = failure.position > 0 ? failure.position - 1 : 0;
+    std::string reason = shortReason(failure.what);
+    if (offset >= text.size())
+        reason = "unexpected end of file (truncated JSON?): " + reason;
+    throw JsonParseError(describeLocation(text, offset) + ": " + reason);
 }
 
 } // namespace athanor

@@ -15,4 +15,9 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t* checked = nul
 // (the WHATWG decoder) does; the result can always be stored as a JSON string.
 std::string toWellFormedUtf8(std::string_view bytes);
 
+// `text` with each control character (U+0000..U+001F, U+007F) written as a JSON escape ("\u0000", "\n"), for
+// messages that quote names from a file: a raw NUL would end the message wherever it is read as a C string
+// (std::exception::what()), and other controls garble a terminal.
+std::string escapeControlCharacters(std::string_view text);
+
 } // namespace athanor

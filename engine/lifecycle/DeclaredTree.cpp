@@ -138,13 +138,20 @@ const Json* followDottedPath(const Json& value, const std::string& dotted) {
     return current;
 }
 
-void substituteInPlace(Json& node, DeclaredTree& tree, RunContext& run) {
+void substituteInPlace(Json& node, DeclaredTree& tree, RunContext& run, const UnknownRefValue& unknown) {
     if (isRefObject(node)) {
         const std::string path = node["$ref"].get<std::string>();
         const auto index = tree.taskIndex(path);
         if (!index)
             throw RunFailure("$ref \"" + path + "\" names no declared resource");
         DeclaredTask& target = *tree.tasks()[*index];
+        if (unknown) {
+            if (std::optional<Json> value = unknown(
+                    target, node.contains("output") ? node["output"].get<std::string>() : std::string())) {
+                node = std::move(*value);
+                return;
+            }
+        }
         std::optional<Json> output = target.plainOutput(run);
         if (!output)
             throw RunFailure("$ref \"" + path + "\": " + target.fqn + " has no output");
@@ -162,18 +169,22 @@ void substituteInPlace(Json& node, DeclaredTree& tree, RunContext& run) {
     }
     if (node.is_array()) {
         for (auto& element : node)
-            substituteInPlace(element, tree, run);
+            substituteInPlace(element, tree, run, unknown);
     } else if (node.is_object()) {
         for (auto it = node.begin(); it != node.end(); ++it)
-            substituteInPlace(it.value(), tree, run);
+            substituteInPlace(it.value(), tree, run, unknown);
     }
 }
 
 } // namespace
 
 Json substituteRefs(const Json& props, DeclaredTree& tree, RunContext& run) {
+    return substituteRefs(props, tree, run, {});
+}
+
+Json substituteRefs(const Json& props, DeclaredTree& tree, RunContext& run, const UnknownRefValue& unknown) {
     Json out = props;
-    substituteInPlace(out, tree, run);
+    substituteInPlace(out, tree, run, unknown);
     return out;
 }
 

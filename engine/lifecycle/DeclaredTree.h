@@ -3,6 +3,7 @@
 #include "lifecycle/RunContext.h"
 #include "stack/StackModel.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -74,6 +75,11 @@ private:
 // (the whole output envelope without "output"). Throws RunFailure naming the reference when the path is
 // missing from the output.
 Json substituteRefs(const Json& props, DeclaredTree& tree, RunContext& run);
+// The same, except that a $ref for which `unknown(target, outputPath)` gives a value gets that value instead
+// (a plan's "known after apply" for a resource that will change; outputPath is "" for the whole output).
+using UnknownRefValue =
+    std::function<std::optional<Json>(const DeclaredTask& target, const std::string& outputPath)>;
+Json substituteRefs(const Json& props, DeclaredTree& tree, RunContext& run, const UnknownRefValue& unknown);
 
 // True for an unresolved {"$ref": ...} object.
 bool isRefObject(const Json& node);

@@ -9,6 +9,6 @@ namespace athanor {
 void runUpPhase(RunContext& run, const StackFile& stack);
 void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report);
 void runPlanPhase(RunContext& run, const StackFile& stack);
-void runDestroyPhase(RunContext& run);
+void runDestroyPhase(RunContext& run, const StackFile* stack);
 
 } // namespace athanor

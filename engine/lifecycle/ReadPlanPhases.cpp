@@ -1,6 +1,8 @@
 // Phases read (reference §7.3, but nothing at all is written: Athanor does better than §14.11) and plan
 // (what up would do, changing nothing, taking no lock).
+#include "lifecycle/ChangeDecision.h"
 #include "lifecycle/DeclaredTree.h"
+#include "lifecycle/Finalize.h"
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/TaskGraph.h"
@@ -10,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <thread>
 
 namespace athanor {
@@ -50,6 +53,10 @@ Json maskedDiff(const Json& before, const Json& after) {
     return Json::diff(maskedBefore, maskedAfter);
 }
 
+// Plan: what up would do, decided by up's own code (decideChange() for each declared resource, in the order
+// up applies them; queueFinalize() for the deletions). A $ref to a resource that up will create or change is
+// "known after apply": its value never equals what is stored, so its user is shown as changing too (a plan
+// never says "no changes" for what up then changes; a user whose input turns out the same is then skipped).
 class PlanPhase {
 public:
     PlanPhase(RunContext& run, const StackFile& stack) : m_run(run), m_tree(run, stack) {}
@@ -57,7 +64,7 @@ public:
     void execute() {
         auto& tasks = m_tree.tasks();
         m_run.reporter.runStarted(static_cast<int>(tasks.size()));
-        // Pass 1: every declared record, so that $refs can use the outputs state holds.
+        // Every declared record first, so that $refs can use the outputs state holds.
         std::vector<std::optional<StateRecord>> records(tasks.size());
         std::vector<std::string> problems(tasks.size());
         for (size_t i = 0; i < tasks.size(); ++i) {
@@ -66,148 +73,117 @@ public:
                 records[i] = task.owner->scope->store().get(task.decl->id);
                 if (records[i] && records[i]->output() && records[i]->kind() == task.decl->kind)
                     task.serializedOutput = *records[i]->output();
+                if (records[i] && records[i]->data())
+                    if (auto pending = records[i]->data()->find("pendingDeletions");
+                        pending != records[i]->data()->end() && pending->is_array())
+                        task.nestedPendingDeletions = !pending->empty();
             } catch (const UnreadableRecordError& e) {
                 problems[i] =
                     unreadableMessage(e) + " (up would fail for this resource and leave the file alone)";
             }
         }
-        std::vector<PlannedChange::Action> actions(tasks.size(), PlannedChange::Action::Skip);
-        for (size_t i = 0; i < tasks.size(); ++i) {
+        m_actions.assign(tasks.size(), std::nullopt);
+        for (size_t i : applyOrder()) {
             if (m_run.cancel.isCancelled())
                 return;
-            planResource(*tasks[i], records[i], problems[i], actions, i);
+            planResource(*tasks[i], records[i], problems[i], i);
         }
-        for (DeclaredScopeNode* node : m_tree.scopes())
-            planFinalize(*node);
+
+        StateDestroyer destroyer(m_run, StateDestroyer::Purpose::Finalize);
+        queueFinalize(m_run, m_tree, destroyer, false);
+        std::vector<PlannedChange> deletions;
+        if (!refuseUnknownKinds(m_run, destroyer, &deletions))
+            deletions = plannedDeletions(destroyer);
+        for (auto& change : deletions)
+            m_run.reporter.addPlanned(std::move(change));
     }
 
 private:
+    // Declaration order, except that a resource comes after what it $refs (the order up can apply them in).
+    std::vector<size_t> applyOrder() {
+        auto& tasks = m_tree.tasks();
+        std::vector<size_t> order;
+        std::vector<int> state(tasks.size(), 0); // 0 new, 1 on the path, 2 done
+        std::function<void(size_t)> visit = [&](size_t i) {
+            if (state[i] != 0)
+                return; // done, or a cycle (the stack loader refuses those)
+            state[i] = 1;
+            for (size_t dependency : tasks[i]->dependencies)
+                visit(dependency);
+            state[i] = 2;
+            order.push_back(i);
+        };
+        for (size_t i = 0; i < tasks.size(); ++i)
+            visit(i);
+        return order;
+    }
+
     void planResource(DeclaredTask& task, const std::optional<StateRecord>& record,
-                      const std::string& problem, std::vector<PlannedChange::Action>& actions, size_t index) {
+                      const std::string& problem, size_t index) {
         const DeclaredResource& decl = *task.decl;
         if (!problem.empty()) {
             m_run.reporter.failed(task.fqn, decl.kind, problem);
+            m_actions[index] = PlannedChange::Action::Update;
             return;
         }
         try {
             Provider& provider = m_run.providerFor(decl.kind, task.fqn, "plan");
+            std::vector<std::string> changing;
+            const Json props = substituteRefs(
+                decl.props, m_tree, m_run,
+                [&](const DeclaredTask& target, const std::string& outputPath) -> std::optional<Json> {
+                    const auto targetIndex = m_tree.taskIndex(target.path);
+                    const auto action = targetIndex ? m_actions[*targetIndex] : std::nullopt;
+                    if (action == PlannedChange::Action::Skip)
+                        return std::nullopt; // unchanged: its stored output is what up will use
+                    if (std::find(changing.begin(), changing.end(), target.fqn) == changing.end())
+                        changing.push_back(target.fqn);
+                    return Json(
+                        "(known after apply: " + (outputPath.empty() ? std::string("output") : outputPath) +
+                        " of " + target.fqn + ")");
+                });
+
+            ChangeInputs inputs;
+            inputs.declaredKind = decl.kind;
+            inputs.props = &props;
+            inputs.force = m_run.options.force;
+            Json storedProps;
+            if (record) {
+                inputs.exists = true;
+                inputs.recordKind = record->kind();
+                inputs.status = record->status();
+                inputs.statusText = record->statusText();
+                storedProps = record->props() ? m_run.open(*record->props(), task.fqn) : Json();
+                inputs.storedProps = &storedProps;
+            }
+            ChangeDecision decision;
+            try {
+                decision = decideChange(inputs, provider);
+            } catch (const RunFailure& e) {
+                throw RunFailure(std::string(e.what()) + " (up would fail)");
+            }
             PlannedChange change;
+            change.action = decision.action;
             change.fqn = task.fqn;
             change.kind = decl.kind;
-
-            Json props;
-            std::string refNote;
-            try {
-                props = substituteRefs(decl.props, m_tree, m_run);
-            } catch (const RunFailure&) {
-                props =
-                    decl.props; // a referenced resource does not exist yet: its output is known after apply
-                refNote = "; some $ref values are known only after apply";
-            }
-            for (size_t dependency : task.dependencies)
-                if (actions[dependency] != PlannedChange::Action::Skip) {
-                    refNote += "; uses outputs of " + m_tree.tasks()[dependency]->fqn + ", which will change";
-                    break;
-                }
-
-            if (!record) {
-                change.action = PlannedChange::Action::Create;
-                change.reason = "new resource" + refNote;
-                change.diff = maskedDiff(Json::object(), props);
-            } else if (record->kind() != decl.kind) {
-                throw RunFailure("the state record holds a " + record->kind() + ", the stack declares a " +
-                                 decl.kind + "; up would fail");
-            } else {
-                const std::optional<ResourceStatus> status = record->status();
-                const Json storedProps = record->props() ? m_run.open(*record->props(), task.fqn) : Json();
-                change.diff = maskedDiff(storedProps, props);
-                if (!status || !isSettled(*status)) {
-                    change.action = PlannedChange::Action::Resume;
-                    change.reason = "interrupted while " + record->statusText() + refNote;
-                } else if (m_run.options.force) {
-                    change.action = PlannedChange::Action::Update;
-                    change.reason = "forced" + refNote;
-                } else if (provider.alwaysUpdate()) {
-                    change.action = PlannedChange::Action::Update;
-                    change.reason = "always updated (" + decl.kind + ")" + refNote;
-                } else if (canonicalText(storedProps) != canonicalText(props)) {
-                    change.action = PlannedChange::Action::Update;
-                    change.reason = "props changed (the provider may replace it)" + refNote;
-                } else {
-                    change.action = PlannedChange::Action::Skip;
-                    change.reason = refNote.empty() ? "no changes" : "no changes" + refNote;
-                }
-            }
-            actions[index] = change.action;
+            change.reason = decision.reason;
+            for (const std::string& fqn : changing)
+                change.reason += "; uses outputs of " + fqn + ", known only after apply";
+            change.diff = maskedDiff(record ? storedProps : Json::object(), props);
+            m_actions[index] = change.action;
             m_run.reporter.log(LogLevel::Debug,
                                std::string(toString(change.action)) + " " + change.fqn + ": " + change.reason,
                                change.fqn);
             m_run.reporter.addPlanned(std::move(change));
         } catch (const std::exception& e) {
             m_run.reporter.failed(task.fqn, decl.kind, e.what());
-            actions[index] = PlannedChange::Action::Update;
+            m_actions[index] = PlannedChange::Action::Update;
         }
-    }
-
-    void planDelete(const std::string& fqn, const std::string& kind, std::string reason) {
-        PlannedChange change;
-        change.action = PlannedChange::Action::Delete;
-        change.fqn = fqn;
-        change.kind = kind;
-        change.reason = std::move(reason);
-        m_run.reporter.addPlanned(std::move(change));
-    }
-
-    void planPending(Scope& scope, const std::optional<Json>& data) {
-        if (!data || !data->is_object() || !data->contains("pendingDeletions") ||
-            !(*data)["pendingDeletions"].is_array())
-            return;
-        for (const Json& entry : (*data)["pendingDeletions"]) {
-            const Json resource = entry.is_object() ? entry.value("resource", Json()) : Json();
-            const std::string fqn = records::stringField(resource, symbol_keys::kFqn);
-            const std::string kind = records::stringField(resource, symbol_keys::kKind);
-            planDelete(fqn.empty() ? scope.chainText() : fqn, kind, "replaced copy awaiting cleanup");
-        }
-    }
-
-    // A record that up would delete, with what is nested under it (children first).
-    void planDeleteRecord(Scope& scope, const std::string& id, const std::string& reason) {
-        std::optional<StateRecord> record;
-        try {
-            record = scope.store().get(id);
-        } catch (const UnreadableRecordError& e) {
-            m_run.reporter.failed(scope.fqn(id), "", unreadableMessage(e) + " (never treated as an orphan)");
-            return;
-        }
-        if (!record)
-            return;
-        Scope& nested = scope.child(id);
-        if (record->isScope()) {
-            planPending(nested, record->data() ? std::optional<Json>(*record->data()) : std::nullopt);
-            for (const auto& child : nested.store().list())
-                planDeleteRecord(nested, child, "inside " + scope.fqn(id) + ", " + reason);
-            return;
-        }
-        planPending(nested, record->data() ? std::optional<Json>(*record->data()) : std::nullopt);
-        for (const auto& child : nested.store().list())
-            planDeleteRecord(nested, child, "nested in " + scope.fqn(id) + ", " + reason);
-        planDelete(record->fqn().empty() ? scope.fqn(id) : record->fqn(), record->kind(), reason);
-    }
-
-    void planFinalize(DeclaredScopeNode& node) {
-        Scope& scope = *node.scope;
-        try {
-            planPending(scope, scope.peekData());
-        } catch (const UnreadableRecordError& e) {
-            m_run.reporter.failed(scope.chainText(), kScopeKind, unreadableMessage(e));
-        }
-        for (const auto& id : scope.store().list())
-            if (!node.declaredIds.count(id))
-                planDeleteRecord(scope, id, "orphan (no longer declared)");
     }
 
     RunContext& m_run;
     DeclaredTree m_tree;
+    std::vector<std::optional<PlannedChange::Action>> m_actions; // per task, once planned
 };
 
 } // namespace

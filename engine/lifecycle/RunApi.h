@@ -33,6 +33,10 @@ struct RunOptions {
     int parallel = 1;       // resources applied / destroyed at once
     PasswordRing passwords; // tried in order; stack-file passwords are added
     Durability durability = Durability::Durable;
+    // Destroy only: list what would be deleted, in the order destroy starts the deletions (RunReport::plan),
+    // changing nothing and taking no lock; throws UnknownKindsError as destroy does. For a confirmation
+    // dialog that shows exactly what the run will do.
+    bool dryRun = false;
     std::shared_ptr<ProviderRegistry> providers; // default: ProviderRegistry::withBuiltins()
 };
 
@@ -55,6 +59,9 @@ struct RunReport {
     std::vector<PlannedChange> plan;     // Phase::Plan (and what up decided, for the record)
     std::map<std::string, Json> outputs; // Phase::Read: fqn -> output (plain form, secrets {"@secret": ...})
     std::vector<std::string> errors;     // every failure, "fqn: message"
+    // Up and plan: kinds without a provider whose orphans or replaced copies were therefore all kept (no
+    // deletion at all, rather than part of the stage); the project's own program can delete them.
+    std::vector<std::string> unknownKinds;
     std::string firstFailureFqn;
     std::string firstFailureMessage;
 };
@@ -83,6 +90,23 @@ public:
     std::string host;
     std::string since;     // ISO-8601
     std::string operation; // "up" / "destroy"
+};
+
+// Destroy refused before anything was deleted: the state holds kinds the engine has no provider for (records
+// made by the project's own Alchemy program, e.g. a custom Resource). Deleting the rest would leave the stage
+// half destroyed, so the front ends offer to run the project's program with --destroy instead.
+class UnknownKindsError : public std::runtime_error {
+public:
+    UnknownKindsError(const std::string& message, std::map<std::string, std::vector<std::string>> kinds)
+        : std::runtime_error(message), fqnsByKind(std::move(kinds)) {}
+    // The kinds without a provider, sorted.
+    std::vector<std::string> kinds() const {
+        std::vector<std::string> out;
+        for (const auto& [kind, fqns] : fqnsByKind)
+            out.push_back(kind);
+        return out;
+    }
+    std::map<std::string, std::vector<std::string>> fqnsByKind; // kind -> the fqns of its records
 };
 
 } // namespace athanor

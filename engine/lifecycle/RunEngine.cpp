@@ -1,6 +1,7 @@
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/RunApi.h"
 #include "lifecycle/StageLock.h"
+#include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
 #include "store/StateSources.h"
 
@@ -147,11 +148,18 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     std::vector<std::string> lockWarnings;
     if (!sourceNote.empty())
         lockWarnings.push_back(sourceNote);
-    if (options.phase == Phase::Up || options.phase == Phase::Destroy)
+    if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
         lockStage(lock, *source, app, stage, std::string(toString(options.phase)), lockWarnings);
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);
+    if (lock.file) {
+        // Holding the lock, nobody else writes here: what killed runs left half written goes.
+        if (const size_t removed =
+                removeStaleTempFiles(settings->layout, app, stage, lock.file->file().parent_path()))
+            reporter.logAfterStart(LogLevel::Info, "removed " + std::to_string(removed) +
+                                                       " temp file(s) left by interrupted runs");
+    }
 
     RunReport report;
     report.app = app;
@@ -167,7 +175,7 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         runPlanPhase(run, *stack);
         break;
     case Phase::Destroy:
-        runDestroyPhase(run);
+        runDestroyPhase(run, stack);
         break;
     }
     run.root->runCleanups();

@@ -1,5 +1,7 @@
 #include "lifecycle/RunReporter.h"
 
+#include <algorithm>
+
 namespace athanor {
 
 double millisecondsSince(std::chrono::steady_clock::time_point start) {
@@ -16,11 +18,12 @@ void RunReporter::emit(EngineEvent&& event) {
     m_sink.onEvent(event);
 }
 
-void RunReporter::runStarted(int total) {
+void RunReporter::runStarted(int total, bool indeterminate) {
     m_started = std::chrono::steady_clock::now();
     EngineEvent event;
     event.type = EventType::RunStarted;
     event.total = total;
+    event.indeterminate = indeterminate;
     emit(std::move(event));
     for (auto& [level, message] : m_heldLogs)
         log(level, message);
@@ -126,6 +129,13 @@ void RunReporter::addPlanned(PlannedChange change) {
     m_plan.push_back(std::move(change));
 }
 
+void RunReporter::addUnknownKinds(const std::vector<std::string>& kinds) {
+    std::lock_guard lock(m_mutex);
+    for (const auto& kind : kinds)
+        if (std::find(m_unknownKinds.begin(), m_unknownKinds.end(), kind) == m_unknownKinds.end())
+            m_unknownKinds.push_back(kind);
+}
+
 void RunReporter::fill(RunReport& report) {
     std::lock_guard lock(m_mutex);
     report.counts = m_counts;
@@ -133,6 +143,7 @@ void RunReporter::fill(RunReport& report) {
     report.firstFailureFqn = m_firstFailureFqn;
     report.firstFailureMessage = m_firstFailureMessage;
     report.plan = std::move(m_plan);
+    report.unknownKinds = std::move(m_unknownKinds);
 }
 
 bool RunReporter::anyFailure() const {

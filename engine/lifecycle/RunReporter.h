@@ -14,7 +14,8 @@ class RunReporter {
 public:
     RunReporter(EventSink& sink, Phase phase, std::string app, std::string stage, bool quiet);
 
-    void runStarted(int total);
+    // `indeterminate`: the total is not known up front (EngineEvent::indeterminate).
+    void runStarted(int total, bool indeterminate = false);
     void runFinished(RunResult result);
 
     // A resource transition (creating, created, skipped, ...). Completed transitions bump the counts.
@@ -33,6 +34,8 @@ public:
     void logAfterStart(LogLevel level, const std::string& message);
 
     void addPlanned(PlannedChange change);
+    // Kinds without a provider that kept deletions from happening (RunReport::unknownKinds).
+    void addUnknownKinds(const std::vector<std::string>& kinds);
 
     // Moves counts, errors and plan into `report` (call once, at the end).
     void fill(RunReport& report);
@@ -53,6 +56,7 @@ private:
     std::vector<std::string> m_errors;
     std::string m_firstFailureFqn, m_firstFailureMessage;
     std::vector<PlannedChange> m_plan;
+    std::vector<std::string> m_unknownKinds;
     std::vector<std::pair<LogLevel, std::string>> m_heldLogs;
 };
 

@@ -1,5 +1,6 @@
 #include "lifecycle/StageLock.h"
 
+#include "lifecycle/ProcessIdentity.h"
 #include "lifecycle/RunApi.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
@@ -9,12 +10,12 @@
 #include "json/JsonParse.h"
 #include <cerrno>
 #include <chrono>
-#include <climits>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -22,13 +23,6 @@ namespace fs = std::filesystem;
 namespace athanor {
 
 namespace {
-
-std::string hostName() {
-    char buf[HOST_NAME_MAX + 1] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0)
-        return "unknown-host";
-    return buf;
-}
 
 std::string isoNow() {
     using namespace std::chrono;
@@ -44,71 +38,139 @@ std::string isoNow() {
     return out;
 }
 
-bool processExists(long pid) {
-    if (pid <= 0)
-        return false;
-    if (::kill(static_cast<pid_t>(pid), 0) == 0)
-        return true;
-    return errno == EPERM; // exists, owned by someone else
-}
-
 struct Holder {
     long pid = 0;
-    std::string host, since, operation;
+    std::string host, since, operation, boot;
+    std::optional<uint64_t> start;
     bool readable = false;
+    double ageSeconds = 0; // since the file was last written
 };
 
-Holder readHolder(const fs::path& file) {
+Holder parseHolder(const std::string& text) {
     Holder holder;
-    const auto text = readWholeFile(file);
-    if (!text)
-        return holder;
     try {
-        const Json doc = parseJsonText(*text);
-        holder.pid = doc.value("pid", 0L);
+        const Json doc = parseJsonText(text);
+        if (!doc.is_object() || !doc.contains("pid") || !doc["pid"].is_number_integer())
+            return holder;
+        holder.pid = doc["pid"].get<long>();
         holder.host = doc.value("host", std::string());
         holder.since = doc.value("since", std::string());
         holder.operation = doc.value("operation", std::string());
-        holder.readable = true;
+        holder.boot = doc.value("boot", std::string());
+        if (auto it = doc.find("start"); it != doc.end() && it->is_number_unsigned())
+            holder.start = it->get<uint64_t>();
+        holder.readable = holder.pid > 0;
     } catch (const std::exception&) {
-        // A lock file being written right now, or damaged: treated as held by an unknown process.
+        // Empty or damaged (an older Athanor created the file first and wrote it after).
     }
     return holder;
 }
 
-// O_EXCL create; false when the file already exists.
-bool tryCreate(const fs::path& file, const std::string& content) {
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            return false;
-        throw StoreError("cannot create lock file " + file.string() + ": " + std::strerror(errno));
+std::optional<std::string> readFd(int fd) {
+    std::string text;
+    char buf[4096];
+    off_t offset = 0;
+    for (;;) {
+        const ssize_t n = ::pread(fd, buf, sizeof buf, offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return std::nullopt;
+        if (n == 0)
+            return text;
+        text.append(buf, static_cast<size_t>(n));
+        offset += n;
     }
-    size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            const int err = errno;
-            ::close(fd);
-            ::unlink(file.c_str());
-            throw StoreError("cannot write lock file " + file.string() + ": " + std::strerror(err));
-        }
-        written += static_cast<size_t>(n);
+}
+
+Holder readHolder(int fd) {
+    Holder holder = parseHolder(readFd(fd).value_or(std::string()));
+    struct stat st {};
+    if (::fstat(fd, &st) == 0) {
+        const double written = static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec / 1e9;
+        const double now =
+            std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+        holder.ageSeconds = now - written;
     }
-    ::fsync(fd);
-    ::close(fd);
-    return true;
+    return holder;
+}
+
+// Why the lock of a dead holder may be taken over; empty when it may not.
+std::string staleBecause(const Holder& holder, const std::string& thisHost) {
+    if (!holder.readable)
+        return holder.ageSeconds > StageLock::kUnreadableLockGraceSeconds
+                   ? "it could not be read and is " + std::to_string(static_cast<long>(holder.ageSeconds)) +
+                         " s old"
+                   : std::string();
+    if (holder.host != thisHost)
+        return {}; // another host's processes cannot be checked from here
+    if (!holder.boot.empty() && !bootId().empty() && holder.boot != bootId())
+        return "its host has restarted since";
+    if (!processExists(holder.pid))
+        return "that process no longer exists";
+    if (holder.start && processStartTicks(holder.pid) != holder.start)
+        return "that process no longer exists (its pid now belongs to another one)";
+    return {};
 }
 
 std::string describe(const Holder& h, const std::string& app, const std::string& stage,
                      const fs::path& file) {
+    if (!h.readable)
+        return "stage " + app + "/" + stage + " is locked: the lock file " + file.string() +
+               " cannot be read (empty or damaged); it is taken over once it is " +
+               std::to_string(StageLock::kUnreadableLockGraceSeconds) + " s old and nobody holds it";
     return "stage " + app + "/" + stage + " is locked by pid " + std::to_string(h.pid) + " on host " +
            (h.host.empty() ? std::string("?") : h.host) + " since " +
            (h.since.empty() ? std::string("?") : h.since) +
            (h.operation.empty() ? std::string() : " (running " + h.operation + ")") + "; lock file " +
            file.string();
+}
+
+[[noreturn]] void throwHeld(const Holder& h, const std::string& app, const std::string& stage,
+                            const fs::path& file) {
+    throw LockHeldError(describe(h, app, stage, file), h.pid, h.host, h.since, h.operation);
+}
+
+bool sameFile(int fd, const fs::path& path) {
+    struct stat a {
+    }, b{};
+    return ::fstat(fd, &a) == 0 && ::stat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
+// Our lock content, complete and flushed, in a temp file beside the lock, opened and flock()ed: linked into
+// place it is a lock that names us and that we already hold.
+struct Candidate {
+    fs::path temp;
+    int fd = -1;
+    ~Candidate() {
+        if (!temp.empty())
+            ::unlink(temp.c_str());
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+void writeCandidate(Candidate& candidate, const fs::path& file, const std::string& content) {
+    candidate.temp = file.parent_path() / tempFileName(file.filename().string());
+    candidate.fd = ::open(candidate.temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (candidate.fd < 0) {
+        const int error = errno;
+        candidate.temp.clear();
+        throw StoreError("cannot create lock file " + file.string() + ": " + std::strerror(error));
+    }
+    size_t written = 0;
+    while (written < content.size()) {
+        const ssize_t n = ::write(candidate.fd, content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw StoreError("cannot write lock file " + file.string() + ": " + std::strerror(errno));
+        written += static_cast<size_t>(n);
+    }
+    ::fsync(candidate.fd);
+    if (::flock(candidate.fd, LOCK_EX | LOCK_NB) != 0)
+        throw StoreError("cannot lock " + candidate.temp.string() + ": " + std::strerror(errno));
 }
 
 } // namespace
@@ -133,52 +195,81 @@ StageLock StageLock::acquire(const DotAlchemyLayout& layout, const std::string& 
     if (ec)
         throw StoreError("cannot create lock folder " + file.parent_path().string() + ": " + ec.message());
 
+    const std::string thisHost = hostName();
     Json doc = Json::object();
     doc["pid"] = static_cast<long>(::getpid());
-    doc["host"] = hostName();
+    doc["host"] = thisHost;
     doc["since"] = isoNow();
     doc["operation"] = operation;
-    const std::string content = stringifyJs(doc, 2);
-    const std::string thisHost = doc["host"].get<std::string>();
+    doc["boot"] = bootId();
+    if (auto start = processStartTicks(::getpid()))
+        doc["start"] = *start;
+    Candidate candidate;
+    writeCandidate(candidate, file, stringifyJs(doc, 2));
 
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        if (tryCreate(file, content))
-            return StageLock(file, content);
-        const Holder holder = readHolder(file);
-        const bool stale = holder.readable && holder.host == thisHost && !processExists(holder.pid);
-        if (!stale) {
-            if (!holder.readable && !fs::exists(file))
-                continue; // released between our create and our read
-            throw LockHeldError(describe(holder, app, stage, file), holder.pid, holder.host, holder.since,
-                                holder.operation);
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        if (::link(candidate.temp.c_str(), file.c_str()) == 0) {
+            const int fd = candidate.fd;
+            candidate.fd = -1; // now the lock's descriptor: its flock is ours until release()
+            ::unlink(candidate.temp.c_str());
+            candidate.temp.clear();
+            if (const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                dir >= 0) {
+                ::fsync(dir);
+                ::close(dir);
+            }
+            return StageLock(file, fd);
         }
-        // Take the stale lock over: move it aside (only one contender's rename succeeds), check that what we
-        // moved is still the dead holder's lock, then compete for a fresh O_EXCL create.
-        const fs::path aside = file.string() + ".stale." + std::to_string(::getpid());
-        if (::rename(file.c_str(), aside.c_str()) != 0)
-            continue; // someone else took it over first
-        const Holder moved = readHolder(aside);
-        if (moved.pid != holder.pid || moved.since != holder.since) {
-            // A live lock created in between: put it back (link() never replaces) and report it.
-            ::link(aside.c_str(), file.c_str());
-            ::unlink(aside.c_str());
-            throw LockHeldError(describe(moved, app, stage, file), moved.pid, moved.host, moved.since,
-                                moved.operation);
+        if (errno != EEXIST)
+            throw StoreError("cannot create lock file " + file.string() + ": " + std::strerror(errno));
+
+        const int existing = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (existing < 0) {
+            if (errno == ENOENT)
+                continue; // released meanwhile
+            throw StoreError("cannot open lock file " + file.string() + ": " + std::strerror(errno));
         }
-        ::unlink(aside.c_str());
+        // A live holder keeps its flock. A contender taking a stale lock over holds it for an instant only: a
+        // few short retries tell the two apart.
+        bool free = false;
+        for (int wait = 0; wait < 5 && !(free = ::flock(existing, LOCK_EX | LOCK_NB) == 0); ++wait)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!free) {
+            const bool stillThere = sameFile(existing, file);
+            const Holder holder = readHolder(existing);
+            ::close(existing);
+            if (!stillThere)
+                continue; // taken over meanwhile: look at the new one
+            throwHeld(holder, app, stage, file);
+        }
+        const Holder holder = readHolder(existing);
+        const std::string reason = staleBecause(holder, thisHost);
+        if (reason.empty()) {
+            ::close(existing);
+            throwHeld(holder, app, stage, file);
+        }
+        // Ours to take over: nobody else can while we hold its flock, and it is still the file at the path.
+        if (sameFile(existing, file))
+            ::unlink(file.c_str());
+        ::close(existing); // drops the flock: contenders now find our lock (or none) at the path
         if (onWarning)
-            onWarning("took over the lock of stage " + app + "/" + stage + " left by pid " +
-                      std::to_string(holder.pid) + " on " + holder.host + " since " + holder.since +
-                      " (that process no longer exists)");
+            onWarning("took over the lock of stage " + app + "/" + stage +
+                      (holder.readable ? " left by pid " + std::to_string(holder.pid) + " on " + holder.host +
+                                             " since " + holder.since
+                                       : std::string(" (an unreadable lock file)")) +
+                      ": " + reason);
     }
-    const Holder holder = readHolder(file);
-    throw LockHeldError(describe(holder, app, stage, file), holder.pid, holder.host, holder.since,
-                        holder.operation);
+    const int existing = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    Holder holder;
+    if (existing >= 0) {
+        holder = readHolder(existing);
+        ::close(existing);
+    }
+    throwHeld(holder, app, stage, file);
 }
 
-StageLock::StageLock(StageLock&& other) noexcept
-    : m_file(std::move(other.m_file)), m_content(std::move(other.m_content)), m_held(other.m_held) {
-    other.m_held = false;
+StageLock::StageLock(StageLock&& other) noexcept : m_file(std::move(other.m_file)), m_fd(other.m_fd) {
+    other.m_fd = -1;
 }
 
 StageLock::~StageLock() {
@@ -186,13 +277,14 @@ StageLock::~StageLock() {
 }
 
 void StageLock::release() {
-    if (!m_held)
+    if (m_fd < 0)
         return;
-    m_held = false;
     // Remove only our own lock: if it was taken over (we were presumed dead), it is not ours to delete.
-    const auto text = readWholeFile(m_file);
-    if (text && *text == m_content)
+    // Nobody can replace it while we hold its flock, so the check and the unlink do not race.
+    if (sameFile(m_fd, m_file))
         ::unlink(m_file.c_str());
+    ::close(m_fd);
+    m_fd = -1;
 }
 
 } // namespace athanor

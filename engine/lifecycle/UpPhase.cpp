@@ -1,6 +1,8 @@
 // Phase up (reference §7.2, §7.4, §7.5, §7.10): apply each declared resource (create / update / skip /
 // replace / resume), then finalize every declared scope (pending deletions, orphans).
+#include "lifecycle/ChangeDecision.h"
 #include "lifecycle/DeclaredTree.h"
+#include "lifecycle/Finalize.h"
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/ResourceContext.h"
@@ -145,13 +147,17 @@ private:
                 return;
             existing = scope.store().parseRecord(decl.id, *text);
         }
+        ChangeInputs inputs;
+        inputs.declaredKind = decl.kind;
+        inputs.props = &props;
+        inputs.force = scope.force();
         std::optional<ResourceStatus> status;
         Json doc;
         Json storedProps = Json::object(); // plain
         if (existing) {
-            if (existing->kind() != decl.kind)
-                throw RunFailure("the state record holds a " + existing->kind() + ", the stack declares a " +
-                                 decl.kind + "; destroy it or use another id");
+            inputs.exists = true;
+            inputs.recordKind = existing->kind();
+            inputs.statusText = existing->statusText();
             status = existing->status();
             doc = std::move(existing->document());
             auto it = doc.find("props");
@@ -159,12 +165,14 @@ private:
         } else {
             doc = records::placeholder(who);
         }
-
-        // Skip: settled and the same props, compared as canonical text with secrets in plaintext (§7.2).
-        if (status && isSettled(*status) && !scope.force() && !provider.alwaysUpdate() &&
-            canonicalText(storedProps) == canonicalText(props)) {
+        inputs.status = status;
+        inputs.storedProps = &storedProps;
+        // The decision plan shows too (ChangeDecision.h): skip when settled with the same props, compared as
+        // canonical text with secrets in plaintext (§7.2), unless forced or always updated.
+        const ChangeDecision decision = decideChange(inputs, provider);
+        if (decision.action == PlannedChange::Action::Skip) {
             task.serializedOutput = doc.contains("output") ? doc["output"] : Json::object();
-            plan(task, PlannedChange::Action::Skip, "no changes");
+            plan(task, decision.action, decision.reason);
             m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start),
                                       quiet);
             return;
@@ -185,14 +193,7 @@ private:
         scope.store().set(decl.id, StateRecord(doc));
         m_run.reporter.transition(creating ? EventType::Creating : EventType::Updating, task.fqn, decl.kind,
                                   0, quiet);
-        if (!existing)
-            plan(task, PlannedChange::Action::Create, "new resource");
-        else if (status && !isSettled(*status))
-            plan(task, PlannedChange::Action::Resume, "interrupted while " + existing->statusText());
-        else
-            plan(task, PlannedChange::Action::Update,
-                 provider.alwaysUpdate() ? "always updated (" + decl.kind + ")"
-                                         : (scope.force() ? "forced" : "props changed"));
+        plan(task, decision.action, decision.reason);
 
         Scope& resourceScope = scope.child(decl.id);
         const uint64_t stateWritesBefore = resourceScope.stateWrites();
@@ -297,15 +298,22 @@ private:
             FileSystemStateStore::parseRecordFields(text, {"kind", "provider", "status", "props"});
         if (!fields || fields->kind() != decl.kind)
             return false;
-        const std::optional<ResourceStatus> status = fields->status();
-        if (!status || !isSettled(*status))
-            return false;
         const Json* stored = fields->props();
         const Json storedProps = stored ? m_run.open(*stored, task.fqn) : Json();
-        if (canonicalText(storedProps) != canonicalText(props))
+        ChangeInputs inputs;
+        inputs.declaredKind = decl.kind;
+        inputs.exists = true;
+        inputs.recordKind = fields->kind();
+        inputs.status = fields->status();
+        inputs.statusText = fields->statusText();
+        inputs.storedProps = &storedProps;
+        inputs.props = &props;
+        inputs.force = scope.force();
+        const ChangeDecision decision = decideChange(inputs, provider);
+        if (decision.action != PlannedChange::Action::Skip)
             return false;
         task.serializedRecordText = std::make_shared<const std::string>(std::move(text));
-        plan(task, PlannedChange::Action::Skip, "no changes");
+        plan(task, decision.action, decision.reason);
         m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start), quiet);
         return true;
     }
@@ -316,8 +324,12 @@ private:
         const std::vector<std::string> ids = resourceScope.store().list();
         if (ids.empty())
             return;
-        StateDestroyer destroyer(m_run);
+        StateDestroyer destroyer(m_run, StateDestroyer::Purpose::Finalize);
         destroyer.addRecords(resourceScope, ids);
+        if (!destroyer.unknownKinds().empty())
+            throw RunFailure("cannot delete the nested resources of " + resourceScope.chainText() +
+                             ": no provider for kind(s) " + destroyer.unknownKindsText() +
+                             " (nothing deleted)");
         if (!destroyer.run())
             throw RunFailure("could not delete the nested resources of " + resourceScope.chainText());
     }
@@ -340,48 +352,16 @@ private:
             m_plan[it->second].action = action;
     }
 
-    // Per declared scope, as Alchemy's forced finalize of the stage (§7.10): the scope's pending deletions
-    // (and those of the resources applied in it), then its child scopes, then its orphans, highest seq first.
-    // Only the declared scopes are looked at: records of other stages in the root store are never orphans
-    // (Alchemy destroys them, §14.1). A failed scope deletes nothing.
+    // Alchemy's forced finalize of the stage (§7.10), queued by the code plan uses too (Finalize.h).
     void finalize() {
-        StateDestroyer destroyer(m_run);
-        finalizeScope(m_tree.stageNode(), destroyer);
+        StateDestroyer destroyer(m_run, StateDestroyer::Purpose::Finalize);
+        queueFinalize(m_run, m_tree, destroyer, true);
+        if (refuseUnknownKinds(m_run, destroyer, &m_plan))
+            return;
+        for (auto& change : plannedDeletions(destroyer))
+            m_plan.push_back(std::move(change));
         if (destroyer.size() > 0)
             destroyer.run();
-    }
-
-    void finalizeScope(DeclaredScopeNode& node, StateDestroyer& destroyer) {
-        Scope& scope = *node.scope;
-        const bool failed = scope.failed() || !node.problem.empty();
-        std::vector<std::string> ids;
-        if (failed) {
-            m_run.reporter.log(LogLevel::Warn, "Scope is in error, skipping finalize: " + scope.chainText());
-        } else {
-            scope.runDeferred();
-            ids = scope.store().list();
-            destroyer.addPendingDeletions(scope);
-            for (auto& task : m_tree.tasks())
-                if (task->owner == &node && task->nestedPendingDeletions)
-                    if (Scope* resourceScope = scope.findChild(task->decl->id))
-                        destroyer.addPendingDeletions(*resourceScope);
-        }
-        for (auto& child : node.children)
-            finalizeScope(*child, destroyer);
-        if (failed)
-            return;
-        std::vector<std::string> orphans;
-        for (const auto& id : ids)
-            if (!node.declaredIds.count(id))
-                orphans.push_back(id);
-        for (const auto& id : orphans) {
-            PlannedChange change;
-            change.action = PlannedChange::Action::Delete;
-            change.fqn = scope.fqn(id);
-            change.reason = "orphan (no longer declared)";
-            m_plan.push_back(std::move(change));
-        }
-        destroyer.addRecords(scope, orphans);
     }
 
     RunContext& m_run;

@@ -7,6 +7,10 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Scope.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StageLock.h
     ${CMAKE_CURRENT_LIST_DIR}/StageLock.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ProcessIdentity.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProcessIdentity.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StaleTempFiles.h
+    ${CMAKE_CURRENT_LIST_DIR}/StaleTempFiles.cpp
     ${CMAKE_CURRENT_LIST_DIR}/TaskGraph.h
     ${CMAKE_CURRENT_LIST_DIR}/TaskGraph.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunReporter.h
@@ -17,6 +21,14 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ResourceContext.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateDestroyer.h
     ${CMAKE_CURRENT_LIST_DIR}/StateDestroyer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StateScan.h
+    ${CMAKE_CURRENT_LIST_DIR}/StateScan.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeletionOrder.h
+    ${CMAKE_CURRENT_LIST_DIR}/DeletionOrder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/Finalize.h
+    ${CMAKE_CURRENT_LIST_DIR}/Finalize.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ChangeDecision.h
+    ${CMAKE_CURRENT_LIST_DIR}/ChangeDecision.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeclaredTree.h
     ${CMAKE_CURRENT_LIST_DIR}/DeclaredTree.cpp
     ${CMAKE_CURRENT_LIST_DIR}/PhaseRuns.h

@@ -19,6 +19,7 @@
 #include "providers/PlainJson.h"
 
 #include "json/JsJsonText.h"
+#include "json/JsonParse.h"
 #include "json/Utf8.h"
 #include <algorithm>
 #include <cctype>
@@ -59,10 +60,13 @@ void addScalars(std::vector<std::pair<std::string, std::string>>& environment, s
 
 std::optional<Json> structuredResult(std::string_view stdoutText) {
     auto parseObject = [](std::string_view text) -> std::optional<Json> {
-        Json parsed = Json::parse(text.begin(), text.end(), nullptr, false);
-        if (parsed.is_discarded() || !parsed.is_object())
-            return std::nullopt;
-        return parsed;
+        try {
+            Json parsed = parseJsonText(text); // bounded depth: this output goes into a record
+            if (parsed.is_object())
+                return parsed;
+        } catch (const JsonParseError&) {
+        }
+        return std::nullopt;
     };
     if (auto whole = parseObject(stdoutText))
         return whole;
@@ -83,13 +87,10 @@ public:
         const Json& props = ctx.props();
         validate(props);
         const bool updating = ctx.phase() == HandlerPhase::Update;
-        if (updating) {
-            const Json* before = findMember(ctx.previousProps(), "triggers");
-            const Json* after = findMember(props, "triggers");
-            if (canonicalText(before ? *before : Json()) != canonicalText(after ? *after : Json())) {
-                ctx.log(LogLevel::Debug, "triggers changed, replacing " + ctx.fqn());
-                ctx.replace(false);
-            }
+        if (std::string reason;
+            updating && replacementFor(ctx.previousProps(), props, reason) == Replacement::Yes) {
+            ctx.log(LogLevel::Debug, reason + ", replacing " + ctx.fqn());
+            ctx.replace(false);
         }
         std::string command = requiredStringProp(props, "create", kKind);
         if (updating)
@@ -111,6 +112,24 @@ public:
         if (!command)
             return;
         run(ctx, "delete", *command, true);
+    }
+
+    // A delete command may touch anything; without one, deleting touches nothing.
+    std::optional<std::vector<std::string>> deleteFootprint(const std::string&,
+                                                            const Json& props) const override {
+        if (findMember(props, "delete"))
+            return std::nullopt;
+        return std::vector<std::string>{};
+    }
+
+    Replacement replacementFor(const Json& previousProps, const Json& props,
+                               std::string& reason) const override {
+        const Json* before = findMember(previousProps, "triggers");
+        const Json* after = findMember(props, "triggers");
+        if (canonicalText(before ? *before : Json()) == canonicalText(after ? *after : Json()))
+            return Replacement::No;
+        reason = "triggers changed";
+        return Replacement::Yes;
     }
 
 private:

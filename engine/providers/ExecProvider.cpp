@@ -123,6 +123,13 @@ public:
     void remove(ProviderContext&) override {
         // Nothing to undo: a command that ran stays run (Alchemy's delete is a no-op too).
     }
+
+    std::optional<std::vector<std::string>> deleteFootprint(const std::string&, const Json&) const override {
+        return std::vector<std::string>{};
+    }
+    Replacement replacementFor(const Json&, const Json&, std::string&) const override {
+        return Replacement::No;
+    }
 };
 
 } // namespace

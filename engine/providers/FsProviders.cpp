@@ -23,6 +23,23 @@ void removeFileIfPresent(const fs::path& file, std::string_view kind) {
         throw ProviderError(std::string(kind) + ": cannot remove " + file.string() + ": " + describe(ec));
 }
 
+// The string props `keys` (`fallback` for a missing one, when not empty) as a footprint; nullopt when one is
+// not a plain string (a sealed secret, a wrong type): then the deletion is ordered as if it touched anything.
+std::optional<std::vector<std::string>>
+pathsOf(const Json& props, std::initializer_list<std::string_view> keys, const std::string& fallback) {
+    std::vector<std::string> paths;
+    for (std::string_view key : keys) {
+        const Json* value = findMember(props, key);
+        if (!value && !fallback.empty())
+            paths.push_back(fallback);
+        else if (value && value->is_string())
+            paths.push_back(value->get<std::string>());
+        else
+            return std::nullopt;
+    }
+    return paths;
+}
+
 class FileProvider final : public Provider {
 public:
     std::string kind() const override { return "fs::File"; }
@@ -65,6 +82,14 @@ public:
     void remove(ProviderContext& ctx) override {
         const std::string path = optionalStringProp(ctx.props(), "path", kind()).value_or(ctx.id());
         removeFileIfPresent(resolveAgainst(ctx.workingDirectory(), path), kind());
+    }
+
+    std::optional<std::vector<std::string>> deleteFootprint(const std::string& id,
+                                                            const Json& props) const override {
+        return pathsOf(props, {"path"}, id);
+    }
+    Replacement replacementFor(const Json&, const Json&, std::string&) const override {
+        return Replacement::No;
     }
 };
 
@@ -123,6 +148,16 @@ public:
         if (ec && ec != std::errc::no_such_file_or_directory)
             throw ProviderError("fs::Folder: cannot delete " + target.string() + ": " + describe(ec));
     }
+
+    std::optional<std::vector<std::string>> deleteFootprint(const std::string& id,
+                                                            const Json& props) const override {
+        if (const Json* keep = findMember(props, "delete"); keep && keep->is_boolean() && !keep->get<bool>())
+            return std::vector<std::string>{};
+        return pathsOf(props, {"path"}, id);
+    }
+    Replacement replacementFor(const Json&, const Json&, std::string&) const override {
+        return Replacement::No;
+    }
 };
 
 class CopyFileProvider final : public Provider {
@@ -169,6 +204,15 @@ public:
     void remove(ProviderContext& ctx) override {
         const std::string dest = requiredStringProp(ctx.props(), "dest", kind());
         removeFileIfPresent(resolveAgainst(ctx.workingDirectory(), dest), kind());
+    }
+
+    // The source too: a copy is deleted before the file it was copied from (the stack's reference).
+    std::optional<std::vector<std::string>> deleteFootprint(const std::string&,
+                                                            const Json& props) const override {
+        return pathsOf(props, {"src", "dest"}, {});
+    }
+    Replacement replacementFor(const Json&, const Json&, std::string&) const override {
+        return Replacement::No;
     }
 };
 

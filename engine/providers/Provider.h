@@ -84,6 +84,30 @@ public:
     virtual Json apply(ProviderContext& ctx) = 0;
     // Delete (ctx.phase() == Delete): props()/previousOutput() hold what state has.
     virtual void remove(ProviderContext& ctx) = 0;
+
+    // What deleting the resource `id` with these stored props (secrets still sealed) may touch outside the
+    // state, so that only deletions that cannot meet run at the same time: nullopt = anything (the default:
+    // it waits for every deletion before it in Alchemy's order and every later one waits for it), an empty
+    // list = nothing, else files or folders (with all they hold), relative to the working directory or
+    // absolute.
+    virtual std::optional<std::vector<std::string>> deleteFootprint(const std::string& id,
+                                                                    const Json& props) const {
+        (void)id;
+        (void)props;
+        return std::nullopt;
+    }
+
+    // Whether an update from `previousProps` to `props` replaces the resource, decided from props alone so
+    // that a plan says what the run will do; apply() must decide the same way (call this). Unknown (the
+    // default): the handler decides while it runs. `reason` gets why, e.g. "triggers changed".
+    enum class Replacement { No, Yes, Unknown };
+    virtual Replacement replacementFor(const Json& previousProps, const Json& props,
+                                       std::string& reason) const {
+        (void)previousProps;
+        (void)props;
+        (void)reason;
+        return Replacement::Unknown;
+    }
 };
 
 class ProviderRegistry {

@@ -14,6 +14,13 @@ constexpr std::string_view kKind = "random::String";
 class RandomStringProvider final : public Provider {
 public:
     std::string kind() const override { return std::string(kKind); }
+    // Nothing outside the state: the value lives only in the record.
+    std::optional<std::vector<std::string>> deleteFootprint(const std::string&, const Json&) const override {
+        return std::vector<std::string>{};
+    }
+    Replacement replacementFor(const Json&, const Json&, std::string&) const override {
+        return Replacement::No;
+    }
 
     Json apply(ProviderContext& ctx) override {
         const Json& props = ctx.props();

@@ -3,6 +3,7 @@
 #include "secrets/Base64.h"
 
 #include "json/JsJsonText.h"
+#include "json/Utf8.h"
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -60,6 +61,16 @@ const char* jsonTypeName(const Json& value) {
     if (value.is_string())
         return "a string";
     return "an object";
+}
+
+// A value quoted in a message as JSON text. stringifyJs, not dump(): dump() throws on a lone surrogate
+// ("\udead" is WTF-8 once parsed), which would turn a malformed secret into a raw type_error.
+std::string shownValue(const Json& value) {
+    constexpr size_t kMaxShown = 60;
+    std::string text = stringifyJs(value, 0);
+    if (text.size() > kMaxShown)
+        text = toWellFormedUtf8(text.substr(0, kMaxShown)) + "..."; // a cut UTF-8 sequence becomes U+FFFD
+    return text;
 }
 
 void deriveScryptKey(const SecureString& password, const Bytes& salt, KeyBuffer& key) {
@@ -194,7 +205,7 @@ void checkV1Shape(const Json& v1) {
         malformed(std::string("expected a v1 object, got ") + jsonTypeName(v1));
     if (auto it = v1.find("version");
         it != v1.end() && !(it->is_string() && it->get_ref<const std::string&>() == "v1"))
-        malformed("unsupported version " + it->dump());
+        malformed("unsupported version " + shownValue(*it));
     for (const char* field : {"ciphertext", "iv", "salt", "tag"}) {
         auto it = v1.find(field);
         if (it == v1.end())

@@ -1,5 +1,7 @@
 #include "secrets/SecretWalker.h"
 
+#include "json/JsonParse.h"
+#include "json/JsonPointer.h"
 #include "json/Utf8.h"
 #include <array>
 #include <type_traits>
@@ -31,18 +33,6 @@ bool isTruthy(const Json& value) {
     }
 }
 
-void appendPointerToken(std::string& pointer, std::string_view token) {
-    pointer += '/';
-    for (char c : token) {
-        if (c == '~')
-            pointer += "~0";
-        else if (c == '/')
-            pointer += "~1";
-        else
-            pointer += c;
-    }
-}
-
 // Visits every secret object in document order; `onSecret(node, pointer)` may replace the node. Works on
 // const and mutable documents alike.
 template <typename JsonRef, typename OnSecret>
@@ -50,7 +40,7 @@ void walk(JsonRef& node, std::string& pointer, OnSecret& onSecret) {
     if (node.is_array()) {
         const size_t mark = pointer.size();
         for (size_t i = 0; i < node.size(); ++i) {
-            appendPointerToken(pointer, std::to_string(i));
+            appendJsonPointerToken(pointer, std::to_string(i));
             walk(node[i], pointer, onSecret);
             pointer.resize(mark);
         }
@@ -67,7 +57,7 @@ void walk(JsonRef& node, std::string& pointer, OnSecret& onSecret) {
             return;
     const size_t mark = pointer.size();
     for (auto it = node.begin(); it != node.end(); ++it) {
-        appendPointerToken(pointer, it.key());
+        appendJsonPointerToken(pointer, it.key());
         walk(it.value(), pointer, onSecret);
         pointer.resize(mark);
     }
@@ -86,17 +76,19 @@ Json revealOne(const Json& secretObject, const PasswordRing& passwords) {
     if (!isDataFormat(secret.format))
         return Json(std::move(text));
     try {
-        return Json::parse(text);
-    } catch (const Json::parse_error&) {
+        // The one JSON reader: a lone surrogate JSON.stringify wrote reads, nesting and numbers are bounded.
+        return parseJsonText(text);
+    } catch (const JsonParseError&) {
+        // Not the parser's message: it may quote the plaintext.
         throw SecretError(SecretError::Reason::Malformed, "decrypted data is not valid JSON");
     }
 }
 
 std::string contextMessage(const std::string& pointer, std::string_view recordName, const char* detail) {
     std::string message = "cannot decrypt secret ";
-    message += pointer;
+    message += escapeControlCharacters(pointer); // a key may hold a NUL
     message += " of ";
-    message += recordName;
+    message += escapeControlCharacters(recordName);
     message += ": ";
     message += detail;
     return message;
@@ -117,7 +109,7 @@ std::vector<SecretSite> findSecrets(const Json& document) {
         try {
             sites.push_back({pointer, secretFormatOf(node.at("@secret"))});
         } catch (const SecretError& e) {
-            throw SecretError(e.reason, "secret " + pointer + ": " + e.what());
+            throw SecretError(e.reason, "secret " + escapeControlCharacters(pointer) + ": " + e.what());
         }
     });
     return sites;

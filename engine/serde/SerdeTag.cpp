@@ -1,7 +1,11 @@
 #include "serde/SerdeTag.h"
 
+#include "serde/BufferTag.h"
+
+#include "json/JsonPointer.h"
+#include "json/Utf8.h"
 #include <array>
-#include <regex>
+#include <string_view>
 
 namespace athanor {
 
@@ -36,48 +40,65 @@ constexpr std::array<std::pair<SerdeTag, std::string_view>, 7> kTags{{
     {SerdeTag::Resource, "@resource"},
 }};
 
-bool isBase64(const std::string& s) {
-    size_t padding = 0;
-    for (char c : s) {
-        if (c == '=') {
-            ++padding;
-            continue;
+// [+-]?YYYY(YY)?-MM-DDTHH:MM:SS(.fraction)?Z, the form Date.prototype.toISOString writes. By hand:
+// libstdc++'s std::regex recurses once per character and overflows the stack on a long fraction.
+bool isIsoTimestamp(std::string_view text) {
+    size_t at = 0;
+    const auto digits = [&](size_t min, size_t max) {
+        size_t n = 0;
+        while (at < text.size() && n < max && text[at] >= '0' && text[at] <= '9') {
+            ++at;
+            ++n;
         }
-        if (padding > 0)
+        return n >= min;
+    };
+    const auto literal = [&](char c) {
+        if (at >= text.size() || text[at] != c)
             return false;
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '+' || c == '/' || c == '-' || c == '_';
-        if (!ok)
-            return false;
-    }
-    return padding <= 2;
+        ++at;
+        return true;
+    };
+    if (at < text.size() && (text[at] == '+' || text[at] == '-'))
+        ++at;
+    if (!(digits(4, 6) && literal('-') && digits(2, 2) && literal('-') && digits(2, 2) && literal('T') &&
+          digits(2, 2) && literal(':') && digits(2, 2) && literal(':') && digits(2, 2)))
+        return false;
+    if (literal('.') && !digits(1, text.size()))
+        return false;
+    return literal('Z') && at == text.size();
 }
 
-void scan(const Json& node, const Json::json_pointer& where, std::vector<SerdeIssue>& issues) {
+// `where`: the node's JSON pointer, extended and restored on the way down (no copy per level).
+void scan(const Json& node, std::string& where, std::vector<SerdeIssue>& issues) {
+    const size_t mark = where.size();
     if (node.is_array()) {
-        for (size_t i = 0; i < node.size(); ++i)
-            scan(node[i], where / i, issues);
+        for (size_t i = 0; i < node.size(); ++i) {
+            appendJsonPointerToken(where, std::to_string(i));
+            scan(node[i], where, issues);
+            where.resize(mark);
+        }
         return;
     }
     if (!node.is_object())
         return;
     const SerdeTag tag = serdeTagOf(node);
-    const std::string pointer = where.to_string().empty() ? "/" : where.to_string();
+    const std::string pointer = where.empty() ? "/" : where;
     switch (tag) {
     case SerdeTag::Unknown:
-        issues.push_back({pointer, "unknown serde tag \"" + node.begin().key() + "\""});
+        issues.push_back(
+            {pointer, "unknown serde tag \"" + escapeControlCharacters(node.begin().key()) + "\""});
         return;
     case SerdeTag::Date: {
-        static const std::regex iso(R"(^[+-]?\d{4,6}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$)");
         const Json& v = node["@date"];
-        if (!v.is_string() || !std::regex_match(v.get_ref<const std::string&>(), iso))
+        if (!v.is_string() || !isIsoTimestamp(v.get_ref<const std::string&>()))
             issues.push_back({pointer, "@date is not an ISO-8601 timestamp"});
         return;
     }
     case SerdeTag::Buffer: {
-        const Json& v = node["@buffer"];
-        if (!v.is_string() || !isBase64(v.get_ref<const std::string&>()))
-            issues.push_back({pointer, "@buffer is not base64 text"});
+        // Any string reads (Node's base64 decoder skips what it does not know: "104,105", Alchemy's own
+        // Uint8Array form, is four bytes to it); other values make Alchemy's Buffer.from throw.
+        if (!bufferTagBytes(node["@buffer"]))
+            issues.push_back({pointer, "@buffer is neither a string nor an array of byte values"});
         return;
     }
     case SerdeTag::Symbol: {
@@ -106,8 +127,11 @@ void scan(const Json& node, const Json::json_pointer& where, std::vector<SerdeIs
     case SerdeTag::Scope:
         return;
     case SerdeTag::None:
-        for (const auto& [key, value] : node.items())
-            scan(value, where / key, issues);
+        for (const auto& [key, value] : node.items()) {
+            appendJsonPointerToken(where, key);
+            scan(value, where, issues);
+            where.resize(mark);
+        }
         return;
     }
 }
@@ -148,7 +172,8 @@ std::string_view symbolDescription(std::string_view key) {
 
 std::vector<SerdeIssue> findSerdeIssues(const Json& document) {
     std::vector<SerdeIssue> issues;
-    scan(document, Json::json_pointer(), issues);
+    std::string where;
+    scan(document, where, issues);
     return issues;
 }
 

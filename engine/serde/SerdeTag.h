@@ -25,7 +25,7 @@ struct SerdeIssue {
 };
 
 // Malformed or unknown tags in a serialized document (what `state check` reports): unknown "@" tags,
-// an @date that is not an ISO-8601 string, an @buffer that is not base64, an @resource that is not an FQN,
+// an @date that is not an ISO-8601 string, an @buffer Alchemy cannot read, an @resource that is not an FQN,
 // ...
 std::vector<SerdeIssue> findSerdeIssues(const Json& document);
 

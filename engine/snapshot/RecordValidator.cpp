@@ -3,22 +3,22 @@
 #include "serde/SerdeTag.h"
 #include "state/ResourceStatus.h"
 #include "state/StateRecord.h"
+#include "store/RecordLocation.h"
 
 #include "json/JsonParse.h"
+#include "json/Utf8.h"
 
 namespace athanor {
 
-std::vector<std::string> validateRecordText(std::string_view text, std::string_view idFromFileName,
-                                            std::string_view locationFqn) {
+std::vector<std::string> validateRecordText(std::string_view text, std::string_view relativePath) {
     try {
-        return validateRecord(parseJsonText(text), idFromFileName, locationFqn);
+        return validateRecord(parseJsonText(text), relativePath);
     } catch (const JsonParseError& e) {
         return {std::string("invalid JSON: ") + e.what()};
     }
 }
 
-std::vector<std::string> validateRecord(const Json& doc, std::string_view idFromFileName,
-                                        std::string_view locationFqn) {
+std::vector<std::string> validateRecord(const Json& doc, std::string_view relativePath) {
     std::vector<std::string> problems;
     if (!doc.is_object())
         return {"the record is not a JSON object"};
@@ -46,19 +46,10 @@ std::vector<std::string> validateRecord(const Json& doc, std::string_view idFrom
         it != doc.end() && it->is_string() && !parseResourceStatus(it->get<std::string>()))
         problems.push_back("unknown status \"" + it->get<std::string>() + "\"");
 
-    const StateRecord record(doc);
-    if (!legacy && doc.contains("id") && doc["id"].is_string() && record.id() != idFromFileName)
-        problems.push_back("id \"" + record.id() + "\" does not match its file name (expected \"" +
-                           std::string(idFromFileName) + "\")");
-    if (!legacy && doc.contains("fqn") && doc["fqn"].is_string()) {
-        const std::string fqn = record.fqn();
-        const bool nakedScope = record.isScope() && fqn.empty();
-        if (!nakedScope && fqn != locationFqn)
-            problems.push_back("fqn \"" + fqn + "\" does not match its location \"" +
-                               std::string(locationFqn) + "\"");
-    }
+    const RecordPlacement placement = placeRecord(relativePath, StateRecord(doc));
+    problems.insert(problems.end(), placement.problems.begin(), placement.problems.end());
     for (const auto& issue : findSerdeIssues(doc))
-        problems.push_back(issue.pointer + ": " + issue.message);
+        problems.push_back(escapeControlCharacters(issue.pointer) + ": " + issue.message);
     return problems;
 }
 

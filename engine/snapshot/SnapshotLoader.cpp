@@ -3,18 +3,11 @@
 #include "snapshot/SnapshotTree.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
+#include "store/RecordParseDom.h"
 #include "store/StoreError.h"
 
+#include "json/JsonNumber.h"
 #include "json/JsonParse.h"
-
-// simdjson's inline code trips GCC 12's dangling-pointer analysis; the warnings are in the library.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdangling-pointer"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <simdjson.h>
-#pragma GCC diagnostic pop
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -306,6 +299,55 @@ uint32_t countSecrets(const Json& v) {
     return n;
 }
 
+constexpr std::string_view kKindSymbol = "Symbol(alchemy::ResourceKind)";
+constexpr std::string_view kIdSymbol = "Symbol(alchemy::ResourceID)";
+constexpr std::string_view kFqnSymbol = "Symbol(alchemy::ResourceFQN)";
+
+// data.pendingDeletions[*].resource names the old copy by its output's symbol keys.
+std::vector<PendingDeletion> pendingDeletionsOf(simdjson::dom::object& record) {
+    std::vector<PendingDeletion> out;
+    simdjson::dom::array list;
+    if (record.at_pointer("/data/pendingDeletions").get_array().get(list) != simdjson::SUCCESS)
+        return out;
+    for (auto entry : list) {
+        PendingDeletion p;
+        simdjson::dom::object resource;
+        if (entry["resource"].get_object().get(resource) == simdjson::SUCCESS) {
+            p.kind = stringAt(resource, kKindSymbol);
+            p.id = stringAt(resource, kIdSymbol);
+            p.fqn = stringAt(resource, kFqnSymbol);
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::vector<PendingDeletion> pendingDeletionsOf(const Json& doc) {
+    std::vector<PendingDeletion> out;
+    const auto data = doc.find("data");
+    if (data == doc.end() || !data->is_object())
+        return out;
+    const auto list = data->find("pendingDeletions");
+    if (list == data->end() || !list->is_array())
+        return out;
+    for (const Json& entry : *list) {
+        PendingDeletion p;
+        if (entry.is_object())
+            if (const auto resource = entry.find("resource");
+                resource != entry.end() && resource->is_object()) {
+                const auto text = [&](std::string_view key) {
+                    const auto it = resource->find(key);
+                    return it != resource->end() && it->is_string() ? it->get<std::string>() : std::string();
+                };
+                p.kind = text(kKindSymbol);
+                p.id = text(kIdSymbol);
+                p.fqn = text(kFqnSymbol);
+            }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
 // The summary from a document the reference parser read (the rare texts simdjson refuses).
 void summarizeParsed(const Json& doc, SnapshotRecord& r) {
     if (!doc.is_object()) {
@@ -321,12 +363,14 @@ void summarizeParsed(const Json& doc, SnapshotRecord& r) {
         r.kind = text("provider");
         r.legacyShape = !r.kind.empty();
     }
+    r.recordId = text("id");
     r.recordFqn = text("fqn");
     r.status = text("status");
-    if (auto it = doc.find("seq"); it != doc.end() && it->is_number())
-        r.seq = it->is_number_float() ? static_cast<int64_t>(it->get<double>()) : it->get<int64_t>();
+    if (auto it = doc.find("seq"); it != doc.end())
+        r.seq = saturatingInt64(*it);
     r.hasOldProps = doc.contains("oldProps");
     r.secretCount = countSecrets(doc);
+    r.pendingDeletions = pendingDeletionsOf(doc);
 }
 
 void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& parser, SnapshotRecord& r) {
@@ -356,6 +400,7 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
         r.kind = stringAt(o, "provider");
         r.legacyShape = !r.kind.empty();
     }
+    r.recordId = stringAt(o, "id");
     r.recordFqn = stringAt(o, "fqn");
     r.status = stringAt(o, "status");
     int64_t seq = 0;
@@ -363,13 +408,18 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
     if (o["seq"].get_int64().get(seq) == simdjson::SUCCESS)
         r.seq = seq;
     else if (o["seq"].get_double().get(seqDouble) == simdjson::SUCCESS)
-        r.seq = static_cast<int64_t>(seqDouble);
+        r.seq = saturatingInt64(seqDouble); // an integer over 2^63, or 1e300
     simdjson::dom::element unused;
     r.hasOldProps = o["oldProps"].get(unused) == simdjson::SUCCESS;
     r.secretCount = countSecrets(root);
+    r.pendingDeletions = pendingDeletionsOf(o);
 }
 
 } // namespace
+
+std::vector<PendingDeletion> pendingDeletionsOfRecord(const Json& record) {
+    return pendingDeletionsOf(record);
+}
 
 std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, const SnapshotOptions& options,
                                                const LoadProgress& progress, std::stop_token cancel) {
@@ -407,7 +457,7 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
     std::atomic<size_t> next{0};
     std::atomic<size_t> done{0};
     auto work = [&](bool reports) {
-        simdjson::dom::parser parser;
+        simdjson::dom::parser parser = newRecordDomParser();
         std::vector<char> buffer(65536 + simdjson::SIMDJSON_PADDING);
         for (;;) {
             if (cancel.stop_requested())
@@ -416,8 +466,13 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
             if (begin >= total)
                 return;
             const size_t end = std::min(total, begin + kChunk);
-            for (size_t i = begin; i < end; ++i)
-                summarize(rootFd, buffer, parser, records[i]);
+            for (size_t i = begin; i < end; ++i) {
+                try {
+                    summarize(rootFd, buffer, parser, records[i]);
+                } catch (const std::exception& e) { // out of memory: that file's error, never the whole tree's
+                    records[i].error = e.what();
+                }
+            }
             const size_t finished = done.fetch_add(end - begin) + (end - begin);
             if (reports && progress)
                 progress(finished, total);

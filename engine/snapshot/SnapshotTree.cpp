@@ -1,5 +1,7 @@
 #include "snapshot/SnapshotTree.h"
 
+#include "snapshot/SnapshotPlacement.h"
+
 #include "snapshot/SnapshotLoader.h"
 
 #include <algorithm>
@@ -143,6 +145,8 @@ void finishSnapshotTree(StateSnapshot& snap) {
         if (node.kind == SnapshotNodeKind::Resource && node.record >= 0 &&
             records[static_cast<size_t>(node.record)].kind == "alchemy::Scope")
             node.kind = SnapshotNodeKind::Scope;
+    // A folder walk names records after files; records whose id holds a '\\' move to their scope first.
+    placeRecordsByTheirIds(snap);
 
     // The chain of the store holding a record is the names of its node's ancestors: app, stage, then each
     // scope or owning resource (a folder walk knows folders, not chains: "nested/bundle" is one element).

@@ -2,6 +2,8 @@
 
 #include "snapshot/StateSnapshot.h"
 
+#include "json/Json.h"
+
 #include <vector>
 
 namespace athanor {
@@ -18,5 +20,8 @@ void buildSnapshotTree(StateSnapshot& snap, std::vector<SnapshotRecord> records,
 // The last step of every bulk load: naked-scope records show as scopes, each record gets the chain of the
 // store holding it (when the load did not know it), records are sorted by FQN (node indexes follow).
 void finishSnapshotTree(StateSnapshot& snap);
+
+// A record's data.pendingDeletions as the snapshot keeps them (for sources that read records as documents).
+std::vector<PendingDeletion> pendingDeletionsOfRecord(const Json& record);
 
 } // namespace athanor

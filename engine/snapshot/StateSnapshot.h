@@ -14,18 +14,29 @@ namespace athanor {
 
 class StateSource;
 
+// One entry of a record's data.pendingDeletions (reference §2.6, §7.6): the old copy of a resource replaced
+// without force, deleted when the scope holding the list next finalizes after a run without errors. Only
+// what names it is kept here; its old output and props are read with the record.
+struct PendingDeletion {
+    std::string kind; // the old output's Symbol(alchemy::ResourceKind)
+    std::string id;   // Symbol(alchemy::ResourceID); empty: a corrupted entry Alchemy drops without deleting
+    std::string fqn;  // Symbol(alchemy::ResourceFQN)
+};
+
 // What one record holds, as far as browsing needs; the full record is read on demand.
 struct SnapshotRecord {
     std::string fqn;                // its location: app/stage/<scopes and owners>/id
     std::vector<std::string> chain; // the scope chain of the store holding it: (chain, id) is its address
-    std::string id;                 // from the file name ('/' restored)
-    std::string kind;               // "kind", or "provider" in the older shape
-    std::string recordFqn;          // the "fqn" field as written ("" for naked-scope records)
-    std::string status;             // as written
+    std::string id;        // from the file name ('/' restored); the record's own id when it holds a backslash
+    std::string kind;      // "kind", or "provider" in the older shape
+    std::string recordId;  // the "id" field as written
+    std::string recordFqn; // the "fqn" field as written ("" for naked-scope records)
+    std::string status;    // as written
     int64_t seq = 0;
     bool hasOldProps = false;
     bool legacyShape = false;
     uint32_t secretCount = 0;
+    std::vector<PendingDeletion> pendingDeletions; // data.pendingDeletions, in list order (usually none)
     std::string
         relativePath; // folder sources: the file relative to .alchemy, e.g. "shop/dev/routes:api:v1.json"
     uint64_t fileSize = 0; // bytes (of a database row: its JSON columns)

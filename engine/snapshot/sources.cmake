@@ -8,4 +8,6 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/LoadSnapshot.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RecordValidator.h
     ${CMAKE_CURRENT_LIST_DIR}/RecordValidator.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/SnapshotPlacement.h
+    ${CMAKE_CURRENT_LIST_DIR}/SnapshotPlacement.cpp
 )

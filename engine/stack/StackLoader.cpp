@@ -265,29 +265,43 @@ private:
                 index(s, prefix.empty() ? s.name : prefix + "/" + s.name);
         };
         index(stack.root, "");
+        // Iterative: a chain of $refs is as long as the file makes it, the stack is not.
         enum class Mark { Unvisited, Active, Done };
         std::map<std::string, Mark> marks;
-        std::vector<std::string> trail;
-        std::function<void(const std::string&)> visit = [&](const std::string& path) {
-            Mark& mark = marks[path];
-            if (mark == Mark::Done)
-                return;
-            if (mark == Mark::Active) {
-                std::string cycle;
-                auto start = std::find(trail.begin(), trail.end(), path);
-                for (auto it = start; it != trail.end(); ++it)
-                    cycle += *it + " -> ";
-                fail(byPath.at(*start)->jsonPath + "/props", "reference cycle: " + cycle + path);
-            }
-            mark = Mark::Active;
-            trail.push_back(path);
-            for (const auto& dependency : byPath.at(path)->dependsOn)
-                visit(dependency);
-            trail.pop_back();
-            marks[path] = Mark::Done;
+        struct Step {
+            std::string path;
+            size_t nextDependency = 0;
         };
-        for (const auto& path : m_order)
-            visit(path);
+        std::vector<Step> trail; // the resources being visited, each waiting for its next dependency
+        for (const auto& root : m_order) {
+            if (marks[root] != Mark::Unvisited)
+                continue;
+            marks[root] = Mark::Active;
+            trail.push_back({root, 0});
+            while (!trail.empty()) {
+                const std::vector<std::string>& dependencies = byPath.at(trail.back().path)->dependsOn;
+                if (trail.back().nextDependency == dependencies.size()) {
+                    marks[trail.back().path] = Mark::Done;
+                    trail.pop_back();
+                    continue;
+                }
+                const std::string dependency = dependencies[trail.back().nextDependency++];
+                Mark& mark = marks[dependency];
+                if (mark == Mark::Done)
+                    continue;
+                if (mark == Mark::Active) {
+                    std::string cycle;
+                    auto start = std::find_if(trail.begin(), trail.end(),
+                                              [&](const Step& step) { return step.path == dependency; });
+                    for (auto it = start; it != trail.end(); ++it)
+                        cycle += it->path + " -> ";
+                    fail(byPath.at(start->path)->jsonPath + "/props",
+                         "reference cycle: " + cycle + dependency);
+                }
+                mark = Mark::Active;
+                trail.push_back({dependency, 0});
+            }
+        }
     }
 
     std::filesystem::path m_file;
@@ -298,19 +312,6 @@ private:
 };
 
 } // namespace
-
-std::string jsonPointerToken(std::string_view key) {
-    std::string token;
-    for (char c : key) {
-        if (c == '~')
-            token += "~0";
-        else if (c == '/')
-            token += "~1";
-        else
-            token += c;
-    }
-    return token;
-}
 
 StackFile loadStackFile(const std::filesystem::path& file) {
     return Loader(file).load();

@@ -2,6 +2,7 @@
 
 #include "stack/StackModel.h"
 
+#include "json/JsonPointer.h"
 #include <filesystem>
 
 namespace athanor {
@@ -23,8 +24,5 @@ StackFile loadStackFile(const std::filesystem::path& file);
 
 // Every declared kind must be known to `providers`: StackError naming the resource's JSON path otherwise.
 void requireKnownKinds(const StackFile& stack, const ProviderRegistry& providers);
-
-// RFC 6901 escaping of one reference token ("~" -> "~0", "/" -> "~1").
-std::string jsonPointerToken(std::string_view key);
 
 } // namespace athanor

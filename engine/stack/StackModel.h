@@ -3,6 +3,7 @@
 #include "secrets/SecureString.h"
 
 #include "json/Json.h"
+#include "json/Utf8.h"
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -43,9 +44,11 @@ struct StackFile {
 
 // A stack file problem, always naming the file and the JSON path: "alchemy.stack.json: /resources/x/props/y:
 // ..."
+// Control characters in the message (a NUL in an id or key) are escaped: a raw NUL would cut what() short and
+// lose the reason.
 class StackError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit StackError(const std::string& message) : std::runtime_error(escapeControlCharacters(message)) {}
 };
 
 } // namespace athanor

@@ -1,6 +1,7 @@
 #include "state/StateRecord.h"
 
 #include "json/JsJsonText.h"
+#include "json/JsonNumber.h"
 
 namespace athanor {
 
@@ -36,11 +37,7 @@ std::string StateRecord::fqn() const {
 
 int64_t StateRecord::seq() const {
     const Json* s = field("seq");
-    if (s && s->is_number_integer())
-        return s->get<int64_t>();
-    if (s && s->is_number())
-        return static_cast<int64_t>(s->get<double>());
-    return 0;
+    return s ? saturatingInt64(*s) : 0;
 }
 
 std::optional<ResourceStatus> StateRecord::status() const {

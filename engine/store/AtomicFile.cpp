@@ -180,8 +180,7 @@ void writeFileInDir(int dir, const fs::path& dirPath, const fs::path& root, cons
         return;
     }
 
-    const std::string tempName = "." + name + ".athanor-" + std::to_string(::getpid()) + "-" +
-                                 std::to_string(g_tempCounter++) + ".tmp";
+    const std::string tempName = tempFileName(name);
     const int fd =
         ::openat(dir, tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
@@ -288,6 +287,30 @@ bool removeFileContained(const fs::path& root, const fs::path& relativeFile, Dur
     if (!dir)
         return false;
     return removeFileInDir(dir->fd(), dir->path(), relativeFile.filename().string(), durability, nullptr);
+}
+
+std::string tempFileName(std::string_view name) {
+    return "." + std::string(name) + ".athanor-" + std::to_string(::getpid()) + "-" +
+           std::to_string(g_tempCounter++) + ".tmp";
+}
+
+std::optional<long> tempFileWriter(std::string_view fileName) {
+    if (fileName.size() < 2 || fileName.front() != '.' || !fileName.ends_with(".tmp"))
+        return std::nullopt;
+    const size_t marker = fileName.rfind(".athanor-");
+    if (marker == std::string_view::npos)
+        return std::nullopt;
+    const std::string_view rest =
+        fileName.substr(marker + 9, fileName.size() - marker - 9 - 4); // "<pid>-<n>"
+    const size_t dash = rest.find('-');
+    if (dash == 0 || dash == std::string_view::npos || dash + 1 == rest.size())
+        return std::nullopt;
+    const auto digits = [](std::string_view part) {
+        return part.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    if (!digits(rest.substr(0, dash)) || !digits(rest.substr(dash + 1)) || dash > 9)
+        return std::nullopt;
+    return std::stol(std::string(rest.substr(0, dash)));
 }
 
 std::optional<std::string> readWholeFile(const fs::path& file) {

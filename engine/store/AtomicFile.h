@@ -89,6 +89,11 @@ std::optional<std::string> readFileContained(const std::filesystem::path& root,
 bool removeFileContained(const std::filesystem::path& root, const std::filesystem::path& relativeFile,
                          Durability durability = Durability::Durable);
 
+// The name of the temp file a write of `name` uses in the same folder: ".<name>.athanor-<pid>-<n>.tmp".
+std::string tempFileName(std::string_view name);
+// The pid in such a temp file's name; nullopt for any other name.
+std::optional<long> tempFileWriter(std::string_view fileName);
+
 // Reads a whole file (no containment check); nullopt when missing.
 std::optional<std::string> readWholeFile(const std::filesystem::path& file);
 

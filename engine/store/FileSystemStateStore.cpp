@@ -53,10 +53,9 @@ FileSystemStateStore::FileSystemStateStore(DotAlchemyLayout layout, std::vector<
                                            Durability durability)
     : m_layout(std::move(layout)), m_chain(std::move(chain)), m_durability(durability),
       m_cache(std::make_unique<FolderCache>()) {
-    for (const auto& part : m_chain) {
+    for (const auto& part : m_chain)
         requireValidId(part, "scope name");
-        m_relativeDir /= part;
-    }
+    m_relativeDir = scopeFolderPath(m_chain); // a '\' in a scope name is a folder separator, as in Alchemy
 }
 
 FileSystemStateStore::FileSystemStateStore(FileSystemStateStore&&) noexcept = default;
@@ -98,12 +97,27 @@ fs::path FileSystemStateStore::directory() const {
 }
 fs::path FileSystemStateStore::relativeFileFor(const std::string& id) const {
     requireValidId(id);
-    return m_relativeDir / idToFileName(id);
+    return m_relativeDir / idToRecordPath(id);
 }
 std::string FileSystemStateStore::fileNameFor(const std::string& id) const {
     requireValidId(id);
-    return idToFileName(id); // no path objects: this runs for every record access
+    return idToRecordPath(id); // no path objects: this runs for every record access
 }
+
+// An id with '\' is stored in sub-folders of the scope folder (Alchemy's path library turns '\' into '/').
+// Such rare records are read and written through their own folder, opened per operation.
+namespace {
+struct SubPath {
+    std::filesystem::path folder; // relative to .alchemy
+    std::string name;
+};
+std::optional<SubPath> subPathOf(const std::filesystem::path& scopeDir, const std::string& name) {
+    const size_t slash = name.rfind('/');
+    if (slash == std::string::npos)
+        return std::nullopt;
+    return SubPath{scopeDir / name.substr(0, slash), name.substr(slash + 1)};
+}
+} // namespace
 fs::path FileSystemStateStore::fileFor(const std::string& id) const {
     return m_layout.dotAlchemy / relativeFileFor(id);
 }
@@ -157,6 +171,12 @@ std::vector<std::string> FileSystemStateStore::listScopes() {
 
 std::optional<std::string> FileSystemStateStore::readText(const std::string& id) {
     const std::string name = fileNameFor(id);
+    if (auto sub = subPathOf(m_relativeDir, name)) {
+        std::optional<ContainedDir> dir = ContainedDir::openIfExists(m_layout.dotAlchemy, sub->folder);
+        if (!dir)
+            return std::nullopt;
+        return readFileInDir(dir->fd(), dir->path(), m_layout.dotAlchemy, sub->name);
+    }
     std::shared_ptr<OpenFolder> open = folder(false);
     if (!open)
         return std::nullopt;
@@ -248,6 +268,11 @@ void FileSystemStateStore::set(const std::string& id, const StateRecord& record)
 
 void FileSystemStateStore::writeText(const std::string& id, const std::string& text) {
     const std::string name = fileNameFor(id);
+    if (auto sub = subPathOf(m_relativeDir, name)) {
+        ContainedDir dir = ContainedDir::open(m_layout.dotAlchemy, sub->folder, true);
+        writeFileInDir(dir.fd(), dir.path(), m_layout.dotAlchemy, sub->name, text, m_durability, nullptr);
+        return;
+    }
     std::shared_ptr<OpenFolder> open = folder(true);
     try {
         writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, m_durability,
@@ -264,6 +289,11 @@ void FileSystemStateStore::writeText(const std::string& id, const std::string& t
 
 void FileSystemStateStore::remove(const std::string& id) {
     const std::string name = fileNameFor(id);
+    if (auto sub = subPathOf(m_relativeDir, name)) {
+        if (std::optional<ContainedDir> dir = ContainedDir::openIfExists(m_layout.dotAlchemy, sub->folder))
+            removeFileInDir(dir->fd(), dir->path(), sub->name, m_durability, nullptr);
+        return;
+    }
     std::shared_ptr<OpenFolder> open = folder(false);
     if (!open)
         return;

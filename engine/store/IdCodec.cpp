@@ -15,14 +15,17 @@ std::string idProblem(std::string_view id) {
         return "it contains a NUL byte";
     if (id.front() == '/')
         return "it is an absolute path";
+    const bool backslash = id.find('\\') != std::string_view::npos;
     size_t start = 0;
     while (start <= id.size()) {
-        const size_t end = std::min(id.find('/', start), id.size());
+        const size_t end = std::min(id.find_first_of("/\\", start), id.size());
         const std::string_view segment = id.substr(start, end - start);
         if (segment == "..")
             return "it contains a '..' segment";
         if (segment == ".")
             return "it contains a '.' segment";
+        if (segment.empty() && backslash)
+            return "it has an empty segment next to a '\\' (Alchemy would store it in another id's file)";
         start = end + 1;
     }
     return {};
@@ -51,6 +54,28 @@ std::string fileNameToId(std::string_view fileName) {
 
 bool isRecordFileName(std::string_view fileName) {
     return fileName.size() > 5 && fileName.ends_with(".json") && fileName.front() != '.';
+}
+
+std::string idToRecordPath(std::string_view id) {
+    std::string path = idToFileName(id);
+    std::replace(path.begin(), path.end(), '\\', '/');
+    return path;
+}
+
+std::string scopeFolderPath(const std::vector<std::string>& chain) {
+    std::string path;
+    for (const auto& part : chain) {
+        if (!path.empty())
+            path += '/';
+        path += part;
+    }
+    std::replace(path.begin(), path.end(), '\\', '/');
+    return path;
+}
+
+std::string recordPath(const std::vector<std::string>& chain, std::string_view id) {
+    std::string folder = scopeFolderPath(chain);
+    return folder.empty() ? idToRecordPath(id) : folder + "/" + idToRecordPath(id);
 }
 
 } // namespace athanor

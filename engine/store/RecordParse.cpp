@@ -1,15 +1,8 @@
 #include "store/RecordParse.h"
 
+#include "store/RecordParseDom.h"
+
 #include "json/JsonParse.h"
-
-// simdjson's inline code trips GCC 12's dangling-pointer analysis; the warnings are in the library.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdangling-pointer"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <simdjson.h>
-#pragma GCC diagnostic pop
-
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -95,17 +88,27 @@ bool hasSurrogateEscape(std::string_view text) {
     return text.find("\\ud") != std::string_view::npos || text.find("\\uD") != std::string_view::npos;
 }
 
-// simdjson's DOM of `text`; false when simdjson refuses it.
+// simdjson's DOM of `text`; false when simdjson refuses it (also deeper than kMaxJsonDepth: the reference
+// parser then reports it).
 bool parseDom(std::string_view text, simdjson::dom::element& root) {
-    thread_local simdjson::dom::parser parser;
+    thread_local simdjson::dom::parser parser = newRecordDomParser();
     thread_local simdjson::padded_string padded;
     if (padded.size() < text.size() || padded.size() > 4 * text.size() + 65536)
         padded = simdjson::padded_string(text.size() + text.size() / 2);
-    std::memcpy(padded.data(), text.data(), text.size());
+    if (!text.empty()) // a first empty text leaves `padded` without a buffer: memcpy(nullptr, ..., 0) is UB
+        std::memcpy(padded.data(), text.data(), text.size());
     return parser.parse(padded.data(), text.size(), false).get(root) == simdjson::SUCCESS;
 }
 
 } // namespace
+
+simdjson::dom::parser newRecordDomParser() {
+    simdjson::dom::parser parser;
+    // Allocating now fixes the depth limit for the parser's life (it grows its capacity as texts need).
+    if (parser.allocate(64 * 1024, kMaxJsonDepth) != simdjson::SUCCESS)
+        throw std::bad_alloc();
+    return parser;
+}
 
 Json parseRecordText(std::string_view text) {
     simdjson::dom::element root;

@@ -67,13 +67,16 @@ QByteArray readFile(const QString& path) {
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// Every file under `dir` with its bytes: "nothing changed" means this map is equal before and after.
+// Every file under `dir` with its bytes: "nothing changed" means this map is equal before and after. Run
+// history
+// (.alchemy/.athanor/runs) is left out: every run adds to it.
 QMap<QString, QByteArray> treeBytes(const QString& dir) {
     QMap<QString, QByteArray> files;
     QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
-        files.insert(QDir(dir).relativeFilePath(path), readFile(path));
+        if (!path.contains("/.alchemy/.athanor/runs/"))
+            files.insert(QDir(dir).relativeFilePath(path), readFile(path));
     }
     return files;
 }
@@ -219,6 +222,28 @@ private slots:
         QCOMPARE(failed.exitCode, 1);
         QVERIFY2(failed.err.contains("exit code 4"), qPrintable(failed.err));
         QVERIFY(failed.err.contains("broken"));
+    }
+
+    void destroyRefusesKindsWithoutAProviderBeforeAnyChange() {
+        // Real Alchemy's app-stages tree holds custom kinds (test::Bundle, test::Manifest) from its program.
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        const QString fixture =
+            QString(ATHANOR_TEST_DATA_DIR) + "/real-alchemy/app-stages/03-up-dev-again/.alchemy";
+        QDirIterator it(fixture, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            writeFile(root + "/.alchemy/" + QDir(fixture).relativeFilePath(file), readFile(file));
+        }
+        const auto before = treeBytes(root);
+        const CliResult destroy = runCli(root, {"destroy", "--stage", "dev"});
+        QCOMPARE(destroy.exitCode, 4);
+        QVERIFY2(destroy.err.contains("refused before anything was deleted"), qPrintable(destroy.err));
+        QVERIFY2(destroy.err.contains("\"test::Bundle\""), qPrintable(destroy.err));
+        QVERIFY2(destroy.err.contains("test::Manifest: 2 record(s)"), qPrintable(destroy.err));
+        QVERIFY2(destroy.err.contains("--destroy --stage dev"), qPrintable(destroy.err));
+        QVERIFY(!destroy.out.contains("[deleting]"));
+        QCOMPARE(treeBytes(root), before);
     }
 
     void lockedStageAndCancel() {

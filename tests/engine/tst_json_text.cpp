@@ -1,15 +1,22 @@
 // JSON text exactly as Alchemy writes it: JSON.stringify(value, null, 2) with ECMAScript numbers, JS string
 // escaping and JS key order; and every record file written by the real alchemy@0.94.0 re-serializes to the
 // same bytes.
+#include "secrets/SecretWalker.h"
+#include "serde/PlainForms.h"
+#include "serde/SerdeTag.h"
+#include "snapshot/RecordValidator.h"
 #include "state/StateRecord.h"
 
 #include "json/JsJsonText.h"
+#include "json/JsonNumber.h"
 #include "json/JsonParse.h"
+#include "json/Utf8.h"
 #include <QDirIterator>
 #include <QFile>
 #include <QtTest>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 using namespace athanor;
 
@@ -212,6 +219,116 @@ private slots:
         }
         QVERIFY_THROWS_EXCEPTION(JsonParseError, parseJsonText("[\"\\ud800\", \"\xff\"]"));
         QVERIFY_THROWS_EXCEPTION(JsonParseError, parseJsonText("[\"\\ud800\"] x"));
+    }
+
+    // Nesting deeper than kMaxJsonDepth is an error naming where it starts, on both parser paths; at the
+    // limit, every walker of a document runs (each recurses once per level).
+    void nestingLimit() {
+        const auto nested = [](size_t depth) {
+            return std::string(depth, '[') + std::string(depth, ']');
+        };
+        QCOMPARE(kMaxJsonDepth, size_t{1000});
+        QVERIFY(parseJsonText(nested(kMaxJsonDepth)).is_array());
+        // The text, and the column of the first bracket beyond the limit.
+        const std::vector<std::pair<std::string, size_t>> cases = {
+            {nested(kMaxJsonDepth + 1), 1001},
+            {"{\"props\": " + nested(40000) + "}", 1010}, // the '{' is the first level
+            // Brackets inside strings do not count; the lone surrogate takes the other parser.
+            {"[\"[[{\", \"\\ud800\"," + nested(kMaxJsonDepth) + "]", 1017},
+        };
+        for (const auto& [text, column] : cases) {
+            try {
+                parseJsonText(text);
+                QFAIL("too deep a text parsed");
+            } catch (const JsonParseError& e) {
+                QCOMPARE(std::string(e.what()), "line 1, column " + std::to_string(column) +
+                                                    ": nesting deeper than 1000 levels of arrays and objects "
+                                                    "(no real record comes near it)");
+            }
+        }
+        // Objects count like arrays.
+        std::string objects;
+        for (size_t i = 0; i <= kMaxJsonDepth; ++i)
+            objects += "{\"a\":";
+        objects += "1" + std::string(kMaxJsonDepth + 1, '}');
+        QVERIFY_THROWS_EXCEPTION(JsonParseError, parseJsonText(objects));
+    }
+
+    void walkersRunAtTheNestingLimit() {
+        // A record whose props are as deep as a parse allows, with a secret and tags at the bottom.
+        std::string props = R"({"s":{"@secret":{"version":"v1","ciphertext":"AA==","iv":"AAAAAAAAAAAAAAAA",)"
+                            R"("salt":"AAAAAAAAAAAAAAAAAAAAAA==","tag":"AAAAAAAAAAAAAAAAAAAAAA=="}},)"
+                            R"("d":{"@date":"2024-01-01T00:00:00.000Z"},"b":{"@buffer":"104,105"}})";
+        for (size_t depth = 3; depth < kMaxJsonDepth - 1; ++depth)
+            props = "[" + props + "]";
+        const std::string text = R"({"kind":"fs::File","id":"r","fqn":"app/dev/r","seq":0,"data":{},)"
+                                 R"("status":"created","output":{},"props":)" +
+                                 props + "}";
+        const Json doc = parseJsonText(text);
+        // Each walker in a fresh thread (the snapshot readers and the GUI's workers are threads).
+        std::thread worker([&] {
+            QCOMPARE(stringifyJs(parseJsonText(stringifyJs(doc)), 0), stringifyJs(doc, 0));
+            QCOMPARE(findSecrets(doc).size(), size_t{1});
+            QCOMPARE(revealSecretsPartially(doc, PasswordRing{}, "app/dev/r").locked.size(), size_t{1});
+            QVERIFY(containsSealedSecrets(doc));
+            QVERIFY(!canonicalText(doc).empty());
+            QVERIFY(findSerdeIssues(doc).empty());
+            QVERIFY(validateRecord(doc, "app/dev/r.json").empty());
+            const Json copy = doc;
+            QCOMPARE(copy, doc);
+            QVERIFY(!copy.dump(-1, ' ', false, Json::error_handler_t::replace).empty());
+        });
+        worker.join();
+    }
+
+    // JSON.parse reads 1e400 as Infinity, which Alchemy never writes (JSON.stringify gives null): a parse
+    // error naming line, column and the value's JSON pointer, never nlohmann's raw out_of_range.406.
+    void numbersBeyondADouble() {
+        const auto errorOf = [](const std::string& text) {
+            try {
+                parseJsonText(text);
+            } catch (const JsonParseError& e) {
+                return std::string(e.what());
+            }
+            return std::string("no error");
+        };
+        QCOMPARE(
+            errorOf("{\n  \"props\": {\n    \"n\": 1e400\n  }\n}"),
+            std::string("line 3, column 10, at /props/n: the number 1e400 is beyond the range of a double"));
+        QCOMPARE(errorOf("[1, -2e444]"),
+                 std::string("line 1, column 5, at /1: the number -2e444 is beyond the range of a double"));
+        QCOMPARE(errorOf("1E999"),
+                 std::string("line 1, column 1, at /: the number 1E999 is beyond the range of a double"));
+        // The same through the lone-surrogate parser, and with a key that needs escaping in a pointer.
+        QCOMPARE(
+            errorOf("{\"\\ud800\": 0, \"a/b\": [1e400]}"),
+            std::string("line 1, column 23, at /a~1b/0: the number 1e400 is beyond the range of a double"));
+        // Tiny numbers are 0, as for JSON.parse; the largest double is fine.
+        QCOMPARE(stringifyJs(parseJsonText("[1e-400, 1.7976931348623157e308]"), 0),
+                 std::string("[0,1.7976931348623157e+308]"));
+    }
+
+    void saturatingIntegers() {
+        QCOMPARE(saturatingInt64(Json(1e300)), std::numeric_limits<int64_t>::max());
+        QCOMPARE(saturatingInt64(Json(-1e300)), std::numeric_limits<int64_t>::min());
+        QCOMPARE(saturatingInt64(Json(9223372036854775808.0)), std::numeric_limits<int64_t>::max());
+        QCOMPARE(saturatingInt64(Json(-9223372036854775808.0)), std::numeric_limits<int64_t>::min());
+        QCOMPARE(saturatingInt64(Json(uint64_t{18446744073709551615ULL})),
+                 std::numeric_limits<int64_t>::max());
+        QCOMPARE(saturatingInt64(Json(-3.9)), int64_t{-3});
+        QCOMPARE(saturatingInt64(Json(7)), int64_t{7});
+        QCOMPARE(saturatingInt64(Json("7")), int64_t{0});
+        // A record's seq, as the destroy order and the snapshot read it.
+        QCOMPARE(StateRecord(parseJsonText(R"({"seq": 1e300})")).seq(), std::numeric_limits<int64_t>::max());
+        QCOMPARE(StateRecord(parseJsonText(R"({"seq": 123456789012345678901234567890})")).seq(),
+                 std::numeric_limits<int64_t>::max());
+        QCOMPARE(StateRecord(parseJsonText(R"({"seq": 18446744073709551615})")).seq(),
+                 std::numeric_limits<int64_t>::max());
+    }
+
+    void controlCharactersInMessages() {
+        QCOMPARE(escapeControlCharacters(std::string("a\0b\n\t\x1f\x7f\xc3\xa9\\", 10)),
+                 std::string("a\\u0000b\\n\\t\\u001f\\u007f\xc3\xa9\\"));
     }
 
     // The core promise: a record read from disk and written back is byte-identical to what Alchemy wrote.

@@ -1,10 +1,14 @@
 // One writer per stage, checked with two processes: a helper holds the lock while this process tries up and
 // destroy (refused at once, naming pid, host and since), read and plan (no lock needed); a lock whose process
-// died is taken over with a warning.
+// died is taken over with a warning. The lock file is published whole (ten simultaneous starts all name the
+// real holder), an unreadable one is taken over once old, a reused pid does not keep a dead run's lock, and
+// the temp files of killed runs are removed by the next run that holds the lock.
 #include "lifecycle/StageLock.h"
 #include "tst_lifecycle_support.h"
 
 #include <QProcess>
+#include <atomic>
+#include <thread>
 #include <QTemporaryDir>
 #include <unistd.h>
 
@@ -14,6 +18,18 @@ namespace {
 
 QString holderExe() {
     return QString(ATHANOR_BIN_DIR) + "/tst_lifecycle_lock_holder";
+}
+
+// A pid that no process has any more: a child that has exited and been reaped.
+long deadPid() {
+    QProcess p;
+    p.start(QStringLiteral("true"), {});
+    p.waitForFinished();
+    return static_cast<long>(p.processId() ? p.processId() : 999999);
+}
+
+void setAge(const fs::path& file, std::chrono::seconds age) {
+    fs::last_write_time(file, fs::file_time_type::clock::now() - age);
 }
 
 std::shared_ptr<ProviderRegistry> registry(const std::shared_ptr<CallLog>& log) {
@@ -109,6 +125,192 @@ private slots:
             StageLock prod = StageLock::acquire(layout, "shop", "prod", "up");
         }
         QVERIFY(!fs::exists(layout.dotAlchemy / ".athanor/locks/shop/dev.lock"));
+    }
+
+    void aLockFileAlwaysNamesItsHolder() {
+        // Ten starts at once: one holds the lock, nine are refused naming it (never "pid 0": the file is
+        // complete before it appears).
+        QTemporaryDir dir;
+        for (int round = 0; round < 3; ++round) {
+            std::vector<std::unique_ptr<QProcess>> starts;
+            for (int i = 0; i < 10; ++i) {
+                starts.push_back(std::make_unique<QProcess>());
+                starts.back()->start(holderExe(), {dir.path(), "shop", "dev"});
+            }
+            long holderPid = 0;
+            QProcess* holder = nullptr;
+            std::vector<long> named;
+            for (auto& p : starts) {
+                QVERIFY(p->waitForStarted());
+                QVERIFY(p->waitForReadyRead(20000));
+                const QString line = QString::fromUtf8(p->readLine()).trimmed();
+                if (line.startsWith("locked ")) {
+                    QVERIFY2(!holder, "two processes hold the lock");
+                    holder = p.get();
+                    holderPid = line.mid(7).toLong();
+                } else {
+                    QVERIFY2(line.startsWith("held "), qPrintable(line));
+                    named.push_back(line.mid(5).toLong());
+                }
+            }
+            QVERIFY(holder);
+            QCOMPARE(named.size(), size_t{9});
+            for (long pid : named)
+                QCOMPARE(pid, holderPid);
+            holder->closeWriteChannel(); // releases
+            for (auto& p : starts)
+                QVERIFY(p->waitForFinished(20000));
+            QVERIFY(!fs::exists(
+                StageLock::lockFile(DotAlchemyLayout::forProject(dir.path().toStdString()), "shop", "dev")));
+        }
+    }
+
+    void aRacingAcquireNeverSeesAHalfWrittenLock() {
+        // One thread takes and releases the lock as fast as it can while another tries to take it: every
+        // refusal names the real holder, never "pid 0" (which a lock created empty and written after gives).
+        QTemporaryDir dir;
+        const auto layout = DotAlchemyLayout::forProject(dir.path().toStdString());
+        std::atomic<bool> stop{false};
+        std::thread churn([&] {
+            while (!stop.load()) {
+                try {
+                    StageLock lock = StageLock::acquire(layout, "shop", "dev", "up");
+                } catch (const LockHeldError&) {
+                }
+            }
+        });
+        int refusals = 0;
+        std::vector<std::string> wrong;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+        while (std::chrono::steady_clock::now() < until) {
+            try {
+                StageLock lock = StageLock::acquire(layout, "shop", "dev", "up");
+            } catch (const LockHeldError& e) {
+                ++refusals;
+                if (e.pid != static_cast<long>(::getpid()))
+                    wrong.push_back(e.what());
+            }
+        }
+        stop = true;
+        churn.join();
+        QVERIFY(refusals > 0);
+        QVERIFY2(wrong.empty(), wrong.empty() ? "" : wrong.front().c_str());
+    }
+
+    void anUnreadableLockIsTakenOverOnceOld() {
+        QTemporaryDir dir;
+        const auto layout = DotAlchemyLayout::forProject(dir.path().toStdString());
+        const fs::path file = StageLock::lockFile(layout, "shop", "dev");
+        for (const std::string& content :
+             {std::string(), std::string("{\"pid\": 12"), std::string("garbage")}) {
+            writeFile(file, content);
+            try {
+                StageLock::acquire(layout, "shop", "dev", "up");
+                QFAIL("a fresh unreadable lock was taken over");
+            } catch (const LockHeldError& e) {
+                const std::string message = e.what();
+                QVERIFY2(message.find("cannot be read") != std::string::npos, message.c_str());
+                QVERIFY2(message.find("pid 0") == std::string::npos, message.c_str());
+            }
+            setAge(file, std::chrono::seconds(StageLock::kUnreadableLockGraceSeconds + 5));
+            std::vector<std::string> warnings;
+            {
+                StageLock lock = StageLock::acquire(layout, "shop", "dev", "up",
+                                                    [&](const std::string& w) { warnings.push_back(w); });
+                QCOMPARE(readJson(file)["pid"].get<long>(), static_cast<long>(::getpid()));
+            }
+            QCOMPARE(warnings.size(), size_t{1});
+            QVERIFY2(warnings[0].find("could not be read") != std::string::npos, warnings[0].c_str());
+            QVERIFY(!fs::exists(file));
+        }
+    }
+
+    void aDeadHoldersLockIsTakenOverEvenWhenItsPidLivesAgain() {
+        QTemporaryDir dir;
+        const auto layout = DotAlchemyLayout::forProject(dir.path().toStdString());
+        const fs::path file = StageLock::lockFile(layout, "shop", "dev");
+        const Json mine = [&] {
+            StageLock lock = StageLock::acquire(layout, "shop", "dev", "up");
+            return readJson(file);
+        }();
+        QVERIFY(mine.contains("boot"));
+        QVERIFY(mine.contains("start"));
+        const auto takenOver = [&](Json lockDoc) {
+            writeFile(file, lockDoc.dump(2));
+            std::vector<std::string> warnings;
+            try {
+                StageLock lock = StageLock::acquire(layout, "shop", "dev", "up",
+                                                    [&](const std::string& w) { warnings.push_back(w); });
+            } catch (const LockHeldError&) {
+                return std::string();
+            }
+            return warnings.empty() ? std::string("(no warning)") : warnings.front();
+        };
+        // Our own live pid but another start time: the pid was reused, its run is gone.
+        Json reused = mine;
+        reused["start"] = mine["start"].get<uint64_t>() + 12345;
+        QVERIFY2(takenOver(reused).find("now belongs to another") != std::string::npos,
+                 takenOver(reused).c_str());
+        // Written before the host restarted.
+        Json rebooted = mine;
+        rebooted["boot"] = "00000000-0000-0000-0000-000000000000";
+        QVERIFY(takenOver(rebooted).find("restarted") != std::string::npos);
+        // A gone pid.
+        Json gone = mine;
+        gone["pid"] = deadPid();
+        QVERIFY(takenOver(gone).find("no longer exists") != std::string::npos);
+        // A live process of an older Athanor (no flock, no start time): held.
+        Json older = mine;
+        older.erase("start");
+        older.erase("boot");
+        QCOMPARE(takenOver(older), std::string());
+        // Another host's lock cannot be checked from here: held.
+        Json remote = mine;
+        remote["host"] = "another-host";
+        remote["pid"] = deadPid();
+        QCOMPARE(takenOver(remote), std::string());
+    }
+
+    void tempFilesOfKilledRunsAreRemovedByTheNextLockHolder() {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        auto log = std::make_shared<CallLog>();
+        const StackFile s = stack(root, "shop", {resource("a", "test::Thing", Json::object())});
+        RecordingSink sink;
+        CancellationToken cancel;
+        QVERIFY(runPhaseWithStack(options(Phase::Up, root, registry(log)), &s, sink, cancel).result ==
+                RunResult::Succeeded);
+        const long dead = deadPid();
+        const std::string gone = ".athanor-" + std::to_string(dead) + "-";
+        const std::string alive = ".athanor-" + std::to_string(::getpid()) + "-";
+        const fs::path dev = root / ".alchemy/shop/dev";
+        const std::vector<fs::path> stale{dev / (".a.json" + gone + "0.tmp"),
+                                          dev / ("nested/.x.json" + gone + "1.tmp"),
+                                          root / (".alchemy/shop/.dev.json" + gone + "2.tmp"),
+                                          root / (".alchemy/.athanor/locks/shop/.dev.lock" + gone + "3.tmp")};
+        const std::vector<fs::path> kept{dev / (".a.json" + alive + "7.tmp"), // a live writer
+                                         root /
+                                             (".alchemy/shop/.prod.json" + gone + "4.tmp"), // another stage
+                                         dev / ".a.json.tmp", dev / "notes.txt"};           // not ours
+        for (const auto& file : stale)
+            writeFile(file, "{\"kind\": ");
+        for (const auto& file : kept)
+            writeFile(file, "x");
+        sink.clear();
+        QVERIFY(runPhaseWithStack(options(Phase::Up, root, registry(log)), &s, sink, cancel).result ==
+                RunResult::Succeeded);
+        for (const auto& file : stale)
+            QVERIFY2(!fs::exists(file), file.c_str());
+        for (const auto& file : kept)
+            QVERIFY2(fs::exists(file), file.c_str());
+        bool said = false;
+        for (const auto& e : sink.events())
+            said = said || e.message == "removed 4 temp file(s) left by interrupted runs";
+        QVERIFY(said);
+        // Plan and read hold no lock: they remove nothing.
+        writeFile(stale[0], "x");
+        runPhaseWithStack(options(Phase::Plan, root, registry(log)), &s, sink, cancel);
+        QVERIFY(fs::exists(stale[0]));
     }
 };
 

@@ -63,6 +63,20 @@ public:
     std::string kind() const override { return m_kind; }
     bool alwaysUpdate() const override { return m_alwaysUpdate; }
 
+    // Deletions of this kind touch the files named by the prop "path" (ordering tests); without it, anything.
+    TestProvider& withPathFootprint() {
+        m_pathFootprint = true;
+        return *this;
+    }
+    std::optional<std::vector<std::string>> deleteFootprint(const std::string&,
+                                                            const Json& props) const override {
+        if (!m_pathFootprint)
+            return std::nullopt;
+        if (props.is_object() && props.contains("path"))
+            return std::vector<std::string>{props["path"].get<std::string>()};
+        return std::vector<std::string>{};
+    }
+
     Json apply(ProviderContext& ctx) override {
         Running running(*m_log);
         m_log->add(std::string(ctx.phase() == HandlerPhase::Create ? "create " : "update ") + ctx.fqn());
@@ -76,6 +90,11 @@ public:
     }
     void remove(ProviderContext& ctx) override {
         m_log->add("delete " + ctx.fqn());
+        Running running(*m_log);
+        if (const Json* ms = ctx.props().is_object() && ctx.props().contains("deleteMs")
+                                 ? &ctx.props()["deleteMs"]
+                                 : nullptr)
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms->get<int>()));
         if (m_remove)
             m_remove(ctx);
     }
@@ -96,6 +115,7 @@ private:
     ApplyFn m_apply;
     RemoveFn m_remove;
     bool m_alwaysUpdate;
+    bool m_pathFootprint = false;
 };
 
 class RecordingSink final : public EventSink {

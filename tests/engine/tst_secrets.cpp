@@ -6,6 +6,8 @@
 #include "secrets/SecretWalker.h"
 #include "secrets/SecureString.h"
 
+#include "json/JsJsonText.h"
+#include "json/JsonParse.h"
 #include <QtTest>
 #include <atomic>
 #include <fstream>
@@ -402,6 +404,11 @@ private slots:
         QTest::newRow("short iv") << with("iv", "AAAA") << false;
         QTest::newRow("short tag") << with("tag", "AAAA") << false;
         QTest::newRow("unknown version") << with("version", "v2") << true;
+        // A lone surrogate (kept as WTF-8 once parsed) that nlohmann's dump() refuses to write.
+        Json loneSurrogateVersion = good;
+        loneSurrogateVersion["version"] = parseJsonText("\"\\udead\"");
+        QTest::newRow("lone surrogate version")
+            << QString::fromStdString(stringifyJs(loneSurrogateVersion, 0)) << true;
         QTest::newRow("number") << QStringLiteral("42") << true;
         QTest::newRow("true") << QStringLiteral("true") << true;
         QTest::newRow("array") << QStringLiteral("[1,2]") << true;
@@ -419,7 +426,7 @@ private slots:
     void malformedTags() {
         QFETCH(QString, tagJson);
         QFETCH(bool, shapeProblem);
-        const Json tag = Json::parse(tagJson.toStdString());
+        const Json tag = parseJsonText(tagJson.toStdString());
         // Malformed wins over an empty ring: no password could ever help.
         QCOMPARE(int(reasonOf([&] { decryptSecretTag(tag, ring({kMainPassword})); })),
                  int(SecretError::Reason::Malformed));
@@ -445,6 +452,43 @@ private slots:
         QCOMPARE(partial.errors.size(), size_t(1));
         QVERIFY(partial.locked.empty());
         QCOMPARE(partial.document, doc);
+    }
+
+    // The version is quoted as JSON.stringify would write it, whatever it holds.
+    void malformedVersionIsNamed() {
+        Json tag = encryptV1("x", SecureString(kMainPassword));
+        tag["version"] = parseJsonText("\"\\udead\"");
+        QCOMPARE(messageOf([&] { secretFormatOf(tag); }),
+                 std::string("malformed secret: unsupported version \"\\udead\""));
+        tag["version"] = Json::array({1, std::string(100, 'v')});
+        QCOMPARE(messageOf([&] { decryptSecretTag(tag, PasswordRing()); }),
+                 "malformed secret: unsupported version [1,\"" + std::string(56, 'v') + "...");
+    }
+
+    // Decrypted data is read as JSON.parse reads it (a lone surrogate JSON.stringify wrote), within the
+    // nesting limit: deeper is a malformed secret, not a document no walker could handle.
+    void dataSecretsReadWithTheOneParser() {
+        const Json lone = Json::array({parseJsonText("\"half \\ud83d\""), 1});
+        const Json sealed = {{"v", {{"@secret", sealSecretValue(lone, SecureString(kMainPassword))}}}};
+        QCOMPARE(revealSecrets(sealed, ring({kMainPassword}), "app/dev/r").at("v"), lone);
+
+        Json deep = Json::array();
+        for (size_t i = 1; i <= kMaxJsonDepth; ++i)
+            deep = Json::array({deep});
+        const Json tooDeep = {{"v", {{"@secret", sealSecretValue(deep, SecureString(kMainPassword))}}}};
+        QCOMPARE(messageOf([&] { revealSecrets(tooDeep, ring({kMainPassword}), "app/dev/r"); }),
+                 std::string("cannot decrypt secret /v of app/dev/r: decrypted data is not valid JSON"));
+        QCOMPARE(int(reasonOf([&] { revealSecrets(tooDeep, ring({kMainPassword}), "app/dev/r"); })),
+                 int(SecretError::Reason::Malformed));
+    }
+
+    // A NUL in a key or a record name does not cut the message short.
+    void controlCharactersInMessagesAreEscaped() {
+        const Json doc = {{std::string("a\0b", 3), {{"@secret", 7}}}};
+        QCOMPARE(
+            messageOf([&] { revealSecrets(doc, ring({kMainPassword}), std::string("app/dev/r\n", 10)); }),
+            std::string("cannot decrypt secret /a\\u0000b of app/dev/r\\n: malformed secret: expected a "
+                        "string or an object, got a number"));
     }
 
     void emptyRing() {

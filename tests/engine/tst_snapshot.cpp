@@ -9,6 +9,7 @@
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 
 using namespace athanor;
@@ -61,7 +62,8 @@ std::string dump(const StateSnapshot& snap) {
         out += r.fqn + "|" + r.id + "|" + r.kind + "|" + r.recordFqn + "|" + r.status + "|" +
                std::to_string(r.seq) + "|" + std::to_string(r.hasOldProps) + std::to_string(r.legacyShape) +
                "|" + std::to_string(r.secretCount) + "|" + r.relativePath + "|" + std::to_string(r.fileSize) +
-               "|" + std::to_string(r.modifiedNs) + "|" + r.error + "\n";
+               "|" + std::to_string(r.modifiedNs) + "|" + r.error + "|" +
+               std::to_string(r.pendingDeletions.size()) + "\n";
     for (const auto& n : snap.nodes) {
         out += std::to_string(static_cast<int>(n.kind)) + "|" + n.name + "|" + n.fqn + "|" +
                std::to_string(n.parent) + "|" + std::to_string(n.record) + "|";
@@ -191,6 +193,46 @@ private slots:
                 QCOMPARE(n.fqn, snap->records[static_cast<size_t>(n.record)].fqn);
     }
 
+    void backslashIdsBelongToTheirScope() {
+        // Real Alchemy keeps "back\\slash" at bs/dev/back/slash.json: a record of the stage, not of a folder
+        // "back"; likewise grp's "a\\b\\c" at grp/a/b/c.json.
+        const auto snap = loadSnapshot(fs::path(ATHANOR_TEST_DATA_DIR) / "alchemy-backslash-ids");
+        QCOMPARE(snap->errorCount(), size_t{0});
+        std::vector<std::string> fqns;
+        for (const auto& r : snap->records)
+            fqns.push_back(r.fqn);
+        QCOMPARE(fqns, (std::vector<std::string>{"bs/dev/back\\slash", "bs/dev/grp", "bs/dev/grp/a\\b\\c",
+                                                 "bs/dev/plain"}));
+        QCOMPARE(snap->findRecord("bs/dev/back\\slash")->id, std::string("back\\slash"));
+        QCOMPARE(snap->findRecord("bs/dev/back\\slash")->relativePath, std::string("bs/dev/back/slash.json"));
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "bs/dev")),
+                 (std::vector<std::string>{"back\\slash", "grp", "plain"}));
+        QCOMPARE(childNames(*snap, nodeAt(*snap, "bs/dev/grp")), std::vector<std::string>{"a\\b\\c"});
+        QCOMPARE(nodeAt(*snap, "bs/dev/back\\slash").kind, SnapshotNodeKind::Resource);
+        QCOMPARE(snap->findNode("bs/dev/back"), -1); // no folder node left behind
+        QCOMPARE(snap->findNode("bs/dev/grp/a"), -1);
+        for (size_t i = 0; i < snap->nodes.size(); ++i) {
+            const SnapshotNode& n = snap->nodes[i];
+            if (n.record >= 0)
+                QCOMPARE(n.fqn, snap->records[static_cast<size_t>(n.record)].fqn);
+            for (int32_t c : n.children)
+                QCOMPARE(snap->nodes[static_cast<size_t>(c)].parent, static_cast<int32_t>(i));
+        }
+
+        // A copy of that record elsewhere is not moved: it stays where it is and is an error for `state
+        // check`.
+        QTemporaryDir tmp;
+        const fs::path project = fs::path(tmp.path().toStdString());
+        fs::copy(fs::path(ATHANOR_TEST_DATA_DIR) / "alchemy-backslash-ids/.alchemy", project / ".alchemy",
+                 fs::copy_options::recursive);
+        fs::create_directories(project / ".alchemy/bs/dev/other");
+        fs::copy_file(project / ".alchemy/bs/dev/back/slash.json",
+                      project / ".alchemy/bs/dev/other/slash.json");
+        const auto withCopy = loadSnapshot(project);
+        QVERIFY(withCopy->findRecord("bs/dev/other/slash"));
+        QVERIFY(withCopy->findRecord("bs/dev/back\\slash"));
+    }
+
     void childrenSortedById() {
         // "old" < "old-server" by id, although "old-server.json" < "old.json" by file name.
         const auto snap = loadSnapshot(kRealAlchemy / "lifecycle" / "run1-create");
@@ -250,7 +292,129 @@ private slots:
         QVERIFY(nodeAt(*snap, "shop/dev/bundle/a").record >= 0);
     }
 
+    // Hostile record files: each is that file's error (or loads with a clamped seq), never the whole tree's
+    // end. Before, a 40,000-deep record overflowed the stack in countSecrets and 1e400 escaped as nlohmann's
+    // raw out_of_range from a reader thread.
+    void hostileRecordsStayConfinedToTheirFile() {
+        const fs::path project = copyFixture("app-stages/06-state-list", "hostile");
+        const fs::path dev = project / ".alchemy" / "shop" / "dev";
+        // Edits a real record in place: a hostile value in its props, or a hostile seq.
+        const auto addProp = [&](const std::string& file, const std::string& value) {
+            const std::string anchor = "\"props\": {";
+            std::string text = readFile(dev / file);
+            text.insert(text.find(anchor) + anchor.size(), "\n    \"hostile\": " + value + ",");
+            writeFile(dev / file, text);
+        };
+        const auto setSeq = [&](const std::string& file, const std::string& seq) {
+            std::string text = readFile(dev / file);
+            const size_t at = text.find("\"seq\": ");
+            text.replace(at, text.find(',', at) - at, "\"seq\": " + seq);
+            writeFile(dev / file, text);
+        };
+        addProp("config.json.json", std::string(40000, '[') + std::string(40000, ']')); // 80 KB
+        addProp("bundle.json", "1e400");
+        setSeq("assets.json", "1e300");
+        setSeq("build.json", "123456789012345678901234567890");
+        setSeq("config-backup.json", "18446744073709551615");
+        for (const unsigned threads : {1u, 4u}) {
+            SnapshotOptions options;
+            options.threads = threads;
+            const auto snap = loadSnapshot(project, options);
+            QCOMPARE(snap->records.size(), size_t{43});
+            QCOMPARE(snap->errorCount(), size_t{2});
+            const SnapshotRecord* deep = snap->findRecord("shop/dev/config.json");
+            QVERIFY(deep && !deep->ok());
+            QVERIFY2(deep->error.find("nesting deeper than 1000 levels") != std::string::npos,
+                     deep->error.c_str());
+            QVERIFY2(deep->error.rfind("line ", 0) == 0, deep->error.c_str());
+            const SnapshotRecord* overflow = snap->findRecord("shop/dev/bundle");
+            QVERIFY(overflow && !overflow->ok());
+            QVERIFY2(
+                overflow->error.find("at /props/hostile: the number 1e400 is beyond the range of a double") !=
+                    std::string::npos,
+                overflow->error.c_str());
+            // seq beyond int64 (undefined behaviour to convert before) is clamped; the record loads.
+            for (const char* fqn : {"shop/dev/assets", "shop/dev/build", "shop/dev/config-backup"}) {
+                const SnapshotRecord* r = snap->findRecord(fqn);
+                QVERIFY2(r && r->ok(), fqn);
+                QCOMPARE(r->seq, std::numeric_limits<int64_t>::max());
+            }
+            for (const auto& r : snap->records)
+                if (r.ok())
+                    QVERIFY2(!r.kind.empty(), r.relativePath.c_str());
+        }
+    }
+
     // simdjson refuses a lone surrogate escape; the record still loads (JSON.stringify writes such escapes).
+    // data.pendingDeletions (reference §2.6, §7.6) is summarised for the record that holds it: the stage
+    // record, a naked scope's record and a resource's own record (for the resources nested under it).
+    void pendingDeletionsAreSummarized() {
+        const fs::path project = copyFixture("lifecycle/run2-update-orphans", "pending");
+        const fs::path dev = project / ".alchemy" / "life" / "dev";
+        {
+            const auto before = loadSnapshot(project);
+            const SnapshotNode& stage = nodeAt(*before, "life/dev");
+            QVERIFY(stage.record >= 0);
+            // Real Alchemy leaves an empty list in the stage and scope records once processed.
+            QVERIFY(readFile(project / ".alchemy" / "life" / "dev.json").find("\"pendingDeletions\": []") !=
+                    std::string::npos);
+            for (const auto& r : before->records)
+                QVERIFY2(r.pendingDeletions.empty(), r.fqn.c_str());
+        }
+        // An entry as Alchemy writes it: the old output's envelope and the old props.
+        const auto entry = [](const std::string& kind, const std::string& id, const std::string& fqn) {
+            return "{\n        \"resource\": {\n          \"Symbol(alchemy::ResourceKind)\": \"" + kind +
+                   "\",\n          \"Symbol(alchemy::ResourceID)\": \"" + id +
+                   "\",\n          \"Symbol(alchemy::ResourceFQN)\": \"" + fqn +
+                   "\",\n          \"Symbol(alchemy::ResourceScope)\": {\n            \"@scope\": null\n"
+                   "          },\n          \"Symbol(alchemy::ResourceSeq)\": 0,\n          \"k\": \"2\"\n"
+                   "        },\n        \"oldProps\": {\n          \"k\": \"2\"\n        }\n      }";
+        };
+        const auto fill = [&](const fs::path& file, const std::string& entries) {
+            std::string text = readFile(file);
+            const std::string empty = "\"pendingDeletions\": []";
+            const size_t at = text.find(empty);
+            if (at != std::string::npos) {
+                text.replace(at, empty.size(), "\"pendingDeletions\": [\n      " + entries + "\n    ]");
+            } else {
+                const size_t data = text.find("\"data\": {}");
+                QVERIFY(data != std::string::npos);
+                text.replace(data, 10,
+                             "\"data\": {\n    \"pendingDeletions\": [\n      " + entries + "\n    ]\n  }");
+            }
+            writeFile(file, text);
+        };
+        fill(project / ".alchemy" / "life" / "dev.json",
+             entry("demo::Rep", "rep", "life/dev/rep") +
+                 ",\n      {\"resource\": {\"k\": 1}, \"oldProps\": {}}");
+        fill(dev / "storage.json", entry("fs::File", "db", "life/dev/storage/db"));
+        // A resource's own record holds its nested resources' list; this one also has a lone surrogate, which
+        // only the reference parser reads.
+        const fs::path owner = dev / "api.json";
+        QVERIFY(fs::exists(owner));
+        fill(owner, entry("fs::File", "child", "life/dev/api/child"));
+        std::string text = readFile(owner);
+        text.insert(text.find("\"props\": {") + 10, "\n    \"cut\": \"half \\ud83d\",");
+        writeFile(owner, text);
+
+        const auto snap = loadSnapshot(project);
+        QCOMPARE(snap->errorCount(), size_t{0});
+        const auto& stage = snap->records[static_cast<size_t>(nodeAt(*snap, "life/dev").record)];
+        QCOMPARE(stage.pendingDeletions.size(), size_t{2});
+        QCOMPARE(stage.pendingDeletions[0].kind, std::string("demo::Rep"));
+        QCOMPARE(stage.pendingDeletions[0].id, std::string("rep"));
+        QCOMPARE(stage.pendingDeletions[0].fqn, std::string("life/dev/rep"));
+        QVERIFY(stage.pendingDeletions[1].id.empty()); // corrupted: no id
+        const SnapshotRecord* storage = snap->findRecord("life/dev/storage");
+        QVERIFY(storage && storage->pendingDeletions.size() == 1);
+        QCOMPARE(storage->pendingDeletions[0].fqn, std::string("life/dev/storage/db"));
+        const SnapshotRecord* api = snap->findRecord("life/dev/api");
+        QVERIFY(api && api->ok());
+        QCOMPARE(api->pendingDeletions.size(), size_t{1});
+        QCOMPARE(api->pendingDeletions[0].id, std::string("child"));
+        QCOMPARE(api->pendingDeletions[0].kind, std::string("fs::File"));
+    }
+
     void loneSurrogateRecordLoads() {
         const fs::path project = copyFixture("app-stages/06-state-list", "surrogate");
         const fs::path file = project / ".alchemy" / "shop" / "dev" / "config.json.json";

@@ -204,6 +204,67 @@ private slots:
         }
     }
 
+    // Hostile stack files end in a StackError naming the file and where, never a crash or a raw library
+    // message.
+    void hostileText() {
+        // A NUL in an id no longer cuts the message at the NUL: the pointer and the reason are whole.
+        // (Ordinary literals: moc misreads a \u escape in a raw string.)
+        const QString nul =
+            errorFor("{\"app\": \"shop\", \"resources\": {\"a\\u0000b\": {\"kind\": \"fs::File\"}}}");
+        QVERIFY2(nul.startsWith("FILE: /resources/a\\u0000b: invalid resource id \"a"), qPrintable(nul));
+        QVERIFY2(nul.endsWith("NUL byte"), qPrintable(nul));
+        QCOMPARE(
+            errorFor(
+                "{\"app\": \"shop\", \"resources\": {\"a\": {\"kind\": \"fs::File\", \"p\\u0001\": 1}}}"),
+            QString("FILE: /resources/a/p\\u0001: unknown key \"p\\u0001\" (expected kind, props)"));
+        // A number beyond a double: the file, line and column, and the value's JSON pointer.
+        QCOMPARE(errorFor("{\"app\": \"shop\", \"resources\": {\"x\": {\"kind\": \"fs::File\",\n"
+                          "  \"props\": {\"n\": [1, 2e444]}}}}"),
+                 QString("FILE: line 2, column 22, at /resources/x/props/n/1: the number 2e444 is beyond the "
+                         "range of a double"));
+        // Nesting beyond the parser's limit.
+        const std::string deep = std::string(40000, '[') + std::string(40000, ']');
+        QCOMPARE(
+            errorFor(R"({"app": "shop", "resources": {"x": {"kind": "fs::File", "props": {"n": )" + deep +
+                     "}}}}"),
+            QString("FILE: line 1, column 1068: nesting deeper than 1000 levels of arrays and objects (no "
+                    "real record comes near it)"));
+    }
+
+    // A chain of $refs as long as the file: checked without recursion (each link was a stack frame). The
+    // links are spread over scopes of 100 resources each (nlohmann's ordered objects insert in linear time).
+    void longReferenceChains() {
+        constexpr int kScopes = 1000, kPerScope = 100, kLinks = kScopes * kPerScope;
+        const auto path = [](int link) {
+            return "s" + std::to_string(link / kPerScope) + "/r" + std::to_string(link % kPerScope);
+        };
+        const auto chain = [&](bool backToTheStart) {
+            std::string scopes;
+            for (int s = 0; s < kScopes; ++s) {
+                scopes += "\"s" + std::to_string(s) + "\": {\"resources\": {";
+                for (int r = 0; r < kPerScope; ++r) {
+                    const int link = s * kPerScope + r;
+                    const bool last = link + 1 == kLinks;
+                    scopes += "\"r" + std::to_string(r) + "\": {\"kind\": \"fs::File\"";
+                    if (!last || backToTheStart)
+                        scopes += ", \"props\": {\"x\": {\"$ref\": \"" + path(last ? 0 : link + 1) + "\"}}";
+                    scopes += r + 1 == kPerScope ? "}" : "},";
+                }
+                scopes += s + 1 == kScopes ? "}}" : "}},";
+            }
+            return R"({"app": "shop", "scopes": {)" + scopes + "}}";
+        };
+        const QString cycle = errorFor(chain(true));
+        QVERIFY2(cycle.startsWith("FILE: /scopes/s0/resources/r0/props: reference cycle: s0/r0 -> s0/r1 -> "),
+                 qPrintable(cycle.left(200)));
+        QVERIFY2(cycle.endsWith(" -> s999/r99 -> s0/r0"), qPrintable(cycle.right(200)));
+
+        StackFixture fixture;
+        const StackFile stack = loadStackFile(fixture.write(chain(false)));
+        QCOMPARE(stack.root.scopes.size(), size_t{kScopes});
+        QCOMPARE(stack.root.scopes.front().resources.front().dependsOn, std::vector<std::string>{"s0/r1"});
+    }
+
     void unknownKind() {
         StackFixture fixture;
         const StackFile stack = loadStackFile(fixture.write(

@@ -373,6 +373,138 @@ private slots:
         QCOMPARE(out.size(), size_t{5});
     }
 
+    // Issue 9: one hostile record file among good ones. Before, a 40,000-deep record made every command
+    // segfault and a 1e400 failed each of them with nlohmann's raw message naming no file.
+    void hostileRecordsStayConfinedToTheirFile() {
+        const fs::path project = copyProject(kRealAlchemy / "app-stages" / "06-state-list", "hostile");
+        const fs::path dev = project / ".alchemy" / "shop" / "dev";
+        const auto addProp = [&](const fs::path& file, const std::string& value) {
+            std::string text = readFile(file);
+            text.insert(text.find("\"props\": {") + 10, "\n    \"hostile\": " + value + ",");
+            writeFile(file, text);
+        };
+        addProp(dev / "config.json.json", std::string(40000, '[') + std::string(40000, ']'));
+        addProp(dev / "bundle.json", "1e400");
+        std::string assets = readFile(dev / "assets.json");
+        assets.replace(assets.find("\"seq\": 0"), 8, "\"seq\": 1e300");
+        writeFile(dev / "assets.json", assets);
+        const std::vector<std::string> all = expectedFqns(project);
+
+        const Run list = run({"state", "list", "--root", q(project)});
+        QVERIFY2(list.exitCode == 0, list.err.c_str());
+        QCOMPARE(lines(list.out), all);
+
+        const Run tree = run({"state", "tree", "--root", q(project)});
+        QVERIFY2(tree.exitCode == 0, tree.err.c_str());
+        QVERIFY2(tree.out.find("session-key") != std::string::npos, tree.out.c_str());
+
+        const Run check = run({"state", "check", "--root", q(project)});
+        QCOMPARE(check.exitCode, 1);
+        const auto out = lines(check.out);
+        QCOMPARE(out.back(), std::to_string(all.size()) + " records, 3 errors");
+        const auto reported = [&](const fs::path& file, const std::string& reason) {
+            return std::any_of(out.begin(), out.end(), [&](const std::string& l) {
+                return l.rfind(file.string() + ": ", 0) == 0 && l.find(reason) != std::string::npos;
+            });
+        };
+        QVERIFY2(reported(dev / "config.json.json", "nesting deeper than 1000 levels"), check.out.c_str());
+        QVERIFY2(reported(dev / "bundle.json",
+                          "at /props/hostile: the number 1e400 is beyond the range of a double"),
+                 check.out.c_str());
+        QVERIFY2(reported(dev / "assets.json", "field \"seq\" is not an integer"), check.out.c_str());
+
+        const Run deep = run({"state", "get", "shop/dev/config.json", "--root", q(project)});
+        QCOMPARE(deep.exitCode, 1);
+        QVERIFY2(deep.err.find((dev / "config.json.json").string()) != std::string::npos, deep.err.c_str());
+        QVERIFY2(deep.err.find("nesting deeper") != std::string::npos, deep.err.c_str());
+        const Run overflow = run({"state", "get", "shop/dev/bundle", "--root", q(project)});
+        QCOMPARE(overflow.exitCode, 1);
+        QVERIFY2(overflow.err.find((dev / "bundle.json").string() + ": line ") != std::string::npos,
+                 overflow.err.c_str());
+        QCOMPARE(run({"state", "get", "shop/dev/assets", "--root", q(project)}).exitCode, 0);
+        QCOMPARE(run({"state", "get", "shop/dev/session-key", "--root", q(project)}).exitCode, 0);
+    }
+
+    // Real Alchemy writes a Uint8Array as {"@buffer": "104,105"} and reads it back without error (as four
+    // bytes): not a problem for `state check`, and migrated byte for byte.
+    void uint8ArrayBufferIsNotAnError() {
+        const fs::path fixture =
+            fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy-extra" / "uint8array" / "01-up";
+        const fs::path project = copyProject(fixture, "uint8array");
+        const Run check = run({"state", "check", "--root", q(project)});
+        QVERIFY2(check.exitCode == 0, check.out.c_str());
+        const auto out = lines(check.out);
+        QCOMPARE(out.size(), size_t{1});
+        QVERIFY2(out.front().rfind("1 record", 0) == 0 && out.front().ends_with(", 0 errors"),
+                 check.out.c_str());
+        const fs::path target = tmp() / "uint8array-migrated";
+        QCOMPARE(run({"state", "migrate", "--from", q(project), "--to", q(target)}).exitCode, 0);
+        QCOMPARE(filesBelow(target / ".alchemy"), filesBelow(fixture / ".alchemy"));
+    }
+
+    void backslashIdsAreAcceptedWhereAlchemyStoresThem() {
+        // Written by real Alchemy: "back\\slash" at bs/dev/back/slash.json, grp's "a\\b\\c" at
+        // grp/a/b/c.json.
+        const fs::path data = fs::path(ATHANOR_TEST_DATA_DIR) / "alchemy-backslash-ids";
+        const fs::path project = copyProject(data, "backslash");
+        const Run check = run({"state", "check", "--root", q(project)});
+        QVERIFY2(check.exitCode == 0, check.out.c_str());
+        QCOMPARE(lines(check.out), std::vector<std::string>{"4 records, 0 errors"});
+
+        const Run list = run({"state", "list", "--root", q(project)});
+        QCOMPARE(list.exitCode, 0);
+        QCOMPARE(lines(list.out), (std::vector<std::string>{"bs/dev/back\\slash", "bs/dev/grp",
+                                                            "bs/dev/grp/a\\b\\c", "bs/dev/plain"}));
+
+        // The record under its own id, directly in its scope (no folder "back" of its own).
+        const Run tree = run({"state", "tree", "--root", q(project)});
+        QCOMPARE(tree.exitCode, 0);
+        QCOMPARE(lines(tree.out),
+                 (std::vector<std::string>{"bs", "└─ dev/", "   ├─ back\\slash  [fs::File, created]",
+                                           "   ├─ grp/", "   │  └─ a\\b\\c  [fs::File, created]",
+                                           "   └─ plain  [fs::File, created]"}));
+
+        // By its fqn, and as Alchemy's own `state get` also finds it: by its folders.
+        const std::string record = readFile(project / ".alchemy/bs/dev/back/slash.json") + "\n";
+        for (const QString& fqn :
+             {QStringLiteral("bs/dev/back\\slash"), QStringLiteral("bs/dev/back/slash")}) {
+            const Run get = run({"state", "get", fqn, "--root", q(project)});
+            QVERIFY2(get.exitCode == 0, get.err.c_str());
+            QCOMPARE(get.out, record);
+        }
+        const Run nested = run({"state", "get", "bs/dev/grp/a\\b\\c", "--root", q(project)});
+        QCOMPARE(nested.out, readFile(project / ".alchemy/bs/dev/grp/a/b/c.json") + "\n");
+    }
+
+    void checkNamesCopiesAndUnsafeIdsAsUpAndDestroyDo() {
+        const fs::path project = copyProject(kRealAlchemy / "app-stages" / "06-state-list", "check-copies");
+        const fs::path dev = project / ".alchemy" / "shop" / "dev";
+        // A backup copy beside the live record, and an id whose file name climbs out of the stage.
+        fs::copy_file(dev / "storage" / "seed.json", dev / "storage" / "seed.bak.json");
+        Json victim = parseJsonText(readFile(dev / "assets.json"));
+        victim["id"] = "x/../../victim";
+        victim["fqn"] = "shop/dev/x/../../victim";
+        writeFile(dev / "x:..:..:victim.json", victim.dump(2));
+
+        const Run r = run({"state", "check", "--root", q(project)});
+        QCOMPARE(r.exitCode, 1);
+        const auto out = lines(r.out);
+        QCOMPARE(out.back(), std::string("45 records, 3 errors"));
+        const auto has = [&](const fs::path& file, const std::string& reason) {
+            return std::any_of(out.begin(), out.end(), [&](const std::string& l) {
+                return l.rfind(file.string() + ": ", 0) == 0 && l.find(reason) != std::string::npos;
+            });
+        };
+        QVERIFY2(has(dev / "storage/seed.bak.json", "id \"seed\" does not match its file name"),
+                 r.out.c_str());
+        QVERIFY2(
+            has(dev / "storage/seed.bak.json", "does not match its location \"shop/dev/storage/seed.bak\""),
+            r.out.c_str());
+        QVERIFY2(has(dev / "x:..:..:victim.json",
+                     "id \"x/../../victim\" is refused by up and destroy: it contains a '..' segment"),
+                 r.out.c_str());
+    }
+
     void migrateIsByteIdentical() {
         const QString diff = QStandardPaths::findExecutable(QStringLiteral("diff"));
         int n = 0;

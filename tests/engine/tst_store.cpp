@@ -4,6 +4,7 @@
 #include "store/AtomicFile.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
+#include "store/RecordLocation.h"
 #include "store/RecordParse.h"
 #include "store/StoreError.h"
 
@@ -111,6 +112,68 @@ private slots:
         QCOMPARE(QString::fromStdString(fileNameToId(fileName.toStdString())), id);
         QVERIFY(isRecordFileName(fileName.toStdString()));
         QVERIFY(idProblem(id.toStdString()).empty());
+    }
+
+    void backslashIdsLiveInSubFoldersAsInAlchemy() {
+        // Real Alchemy stores "back\\slash" at <stage>/back/slash.json (tests/data/alchemy-backslash-ids).
+        QCOMPARE(idToRecordPath("back\\slash"), std::string("back/slash.json"));
+        QCOMPARE(idToRecordPath("routes/api"), std::string("routes:api.json"));
+        QCOMPARE(idToRecordPath("a/b\\c"), std::string("a:b/c.json"));
+        QCOMPARE(recordPath({"bs", "dev", "grp"}, "a\\b\\c"), std::string("bs/dev/grp/a/b/c.json"));
+        QCOMPARE(scopeFolderPath({"bs", "dev", "back\\slash"}), std::string("bs/dev/back/slash"));
+        QVERIFY(idProblem("back\\slash").empty());
+
+        auto s = store({"bs", "dev"});
+        const StateRecord record = makeRecord("back\\slash", "bs/dev/back\\slash");
+        s.set("back\\slash", record);
+        const fs::path file = m_project / ".alchemy/bs/dev/back/slash.json";
+        QCOMPARE(readFile(file), record.toFileText());
+        QCOMPARE(s.fileFor("back\\slash"), file);
+        QCOMPARE(s.get("back\\slash")->toFileText(), record.toFileText());
+        QCOMPARE(*s.readText("back\\slash"), record.toFileText());
+        // Alchemy's list() reads the scope's own folder only: the record is not listed (nor an orphan).
+        QVERIFY(s.list().empty());
+        s.remove("back\\slash");
+        QVERIFY(!fs::exists(file));
+        QVERIFY(!s.get("back\\slash"));
+    }
+
+    void recordPlacement() {
+        // Where it belongs.
+        QVERIFY(placeRecord("shop/dev/a.json", "a", "shop/dev/a", false).ok());
+        QVERIFY(placeRecord("shop/dev/routes:api.json", "routes/api", "shop/dev/routes/api", false).ok());
+        QVERIFY(placeRecord("shop/dev/storage.json", "storage", "", true).ok()); // naked scope record
+        QVERIFY(placeRecord("shop/dev.json", "dev", "shop/dev", false).ok());    // stage record
+        QVERIFY(placeRecord("shop/dev/legacy.json", std::nullopt, std::nullopt, false).ok());
+        const RecordPlacement back =
+            placeRecord("bs/dev/back/slash.json", "back\\slash", "bs/dev/back\\slash", false);
+        QVERIFY(back.ok());
+        QCOMPARE(back.scopeFolder, std::string("bs/dev"));
+        QCOMPARE(back.id, std::string("back\\slash"));
+        QCOMPARE(back.fqn, std::string("bs/dev/back\\slash"));
+        QVERIFY(placeRecord("bs/dev/grp/a/b/c.json", "a\\b\\c", "bs/dev/grp/a\\b\\c", false).ok());
+        // A nested resource under an owner whose id has a '\\' (its folder is split too).
+        QVERIFY(placeRecord("bs/dev/back/slash/child.json", "child", "bs/dev/back\\slash/child", false).ok());
+        // A backup copy holds another record: never that record, never an orphan.
+        const RecordPlacement copy = placeRecord("shop/dev/s/f1.bak.json", "f1", "shop/dev/s/f1", false);
+        QVERIFY(!copy.ok());
+        QCOMPARE(copy.problems.size(), size_t{2});
+        QCOMPARE(copy.problems[0],
+                 std::string("id \"f1\" does not match its file name (expected \"f1.bak\")"));
+        QCOMPARE(copy.problems[1],
+                 std::string("fqn \"shop/dev/s/f1\" does not match its location \"shop/dev/s/f1.bak\""));
+        // A record moved into another stage.
+        QVERIFY(!placeRecord("shop/prod/a.json", "a", "shop/dev/a", false).ok());
+        // An id that escapes its folder, even when its file name says the same.
+        const RecordPlacement escape =
+            placeRecord("shop/dev/x:..:..:victim.json", "x/../../victim", "shop/dev/x/../../victim", false);
+        QCOMPARE(escape.problems.size(), size_t{1});
+        QVERIFY2(escape.problems[0].find("refused by up and destroy: it contains a '..' segment") !=
+                     std::string::npos,
+                 escape.problems[0].c_str());
+        QVERIFY(!placeRecord("shop/dev/x:..:..:victim.json", std::nullopt, std::nullopt, false).ok());
+        // A backslash id in the wrong folder.
+        QVERIFY(!placeRecord("bs/dev/back\\slash.json", "back\\slash", "bs/dev/back\\slash", false).ok());
     }
 
     void recordFileNames() {
@@ -232,6 +295,11 @@ private slots:
         QTest::newRow("NUL") << QByteArray("a\0b", 3) << "NUL";
         QTest::newRow("absolute") << QByteArray("/etc/passwd") << "absolute";
         QTest::newRow("empty") << QByteArray() << "empty";
+        // Alchemy's path library turns '\\' into '/': the same escapes through a backslash.
+        QTest::newRow("dotdot between backslashes") << QByteArray("x\\..\\..\\victim") << "'..' segment";
+        QTest::newRow("dotdot after slash and backslash") << QByteArray("a/..\\b") << "'..' segment";
+        QTest::newRow("leading backslash") << QByteArray("\\x") << "empty segment";
+        QTest::newRow("double backslash") << QByteArray("a\\\\b") << "empty segment";
     }
     void badIdsAreRefused() {
         QFETCH(QByteArray, id);
@@ -408,7 +476,9 @@ private slots:
             ++files;
         }
         QVERIFY(files > 300);
-        const std::string deep = std::string(3000, '[') + std::string(3000, ']');
+        const auto nested = [](size_t depth) {
+            return std::string(depth, '[') + std::string(depth, ']');
+        };
         const std::vector<std::string> tricky = {
             R"({"a":-0,"b":-0.0,"c":0.1,"d":1e21,"e":1.5e-7,"f":1.0,"g":100,"h":-5})",
             R"({"big":18446744073709551615,"bigger":18446744073709551616,"neg":-9223372036854775808,)"
@@ -418,7 +488,17 @@ private slots:
             "{\"ctl\":\"a\\u0001b\",\"raw\":\"a\x01"
             "b\"}",
             R"({"dup":1,"dup":2,"z":{"y":1,"x":[1,{"w":null}]}})",
-            R"({"nested":)" + deep + "}",
+            // At the nesting limit, one level beyond (simdjson's limit is set to the reference parser's),
+            // and far beyond.
+            nested(kMaxJsonDepth),
+            R"({"nested":)" + nested(kMaxJsonDepth - 1) + "}",
+            R"({"nested":)" + nested(kMaxJsonDepth) + "}",
+            nested(kMaxJsonDepth + 1),
+            R"({"nested":)" + nested(40000) + "}",
+            // Numbers simdjson refuses: beyond a double (an error for both), beyond 64 bits (a double).
+            R"({"n":1e400})",
+            R"({"n":[-2e444]})",
+            R"({"seq":123456789012345678901234567890,"tiny":1e-400,"neg":-1e-400})",
             R"(  {"ws" : [ true , false , null ] }  )",
         };
         for (const std::string& text : tricky) {
@@ -454,6 +534,38 @@ private slots:
             QVERIFY(!referenceError.isEmpty());
             QCOMPARE(fastError, referenceError);
         }
+    }
+
+    // The first text a thread parses may be empty (simdjson's buffer is not allocated yet): an error, and no
+    // memcpy to a null pointer (UBSan aborts on that in a -DATHANOR_SANITIZE=ON build).
+    void emptyTextFirstOnAThread() {
+        for (const std::string& first : {std::string(), std::string("  \n")}) {
+            std::string error;
+            std::thread([&] {
+                try {
+                    parseRecordText(first);
+                } catch (const JsonParseError& e) {
+                    error = e.what();
+                }
+                QVERIFY(!parseRecordFields(first, {"kind"}));
+            }).join();
+            QCOMPARE(error, std::string("file is empty"));
+        }
+    }
+
+    // Alchemy writes a Uint8Array as {"@buffer": "104,105"}; the store reads such a record and writes it
+    // back byte for byte.
+    void uint8ArrayRecordRoundTrips() {
+        const fs::path fixture =
+            fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy-extra" / "uint8array" / "01-up";
+        auto source = FileSystemStateStore(DotAlchemyLayout::locate(fixture / ".alchemy"), {"bytes", "dev"});
+        auto target = store({"bytes", "dev"});
+        const auto record = source.get("payload");
+        QVERIFY(record);
+        QCOMPARE(record->document().at("/props/bytes/@buffer"_json_pointer).get<std::string>(),
+                 std::string("104,105"));
+        target.set("payload", *record);
+        QCOMPARE(readFile(target.fileFor("payload")), readFile(source.fileFor("payload")));
     }
 
     void recordFieldsAreTheWholeParsesFields() {

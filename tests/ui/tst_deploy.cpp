@@ -17,6 +17,9 @@
 #include "deploy/RunSummaryWidget.h"
 #include "deploy/StageNames.h"
 #include "deploy/TaskListModel.h"
+#include "inspector/DetailsPane.h"
+#include "inspector/RecordHeader.h"
+#include "inspector/ScopeSummaryView.h"
 #include "log/LogModel.h"
 #include "log/LogPane.h"
 #include "models/StateTreeModel.h"
@@ -24,6 +27,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QProcess>
@@ -31,6 +35,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTextDocumentFragment>
 #include <QTreeWidget>
 #include <QtTest>
 
@@ -65,6 +70,15 @@ bool hasLine(const LogModel* model, const QString& needle) {
         if (model->entry(r).message.contains(needle))
             return true;
     return false;
+}
+
+// What the scope tree's Status column says for a node.
+QString treeText(MainWindow* window, const QString& fqn) {
+    return window->treeModel()
+        ->indexForFqn(fqn)
+        .siblingAtColumn(StateTreeModel::StatusColumn)
+        .data()
+        .toString();
 }
 
 StatusCategory treeStatus(MainWindow* window, const QString& fqn) {
@@ -156,6 +170,8 @@ private slots:
         QCOMPARE(dialog->changeCount(), 8);
         QCOMPARE(dialog->tree()->topLevelItemCount(), 8);
         QVERIFY(!QFileInfo::exists(project + QStringLiteral("/out"))); // nothing applied yet
+        // Plan changes nothing: a project without state gets no state folder (not even for run history).
+        QVERIFY(!QFileInfo::exists(project + QStringLiteral("/.alchemy")));
         QVERIFY(!c->upButton()->isEnabled());                          // the confirmation is open
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
         auto up = waitRun(c);
@@ -219,11 +235,12 @@ private slots:
         QCOMPARE(outputs->index(secretRow, OutputsModel::ValueColumn).data().toString(),
                  OutputsModel::maskedText());
 
-        // Run history: plan, up, read; a past run's log reopens in the log pane.
+        // Run history: up, read (the first plan ran before any state existed, so it left no record); a past
+        // run's log reopens in the log pane.
         RunHistoryModel* history = c->historyModel();
         QAbstractItemModelTester historyTester(history,
                                                QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QCOMPARE(history->rowCount(), 3);
+        QCOMPARE(history->rowCount(), 2);
         int upRow = -1;
         for (int r = 0; r < history->rowCount(); ++r)
             if (history->entry(r).phase == Phase::Up)
@@ -303,6 +320,111 @@ private slots:
         TaskListModel* tasks = c->controller()->taskModel();
         QCOMPARE(tasks->state(tasks->row(QStringLiteral("pin/dev/broken"))), TaskListModel::State::Failed);
         QCOMPARE(tasks->state(tasks->row(QStringLiteral("pin/dev/ok"))), TaskListModel::State::Done);
+    }
+
+    // Issue 9.7: running now, failed in the last run (with its error and a link to that run) and
+    // interrupted are three things, in the tree, the stage summary and the record header, and the failure is
+    // still known after a restart (run history).
+    void runningFailedAndInterruptedAreTold() {
+        QTemporaryDir tmp;
+        const QString stack = tmp.filePath(QStringLiteral("alchemy.stack.json"));
+        QVERIFY(test::writeFile(stack, slowStack(QStringLiteral("three"), 2, 2.5)));
+        std::shared_ptr<const RunOutcome> failedUp;
+        {
+            Harness h = open(tmp.path());
+            DeployConsole* c = h.console;
+            QTRY_VERIFY(c->upButton()->isEnabled());
+            c->setParallel(2);
+            QCOMPARE(pressUpAndConfirm(c), 2);
+            // Both running: their records say "creating" on disk, the tree says running, never interrupted.
+            QTRY_COMPARE_WITH_TIMEOUT(treeText(h.window.get(), QStringLiteral("three/dev")),
+                                      QStringLiteral("2 running"), 20000);
+            QCOMPARE(treeText(h.window.get(), QStringLiteral("three/dev/step0")), QStringLiteral("running"));
+            QCOMPARE(treeStatus(h.window.get(), QStringLiteral("three/dev/step0")), StatusCategory::Creating);
+            QVERIFY(!h.window->findChild<QLabel*>(QStringLiteral("countsLabel"))
+                         ->text()
+                         .contains(QStringLiteral("interrupted")));
+            auto up = waitRun(c);
+            QVERIFY(up && up->end == RunEnd::Succeeded);
+            QTRY_COMPARE_WITH_TIMEOUT(treeText(h.window.get(), QStringLiteral("three/dev/step1")),
+                                      QStringLiteral("created"), 10000);
+            QCOMPARE(treeText(h.window.get(), QStringLiteral("three/dev")), QString());
+
+            // Now one that fails.
+            QVERIFY(test::writeFile(
+                stack,
+                "{\"app\": \"three\", \"resources\": {"
+                "\"ok\": {\"kind\": \"fs::File\", \"props\": {\"path\": \"ok.txt\", \"content\": \"x\"}},"
+                "\"broken\": {\"kind\": \"athanor::Command\", \"props\": {\"create\": "
+                "\"echo 'disk on fire' >&2; exit 3\"}}}}"));
+            c->setStackFile(stack);
+            QTRY_VERIFY(c->upButton()->isEnabled());
+            QVERIFY(pressUpAndConfirm(c) >= 1);
+            failedUp = waitRun(c);
+            QVERIFY(failedUp && failedUp->end == RunEnd::Failed);
+            QTRY_COMPARE_WITH_TIMEOUT(treeText(h.window.get(), QStringLiteral("three/dev/broken")),
+                                      QStringLiteral("failed"), 10000);
+            QTRY_COMPARE(treeText(h.window.get(), QStringLiteral("three/dev")), QStringLiteral("1 failed"));
+        }
+
+        // After a restart the failure comes back from run history.
+        Harness h = open(tmp.path());
+        MainWindow* w = h.window.get();
+        QTRY_COMPARE_WITH_TIMEOUT(treeText(w, QStringLiteral("three/dev/broken")), QStringLiteral("failed"),
+                                  10000);
+        QVERIFY(w->treeModel()
+                    ->indexForFqn(QStringLiteral("three/dev/broken"))
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("disk on fire")));
+        QVERIFY(w->selectFqn(QStringLiteral("three/dev/broken")));
+        RecordHeader* header = w->details()->header();
+        QTRY_COMPARE(header->badgeText(), QStringLiteral("creating — failed in the last run"));
+        QVERIFY2(header->noteText().contains(QStringLiteral("disk on fire")), qPrintable(header->noteText()));
+        // The link opens that run's log beside its task list.
+        auto* note = header->findChild<QLabel*>(QStringLiteral("headerNote"));
+        QVERIFY(note && note->isVisible());
+        const QString text = note->text();
+        const qsizetype href = text.indexOf(QStringLiteral("href=\""));
+        QVERIFY(href >= 0);
+        const QString link = text.mid(href + 6, text.indexOf(QLatin1Char('"'), href + 6) - href - 6);
+        emit note->linkActivated(QTextDocumentFragment::fromHtml(link).toPlainText());
+        QVERIFY(h.console->logPane()->showingArchive());
+        QVERIFY(hasLine(h.console->logPane()->shownModel(), QStringLiteral("disk on fire")));
+        QCOMPARE(QFileInfo(failedUp->logFile).fileName(),
+                 QFileInfo(QTextDocumentFragment::fromHtml(link).toPlainText()).fileName());
+
+        // A record left in flight that no run explains (its process died) is interrupted.
+        const QString okFile = tmp.filePath(QStringLiteral(".alchemy/three/dev/ok.json"));
+        QByteArray ok = test::readFile(okFile);
+        QVERIFY(ok.contains("\"status\": \"created\""));
+        ok.replace("\"status\": \"created\"", "\"status\": \"updating\"");
+        QVERIFY(test::writeFile(okFile, ok));
+        QTRY_COMPARE_WITH_TIMEOUT(treeText(w, QStringLiteral("three/dev/ok")), QStringLiteral("interrupted"),
+                                  10000);
+        QCOMPARE(treeText(w, QStringLiteral("three/dev")), QStringLiteral("1 failed · 1 interrupted"));
+        QVERIFY(w->findChild<QLabel*>(QStringLiteral("countsLabel"))
+                    ->text()
+                    .contains(QStringLiteral("1 failed · 1 interrupted")));
+        QVERIFY(w->selectFqn(QStringLiteral("three/dev/ok")));
+        QTRY_COMPARE(header->badgeText(), QStringLiteral("updating — interrupted"));
+        // The stage summary counts and lists them apart.
+        QVERIFY(w->selectFqn(QStringLiteral("three/dev")));
+        QTRY_VERIFY(w->details()->isShowingSummary());
+        const QString summary = w->details()->summaryView()->toPlainText();
+        const QString attention =
+            summary.section(QStringLiteral("Needs attention"), 1).section(QStringLiteral("By status"), 0, 0);
+        const QString failedLine = attention.section(QStringLiteral("failed"), 1);
+        QVERIFY2(failedLine.contains(QStringLiteral("three/dev/broken")) &&
+                     failedLine.contains(QStringLiteral("disk on fire")),
+                 qPrintable(summary));
+        QVERIFY2(attention.section(QStringLiteral("interrupted"), 1).contains(QStringLiteral("three/dev/ok")),
+                 qPrintable(summary));
+        const QString byStatus = summary.section(QStringLiteral("By status"), 1);
+        for (const char* pill : {"created", "failed", "interrupted"})
+            QVERIFY2(byStatus.contains(QLatin1String(pill)), qPrintable(summary));
+        QVERIFY(!byStatus.contains(QStringLiteral("creating")) &&
+                !byStatus.contains(QStringLiteral("updating")));
     }
 
     void cancelLeavesEveryRecordConsistent() {
@@ -544,6 +666,28 @@ private slots:
         QCOMPARE(model.index(0, RunHistoryModel::ResultColumn).data().toString(), QStringLiteral("locked"));
         model.reload(QString());
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // A run without a state source (no Athanor home) is not recorded: nothing is written into the current
+    // folder (this test's earlier form left a runs/ folder wherever it ran).
+    void historyWithoutAHomeWritesNothing() {
+        QTemporaryDir cwd;
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(cwd.path()));
+        RunOutcome o;
+        o.request.phase = Phase::Destroy;
+        o.request.stage = QStringLiteral("qa/1");
+        o.startedAt = QDateTime::currentDateTimeUtc();
+        QString error;
+        const bool prepared = RunHistoryStore::prepare(o, &error);
+        const bool written = RunHistoryStore::writeSummary(o);
+        const QString runs = RunHistoryStore::runsDir(QString());
+        QVERIFY(QDir::setCurrent(before));
+        QVERIFY(!prepared);
+        QVERIFY(!written);
+        QVERIFY(!error.isEmpty());
+        QVERIFY(runs.isEmpty());
+        QVERIFY(QDir(cwd.path()).isEmpty());
     }
 };
 

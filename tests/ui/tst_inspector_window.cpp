@@ -4,11 +4,13 @@
 #include "app/MainWindow.h"
 #include "app/Theme.h"
 #include "inspector/DetailsPane.h"
+#include "inspector/RecordHeader.h"
 #include "inspector/ScopeSummaryView.h"
 #include "inspector/ScopeTreeView.h"
 #include "models/JsonTreeModel.h"
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
+#include "secrets/SecretClipboard.h"
 #include "secrets/SecretVault.h"
 #include "secrets/UnlockDialog.h"
 #include "state/StateSession.h"
@@ -17,18 +19,22 @@
 
 #include "json/JsonParse.h"
 #include <QAbstractItemModelTester>
+#include <QClipboard>
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMimeData>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QToolBar>
+#include <QToolButton>
 #include <QtTest>
+#include <functional>
 
 using namespace athanor;
 using namespace athanor::ui;
@@ -76,26 +82,72 @@ class TestInspectorWindow : public QObject {
         return window;
     }
 
-    // Presses a button that opens the password dialog, types `password` into it and confirms.
-    static void unlockThroughDialog(QPushButton* button, const QString& password) {
+    // Presses a button that opens the password dialog and runs `script` on the dialog while it is open; a
+    // dialog the script leaves open is cancelled, so a failing script cannot hang the test.
+    static void withUnlockDialog(QPushButton* button, const std::function<void(UnlockDialog*)>& script) {
         bool seen = false;
         QTimer::singleShot(0, [&] {
             auto* dialog = qobject_cast<UnlockDialog*>(QApplication::activeModalWidget());
             QVERIFY(dialog);
             QCOMPARE(dialog->passwordEdit()->echoMode(), QLineEdit::Password);
-            QTest::keyClicks(dialog->passwordEdit(), password);
-            QPushButton* ok = nullptr;
-            for (QAbstractButton* b : dialog->findChild<QDialogButtonBox*>()->buttons())
-                if (dialog->findChild<QDialogButtonBox*>()->buttonRole(b) == QDialogButtonBox::AcceptRole)
-                    ok = qobject_cast<QPushButton*>(b);
-            QVERIFY(ok && ok->isEnabled());
-            ok->click();
-            QCOMPARE(dialog->result(), int(QDialog::Accepted));
-            QVERIFY(dialog->passwordEdit()->text().isEmpty()); // the dialog keeps no copy
             seen = true;
+            script(dialog);
+            if (dialog->isVisible())
+                dialog->reject();
         });
         button->click();
         QVERIFY(seen);
+    }
+
+    static void typeAndConfirm(UnlockDialog* dialog, const QString& password) {
+        QTest::keyClicks(dialog->passwordEdit(), password);
+        QVERIFY(dialog->unlockButton()->isEnabled());
+        dialog->unlockButton()->click();
+        QVERIFY(dialog->passwordEdit()->text().isEmpty()); // the dialog keeps no copy
+    }
+
+    // Types a password the vault accepts: the dialog closes once the password has opened a secret.
+    static void unlockThroughDialog(QPushButton* button, const QString& password) {
+        withUnlockDialog(button, [&](UnlockDialog* dialog) {
+            typeAndConfirm(dialog, password);
+            QTRY_VERIFY_WITH_TIMEOUT(!dialog->isVisible(), 60000);
+            QCOMPARE(dialog->result(), int(QDialog::Accepted));
+        });
+    }
+
+    static QModelIndex childNamed(QAbstractItemModel* model, const QString& key) {
+        for (int row = 0; row < model->rowCount(); ++row)
+            if (model->index(row, 0).data().toString() == key)
+                return model->index(row, 0);
+        return {};
+    }
+
+    static QString shownValue(QAbstractItemModel* model, const QString& key) {
+        return childNamed(model, key).siblingAtColumn(JsonTreeModel::ValueColumn).data().toString();
+    }
+
+    static bool selectAndLoad(MainWindow* window, const QString& fqn) {
+        if (!window->selectFqn(fqn))
+            return false;
+        return QTest::qWaitFor(
+            [&] { return window->details()->document() && window->details()->document()->fqn == fqn; },
+            kTimeout);
+    }
+
+    // Opens the secrets fixture with both passwords given and every secret decrypted.
+    std::unique_ptr<MainWindow> openUnlockedSecrets() {
+        auto window = openWindow(test::fixture(QStringLiteral("secrets/01-up")));
+        if (!window)
+            return nullptr;
+        SecretVault* vault = window->vault();
+        QSignalSpy finished(vault, &SecretVault::decryptionFinished);
+        vault->addPassword(SecureString("correct horse battery staple"));
+        if (!finished.wait(60000))
+            return nullptr;
+        vault->addPassword(SecureString("team-scope-password"));
+        if (!finished.wait(60000) || vault->lockedCount() != 0)
+            return nullptr;
+        return window;
     }
 
     static void openEverything(QAbstractItemModel* model, const QModelIndex& parent = {}) {
@@ -160,8 +212,8 @@ private slots:
         QVERIFY(header->sectionSize(StateTreeModel::KindColumn) >= 80);
         QVERIFY(header->sectionSize(StateTreeModel::StatusColumn) >= 90);
         window->treeView()->resize(900, 400);
-        QTRY_COMPARE(header->sectionSize(StateTreeModel::KindColumn), 150);
-        QCOMPARE(header->sectionSize(StateTreeModel::StatusColumn), 200);
+        QTRY_COMPARE(header->sectionSize(StateTreeModel::KindColumn), 140);
+        QCOMPARE(header->sectionSize(StateTreeModel::StatusColumn), 230);
     }
 
     void emptyStateForFolderWithoutState() {
@@ -200,19 +252,26 @@ private slots:
         QVERIFY(apiKey().data(JsonTreeModel::SecretRole).toBool());
         QCOMPARE(apiKey().siblingAtColumn(1).data().toString(), QStringLiteral("•••••••"));
 
-        // A wrong password fails cleanly: nothing opens, nothing is kept, the window stays usable.
+        // A wrong password fails cleanly: the dialog stays open and says why, nothing opens, nothing is
+        // kept; the right password typed into the same dialog then opens everything but the team scope's.
         QSignalSpy finished(vault, &SecretVault::decryptionFinished);
-        unlockThroughDialog(unlock, QStringLiteral("not the password"));
-        QVERIFY(vault->hasPasswords() || finished.count() == 1);
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
-        QCOMPARE(finished.last().at(2).toBool(), true);
-        QCOMPARE(vault->openCount(), 0);
-        QVERIFY(!vault->hasPasswords());
-        QVERIFY(!apiKey().data(JsonTreeModel::SecretOpenRole).toBool());
-        QVERIFY(unlock->isVisible());
-
-        // The right password opens everything but the team scope's secrets.
-        unlockThroughDialog(unlock, QStringLiteral("correct horse battery staple"));
+        withUnlockDialog(unlock, [&](UnlockDialog* dialog) {
+            typeAndConfirm(dialog, QStringLiteral("not the password"));
+            QTRY_VERIFY_WITH_TIMEOUT(!dialog->errorText().isEmpty(), 60000);
+            QVERIFY(dialog->isVisible());
+            QVERIFY2(dialog->errorText().contains(QStringLiteral("opens none of the secrets")),
+                     qPrintable(dialog->errorText()));
+            QVERIFY(dialog->passwordEdit()->isEnabled());
+            QVERIFY(dialog->passwordEdit()->text().isEmpty());
+            QCOMPARE(finished.count(), 1);
+            QCOMPARE(finished.last().at(2).toBool(), true);
+            QCOMPARE(vault->openCount(), 0);
+            QVERIFY(!vault->hasPasswords());
+            QVERIFY(!apiKey().data(JsonTreeModel::SecretOpenRole).toBool());
+            typeAndConfirm(dialog, QStringLiteral("correct horse battery staple"));
+            QTRY_VERIFY_WITH_TIMEOUT(!dialog->isVisible(), 60000);
+            QCOMPARE(dialog->result(), int(QDialog::Accepted));
+        });
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
         QCOMPARE(finished.last().at(2).toBool(), false);
         const QList<SecretRow> rows = secretsOf(step);
@@ -251,6 +310,7 @@ private slots:
         }
         JsonTreeModel* output = window->details()->view(DetailsPane::OutputTab)->jsonModel();
         output->setRevealAll(true);
+        QVERIFY(output->revealAll());
         bool sawTeamValue = false;
         for (int row = 0; row < output->rowCount(); ++row)
             sawTeamValue |= output->index(row, 1).data().toString() == QStringLiteral("team-secret-value");
@@ -261,6 +321,218 @@ private slots:
         QCOMPARE(vault->openCount(), 0);
         QVERIFY(!vault->hasPasswords());
         QCOMPARE(output->index(0, 1).data(JsonTreeModel::SecretOpenRole).toBool(), false);
+    }
+
+    // Issue 9.1 and 9.2: a reveal is for one value of one record, and Lock forgets every reveal.
+    void revealBelongsToOneRecordAndEndsAtLock() {
+        auto window = openUnlockedSecrets();
+        QVERIFY(window);
+        SecretVault* vault = window->vault();
+        QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/config")));
+        window->details()->tabs()->setCurrentIndex(DetailsPane::PropsTab);
+        JsonTreeView* view = window->details()->view(DetailsPane::PropsTab);
+        JsonTreeModel* props = view->jsonModel();
+        QTRY_VERIFY(childNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
+        // Double-click reveals, as the user does it.
+        for (const char* key : {"apiKey", "creds"}) {
+            const QModelIndex value =
+                childNamed(props, QString::fromLatin1(key)).siblingAtColumn(JsonTreeModel::ValueColumn);
+            view->scrollTo(value);
+            // A widget double-click in QTest is the second click only: press first, as a mouse does.
+            const QPoint at = view->visualRect(value).center();
+            QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+            QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
+        }
+        QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("s3cr3t-value"));
+        QVERIFY(shownValue(props, QStringLiteral("creds")) != QStringLiteral("•••••••"));
+
+        // Another record with secrets at the same JSON paths: masked.
+        QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/team/team-config")));
+        QTRY_VERIFY(childNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
+        QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("•••••••"));
+        QCOMPARE(shownValue(props, QStringLiteral("creds")), QStringLiteral("•••••••"));
+        QVERIFY(!childNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::RevealedRole).toBool());
+        // Reveal All of this record leaves the other one as it was.
+        auto* revealAll = window->details()->findChild<QPushButton*>(QStringLiteral("revealAllButton"));
+        QVERIFY(revealAll && revealAll->isVisible() && !revealAll->isChecked());
+        revealAll->click();
+        QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("team-secret-value"));
+        QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/token")));
+        QTRY_VERIFY(!revealAll->isChecked());
+
+        // Back on the first record its own reveals are still there, until Lock.
+        QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/config")));
+        QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("s3cr3t-value"));
+        auto* lock = window->details()->findChild<QPushButton*>(QStringLiteral("lockButton"));
+        QVERIFY(lock && lock->isVisible());
+        lock->click();
+        QVERIFY(!vault->hasPasswords());
+        QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("•••••••"));
+
+        // Unlocked again, nothing is shown until revealed again.
+        QSignalSpy finished(vault, &SecretVault::decryptionFinished);
+        vault->addPassword(SecureString("correct horse battery staple"));
+        vault->addPassword(SecureString("team-scope-password"));
+        QTRY_VERIFY_WITH_TIMEOUT(!vault->isBusy() && vault->lockedCount() == 0 && vault->openCount() > 0,
+                                 60000);
+        QVERIFY(childNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
+        QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("•••••••"));
+        QCOMPARE(shownValue(props, QStringLiteral("creds")), QStringLiteral("•••••••"));
+        QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/team/team-config")));
+        QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("•••••••"));
+        QVERIFY(!revealAll->isChecked());
+    }
+
+    // Issue 9.3: a copied secret is marked sensitive and leaves the clipboard at Lock, after the timeout and
+    // at quit, but only while the clipboard still holds it.
+    void copiedSecretLeavesTheClipboard() {
+        auto window = openUnlockedSecrets();
+        QVERIFY(window);
+        SecretVault* vault = window->vault();
+        QClipboard* clipboard = QGuiApplication::clipboard();
+        QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/config")));
+        window->details()->tabs()->setCurrentIndex(DetailsPane::PropsTab);
+        JsonTreeView* view = window->details()->view(DetailsPane::PropsTab);
+        QTRY_VERIFY(childNamed(view->jsonModel(), QStringLiteral("apiKey"))
+                        .data(JsonTreeModel::SecretOpenRole)
+                        .toBool());
+        auto copyApiKey = [&] {
+            view->setCurrentIndex(childNamed(view->jsonModel(), QStringLiteral("apiKey")));
+            view->setFocus();
+            QTest::keySequence(view, QKeySequence::Copy);
+        };
+        QCOMPARE(vault->clipboard()->clearAfterMs(), 30000);
+
+        copyApiKey();
+        QCOMPARE(clipboard->text(), QStringLiteral("s3cr3t-value"));
+        QCOMPARE(clipboard->mimeData()->data(QStringLiteral("x-kde-passwordManagerHint")),
+                 QByteArray("secret"));
+        vault->lock(); // Lock Secrets
+        QVERIFY(clipboard->text().isEmpty());
+
+        // After the timeout (shortened here) it goes by itself.
+        vault->addPassword(SecureString("correct horse battery staple"));
+        QTRY_VERIFY_WITH_TIMEOUT(childNamed(view->jsonModel(), QStringLiteral("apiKey"))
+                                     .data(JsonTreeModel::SecretOpenRole)
+                                     .toBool(),
+                                 60000);
+        vault->clipboard()->setClearAfterMs(300);
+        QSignalSpy cleared(vault->clipboard(), &SecretClipboard::cleared);
+        copyApiKey();
+        QCOMPARE(clipboard->text(), QStringLiteral("s3cr3t-value"));
+        QTRY_COMPARE(cleared.count(), 1);
+        QVERIFY(clipboard->text().isEmpty());
+
+        // Something the user copied since is left alone, by the timeout and by Lock.
+        copyApiKey();
+        clipboard->setText(QStringLiteral("copied by the user"));
+        QTest::qWait(500);
+        QCOMPARE(clipboard->text(), QStringLiteral("copied by the user"));
+        vault->lock();
+        QCOMPARE(clipboard->text(), QStringLiteral("copied by the user"));
+        QCOMPARE(cleared.count(), 1);
+
+        // Closing the window takes it off too.
+        vault->addPassword(SecureString("correct horse battery staple"));
+        QTRY_VERIFY_WITH_TIMEOUT(childNamed(view->jsonModel(), QStringLiteral("apiKey"))
+                                     .data(JsonTreeModel::SecretOpenRole)
+                                     .toBool(),
+                                 60000);
+        vault->clipboard()->setClearAfterMs(SecretClipboard::kDefaultClearAfterMs);
+        copyApiKey();
+        QCOMPARE(clipboard->text(), QStringLiteral("s3cr3t-value"));
+        window->close();
+        QVERIFY(clipboard->text().isEmpty());
+    }
+
+    // Issue 9.17: a pending deletion shows under the scope that holds it, with its kind, id, old output and
+    // why it waits; a stage's or scope's own record opens like any record.
+    void pendingDeletionsAndScopeRecords() {
+        QTemporaryDir dir;
+        QVERIFY(test::makeRunsAndPendingTree(dir.path()));
+        auto window = openWindow(dir.path());
+        QVERIFY(window);
+        QVERIFY(window->findChild<QLabel*>(QStringLiteral("countsLabel"))
+                    ->text()
+                    .contains(QStringLiteral("3 interrupted · 2 pending deletions")));
+
+        // The row under the stage, selected like any node.
+        const QString key = StateTreeModel::pendingKey(QStringLiteral("life/dev"), 0);
+        QVERIFY(window->selectFqn(key));
+        QCOMPARE(window->selectedFqn(), key);
+        QCOMPARE(window->selectedStageFqn(), QStringLiteral("life/dev"));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->relativePath ==
+                                         QStringLiteral("life/dev.json"),
+                                 kTimeout);
+        RecordHeader* header = window->details()->header();
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerKind"))->text(),
+                 QStringLiteral("fs::File"));
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerFqn"))->text(),
+                 QStringLiteral("life/dev/readme"));
+        QCOMPARE(header->badgeText(), QStringLiteral("pending deletion"));
+        QVERIFY2(header->noteText().contains(QStringLiteral("replaced")), qPrintable(header->noteText()));
+        QVERIFY(header->filePath().endsWith(QStringLiteral("life/dev.json")));
+        QTabWidget* tabs = window->details()->tabs();
+        QCOMPARE(tabs->tabText(DetailsPane::OutputTab), QStringLiteral("Old output"));
+        QVERIFY(!tabs->isTabEnabled(DetailsPane::DataTab));
+        JsonTreeModel* output = window->details()->view(DetailsPane::OutputTab)->jsonModel();
+        QCOMPARE(shownValue(output, QStringLiteral("path")), QStringLiteral("\"old-readme.txt\""));
+        QCOMPARE(childNamed(output, QStringLiteral("path")).data(JsonTreeModel::PointerRole).toString(),
+                 QStringLiteral("/data/pendingDeletions/0/resource/path"));
+        JsonTreeModel* props = window->details()->view(DetailsPane::PropsTab)->jsonModel();
+        QCOMPARE(shownValue(props, QStringLiteral("path")), QStringLiteral("\"old-readme.txt\""));
+        // The one in the naked scope's record sits under that scope.
+        const QString storageKey = StateTreeModel::pendingKey(QStringLiteral("life/dev/storage"), 0);
+        QVERIFY(window->selectFqn(storageKey));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->relativePath ==
+                                         QStringLiteral("life/dev/storage.json"),
+                                 kTimeout);
+        QCOMPARE(shownValue(output, QStringLiteral("path")), QStringLiteral("\"old-db.txt\""));
+        const QModelIndex row = window->treeModel()->indexForFqn(storageKey);
+        QCOMPARE(row.parent(), window->treeModel()->indexForFqn(QStringLiteral("life/dev/storage")));
+        // An ordinary record afterwards has its tabs back.
+        QVERIFY(selectAndLoad(window.get(), QStringLiteral("life/dev/api")));
+        QCOMPARE(tabs->tabText(DetailsPane::OutputTab), QStringLiteral("Output"));
+        QVERIFY(tabs->isTabEnabled(DetailsPane::DataTab));
+
+        // The stage summary lists them with links; its own record opens like any record, and back.
+        QVERIFY(window->selectFqn(QStringLiteral("life/dev")));
+        QTRY_VERIFY(window->details()->isShowingSummary());
+        ScopeSummaryView* summary = window->details()->summaryView();
+        const QString text = summary->toPlainText();
+        QVERIFY2(text.contains(QStringLiteral("Pending deletions")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("life/dev/readme")) &&
+                     text.contains(QStringLiteral("life/dev/storage/db")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Scope record: life/dev.json")), qPrintable(text));
+        QSignalSpy activated(summary, &ScopeSummaryView::fqnActivated);
+        const QString html = summary->toHtml();
+        const qsizetype at =
+            html.indexOf(QStringLiteral("athanor-fqn:"), html.indexOf(QStringLiteral("Pending deletions")));
+        QVERIFY(at > 0);
+        emit summary->anchorClicked(QUrl(html.mid(at, html.indexOf(QLatin1Char('"'), at) - at)));
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.at(0).at(0).toString(), key); // the tree selects it (MainWindow follows the link)
+        QCOMPARE(window->selectedFqn(), key);
+        QVERIFY(window->selectFqn(QStringLiteral("life/dev")));
+        QTRY_VERIFY(window->details()->isShowingSummary());
+        emit summary->anchorClicked(QUrl(QStringLiteral("athanor-record:")));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->relativePath ==
+                                         QStringLiteral("life/dev.json"),
+                                 kTimeout);
+        QVERIFY(!window->details()->isShowingSummary());
+        QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerKind"))->text(),
+                 QStringLiteral("alchemy::Scope"));
+        JsonTreeModel* data = window->details()->view(DetailsPane::DataTab)->jsonModel();
+        QVERIFY(childNamed(data, QStringLiteral("pendingDeletions")).isValid());
+        QVERIFY(tabs->isTabEnabled(DetailsPane::DataTab));
+        auto* back = header->findChild<QToolButton*>(QStringLiteral("headerSummary"));
+        QVERIFY(back && back->isVisible());
+        back->click();
+        QVERIFY(window->details()->isShowingSummary());
     }
 
     void liveReloadKeepsSelectionAndExpansion() {

@@ -1,6 +1,7 @@
 // The scope tree model and its filter proxy over real Alchemy state.
 #include "UiTestUtil.h"
 #include "app/Application.h"
+#include "models/RunActivity.h"
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
 #include "state/FolderWatcher.h"
@@ -57,6 +58,10 @@ class TestStateModels : public QObject {
                 return below;
         }
         return {};
+    }
+
+    static QString statusText(const StateTreeModel& model, const QString& key) {
+        return model.indexForFqn(key).siblingAtColumn(StateTreeModel::StatusColumn).data().toString();
     }
 
 private slots:
@@ -273,6 +278,115 @@ private slots:
         proxy.setStatusFilter(StateFilterProxyModel::StatusFilter::Settled);
         QCOMPARE(proxy.matchCount(), 1); // prod's assets
         QVERIFY(find(proxy, QStringLiteral("shop/prod/assets")).isValid());
+    }
+
+    // Issue 9.7 and 9.17 in the tree: an in-flight record is running now, failed in the last run or else
+    // interrupted, and counted as such by its scopes; pending deletions are rows under the scope holding
+    // them.
+    void runsAndPendingDeletionsInTheTree() {
+        QTemporaryDir dir;
+        QVERIFY(test::makeRunsAndPendingTree(dir.path()));
+        StateTreeModel model;
+        RunActivity activity;
+        model.setRunActivity(&activity);
+        StateFilterProxyModel proxy;
+        proxy.setStateModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setIndex(StateIndex::build(dir.path().toStdString()));
+        QAbstractItemModelTester modelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        // Nothing known about runs: interrupted.
+        QCOMPARE(statusText(model, QStringLiteral("life/dev/api")), QStringLiteral("interrupted"));
+        QCOMPARE(statusText(model, QStringLiteral("life/dev")),
+                 QStringLiteral("3 interrupted · 2 pending deletions"));
+
+        // Pending deletions: a row at the end of the scope (or stage) whose record holds the list.
+        const QModelIndex stage = model.indexForFqn(QStringLiteral("life/dev"));
+        const QString stageKey = StateTreeModel::pendingKey(QStringLiteral("life/dev"), 0);
+        const QModelIndex pending = model.indexForFqn(stageKey);
+        QVERIFY(pending.isValid());
+        QCOMPARE(pending.parent(), stage);
+        QCOMPARE(pending.row(), model.rowCount(stage) - 1);
+        QCOMPARE(model.index(pending.row(), 0, stage), pending);
+        QCOMPARE(pending.data().toString(), QStringLiteral("readme"));
+        QCOMPARE(pending.siblingAtColumn(StateTreeModel::KindColumn).data().toString(),
+                 QStringLiteral("fs::File"));
+        QCOMPARE(pending.siblingAtColumn(StateTreeModel::StatusColumn).data().toString(),
+                 QStringLiteral("pending deletion"));
+        QCOMPARE(pending.data(StateTreeModel::FqnRole).toString(), stageKey);
+        QVERIFY(pending.data(Qt::ToolTipRole).toString().contains(QStringLiteral("life/dev.json")));
+        QCOMPARE(model.rowCount(pending), 0);
+        const QModelIndex storagePending =
+            model.indexForFqn(StateTreeModel::pendingKey(QStringLiteral("life/dev/storage"), 0));
+        QVERIFY(storagePending.isValid());
+        QCOMPARE(storagePending.parent(), model.indexForFqn(QStringLiteral("life/dev/storage")));
+        QCOMPARE(storagePending.data().toString(), QStringLiteral("db"));
+        QCOMPARE(statusText(model, QStringLiteral("life/dev/storage")), QStringLiteral("1 pending deletion"));
+        QVERIFY(
+            !model.indexForFqn(StateTreeModel::pendingKey(QStringLiteral("life/dev/storage"), 1)).isValid());
+
+        // The last recorded run failed on api.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QHash<QString, ResourceRun> failures;
+        failures.insert(QStringLiteral("life/dev/api"),
+                        ResourceRun{ResourceRun::State::Failed, StatusCategory::None,
+                                    QStringLiteral("disk on fire"), QStringLiteral("/runs/x.log.jsonl"),
+                                    QDateTime::currentDateTimeUtc(), Phase::Up});
+        activity.setRecordedFailures(failures);
+        QVERIFY(!changed.isEmpty()); // no reset: the rows concerned repaint
+        QCOMPARE(statusText(model, QStringLiteral("life/dev/api")), QStringLiteral("failed"));
+        QVERIFY(model.indexForFqn(QStringLiteral("life/dev/api"))
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("disk on fire")));
+        QCOMPARE(statusText(model, QStringLiteral("life/dev")),
+                 QStringLiteral("1 failed · 2 interrupted · 2 pending deletions"));
+
+        // A live Up runs readme now; worker has just finished (its record not reloaded yet).
+        activity.liveRunStarted(Phase::Up, QDateTime::currentDateTimeUtc());
+        auto event = [](EventType type, const char* fqn) {
+            EngineEvent e;
+            e.type = type;
+            e.fqn = fqn;
+            return e;
+        };
+        activity.applyLiveEvents({event(EventType::Updating, "life/dev/readme"),
+                                  event(EventType::Updating, "life/dev/worker"),
+                                  event(EventType::Updated, "life/dev/worker")});
+        QCOMPARE(statusText(model, QStringLiteral("life/dev/readme")), QStringLiteral("running"));
+        QCOMPARE(statusText(model, QStringLiteral("life/dev/worker")), QStringLiteral("updated"));
+        QCOMPARE(statusText(model, QStringLiteral("life/dev")),
+                 QStringLiteral("1 running · 1 failed · 2 pending deletions"));
+        const StateTreeModel::Totals totals = model.totals();
+        QCOMPARE(totals.running, 1);
+        QCOMPARE(totals.failed, 1);
+        QCOMPARE(totals.interrupted, 0);
+        QCOMPARE(totals.pending, 2);
+
+        // The filter knows each of them.
+        auto matches = [&](StateFilterProxyModel::StatusFilter filter) {
+            proxy.setStatusFilter(filter);
+            return proxy.matchCount();
+        };
+        QCOMPARE(matches(StateFilterProxyModel::StatusFilter::Running), 1);
+        QCOMPARE(matches(StateFilterProxyModel::StatusFilter::Failed), 1);
+        QCOMPARE(matches(StateFilterProxyModel::StatusFilter::Interrupted), 0);
+        QCOMPARE(matches(StateFilterProxyModel::StatusFilter::PendingDeletion), 2);
+        QVERIFY(find(proxy, stageKey).isValid());
+        QCOMPARE(matches(StateFilterProxyModel::StatusFilter::Problems), 3); // 1 failed + 2 pending
+        // The run ends with readme failed: the failure is the last run's now; the filter follows live.
+        proxy.setStatusFilter(StateFilterProxyModel::StatusFilter::Failed);
+        activity.applyLiveEvents({event(EventType::Failed, "life/dev/readme")});
+        QCOMPARE(proxy.matchCount(), 2);
+        activity.liveRunFinished(QStringLiteral("/runs/y.log.jsonl"));
+        QCOMPARE(activity.find(QStringLiteral("life/dev/readme"))->logFile,
+                 QStringLiteral("/runs/y.log.jsonl"));
+        QCOMPARE(statusText(model, QStringLiteral("life/dev/readme")), QStringLiteral("failed"));
+        QCOMPARE(statusText(model, QStringLiteral("life/dev/worker")), QStringLiteral("updated"));
+        activity
+            .forgetSettled(); // a snapshot after the run shows the truth; here the file still says updating
+        QCOMPARE(statusText(model, QStringLiteral("life/dev/worker")), QStringLiteral("interrupted"));
+        proxy.setStatusFilter(StateFilterProxyModel::StatusFilter::All);
     }
 
     void resetKeepsTesterHappy() {

@@ -132,26 +132,22 @@ void initResources() {
     initAthanorResources();
 }
 
-int runApplication(int argc, char** argv) {
-    QElapsedTimer started;
-    started.start();
-    QApplication app(argc, argv);
+void setApplicationIdentity() {
     QCoreApplication::setOrganizationName(QStringLiteral("Athanor"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("athanor.org"));
     QCoreApplication::setApplicationName(QStringLiteral("Athanor"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ATHANOR_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("org.athanor.Athanor"));
-    initResources();
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/athanor.svg")));
+}
 
-    QCommandLineParser args;
-    args.setApplicationDescription(QStringLiteral("State inspector and deploy console for Alchemy."));
-    args.addHelpOption();
-    args.addVersionOption();
-    args.addPositionalArgument(QStringLiteral("dir"),
-                               QStringLiteral("A project folder, a .alchemy folder, or sqlite:PATH (Alchemy's SQLite state)."),
-                               QStringLiteral("[DIR]"));
-    args.addOptions({
+void describeCommandLine(QCommandLineParser& parser) {
+    parser.setApplicationDescription(QStringLiteral("State inspector and deploy console for Alchemy."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("dir"),
+                                 QStringLiteral("A project folder, a .alchemy folder, or sqlite:PATH (Alchemy's SQLite state)."),
+                                 QStringLiteral("[DIR]"));
+    parser.addOptions({
         {QStringLiteral("theme"), QStringLiteral("Palette: light or dark."), QStringLiteral("name")},
         {QStringLiteral("select"), QStringLiteral("Select this FQN once loaded."), QStringLiteral("fqn")},
         {QStringLiteral("tab"), QStringLiteral("Details tab: props, output, data, changes, raw."),
@@ -166,6 +162,18 @@ int runApplication(int argc, char** argv) {
         {QStringLiteral("size"), QStringLiteral("Window size, e.g. 1400x900."), QStringLiteral("WxH")},
         {QStringLiteral("read-only"), QStringLiteral("Deploy console without Up and Destroy.")},
     });
+}
+
+int runApplication(int argc, char** argv) {
+    QElapsedTimer started;
+    started.start();
+    QApplication app(argc, argv);
+    setApplicationIdentity();
+    initResources();
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/athanor.svg")));
+
+    QCommandLineParser args;
+    describeCommandLine(args);
     args.process(app);
 
     Theme theme;

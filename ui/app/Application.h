@@ -1,5 +1,7 @@
 #pragma once
 
+class QCommandLineParser;
+
 namespace athanor::ui {
 
 // The whole `athanor` program behind main(): command line, application identity, theme, the window and the
@@ -15,6 +17,13 @@ namespace athanor::ui {
 //   --size WxH                       window size for this run
 //   --read-only                      deploy console without Up and Destroy
 int runApplication(int argc, char** argv);
+
+// Name, version and desktop id; callable before any application object exists.
+void setApplicationIdentity();
+
+// The options above, with --help and --version. main() uses them with a QCoreApplication to answer --help and
+// --version without a display.
+void describeCommandLine(QCommandLineParser& parser);
 
 // Registers the icons compiled into the static library (tests call it; runApplication does it itself).
 void initResources();

@@ -4,6 +4,7 @@
 #include "app/Theme.h"
 #include "inspector/DetailsPane.h"
 #include "inspector/ScopeTreeView.h"
+#include "models/RunActivity.h"
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
 #include "secrets/SecretVault.h"
@@ -57,7 +58,9 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
 
     m_session = new StateSession(this);
     m_vault = new SecretVault(this);
+    m_activity = new RunActivity(this);
     m_model = new StateTreeModel(this);
+    m_model->setRunActivity(m_activity);
     m_proxy = new StateFilterProxyModel(this);
     m_proxy->setStateModel(m_model);
 
@@ -71,6 +74,7 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
     leftLayout->addWidget(m_tree, 1);
 
     m_details = new DetailsPane(m_vault);
+    m_details->setRunActivity(m_activity);
     m_splitter = new QSplitter(Qt::Horizontal);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
     m_splitter->addWidget(left);
@@ -138,6 +142,8 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
     connect(m_details, &DetailsPane::statusMessage, this,
             [this](const QString& m) { statusBar()->showMessage(m, 4000); });
     connect(m_details, &DetailsPane::unlockRequested, this, &MainWindow::unlockSecrets);
+    connect(m_details, &DetailsPane::runLogRequested, this, &MainWindow::runLogRequested);
+    connect(m_activity, &RunActivity::changed, this, &MainWindow::updateStatusBar);
     connect(m_details, &DetailsPane::lockRequested, this, &MainWindow::lockSecrets);
     connect(m_empty, &EmptyStatePage::openRequested, this, &MainWindow::chooseProject);
     connect(m_empty, &EmptyStatePage::recentRequested, this, &MainWindow::openProject);
@@ -186,6 +192,7 @@ void MainWindow::createActions() {
     m_closeAction->setShortcut(QKeySequence::Close);
     connect(m_closeAction, &QAction::triggered, this, [this] {
         m_vault->lock();
+        m_activity->clear();
         m_session->close();
         m_model->setIndex(nullptr);
         m_details->clear();
@@ -353,12 +360,17 @@ bool MainWindow::askForPassword(const QString& message) {
     UnlockDialog dialog(this);
     if (!message.isEmpty())
         dialog.setMessage(message);
+    // With secrets to try it on, a wrong password keeps the dialog open with the reason in it.
+    const bool verify = m_vault->secretCount() > 0;
+    if (verify)
+        dialog.verifyWith(m_vault);
     if (dialog.exec() != QDialog::Accepted)
         return false;
     SecureString password = dialog.takePassword();
     if (password.empty())
         return false;
-    m_vault->addPassword(std::move(password));
+    if (!verify)
+        m_vault->addPassword(std::move(password));
     return true;
 }
 
@@ -370,7 +382,7 @@ QString MainWindow::selectedStageFqn() const {
     const auto index = m_model->stateIndex();
     if (!index)
         return {};
-    for (int32_t n = index->nodeByFqn.value(selectedFqn(), -1); n > 0;
+    for (int32_t n = nodeForKey(*index, selectedFqn()); n > 0;
          n = index->nodes[static_cast<size_t>(n)].parent)
         if (index->nodeKind(n) == SnapshotNodeKind::Stage)
             return index->nodes[static_cast<size_t>(n)].fqn;
@@ -414,6 +426,7 @@ void MainWindow::openProject(const QString& path) {
         return;
     }
     m_vault->lock();
+    m_activity->clear();
     m_details->clear();
     m_model->setIndex(nullptr);
     m_firstTreeOfProject = true;
@@ -498,6 +511,7 @@ void MainWindow::showEmptyState() {
 
 void MainWindow::onIndexChanged(std::shared_ptr<const StateIndex> index) {
     m_vault->setIndex(index);
+    m_activity->forgetSettled(); // this snapshot shows what the last run settled
     if (!index->hasState() && index->snapshot->problems.empty()) {
         m_model->setIndex(index);
         m_details->clear();
@@ -522,9 +536,8 @@ void MainWindow::onIndexChanged(std::shared_ptr<const StateIndex> index) {
         m_tree->restoreViewState(state);
     }
     // Refresh the details with the new snapshot (the same record reloads only if its file changed).
-    const int32_t node = index->nodeByFqn.value(m_tree->currentFqn(), -1);
-    if (node > 0)
-        m_details->showNode(index, node);
+    if (nodeForKey(*index, m_tree->currentFqn()) > 0)
+        showDetails(index, m_tree->currentFqn());
     else if (!first)
         m_details->clear();
     updateStatusBar();
@@ -536,10 +549,28 @@ void MainWindow::onIndexChanged(std::shared_ptr<const StateIndex> index) {
 }
 
 void MainWindow::onSelectionChanged(const QString& fqn) {
-    const auto index = m_model->stateIndex();
-    const int32_t node = index ? index->nodeByFqn.value(fqn, -1) : -1;
-    m_details->showNode(index, node);
+    showDetails(m_model->stateIndex(), fqn);
     emit selectedFqnChanged(fqn);
+}
+
+int32_t MainWindow::nodeForKey(const StateIndex& index, const QString& key) const {
+    if (const int32_t node = index.nodeByFqn.value(key, -1); node > 0)
+        return node;
+    QString holder;
+    return StateTreeModel::parsePendingKey(key, &holder, nullptr) ? index.nodeByFqn.value(holder, -1) : -1;
+}
+
+void MainWindow::showDetails(const std::shared_ptr<const StateIndex>& index, const QString& key) {
+    if (!index) {
+        m_details->clear();
+        return;
+    }
+    QString holder;
+    int entry = -1;
+    if (!index->nodeByFqn.contains(key) && StateTreeModel::parsePendingKey(key, &holder, &entry))
+        m_details->showPendingDeletion(index, index->nodeByFqn.value(holder, -1), entry);
+    else
+        m_details->showNode(index, index->nodeByFqn.value(key, -1));
 }
 
 void MainWindow::updateStatusBar() {
@@ -553,10 +584,17 @@ void MainWindow::updateStatusBar() {
         if (index->scopes > 0)
             parts << plural(index->scopes, tr("1 scope"), tr("%1 scopes"));
         parts << plural(index->resources, tr("1 resource"), tr("%1 resources"));
-        if (index->interrupted)
-            parts << tr("%1 interrupted").arg(index->interrupted);
+        const StateTreeModel::Totals totals = m_model->totals();
+        if (totals.running)
+            parts << tr("%1 running").arg(totals.running);
+        if (totals.failed)
+            parts << tr("%1 failed").arg(totals.failed);
+        if (totals.interrupted)
+            parts << tr("%1 interrupted").arg(totals.interrupted);
         if (index->unreadable)
             parts << tr("%1 unreadable").arg(index->unreadable);
+        if (totals.pending)
+            parts << plural(totals.pending, tr("1 pending deletion"), tr("%1 pending deletions"));
         m_countsLabel->setText(parts.join(QStringLiteral(" · ")));
         if (index->secrets == 0)
             m_secretsLabel->clear();

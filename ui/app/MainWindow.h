@@ -19,6 +19,7 @@ namespace athanor::ui {
 class DetailsPane;
 class EmptyStatePage;
 class FilterBar;
+class RunActivity;
 class ScopeTreeView;
 class SecretVault;
 class StateFilterProxyModel;
@@ -54,6 +55,8 @@ public:
     // Shared services: the open project (snapshots, reload after a run) and the password vault.
     StateSession* session() const { return m_session; }
     SecretVault* vault() const { return m_vault; }
+    // What runs say about resources (running now, failed in the last run); the deploy console feeds it.
+    RunActivity* runActivity() const { return m_activity; }
     // The same password dialog the inspector uses; a password given is added to the vault (so a run and the
     // inspector share it). False when the user cancelled.
     bool askForPassword(const QString& message = QString());
@@ -75,6 +78,8 @@ signals:
     // The first tree of a newly opened project has been laid out and painted.
     void treeShown();
     void selectedFqnChanged(const QString& fqn);
+    // The user asked to see a run's log (from a failed resource); the deploy console opens it.
+    void runLogRequested(const QString& logFile);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -98,10 +103,14 @@ private:
     void lockSecrets();
     void copySelection();
     void showEmptyState();
+    void showDetails(const std::shared_ptr<const StateIndex>& index, const QString& key);
+    // The node a tree key names: a node's FQN, or a pending deletion's holder.
+    int32_t nodeForKey(const StateIndex& index, const QString& key) const;
 
     Theme* m_theme;
     StateSession* m_session;
     SecretVault* m_vault;
+    RunActivity* m_activity;
     StateTreeModel* m_model;
     StateFilterProxyModel* m_proxy;
     ScopeTreeView* m_tree;

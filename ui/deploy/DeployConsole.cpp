@@ -511,6 +511,11 @@ void DeployConsole::rebuildStages() {
         if (!extra.contains(fallback))
             extra.prepend(fallback);
     }
+    // A stage picked automatically before the snapshot arrived (the fallback "dev") is not a choice: once
+    // the tree shows stages, an existing one is preferred to offering a new one.
+    if (m_wantedStage.isEmpty() && !names.contains(current) && !m_newStages.contains(current) &&
+        !extra.contains(current))
+        current.clear();
     if (!current.isEmpty() && !names.contains(current) && !extra.contains(current))
         extra << current;
     for (const QString& s : extra) {
@@ -741,7 +746,7 @@ bool DeployConsole::ensurePassword(Phase phase) {
     if (!password || password->empty()) {
         m_summary->showMessage(
             tr("%1 needs a password to open the stage's secrets; nothing was run.").arg(phaseTitle(phase)),
-            ThemeColors(palette()).warning());
+            RunSummaryWidget::Tone::Warning);
         return false;
     }
     m_controller->addPassword(std::move(*password));
@@ -926,7 +931,7 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
             connect(dialog, &QDialog::rejected, this, [this, planStage] {
                 m_summary->showMessage(tr("Up on stage <b>%1</b> was not applied; nothing changed.")
                                            .arg(planStage.toHtmlEscaped()),
-                                       ThemeColors(palette()).muted());
+                                       RunSummaryWidget::Tone::Muted);
             });
         } else {
             m_summary->showOutcome(*outcome);
@@ -999,6 +1004,15 @@ void DeployConsole::openHistoryLog(int row) {
     m_tabs->setCurrentIndex(0);
 }
 
+bool DeployConsole::openRunLog(const QString& logFile) {
+    for (int row = 0; row < m_history->rowCount(); ++row)
+        if (QFileInfo(m_history->entry(row).logFile) == QFileInfo(logFile)) {
+            openHistoryLog(row);
+            return true;
+        }
+    return false;
+}
+
 void DeployConsole::exportOutputs() {
     const bool revealed = m_outputs->revealSecrets();
     const QString title =
@@ -1053,7 +1067,7 @@ bool DeployConsole::eventFilter(QObject* watched, QEvent* event) {
         m_controller->cancel();
         m_summary->showMessage(
             tr("Cancelling… the window closes as soon as the running resources have finished."),
-            ThemeColors(palette()).warning());
+            RunSummaryWidget::Tone::Warning);
     });
     box->open();
     return true;

@@ -73,6 +73,7 @@ public:
     void setProjectRoot(const QString& path);
     QString projectRoot() const { return m_root; }
     QString stateSource() const { return m_stateSpec; }
+    QString athanorHome() const { return m_athanorHome; } // where run history lives
     void setStackFile(const QString& file);
     QString stackFile() const { return m_stackFile; }
     // Read-only: Up and Destroy are hidden and refused.
@@ -107,6 +108,8 @@ public slots:
     void cancel();
     void reloadHistory();
     void openHistoryLog(int row);
+    // Opens the log of the run-history entry whose event log is `logFile`; false when it is not listed.
+    bool openRunLog(const QString& logFile);
 
 signals:
     void runStarted(athanor::Phase phase, const QString& stage);

@@ -3,14 +3,20 @@
 #include "app/MainWindow.h"
 #include "deploy/DeployConsole.h"
 #include "deploy/RunController.h"
+#include "deploy/RunHistoryStore.h"
+#include "models/RunActivity.h"
 #include "secrets/SecretVault.h"
 #include "secrets/UnlockDialog.h"
 #include "state/StateSession.h"
 #include "store/StateSources.h"
 
 #include <QDockWidget>
+#include <QFutureWatcher>
 #include <QMenu>
+#include <QStatusBar>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+#include <memory>
 
 namespace athanor::ui {
 
@@ -18,7 +24,6 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
     auto* console = new DeployConsole;
     console->setReadOnly(readOnly);
     QDockWidget* dock = window->hostDeployConsole(console, QObject::tr("Deploy"));
-    Q_UNUSED(dock);
     StateSession* session = window->session();
     SecretVault* vault = window->vault();
 
@@ -73,13 +78,59 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
         [vault](QWidget* parent, const QString& reason) -> std::optional<SecureString> {
             UnlockDialog dialog(parent);
             dialog.setMessage(reason);
+            // The state's secrets check the password before the run starts (the vault keeps it).
+            const bool verify = vault->secretCount() > 0;
+            if (verify)
+                dialog.verifyWith(vault);
             if (dialog.exec() != QDialog::Accepted)
                 return std::nullopt;
             SecureString password = dialog.takePassword();
             if (password.empty())
                 return std::nullopt;
-            vault->addPassword(password.clone());
+            if (!verify)
+                vault->addPassword(password.clone());
             return password;
+        });
+
+    // What runs say about resources, for the tree, the summaries and the record header: the live run's
+    // events as they come, and the failures of the last recorded run of each stage (read off the GUI thread
+    // when a project opens and after each run).
+    RunActivity* activity = window->runActivity();
+    auto failuresGeneration = std::make_shared<quint64>(0); // a newer load wins
+    auto loadFailures = [console, activity, failuresGeneration](const QString& athanorHome) {
+        const quint64 generation = ++*failuresGeneration;
+        auto* watcher = new QFutureWatcher<QHash<QString, ResourceRun>>(console);
+        QObject::connect(watcher, &QFutureWatcherBase::finished, console,
+                         [watcher, activity, failuresGeneration, generation] {
+                             watcher->deleteLater();
+                             if (generation == *failuresGeneration)
+                                 activity->setRecordedFailures(watcher->result());
+                         });
+        watcher->setFuture(QtConcurrent::run([athanorHome] { return RunHistoryStore::lastRunFailures(athanorHome); }));
+    };
+    QObject::connect(session, &StateSession::projectOpened, console,
+                     [loadFailures, console] { loadFailures(console->athanorHome()); });
+    if (session->isOpen())
+        loadFailures(console->athanorHome());
+    QObject::connect(console->controller(), &RunController::runStarted, activity,
+                     [activity](const DeployRequest& request) {
+                         activity->liveRunStarted(request.phase, QDateTime::currentDateTimeUtc());
+                     });
+    QObject::connect(console->controller(), &RunController::eventsApplied, activity,
+                     &RunActivity::applyLiveEvents);
+    QObject::connect(console, &DeployConsole::runFinished, activity,
+                     [activity, loadFailures, console](std::shared_ptr<const RunOutcome> outcome) {
+                         activity->liveRunFinished(outcome->logFile);
+                         loadFailures(console->athanorHome());
+                     });
+    QObject::connect(
+        window, &MainWindow::runLogRequested, console, [window, console, dock](const QString& logFile) {
+            if (console->openRunLog(logFile)) {
+                dock->show();
+            } else {
+                window->statusBar()->showMessage(
+                    QObject::tr("That run is no longer in the run history (%1).").arg(logFile), 6000);
+            }
         });
 
     window->deployMenu()->addActions(console->commandActions());

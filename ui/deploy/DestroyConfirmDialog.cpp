@@ -7,6 +7,7 @@
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -103,6 +104,15 @@ void DestroyConfirmDialog::updateState() {
     m_hint->setText(m_name->text().isEmpty() || match ? QString() : tr("That is not the stage name."));
     const ThemeColors colors(palette());
     m_hint->setStyleSheet(QStringLiteral("color: %1").arg(colors.danger().name()));
+}
+
+void DestroyConfirmDialog::keyPressEvent(QKeyEvent* event) {
+    const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+    if (enter && (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier && focusWidget() == m_name) {
+        accept(); // destroys with the right name, says what is wrong otherwise
+        return;
+    }
+    QDialog::keyPressEvent(event);
 }
 
 void DestroyConfirmDialog::accept() {

@@ -34,6 +34,10 @@ public:
     // Refuses (stays open, says why) unless the typed name matches the stage.
     void accept() override;
 
+protected:
+    // Enter in the name field confirms (the typed name is the confirmation); it never cancels silently.
+    void keyPressEvent(QKeyEvent* event) override;
+
 private:
     void updateState();
 

@@ -248,6 +248,7 @@ void RunController::onEvents(const std::vector<EngineEvent>& events) {
         }
     }
     m_log->appendBatch(std::move(lines));
+    emit eventsApplied(events);
     for (const auto& [fqn, status] : statuses)
         emit resourceStatusChanged(fqn, status);
 }

@@ -69,6 +69,8 @@ signals:
     void progressChanged(int done, int total);
     // fqn as the engine names it ("app/stage/scope/id"); status as a state record would spell it.
     void resourceStatusChanged(const QString& fqn, const QString& status);
+    // Each slice of the live run's events, once shown (what is running or failed right now).
+    void eventsApplied(const std::vector<athanor::EngineEvent>& events);
 
 private:
     struct Job;

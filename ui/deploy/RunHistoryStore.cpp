@@ -2,38 +2,111 @@
 
 #include "deploy/EventLogFormat.h"
 #include "events/EventJson.h"
+#include "history/RunHistory.h"
+#include "json/JsonParse.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
-#include <algorithm>
+#include <QSet>
+#include <chrono>
 
 namespace athanor::ui {
 
+// The format itself lives in the engine (history/RunHistory), so athanorctl writes the same run history the
+// History tab reads; this class converts between it and the GUI's types.
 namespace {
 
-QString safeSegment(const QString& text) {
-    QString out;
-    for (QChar c : text)
-        out +=
-            (c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('_')) ? c : QLatin1Char('_');
-    return out.isEmpty() ? QStringLiteral("_") : out;
+std::filesystem::path toPath(const QString& s) {
+    return std::filesystem::path(QFile::encodeName(s).toStdString());
 }
 
-std::string utf8(const QString& s) {
-    return s.toStdString();
+QString fromPath(const std::filesystem::path& p) {
+    return QFile::decodeName(QByteArray::fromStdString(p.string()));
 }
 
-QString qstr(const athanor::Json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+// A damaged history line (cut short by a kill, too deeply nested) is skipped, never a crash.
+athanor::Json parseOrNull(const QByteArray& bytes) {
+    try {
+        return athanor::parseJsonText(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+    } catch (const athanor::JsonParseError&) {
+        return nullptr;
+    }
+}
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+std::chrono::system_clock::time_point toTimePoint(const QDateTime& t) {
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(t.toMSecsSinceEpoch()));
+}
+
+athanor::HistoryResult toHistory(RunEnd end) {
+    switch (end) {
+    case RunEnd::Succeeded:
+        return athanor::HistoryResult::Succeeded;
+    case RunEnd::Failed:
+        return athanor::HistoryResult::Failed;
+    case RunEnd::Cancelled:
+        return athanor::HistoryResult::Cancelled;
+    case RunEnd::LockHeld:
+        return athanor::HistoryResult::Locked;
+    case RunEnd::Error:
+        return athanor::HistoryResult::Error;
+    }
+    return athanor::HistoryResult::Error;
+}
+
+RunEnd fromHistory(athanor::HistoryResult result) {
+    switch (result) {
+    case athanor::HistoryResult::Succeeded:
+        return RunEnd::Succeeded;
+    case athanor::HistoryResult::Failed:
+        return RunEnd::Failed;
+    case athanor::HistoryResult::Cancelled:
+        return RunEnd::Cancelled;
+    case athanor::HistoryResult::Locked:
+        return RunEnd::LockHeld;
+    case athanor::HistoryResult::Error:
+        return RunEnd::Error;
+    }
+    return RunEnd::Error;
+}
+
+RunHistoryEntry toEntry(const athanor::RecordedRun& run) {
+    const athanor::RunSummary& s = run.summary;
+    RunHistoryEntry e;
+    e.summaryFile = fromPath(run.summaryFile);
+    e.logFile = run.logFile.empty() ? QString() : fromPath(run.logFile);
+    e.phase = s.phase;
+    e.app = qs(s.app);
+    e.stage = qs(s.stage);
+    e.startedAt = QDateTime::fromMSecsSinceEpoch(
+        std::chrono::duration_cast<std::chrono::milliseconds>(s.startedAt.time_since_epoch()).count(),
+        Qt::UTC);
+    e.durationMs = s.durationMs;
+    e.end = fromHistory(s.result);
+    e.counts = s.counts;
+    if (s.planned)
+        e.planned = *s.planned;
+    e.error = qs(s.error);
+    e.firstFailureFqn = qs(s.firstFailureFqn);
+    e.firstFailureMessage = qs(s.firstFailureMessage);
+    for (const auto& error : s.errors)
+        e.errors << qs(error);
+    e.force = s.force;
+    e.adopt = s.adopt;
+    e.parallel = s.parallel;
+    return e;
 }
 
 } // namespace
 
 QString RunHistoryStore::runsDir(const QString& athanorHome) {
-    return QDir(athanorHome).filePath(QStringLiteral("runs"));
+    if (athanorHome.isEmpty())
+        return QString(); // no source: no folder (never "runs" in the current folder)
+    return fromPath(athanor::runHistoryDirIn(toPath(athanorHome)));
 }
 
 bool RunHistoryStore::prepare(RunOutcome& outcome, QString* error) {
@@ -42,150 +115,151 @@ bool RunHistoryStore::prepare(RunOutcome& outcome, QString* error) {
             *error = QObject::tr("the state source has no Athanor home for its run history");
         return false;
     }
-    const QString dir = runsDir(outcome.request.athanorHome);
-    if (!QDir().mkpath(dir)) {
+    if (!athanor::keepsRunHistoryIn(toPath(outcome.request.athanorHome), outcome.request.phase)) {
         if (error)
-            *error = QObject::tr("cannot create %1").arg(dir);
+            *error = QObject::tr("no state folder yet: a %1 run is not recorded")
+                         .arg(QString::fromLatin1(athanor::toString(outcome.request.phase).data()));
         return false;
     }
-    const QString stamp = outcome.startedAt.toUTC().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
-    const QString base = QStringLiteral("%1-%2-%3")
-                             .arg(stamp, QString::fromLatin1(athanor::toString(outcome.request.phase).data()),
-                                  safeSegment(outcome.request.stage));
-    outcome.summaryFile = QDir(dir).filePath(base + QStringLiteral(".json"));
-    outcome.logFile = QDir(dir).filePath(base + QStringLiteral(".log.jsonl"));
-    return true;
+    try {
+        const auto files =
+            athanor::prepareRunHistoryIn(toPath(outcome.request.athanorHome), outcome.request.phase,
+                                       outcome.request.stage.toStdString(), toTimePoint(outcome.startedAt));
+        outcome.summaryFile = fromPath(files.summary);
+        outcome.logFile = fromPath(files.log);
+        return true;
+    } catch (const std::exception& e) {
+        if (error)
+            *error = qs(e.what());
+        return false;
+    }
 }
 
 bool RunHistoryStore::writeSummary(const RunOutcome& o, QString* error) {
     if (o.summaryFile.isEmpty())
         return false;
-    athanor::Json j;
-    j["version"] = 1;
-    j["phase"] = std::string(athanor::toString(o.request.phase));
-    j["app"] = utf8(o.report.app.empty() ? o.request.app : QString::fromStdString(o.report.app));
-    j["stage"] = utf8(o.request.stage);
-    j["stackFile"] = utf8(o.request.stackFile);
-    j["startedAt"] = utf8(o.startedAt.toUTC().toString(Qt::ISODateWithMs));
-    j["durationMs"] = o.durationMs;
-    j["result"] = utf8(runEndText(o.end));
-    j["counts"] = countsToJson(o.report.counts);
-    if (o.request.phase == athanor::Phase::Plan) {
-        athanor::Json planned = athanor::Json::object();
-        for (const auto& [action, n] : plannedCounts(o.report.plan))
-            planned[std::string(athanor::toString(action))] = n;
-        j["planned"] = std::move(planned);
-    }
-    j["options"] = {{"force", o.request.force}, {"adopt", o.request.adopt}, {"parallel", o.request.parallel}};
-    if (!o.error.isEmpty())
-        j["error"] = utf8(o.error);
-    if (!o.report.firstFailureFqn.empty())
-        j["firstFailure"] = {{"fqn", o.report.firstFailureFqn}, {"message", o.report.firstFailureMessage}};
-    j["errors"] = o.report.errors;
+    athanor::RunSummary s;
+    s.phase = o.request.phase;
+    s.app = o.report.app.empty() ? o.request.app.toStdString() : o.report.app;
+    s.stage = o.request.stage.toStdString();
+    s.stackFile = o.request.stackFile.toStdString();
+    s.startedAt = toTimePoint(o.startedAt);
+    s.durationMs = o.durationMs;
+    s.result = toHistory(o.end);
+    s.counts = o.report.counts;
+    if (o.request.phase == athanor::Phase::Plan)
+        s.planned = athanor::countPlanned(o.report.plan);
+    s.force = o.request.force;
+    s.adopt = o.request.adopt;
+    s.parallel = o.request.parallel;
+    s.error = o.error.toStdString();
+    s.firstFailureFqn = o.report.firstFailureFqn;
+    s.firstFailureMessage = o.report.firstFailureMessage;
+    s.errors = o.report.errors;
     if (o.lock)
-        j["lock"] = {{"pid", o.lock->pid},
-                     {"host", utf8(o.lock->host)},
-                     {"since", utf8(o.lock->since)},
-                     {"operation", utf8(o.lock->operation)}};
-    j["log"] = utf8(QFileInfo(o.logFile).fileName());
-
-    QSaveFile file(o.summaryFile);
-    if (!file.open(QIODevice::WriteOnly)) {
+        s.lock = athanor::HistoryLockHolder{o.lock->pid, o.lock->host.toStdString(),
+                                            o.lock->since.toStdString(), o.lock->operation.toStdString()};
+    s.logFileName = QFileInfo(o.logFile).fileName().toStdString();
+    try {
+        athanor::writeRunSummary(toPath(o.summaryFile), s);
+        return true;
+    } catch (const std::exception& e) {
         if (error)
-            *error = file.errorString();
+            *error = qs(e.what());
         return false;
     }
-    const std::string text = j.dump(2, ' ', false, athanor::Json::error_handler_t::replace) + "\n";
-    file.write(text.data(), qint64(text.size()));
-    if (!file.commit()) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
-    return true;
 }
 
 std::optional<RunHistoryEntry> RunHistoryStore::readSummary(const QString& summaryFile) {
-    QFile file(summaryFile);
-    if (!file.open(QIODevice::ReadOnly))
+    const auto path = toPath(summaryFile);
+    auto summary = athanor::readRunSummary(path);
+    if (!summary)
         return std::nullopt;
-    const QByteArray bytes = file.readAll();
-    const athanor::Json j =
-        athanor::Json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
-    if (!j.is_object() || !j.contains("phase"))
-        return std::nullopt;
-    RunHistoryEntry e;
-    e.summaryFile = summaryFile;
-    const QString log = qstr(j, "log");
-    e.logFile = log.isEmpty() ? QString() : QFileInfo(summaryFile).dir().filePath(log);
-    if (auto phase = athanor::parsePhase(qstr(j, "phase").toStdString()))
-        e.phase = *phase;
-    else
-        return std::nullopt;
-    e.app = qstr(j, "app");
-    e.stage = qstr(j, "stage");
-    e.startedAt = QDateTime::fromString(qstr(j, "startedAt"), Qt::ISODateWithMs);
-    if (j.contains("durationMs") && j["durationMs"].is_number())
-        e.durationMs = j["durationMs"].get<qint64>();
-    e.end = parseRunEnd(qstr(j, "result")).value_or(RunEnd::Error);
-    if (j.contains("counts"))
-        e.counts = countsFromJson(j["counts"]);
-    if (auto it = j.find("planned"); it != j.end() && it->is_object()) {
-        using Action = athanor::PlannedChange::Action;
-        for (Action action :
-             {Action::Create, Action::Update, Action::Replace, Action::Skip, Action::Delete, Action::Resume})
-            if (auto n = it->find(std::string(athanor::toString(action)));
-                n != it->end() && n->is_number_integer())
-                e.planned[action] = n->get<int>();
-    }
-    e.error = qstr(j, "error");
-    if (j.contains("firstFailure") && j["firstFailure"].is_object()) {
-        e.firstFailureFqn = qstr(j["firstFailure"], "fqn");
-        e.firstFailureMessage = qstr(j["firstFailure"], "message");
-    }
-    if (j.contains("errors") && j["errors"].is_array())
-        for (const auto& err : j["errors"])
-            if (err.is_string())
-                e.errors << QString::fromStdString(err.get<std::string>());
-    if (j.contains("options") && j["options"].is_object()) {
-        const auto& opt = j["options"];
-        e.force = opt.value("force", false);
-        e.adopt = opt.value("adopt", false);
-        e.parallel = opt.value("parallel", 1);
-    }
-    return e;
+    athanor::RecordedRun run;
+    run.summaryFile = path;
+    if (!summary->logFileName.empty())
+        run.logFile = path.parent_path() / summary->logFileName;
+    run.summary = std::move(*summary);
+    return toEntry(run);
 }
 
 std::vector<RunHistoryEntry> RunHistoryStore::list(const QString& athanorHome) {
     std::vector<RunHistoryEntry> out;
-    const QDir dir(runsDir(athanorHome));
-    const QStringList files =
-        dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name | QDir::Reversed);
-    for (const QString& f : files)
-        if (auto e = readSummary(dir.filePath(f)))
-            out.push_back(std::move(*e));
-    std::stable_sort(out.begin(), out.end(), [](const RunHistoryEntry& a, const RunHistoryEntry& b) {
-        return a.startedAt > b.startedAt;
-    });
+    for (const auto& run : athanor::listRunHistoryIn(toPath(athanorHome)))
+        out.push_back(toEntry(run));
     return out;
 }
 
 std::vector<athanor::EngineEvent> RunHistoryStore::readEvents(const QString& logFile, QString* error) {
-    std::vector<athanor::EngineEvent> events;
-    QFile file(logFile);
-    if (!file.open(QIODevice::ReadOnly)) {
+    try {
+        return athanor::readRunEvents(toPath(logFile));
+    } catch (const std::exception& e) {
         if (error)
-            *error = file.errorString();
-        return events;
+            *error = qs(e.what());
+        return {};
     }
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine();
-        const athanor::Json j =
-            athanor::Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
-        if (auto event = eventFromJson(j))
-            events.push_back(std::move(*event));
+}
+
+QHash<QString, ResourceRun> RunHistoryStore::lastRunFailures(const QString& athanorHome) {
+    QHash<QString, ResourceRun> failures;
+    if (athanorHome.isEmpty())
+        return failures;
+    const QDir dir(runsDir(athanorHome));
+    // <stamp>-<phase>-<stage>.log.jsonl; the UTC stamp sorts by time, newest first here.
+    const QStringList logs =
+        dir.entryList({QStringLiteral("*.log.jsonl")}, QDir::Files, QDir::Name | QDir::Reversed);
+    QSet<QString> decided;        // "app/stage" whose last writing run has been read
+    constexpr int kMaxLogs = 200; // a long history is not read to its beginning for stages long gone
+    int read = 0;
+    for (const QString& name : logs) {
+        const QStringList parts = name.split(QLatin1Char('-'));
+        if (parts.size() < 5 || (parts[3] != QLatin1String("up") && parts[3] != QLatin1String("destroy")))
+            continue; // plan and read write no records
+        if (++read > kMaxLogs)
+            break;
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        QString stage;
+        QDateTime startedAt;
+        athanor::Phase phase = athanor::Phase::Up;
+        bool touched = false;
+        QHash<QString, ResourceRun> failed;
+        while (!file.atEnd()) {
+            const QByteArray line = file.readLine();
+            const auto event = eventFromJson(parseOrNull(line));
+            if (!event)
+                continue;
+            if (stage.isEmpty()) {
+                if (event->type == athanor::EventType::Log)
+                    continue; // messages before the start (a refused run has only these)
+                if (event->type != athanor::EventType::RunStarted)
+                    break;
+                stage = QString::fromStdString(event->app + "/" + event->stage);
+                if (decided.contains(stage))
+                    break;
+                startedAt = QDateTime::fromMSecsSinceEpoch(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(event->time.time_since_epoch())
+                        .count(),
+                    Qt::UTC);
+                phase = event->phase;
+                continue;
+            }
+            if (event->fqn.empty() || event->type == athanor::EventType::Log)
+                continue;
+            touched = true;
+            if (event->type == athanor::EventType::Failed)
+                failed.insert(QString::fromStdString(event->fqn),
+                              ResourceRun{ResourceRun::State::Failed, StatusCategory::None,
+                                          QString::fromStdString(event->message), file.fileName(), startedAt,
+                                          phase});
+        }
+        if (stage.isEmpty() || decided.contains(stage) || !touched)
+            continue; // a refused run (locked, bad stack file) changed nothing: the one before it decides
+        decided.insert(stage);
+        failures.insert(failed);
     }
-    return events;
+    return failures;
 }
 
 std::vector<LogEntry> RunHistoryStore::readLog(const QString& logFile, QString* error) {

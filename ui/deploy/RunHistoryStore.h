@@ -3,7 +3,9 @@
 #include "deploy/RunHistoryEntry.h"
 #include "deploy/RunOutcome.h"
 #include "log/LogEntry.h"
+#include "models/RunActivity.h"
 
+#include <QHash>
 #include <QString>
 #include <optional>
 #include <vector>
@@ -16,7 +18,8 @@ namespace athanor::ui {
 class RunHistoryStore {
 public:
     static QString runsDir(const QString& athanorHome);
-    // Fills summaryFile and logFile of a run that is about to start (folder created on demand).
+    // Fills summaryFile and logFile of a run that is about to start (folder created on demand). False for a
+    // Plan or Read in a project without a state folder: they change nothing, so they do not create one.
     static bool prepare(RunOutcome& outcome, QString* error = nullptr);
     // Writes the summary; safe on any thread.
     static bool writeSummary(const RunOutcome& outcome, QString* error = nullptr);
@@ -28,6 +31,11 @@ public:
     static std::vector<LogEntry> readLog(const QString& logFile, QString* error = nullptr);
     // The events of a run's log file, in order (lines that are not events are skipped).
     static std::vector<athanor::EngineEvent> readEvents(const QString& logFile, QString* error = nullptr);
+    // The resources whose handler failed in the last run of their stage that wrote records (Up or Destroy
+    // touching at least one resource), by FQN, with the error and the run's log. A run whose process died
+    // counts too (its log has no summary): what it logged as failed did fail. Reads files: not on the GUI
+    // thread.
+    static QHash<QString, ResourceRun> lastRunFailures(const QString& athanorHome);
 };
 
 } // namespace athanor::ui

@@ -1,32 +1,28 @@
 #pragma once
 
 #include "events/EngineEvent.h"
+#include "history/RunLogWriter.h"
 
 #include <QString>
-#include <cstdio>
-#include <mutex>
 
 namespace athanor::ui {
 
-// The full log of one run, written as it happens (one JSON object per line) from whichever worker thread
-// reports an event. Writing through a buffered stdio stream keeps the cost per event to a memcpy on most
-// calls, and nothing of the run lives only in memory: the ring buffer may forget, the file does not.
+// The full log of one run, written as it happens from whichever worker thread reports an event, in the run
+// history format (engine history/RunLogWriter, which athanorctl writes too).
 class RunLogFile {
 public:
     explicit RunLogFile(const QString& fileName);
-    ~RunLogFile();
     RunLogFile(const RunLogFile&) = delete;
     RunLogFile& operator=(const RunLogFile&) = delete;
 
-    bool isOpen() const { return m_file != nullptr; }
+    bool isOpen() const { return m_writer.isOpen(); }
     QString fileName() const { return m_fileName; }
-    void write(const athanor::EngineEvent& event);
-    void close();
+    void write(const athanor::EngineEvent& event) { m_writer.onEvent(event); }
+    void close() { m_writer.close(); }
 
 private:
     QString m_fileName;
-    std::mutex m_mutex;
-    std::FILE* m_file = nullptr;
+    athanor::RunLogWriter m_writer;
 };
 
 } // namespace athanor::ui

@@ -3,6 +3,8 @@
 #include "deploy/EventLogFormat.h"
 #include "widgets/ThemeColors.h"
 
+#include <QApplication>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QTextDocumentFragment>
@@ -33,24 +35,53 @@ RunSummaryWidget::RunSummaryWidget(QWidget* parent)
     hide();
 }
 
-void RunSummaryWidget::setAccent(const QColor& accent) {
-    const ThemeColors colors(palette());
+QColor RunSummaryWidget::accent() const {
+    // The application palette, not this widget's: its own style sheet paints the banner's background into
+    // its palette, and mixing from that made every banner darker than the last.
+    const ThemeColors colors(QApplication::palette());
+    switch (m_tone) {
+    case Tone::Success:
+        return colors.success();
+    case Tone::Warning:
+        return colors.warning();
+    case Tone::Danger:
+        return colors.danger();
+    case Tone::Muted:
+        break;
+    }
+    return colors.muted();
+}
+
+void RunSummaryWidget::applyTone() {
+    if (m_applying)
+        return;
+    m_applying = true;
+    const ThemeColors colors(QApplication::palette());
+    const QColor fg = accent();
     setStyleSheet(
         QStringLiteral("#runSummary { background: %1; border: 1px solid %2; border-left: 4px solid %2; "
                        "border-radius: 3px; }")
-            .arg(colors.badgeBackground(accent).name(), accent.name()));
-    m_icon->setStyleSheet(QStringLiteral("color: %1").arg(accent.name()));
+            .arg(colors.badgeBackground(fg).name(), fg.name()));
+    m_icon->setStyleSheet(QStringLiteral("color: %1").arg(fg.name()));
+    m_applying = false;
 }
 
-void RunSummaryWidget::showMessage(const QString& html, const QColor& accent) {
+void RunSummaryWidget::changeEvent(QEvent* event) {
+    QFrame::changeEvent(event);
+    // A theme switch while a banner is shown repaints it in the new palette.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        applyTone();
+}
+
+void RunSummaryWidget::showMessage(const QString& html, Tone tone) {
     m_icon->clear();
     m_label->setText(html);
-    setAccent(accent);
+    m_tone = tone;
+    applyTone();
     show();
 }
 
 void RunSummaryWidget::showOutcome(const RunOutcome& o) {
-    const ThemeColors colors(palette());
     const QString phase = phaseTitle(o.request.phase).toHtmlEscaped();
     const QString stage = o.request.stage.toHtmlEscaped();
     const QString took = durationText(o.durationMs);
@@ -61,16 +92,16 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
             .toHtmlEscaped();
     QString html;
     QString icon;
-    QColor accent;
+    Tone tone = Tone::Muted;
     switch (o.end) {
     case RunEnd::Succeeded:
         icon = QStringLiteral("✓");
-        accent = colors.success();
+        tone = Tone::Success;
         html = tr("<b>%1 succeeded</b> on stage <b>%2</b> in %3 — %4").arg(phase, stage, took, counts);
         break;
     case RunEnd::Cancelled:
         icon = QStringLiteral("■");
-        accent = colors.warning();
+        tone = Tone::Warning;
         html = tr("<b>%1 cancelled</b> on stage <b>%2</b> after %3 — %4. Resources that had not started were "
                   "left untouched.")
                    .arg(phase, stage, took, counts);
@@ -80,7 +111,7 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
         break;
     case RunEnd::Failed: {
         icon = QStringLiteral("✗");
-        accent = colors.danger();
+        tone = Tone::Danger;
         html = tr("<b>%1 failed</b> on stage <b>%2</b> after %3 — %4").arg(phase, stage, took, counts);
         if (!o.report.firstFailureFqn.empty()) {
             const QString fqn = QString::fromStdString(o.report.firstFailureFqn);
@@ -98,20 +129,21 @@ void RunSummaryWidget::showOutcome(const RunOutcome& o) {
     }
     case RunEnd::LockHeld:
         icon = QStringLiteral("⊘");
-        accent = colors.danger();
+        tone = Tone::Danger;
         html = tr("<b>%1 refused</b>: stage <b>%2</b> is locked by another run — %3. Nothing was changed.")
                    .arg(phase, stage,
                         o.lock ? lockHolderText(*o.lock).toHtmlEscaped() : o.error.toHtmlEscaped());
         break;
     case RunEnd::Error:
         icon = QStringLiteral("✗");
-        accent = colors.danger();
+        tone = Tone::Danger;
         html = tr("<b>%1 refused</b> before changing anything: %2").arg(phase, o.error.toHtmlEscaped());
         break;
     }
     m_label->setText(html);
     m_icon->setText(icon);
-    setAccent(accent);
+    m_tone = tone;
+    applyTone();
     show();
 }
 

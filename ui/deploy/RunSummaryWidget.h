@@ -15,22 +15,32 @@ class RunSummaryWidget : public QFrame {
     Q_OBJECT
 
 public:
+    // What the banner's colour says; the colour itself comes from the palette in use (theme switches follow).
+    enum class Tone { Success, Warning, Danger, Muted };
+
     explicit RunSummaryWidget(QWidget* parent = nullptr);
 
     void showOutcome(const RunOutcome& outcome);
-    void showMessage(const QString& html, const QColor& accent);
+    void showMessage(const QString& html, Tone tone);
     void clear();
     QString text() const; // plain text of what is shown (tests, accessibility)
+    Tone tone() const { return m_tone; }
+    QColor accent() const; // the current tone's colour in the application palette
 
 signals:
     // The user clicked the pinned failing resource.
     void resourceActivated(const QString& fqn);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
-    void setAccent(const QColor& accent);
+    void applyTone();
 
     QLabel* m_icon;
     QLabel* m_label;
+    Tone m_tone = Tone::Muted;
+    bool m_applying = false;
 };
 
 } // namespace athanor::ui

@@ -4,6 +4,7 @@
 #include "inspector/ScopeSummaryView.h"
 #include "models/JsonDiffModel.h"
 #include "models/JsonTreeModel.h"
+#include "models/StateTreeModel.h"
 #include "secrets/SecretVault.h"
 #include "secrets/SecretWalker.h"
 #include "widgets/JsonHighlighter.h"
@@ -43,6 +44,8 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
 
     m_header = new RecordHeader;
     connect(m_header, &RecordHeader::statusMessage, this, &DetailsPane::statusMessage);
+    connect(m_header, &RecordHeader::runLogRequested, this, &DetailsPane::runLogRequested);
+    connect(m_header, &RecordHeader::summaryRequested, this, &DetailsPane::showScopeSummary);
 
     // Secrets bar: what is locked and what to do about it.
     m_secretsBar = new QWidget;
@@ -52,8 +55,10 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     m_unlockButton = new QPushButton(QIcon(QStringLiteral(":/icons/unlock.svg")), tr("Unlock Secrets…"));
     m_unlockButton->setObjectName(QStringLiteral("unlockButton"));
     m_revealButton = new QPushButton(QIcon(QStringLiteral(":/icons/eye.svg")), tr("Reveal All"));
+    m_revealButton->setObjectName(QStringLiteral("revealAllButton"));
     m_revealButton->setCheckable(true);
     m_lockButton = new QPushButton(QIcon(QStringLiteral(":/icons/lock.svg")), tr("Lock"));
+    m_lockButton->setObjectName(QStringLiteral("lockButton"));
     auto* barIcon = new QLabel;
     barIcon->setPixmap(QIcon(QStringLiteral(":/icons/lock.svg")).pixmap(16, 16));
     auto* bar = new QHBoxLayout(m_secretsBar);
@@ -65,9 +70,10 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     bar->addWidget(m_lockButton);
     connect(m_unlockButton, &QPushButton::clicked, this, &DetailsPane::unlockRequested);
     connect(m_lockButton, &QPushButton::clicked, this, &DetailsPane::lockRequested);
+    // Reveal All is for this record only (the vault keeps it per record and forgets it at Lock).
     connect(m_revealButton, &QPushButton::toggled, this, [this](bool on) {
-        for (JsonTreeModel* m : m_models)
-            m->setRevealAll(on);
+        if (m_vault && m_document)
+            m_vault->setRevealAll(m_document->relativePath, on);
     });
 
     m_tabs = new QTabWidget;
@@ -150,6 +156,8 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
 
     m_summary = new ScopeSummaryView;
     connect(m_summary, &ScopeSummaryView::fqnActivated, this, &DetailsPane::fqnActivated);
+    connect(m_summary, &ScopeSummaryView::recordRequested, this, &DetailsPane::showScopeRecord);
+    connect(m_summary, &ScopeSummaryView::runLogRequested, this, &DetailsPane::runLogRequested);
 
     m_pages = new QStackedWidget;
     m_pages->addWidget(m_nothing);
@@ -162,6 +170,7 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     if (m_vault) {
         connect(m_vault, &SecretVault::secretsChanged, this, &DetailsPane::updateSecretsBar);
         connect(m_vault, &SecretVault::passwordsChanged, this, &DetailsPane::updateSecretsBar);
+        connect(m_vault, &SecretVault::revealsChanged, this, &DetailsPane::updateSecretsBar);
     }
 }
 
@@ -186,11 +195,19 @@ bool DetailsPane::copyCurrentValue() {
     return true;
 }
 
+void DetailsPane::setRunActivity(RunActivity* activity) {
+    m_header->setRunActivity(activity);
+    m_summary->setRunActivity(activity);
+}
+
 void DetailsPane::clear() {
     ++m_generation;
     m_index.reset();
     m_document.reset();
     m_fqn.clear();
+    m_node = -1;
+    m_pendingEntry = -1;
+    m_scopeRecordShown = false;
     m_loadedModified = -1;
     for (JsonTreeModel* m : m_models)
         m->clear();
@@ -210,9 +227,13 @@ void DetailsPane::showNode(std::shared_ptr<const StateIndex> index, int32_t node
     const bool sameNode = fqn == m_fqn;
     m_index = index;
     m_fqn = fqn;
+    m_node = node;
+    m_pendingEntry = -1;
 
-    // Apps, stages and scopes get the summary; a resource (or a resource owning nested ones) its record.
-    if (kind != SnapshotNodeKind::Resource) {
+    // Apps, stages and scopes get the summary (or their own record, once opened from it); a resource (or a
+    // resource owning nested ones) its record.
+    if (kind != SnapshotNodeKind::Resource && !(sameNode && m_scopeRecordShown && record)) {
+        m_scopeRecordShown = false;
         ++m_generation;
         m_document.reset();
         m_loadedModified = -1;
@@ -220,7 +241,46 @@ void DetailsPane::showNode(std::shared_ptr<const StateIndex> index, int32_t node
         m_pages->setCurrentWidget(m_summary);
         return;
     }
+    if (kind == SnapshotNodeKind::Resource)
+        m_scopeRecordShown = false;
     m_header->showRecord(*index, node);
+    showRecordPage(record, sameNode);
+}
+
+void DetailsPane::showScopeRecord() {
+    if (!m_index || m_node <= 0 || !m_index->record(m_node))
+        return;
+    m_scopeRecordShown = true;
+    m_header->showRecord(*m_index, m_node);
+    showRecordPage(m_index->record(m_node), false);
+}
+
+void DetailsPane::showScopeSummary() {
+    if (!m_index || m_node <= 0)
+        return;
+    m_scopeRecordShown = false;
+    m_fqn.clear(); // a fresh summary, not a reload of the record
+    showNode(m_index, m_node);
+}
+
+void DetailsPane::showPendingDeletion(std::shared_ptr<const StateIndex> index, int32_t holder, int entry) {
+    const SnapshotRecord* record = index && holder > 0 ? index->record(holder) : nullptr;
+    if (!record || entry < 0 || static_cast<size_t>(entry) >= record->pendingDeletions.size()) {
+        clear();
+        return;
+    }
+    const QString key = StateTreeModel::pendingKey(index->nodes[static_cast<size_t>(holder)].fqn, entry);
+    const bool sameNode = key == m_fqn;
+    m_index = index;
+    m_fqn = key;
+    m_node = holder;
+    m_pendingEntry = entry;
+    m_scopeRecordShown = false;
+    m_header->showPendingDeletion(*index, holder, entry);
+    showRecordPage(record, sameNode);
+}
+
+void DetailsPane::showRecordPage(const SnapshotRecord* record, bool sameNode) {
     m_pages->setCurrentWidget(m_recordPage);
     if (!record) {
         clear();
@@ -257,19 +317,44 @@ void DetailsPane::applyDocument(std::shared_ptr<const RecordDocument> document, 
         for (int i = 0; i < 3; ++i)
             states[i] = m_views[i]->saveViewState();
     m_document = std::move(document);
-    static const char* const pointers[3] = {"/props", "/output", "/data"};
-    static const char* const names[3] = {"props", "output", "data"};
+    static const char* const partPointers[3] = {"/props", "/output", "/data"};
+    static const char* const partNames[3] = {"props", "output", "data"};
+    const QString tabNames[3] = {tr("Props"), tr("Output"), tr("Data")};
+    const QString empties[3] = {tr("This record has no props."), tr("This record has no output."),
+                                tr("This record has no data.")};
+    // A pending deletion shows the old copy: its output and props as the holder's record keeps them.
+    const std::string entry = "/data/pendingDeletions/" + std::to_string(m_pendingEntry);
     for (int i = 0; i < 3; ++i) {
-        m_models[i]->setDocument(m_document->json, pointers[i], QString::fromLatin1(names[i]));
+        std::string pointer = partPointers[i];
+        QString name = QString::fromLatin1(partNames[i]);
+        QString tab = tabNames[i];
+        const bool oldCopy = m_pendingEntry >= 0;
+        if (oldCopy && i != DataTab) {
+            const char* const part = i == PropsTab ? "oldProps" : "resource";
+            pointer = entry + "/" + part;
+            name =
+                QStringLiteral("data.pendingDeletions[%1].%2").arg(m_pendingEntry).arg(QLatin1String(part));
+            tab = i == PropsTab ? tr("Old props") : tr("Old output");
+        }
+        m_tabs->setTabText(i, tab);
+        m_tabs->setTabEnabled(i, !oldCopy || i != DataTab); // an old copy has no data of its own
+        if (oldCopy && i == DataTab)
+            m_models[i]->clear();
+        else
+            m_models[i]->setDocument(m_document->json, pointer, name, m_document->relativePath);
         m_partStacks[i]->setCurrentIndex(m_models[i]->isEmpty() ? 1 : 0);
-        if (!m_document->json)
-            m_emptyNotes[i]->setText(tr("The record cannot be shown as JSON: %1").arg(m_document->error));
+        m_emptyNotes[i]->setText(m_document->json
+                                     ? empties[i]
+                                     : tr("The record cannot be shown as JSON: %1").arg(m_document->error));
         if (keepViewState)
             m_views[i]->restoreViewState(states[i]);
         else
             m_views[i]->expandSmallBranches();
     }
-    m_diffModel->setRecord(m_document->json);
+    if (m_pendingEntry >= 0 && m_tabs->currentIndex() >= DataTab && m_tabs->currentIndex() != RawTab)
+        m_tabs->setCurrentIndex(OutputTab);
+    m_diffModel->setRecord(m_pendingEntry >= 0 ? nullptr : m_document->json);
+    m_tabs->setTabEnabled(ChangesTab, m_pendingEntry < 0);
     m_changesStack->setCurrentIndex(m_diffModel->hasDiff() ? 0 : 1);
     m_tabs->setTabText(ChangesTab, m_diffModel->hasDiff() ? tr("Changes •") : tr("Changes"));
     m_raw->setPlainText(m_document->text.isEmpty() && !m_document->error.isEmpty() ? m_document->error
@@ -331,8 +416,8 @@ void DetailsPane::updateSecretsBar() {
     m_unlockButton->setText(hasPasswords ? tr("Add Password…") : tr("Unlock Secrets…"));
     m_revealButton->setVisible(open > 0);
     m_lockButton->setVisible(hasPasswords);
-    if (!hasPasswords && m_revealButton->isChecked())
-        m_revealButton->setChecked(false);
+    const QSignalBlocker block(m_revealButton);
+    m_revealButton->setChecked(m_vault && m_vault->revealsAll(m_document->relativePath));
 }
 
 void DetailsPane::expandDiff(const QModelIndex& parent) {

@@ -19,13 +19,16 @@ namespace athanor::ui {
 
 class JsonDiffModel;
 class JsonTreeModel;
+class RunActivity;
 class RecordHeader;
 class ScopeSummaryView;
 class SecretVault;
 
 // The right-hand side: the selected resource (header, Props / Output / Data / Changes / Raw JSON tabs and the
-// secrets bar) or, for an app, stage or scope, its summary. The record file is read on a worker thread; a
-// newer selection drops an older read. A live reload of the same record keeps the tab, expansion and scroll.
+// secrets bar) or, for an app, stage or scope, its summary, from which the stage's or scope's own record
+// opens like any record. A pending deletion shows the old copy's output and props from the record that holds
+// it. The record file is read on a worker thread; a newer selection drops an older read. A live reload of the
+// same record keeps the tab, expansion and scroll.
 class DetailsPane : public QWidget {
     Q_OBJECT
 public:
@@ -34,8 +37,14 @@ public:
     DetailsPane(SecretVault* vault, QWidget* parent = nullptr);
     ~DetailsPane() override;
 
+    void setRunActivity(RunActivity* activity);
     // Shows a node of the index (0 or -1: nothing). Called on selection and after every reload.
     void showNode(std::shared_ptr<const StateIndex> index, int32_t node);
+    // Entry `entry` of the data.pendingDeletions in the record of node `holder`.
+    void showPendingDeletion(std::shared_ptr<const StateIndex> index, int32_t holder, int entry);
+    // The shown stage's or scope's own record instead of its summary, and back.
+    void showScopeRecord();
+    void showScopeSummary();
     void clear();
 
     QString currentFqn() const { return m_fqn; }
@@ -44,6 +53,7 @@ public:
     JsonTreeView* view(Tab tab) const;
     JsonDiffModel* diffModel() const { return m_diffModel; }
     ScopeSummaryView* summaryView() const { return m_summary; }
+    RecordHeader* header() const { return m_header; }
     bool isShowingSummary() const;
     // Copies the value under the cursor of the visible JSON view; false when no value is current.
     bool copyCurrentValue();
@@ -54,8 +64,10 @@ signals:
     void lockRequested();
     void statusMessage(const QString& message);
     void documentLoaded(const QString& fqn);
+    void runLogRequested(const QString& logFile); // open a run's log from run history
 
 private:
+    void showRecordPage(const SnapshotRecord* record, bool sameNode);
     void loadDocument(const SnapshotRecord& record, bool keepViewState);
     void applyDocument(std::shared_ptr<const RecordDocument> document, bool keepViewState);
     void updateSecretsBar();
@@ -64,7 +76,10 @@ private:
     SecretVault* m_vault;
     std::shared_ptr<const StateIndex> m_index;
     std::shared_ptr<const RecordDocument> m_document;
-    QString m_fqn;
+    QString m_fqn; // the node's, or the pending deletion's key
+    int32_t m_node = -1;
+    int m_pendingEntry = -1;         // >= 0: showing that pending deletion of m_node's record
+    bool m_scopeRecordShown = false; // a stage / scope node shows its record, not its summary
     int64_t m_loadedModified = -1;
     quint64 m_generation = 0;
 

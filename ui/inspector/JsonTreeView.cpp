@@ -1,6 +1,7 @@
 #include "inspector/JsonTreeView.h"
 
 #include "models/JsonTreeModel.h"
+#include "secrets/SecretVault.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -58,9 +59,17 @@ void JsonTreeView::copyCurrentValue() {
     const QModelIndex index = currentIndex();
     if (!index.isValid())
         return;
-    if (index.data(JsonTreeModel::SecretRole).toBool() &&
-        !index.data(JsonTreeModel::SecretOpenRole).toBool()) {
-        emit statusMessage(tr("The secret is locked: unlock secrets to copy it."));
+    if (index.data(JsonTreeModel::SecretRole).toBool()) {
+        if (!index.data(JsonTreeModel::SecretOpenRole).toBool() || !m_model->vault()) {
+            emit statusMessage(tr("The secret is locked: unlock secrets to copy it."));
+            return;
+        }
+        // Through the vault: marked sensitive, and taken off the clipboard after a while and at Lock.
+        SecretVault* vault = m_model->vault();
+        vault->copyToClipboard(index.data(JsonTreeModel::CopyValueRole).toString());
+        emit statusMessage(tr("Copied the secret %1; the clipboard is cleared in %2 s or at Lock.")
+                               .arg(index.data(JsonTreeModel::PathRole).toString())
+                               .arg(vault->clipboard()->clearAfterMs() / 1000));
         return;
     }
     QApplication::clipboard()->setText(index.data(JsonTreeModel::CopyValueRole).toString());

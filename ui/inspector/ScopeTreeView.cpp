@@ -36,6 +36,8 @@ ScopeTreeView::ScopeTreeView(StateTreeModel* model, StateFilterProxyModel* proxy
         else if (section == StateTreeModel::StatusColumn)
             m_preferredStatusWidth = size;
     });
+    // A new filter result opens the way to its matches (a live reload keeps doing it while filtering).
+    connect(m_proxy, &StateFilterProxyModel::matchCountChanged, this, &ScopeTreeView::expandToMatches);
     connect(selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& current) {
         emit currentFqnChanged(current.data(StateTreeModel::FqnRole).toString());
     });
@@ -163,6 +165,28 @@ bool ScopeTreeView::selectNextMatch(bool forward) {
                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     scrollTo(target, QAbstractItemView::PositionAtCenter);
     return true;
+}
+
+void ScopeTreeView::expandToMatches() {
+    if (!m_proxy->isFiltering())
+        return;
+    constexpr int kMaxExpanded = 2000; // beyond that, F3 walks to the rest
+    int expanded = 0;
+    // The filtered tree holds only matches and their ancestors: walk it, open each match's parents.
+    std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+        const int rows = m_proxy->rowCount(parent);
+        for (int row = 0; row < rows && expanded < kMaxExpanded; ++row) {
+            const QModelIndex child = m_proxy->index(row, 0, parent);
+            if (m_proxy->matchesDirectly(m_proxy->mapToSource(child))) {
+                ++expanded;
+                for (QModelIndex p = parent; p.isValid(); p = p.parent())
+                    if (!isExpanded(p))
+                        expand(p);
+            }
+            walk(child);
+        }
+    };
+    walk({});
 }
 
 void ScopeTreeView::expandTopLevels() {

@@ -33,6 +33,8 @@ public:
     bool selectNextMatch(bool forward);
     // Expands apps and stages, the usual first view of a project.
     void expandTopLevels();
+    // Opens the parents of every filter match (up to a limit), so "8 matches" shows eight rows.
+    void expandToMatches();
 
 signals:
     void currentFqnChanged(const QString& fqn);
@@ -49,8 +51,8 @@ private:
 
     StateTreeModel* m_model;
     StateFilterProxyModel* m_proxy;
-    int m_preferredKindWidth = 150;
-    int m_preferredStatusWidth = 200;
+    int m_preferredKindWidth = 140;
+    int m_preferredStatusWidth = 230; // "1 interrupted · 1 pending deletion" without eliding
     bool m_fitting = false;
 };
 

@@ -45,8 +45,10 @@ JsonTreeModel::JsonTreeModel(SecretVault* vault, QObject* parent)
     : NodeTreeModel(parent), m_vault(vault), m_lockIcon(QStringLiteral(":/icons/lock.svg")),
       m_unlockIcon(QStringLiteral(":/icons/unlock.svg")), m_linkIcon(QStringLiteral(":/icons/link.svg")),
       m_errorIcon(QStringLiteral(":/icons/error.svg")) {
-    if (m_vault)
+    if (m_vault) {
         connect(m_vault, &SecretVault::secretsChanged, this, &JsonTreeModel::secretsChanged);
+        connect(m_vault, &SecretVault::revealsChanged, this, &JsonTreeModel::secretsChanged);
+    }
 }
 
 JsonTreeModel::~JsonTreeModel() = default;
@@ -57,12 +59,14 @@ void JsonTreeModel::clear() {
     m_root.reset();
     m_rootValue = nullptr;
     m_document.reset();
+    m_record.clear();
     endResetModel();
 }
 
 void JsonTreeModel::setDocument(std::shared_ptr<const Json> document, const std::string& rootPointer,
-                                const QString& rootName) {
+                                const QString& rootName, const QString& record) {
     beginResetModel();
+    m_record = record;
     m_secretNodes.clear();
     m_root.reset();
     m_rootValue = nullptr;
@@ -202,20 +206,22 @@ QModelIndex JsonTreeModel::indexForPointer(const std::string& pointer) {
 
 void JsonTreeModel::setRevealed(const QModelIndex& index, bool revealed) {
     Node* n = nodeFor(index);
-    if (!index.isValid() || !n->secret)
+    if (!index.isValid() || !n->secret || !m_vault)
         return;
-    if (revealed)
-        m_revealed.insert(n->pointer);
-    else
-        m_revealed.erase(n->pointer);
-    emit dataChanged(index.siblingAtColumn(0), index.siblingAtColumn(ColumnCount - 1));
+    m_vault->setRevealed(m_record, n->pointer, revealed); // revealsChanged repaints every view of it
 }
 
 void JsonTreeModel::setRevealAll(bool revealed) {
-    m_revealAll = revealed;
-    if (!revealed)
-        m_revealed.clear();
-    secretsChanged();
+    if (m_vault)
+        m_vault->setRevealAll(m_record, revealed);
+}
+
+SecretVault* JsonTreeModel::vault() const {
+    return m_vault;
+}
+
+bool JsonTreeModel::revealAll() const {
+    return m_vault && m_vault->revealsAll(m_record);
 }
 
 void JsonTreeModel::secretsChanged() {
@@ -226,7 +232,7 @@ void JsonTreeModel::secretsChanged() {
 QVariant JsonTreeModel::secretData(const Node* n, int column, int role) const {
     const SecretVault::State state = m_vault ? m_vault->state(*n->value) : SecretVault::State::Locked;
     const bool open = state == SecretVault::State::Open;
-    const bool revealed = open && (m_revealAll || m_revealed.count(n->pointer));
+    const bool revealed = open && m_vault->isRevealed(m_record, n->pointer);
     const ThemeColors colors(QApplication::palette());
     switch (role) {
     case Qt::DisplayRole:

@@ -7,7 +7,6 @@
 #include <QIcon>
 #include <QPointer>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -18,7 +17,8 @@ class SecretVault;
 // A part of a record document (props, output, data) as an expandable tree. Children are created lazily in
 // batches (canFetchMore / fetchMore), so an array of 100,000 items costs nothing until it is opened. Values
 // are typed and coloured; serde tags read as what they mean; secrets show masked until the vault has their
-// plaintext and the user reveals them.
+// plaintext and the user reveals them. What is revealed is the vault's (per record and pointer, forgotten at
+// Lock): the model only names the record it shows.
 class JsonTreeModel : public NodeTreeModel<JsonTreeModel> {
     Q_OBJECT
 public:
@@ -38,14 +38,18 @@ public:
     ~JsonTreeModel() override;
 
     // Shows document[rootPointer]; `rootName` names the top in paths ("props"). An absent part shows nothing.
+    // `record` identifies the record (its path under .alchemy) for what the user reveals.
     void setDocument(std::shared_ptr<const Json> document, const std::string& rootPointer,
-                     const QString& rootName);
+                     const QString& rootName, const QString& record = QString());
     void clear();
     bool isEmpty() const { return m_rootValue == nullptr; }
 
+    QString record() const { return m_record; }
+    SecretVault* vault() const;
     void setRevealed(const QModelIndex& index, bool revealed);
+    // Every secret of this model's record (all its parts), through the vault.
     void setRevealAll(bool revealed);
-    bool revealAll() const { return m_revealAll; }
+    bool revealAll() const;
 
     // The index of a pointer if its node has been created already (expanding fetches on the way).
     QModelIndex indexForPointer(const std::string& pointer);
@@ -70,8 +74,7 @@ private:
     const Json* m_rootValue = nullptr;
     std::unique_ptr<Node> m_root;
     std::vector<Node*> m_secretNodes; // created secret nodes, for dataChanged when the vault opens them
-    std::set<std::string> m_revealed;
-    bool m_revealAll = false;
+    QString m_record;
     QIcon m_lockIcon, m_unlockIcon, m_linkIcon, m_errorIcon;
 };
 

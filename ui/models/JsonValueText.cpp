@@ -1,5 +1,7 @@
 #include "models/JsonValueText.h"
 
+#include "serde/BufferTag.h"
+
 #include "json/JsJsonText.h"
 #include <QCoreApplication>
 #include <QDateTime>
@@ -73,11 +75,12 @@ QString JsonValueText::display(const Json& value) {
         case SerdeTag::Scope:
             return tr("the enclosing scope");
         case SerdeTag::Buffer: {
-            const Json& v = value.at("@buffer");
-            if (!v.is_string())
+            // The bytes Alchemy reads ("104,105", its form of a Uint8Array, is four bytes to it).
+            const auto decoded = bufferTagBytes(value.at("@buffer"));
+            if (!decoded)
                 return elide(fromStd(stringifyJs(value, 0)));
-            const QByteArray bytes =
-                QByteArray::fromBase64(QByteArray::fromStdString(v.get_ref<const std::string&>()));
+            const QByteArray bytes(reinterpret_cast<const char*>(decoded->data()),
+                                   qsizetype(decoded->size()));
             QString preview;
             const QString asText = QString::fromUtf8(bytes);
             const bool printable =

@@ -19,6 +19,13 @@ void StateFilterProxyModel::setStateModel(StateTreeModel* model) {
         m_matchCount = isFiltering() ? countMatches({}) : 0;
         emit matchCountChanged(m_matchCount);
     });
+    // Rows re-filter themselves on dataChanged; the count of matches follows once per change.
+    connect(model, &StateTreeModel::runStatesChanged, this, [this] {
+        if (m_status == StatusFilter::All)
+            return;
+        m_matchCount = countMatches({});
+        emit matchCountChanged(m_matchCount);
+    });
 }
 
 bool StateFilterProxyModel::isFiltering() const {
@@ -80,29 +87,47 @@ bool StateFilterProxyModel::matchesDirectly(const QModelIndex& source) const {
             return false;
     }
     if (m_status != StatusFilter::All || !m_kind.isEmpty()) {
-        // Status and kind describe records; folders without one are shown only around matches.
+        // Status and kind describe records (and pending deletions); folders without one are shown only
+        // around matches.
+        const bool pending = source.data(StateTreeModel::PendingEntryRole).toInt() >= 0;
         const auto nodeKind =
             static_cast<SnapshotNodeKind>(source.data(StateTreeModel::NodeKindRole).toInt());
         const auto status = static_cast<StatusCategory>(source.data(StateTreeModel::StatusRole).toInt());
-        if (status == StatusCategory::None || nodeKind == SnapshotNodeKind::Stage)
+        if (!pending && (status == StatusCategory::None || nodeKind == SnapshotNodeKind::Stage))
             return false;
+        const auto shown =
+            pending || nodeKind == SnapshotNodeKind::Resource
+                ? static_cast<StatusCategory>(source.data(StateTreeModel::ShownStatusRole).toInt())
+                : status;
         switch (m_status) {
         case StatusFilter::All:
             break;
         case StatusFilter::Settled:
-            if (status != StatusCategory::Created && status != StatusCategory::Updated)
+            if (shown != StatusCategory::Created && shown != StatusCategory::Updated)
+                return false;
+            break;
+        case StatusFilter::Running:
+            if (shown != StatusCategory::Running)
+                return false;
+            break;
+        case StatusFilter::Failed:
+            if (shown != StatusCategory::Failed)
                 return false;
             break;
         case StatusFilter::Interrupted:
-            if (!isInterrupted(status))
+            if (shown != StatusCategory::Interrupted && !isInterrupted(shown))
+                return false;
+            break;
+        case StatusFilter::PendingDeletion:
+            if (shown != StatusCategory::PendingDeletion)
                 return false;
             break;
         case StatusFilter::Unreadable:
-            if (status != StatusCategory::Unreadable)
+            if (shown != StatusCategory::Unreadable)
                 return false;
             break;
         case StatusFilter::Problems:
-            if (!isInterrupted(status) && status != StatusCategory::Unreadable)
+            if (!needsAttention(shown))
                 return false;
             break;
         }

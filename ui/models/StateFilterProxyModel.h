@@ -14,7 +14,18 @@ class StateTreeModel;
 class StateFilterProxyModel : public QSortFilterProxyModel {
     Q_OBJECT
 public:
-    enum class StatusFilter { All, Settled, Interrupted, Unreadable, Problems };
+    // Statuses as shown (runs taken into account); Problems: failed, interrupted, unreadable, pending
+    // deletion.
+    enum class StatusFilter {
+        All,
+        Settled,
+        Running,
+        Failed,
+        Interrupted,
+        PendingDeletion,
+        Unreadable,
+        Problems
+    };
 
     explicit StateFilterProxyModel(QObject* parent = nullptr);
 

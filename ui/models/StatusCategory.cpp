@@ -1,5 +1,7 @@
 #include "models/StatusCategory.h"
 
+#include "models/RunActivity.h"
+
 #include <QCoreApplication>
 
 namespace athanor::ui {
@@ -32,6 +34,24 @@ bool isInterrupted(StatusCategory category) {
            category == StatusCategory::Deleting;
 }
 
+StatusCategory shownStatus(StatusCategory record, const ResourceRun* run) {
+    if (run && run->state == ResourceRun::State::Running)
+        return StatusCategory::Running;
+    if (!isInterrupted(record))
+        return record;
+    if (!run)
+        return StatusCategory::Interrupted;
+    if (run->state == ResourceRun::State::Failed)
+        return StatusCategory::Failed;
+    // Done by the live run, the record on screen not yet reloaded: what the run's last event said.
+    return run->settledAs != StatusCategory::None ? run->settledAs : record;
+}
+
+bool needsAttention(StatusCategory shown) {
+    return shown == StatusCategory::Failed || shown == StatusCategory::Interrupted || isInterrupted(shown) ||
+           shown == StatusCategory::Unreadable || shown == StatusCategory::PendingDeletion;
+}
+
 QString statusBadgeText(StatusCategory category) {
     switch (category) {
     case StatusCategory::None:
@@ -52,6 +72,14 @@ QString statusBadgeText(StatusCategory category) {
         return QStringLiteral("unknown");
     case StatusCategory::Unreadable:
         return QStringLiteral("unreadable");
+    case StatusCategory::Running:
+        return QStringLiteral("running");
+    case StatusCategory::Failed:
+        return QStringLiteral("failed");
+    case StatusCategory::Interrupted:
+        return QStringLiteral("interrupted");
+    case StatusCategory::PendingDeletion:
+        return QStringLiteral("pending deletion");
     }
     return {};
 }
@@ -74,6 +102,22 @@ QString statusExplanation(StatusCategory category) {
         return QCoreApplication::translate("Status", "The record has no status Alchemy knows.");
     case StatusCategory::Unreadable:
         return QCoreApplication::translate("Status", "The record file cannot be read as an Alchemy record.");
+    case StatusCategory::Running:
+        return QCoreApplication::translate("Status", "A run is applying this resource now.");
+    case StatusCategory::Failed:
+        return QCoreApplication::translate(
+            "Status",
+            "Failed in the last run: its handler reported an error, so the record stays as that run "
+            "left it. The next deploy retries it.");
+    case StatusCategory::Interrupted:
+        return QCoreApplication::translate(
+            "Status", "Interrupted: a run started this change and stopped before recording its end (its "
+                      "process was killed or crashed). The next deploy retries it.");
+    case StatusCategory::PendingDeletion:
+        return QCoreApplication::translate(
+            "Status",
+            "The old copy of a replaced resource, kept in the scope's data.pendingDeletions. Alchemy "
+            "deletes it when the scope's next run ends without errors.");
     case StatusCategory::None:
         break;
     }

@@ -53,9 +53,10 @@ void SecretVault::setIndex(std::shared_ptr<const StateIndex> index) {
             m_recordByPath.insert(QString::fromStdString(m_index->snapshot->records[i].key()),
                                   static_cast<int>(i));
     if (!sameProject) {
-        // Another project: its passwords and plaintexts must not carry over.
+        // Another project: its passwords, plaintexts and reveals must not carry over.
         if (hasPasswords() || !m_plain.empty())
             lock();
+        hideAll();
         m_processed.clear();
         return;
     }
@@ -69,11 +70,13 @@ void SecretVault::addPassword(SecureString password) {
     const size_t before = m_ring.size();
     m_ring.add(std::move(password));
     if (m_ring.size() == before) {
-        // Already known: nothing new to try.
+        // Already known: nothing new to try (a kept password opened something).
+        emit passwordChecked(true);
         emit decryptionFinished(openCount(), lockedCount(), false);
         return;
     }
     m_pendingSerial = m_nextSerial++;
+    m_pendingChecked = false;
     m_serials.push_back(m_pendingSerial);
     emit passwordsChanged();
     queueRecords(false);
@@ -94,9 +97,61 @@ void SecretVault::lock() {
     m_queue.clear();
     m_running = false;
     m_pendingSerial = 0;
+    m_pendingChecked = false;
+    m_reveals.clear();
+    m_clipboard.clear();
     emit passwordsChanged();
     emit lockedAll();
+    emit revealsChanged();
     emit secretsChanged();
+}
+
+bool SecretVault::isRevealed(const QString& record, const std::string& pointer) const {
+    const auto it = m_reveals.constFind(record);
+    if (it == m_reveals.constEnd())
+        return false;
+    const QString p = QString::fromStdString(pointer);
+    return it->all ? !it->hidden.contains(p) : it->shown.contains(p);
+}
+
+bool SecretVault::revealsAll(const QString& record) const {
+    const auto it = m_reveals.constFind(record);
+    return it != m_reveals.constEnd() && it->all;
+}
+
+void SecretVault::setRevealed(const QString& record, const std::string& pointer, bool revealed) {
+    if (revealed == isRevealed(record, pointer))
+        return;
+    Reveals& r = m_reveals[record];
+    const QString p = QString::fromStdString(pointer);
+    if (r.all) {
+        if (revealed)
+            r.hidden.remove(p);
+        else
+            r.hidden.insert(p);
+    } else if (revealed) {
+        r.shown.insert(p);
+    } else {
+        r.shown.remove(p);
+    }
+    emit revealsChanged();
+}
+
+void SecretVault::setRevealAll(const QString& record, bool revealed) {
+    if (!revealed && !m_reveals.contains(record))
+        return;
+    if (revealed)
+        m_reveals.insert(record, Reveals{true, {}, {}});
+    else
+        m_reveals.remove(record); // off hides the record's single reveals too
+    emit revealsChanged();
+}
+
+void SecretVault::hideAll() {
+    if (m_reveals.isEmpty())
+        return;
+    m_reveals.clear();
+    emit revealsChanged();
 }
 
 void SecretVault::prioritize(const QString& recordKey) {
@@ -142,6 +197,9 @@ void SecretVault::startNext() {
                 m_serials = std::move(keptSerials);
                 emit passwordsChanged();
             }
+            if (!m_pendingChecked)
+                emit passwordChecked(!openedNothing);
+            m_pendingChecked = false;
             emit decryptionFinished(openCount(), lockedCount(), openedNothing);
         }
         return;
@@ -228,6 +286,10 @@ void SecretVault::onResult(quint64 generation, const std::shared_ptr<Result>& re
         result->plaintext.reset();
         m_triedUpTo.erase(result->key);
         ++m_openedBySerial[result->openedBySerial];
+        if (result->openedBySerial == m_pendingSerial && !m_pendingChecked) {
+            m_pendingChecked = true;
+            emit passwordChecked(true);
+        }
     } else if (!result->malformed.empty()) {
         m_malformed.insert_or_assign(result->key, result->malformed);
     } else {

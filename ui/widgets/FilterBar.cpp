@@ -2,7 +2,9 @@
 
 #include "widgets/ThemeColors.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QEvent>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -32,7 +34,11 @@ FilterBar::FilterBar(StateFilterProxyModel* proxy, QWidget* parent) : QWidget(pa
     m_status->addItem(tr("All statuses"), static_cast<int>(StateFilterProxyModel::StatusFilter::All));
     m_status->addItem(tr("Created / updated"),
                       static_cast<int>(StateFilterProxyModel::StatusFilter::Settled));
+    m_status->addItem(tr("Running"), static_cast<int>(StateFilterProxyModel::StatusFilter::Running));
+    m_status->addItem(tr("Failed"), static_cast<int>(StateFilterProxyModel::StatusFilter::Failed));
     m_status->addItem(tr("Interrupted"), static_cast<int>(StateFilterProxyModel::StatusFilter::Interrupted));
+    m_status->addItem(tr("Pending deletion"),
+                      static_cast<int>(StateFilterProxyModel::StatusFilter::PendingDeletion));
     m_status->addItem(tr("Unreadable"), static_cast<int>(StateFilterProxyModel::StatusFilter::Unreadable));
     m_status->addItem(tr("Needs attention"), static_cast<int>(StateFilterProxyModel::StatusFilter::Problems));
 
@@ -94,12 +100,27 @@ FilterBar::FilterBar(StateFilterProxyModel* proxy, QWidget* parent) : QWidget(pa
 void FilterBar::applyNow() {
     m_debounce.stop();
     m_proxy->setText(m_text->text(), m_regex->isChecked());
-    // A broken regular expression is shown on the field rather than silently matching nothing.
-    QPalette p = m_text->palette();
-    p.setColor(QPalette::Text,
-               m_proxy->regexValid() ? palette().color(QPalette::Text) : ThemeColors(palette()).danger());
-    m_text->setPalette(p);
+    colourText();
+}
+
+void FilterBar::colourText() {
+    // A broken regular expression is shown on the field rather than silently matching nothing. Otherwise the
+    // field has no palette of its own, so typed text follows the theme (a colour set once would stay the
+    // old theme's after a switch, as dim as the placeholder).
+    if (m_proxy->regexValid()) {
+        m_text->setPalette(QPalette());
+    } else {
+        QPalette p;
+        p.setColor(QPalette::Text, ThemeColors(QApplication::palette()).danger());
+        m_text->setPalette(p);
+    }
     m_text->setToolTip(m_proxy->regexValid() ? QString() : tr("Invalid regular expression"));
+}
+
+void FilterBar::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        colourText(); // the danger colour of the new theme
 }
 
 void FilterBar::updateCount(int count) {

@@ -34,8 +34,12 @@ signals:
     void nextMatchRequested();
     void previousMatchRequested();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void updateCount(int count);
+    void colourText();
 
     StateFilterProxyModel* m_proxy;
     QLineEdit* m_text;

@@ -26,10 +26,8 @@ void StatusBadgeDelegate::paint(QPainter* painter, const QStyleOptionViewItem& o
         return;
 
     const ThemeColors colors(option.palette);
-    auto status = static_cast<StatusCategory>(index.data(StateTreeModel::StatusRole).toInt());
-    const auto nodeKind = static_cast<SnapshotNodeKind>(index.data(StateTreeModel::NodeKindRole).toInt());
-    if (nodeKind != SnapshotNodeKind::Resource)
-        status = text.contains(tr("unreadable")) ? StatusCategory::Unreadable : StatusCategory::Creating;
+    // The model says which status colours the badge (a container's: the most serious thing below it).
+    const auto status = static_cast<StatusCategory>(index.data(StateTreeModel::ShownStatusRole).toInt());
     const QColor fg = colors.forStatus(status);
     const QColor bg = colors.badgeBackground(fg);
 

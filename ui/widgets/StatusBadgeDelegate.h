@@ -4,8 +4,9 @@
 
 namespace athanor::ui {
 
-// Paints the status column of the scope tree as a small coloured pill ("created", "creating", "unreadable",
-// or a scope's "2 interrupted") with colours taken from the current palette.
+// Paints the status column of the scope tree as a small coloured pill ("created", "running", "failed",
+// "pending deletion", or a scope's "1 failed · 2 interrupted") in the colour of the model's ShownStatusRole,
+// taken from the current palette.
 class StatusBadgeDelegate : public QStyledItemDelegate {
     Q_OBJECT
 public:

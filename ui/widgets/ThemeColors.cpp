@@ -68,8 +68,13 @@ QColor ThemeColors::forStatus(StatusCategory category) const {
     case StatusCategory::Creating:
     case StatusCategory::Updating:
     case StatusCategory::Deleting:
+    case StatusCategory::Interrupted:
+    case StatusCategory::PendingDeletion:
         return warning();
+    case StatusCategory::Running:
+        return info();
     case StatusCategory::Unreadable:
+    case StatusCategory::Failed:
         return danger();
     case StatusCategory::Deleted:
     case StatusCategory::Unknown:

@@ -253,6 +253,7 @@ std::shared_ptr<StateSnapshot> SqliteSource::load(const SnapshotOptions& options
             SnapshotRecord r;
             r.chain = *known->second;
             r.id = id;
+            r.recordId = id;
             r.status = std::string(rows.text(2));
             r.kind = std::string(rows.text(3));
             r.recordFqn = std::string(rows.text(4));
@@ -275,6 +276,14 @@ std::shared_ptr<StateSnapshot> SqliteSource::load(const SnapshotOptions& options
                 std::string error;
                 if (!scan.scan(text, r.secretCount, error) && r.error.empty())
                     r.error = std::string("column ") + kJsonColumns[c] + ": " + error;
+                else if (c == 0 && text.find("pendingDeletions") != std::string_view::npos)
+                    try { // rare: the old copies of replaced resources, shown under their scope
+                        Json record = Json::object();
+                        record["data"] = parseJsonText(text);
+                        r.pendingDeletions = pendingDeletionsOfRecord(record);
+                    } catch (const std::exception& e) {
+                        r.error = std::string("column data: ") + e.what();
+                    }
             }
             for (const std::string& text : {r.status, r.kind, r.recordFqn})
                 fingerprint = fingerprint * 1000003 ^ std::hash<std::string_view>{}(text);

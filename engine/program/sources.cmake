@@ -1,0 +1,20 @@
+target_sources(athanor_engine PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/AlchemyConsole.h
+    ${CMAKE_CURRENT_LIST_DIR}/AlchemyConsole.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StageFqnResolver.h
+    ${CMAKE_CURRENT_LIST_DIR}/StageFqnResolver.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramEvents.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramEvents.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramEntry.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramEntry.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramRuntime.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramRuntime.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DotEnv.h
+    ${CMAKE_CURRENT_LIST_DIR}/DotEnv.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramStage.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramStage.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramBackend.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProgramBackend.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RunTarget.h
+    ${CMAKE_CURRENT_LIST_DIR}/RunTarget.cpp
+)

@@ -1,0 +1,46 @@
+#include "run/RunBackend.h"
+
+namespace athanor {
+
+std::string_view toString(BackendKind kind) {
+    return kind == BackendKind::Program ? "program" : "engine";
+}
+
+RunRequest RunRequest::clone() const {
+    RunRequest copy;
+    copy.phase = phase;
+    copy.entry = entry;
+    copy.root = root;
+    copy.state = state;
+    copy.app = app;
+    copy.stage = stage;
+    copy.force = force;
+    copy.adopt = adopt;
+    copy.quiet = quiet;
+    copy.parallel = parallel;
+    copy.passwords = passwords.clone();
+    copy.durability = durability;
+    copy.providers = providers;
+    copy.program = program;
+    return copy;
+}
+
+RunReport EngineBackend::run(const RunRequest& request, EventSink& events, const CancellationToken& cancel) {
+    RunOptions options;
+    options.phase = request.phase;
+    options.stackFile = request.entry;
+    options.root = request.root;
+    options.state = request.state;
+    options.app = request.app;
+    options.stage = request.stage;
+    options.force = request.force;
+    options.adopt = request.adopt;
+    options.quiet = request.quiet;
+    options.parallel = request.parallel;
+    options.passwords = request.passwords.clone();
+    options.durability = request.durability;
+    options.providers = request.providers;
+    return runPhase(options, events, cancel);
+}
+
+} // namespace athanor
