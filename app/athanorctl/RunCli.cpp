@@ -4,7 +4,6 @@
 #include "commands/StateCommands.h"
 #include "events/ConsoleFormatter.h"
 #include "history/RunHistory.h"
-#include "store/StateSources.h"
 #include "history/RunLogWriter.h"
 #include "lifecycle/RunApi.h"
 #include "program/ProgramBackend.h"
@@ -14,6 +13,7 @@
 #include "program/RunTarget.h"
 #include "providers/PlainJson.h"
 #include "stack/StackModel.h"
+#include "store/StateSources.h"
 
 #include "json/JsJsonText.h"
 #include <atomic>
@@ -408,8 +408,9 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
         if (state->kind == SourceSpec::Kind::Folder)
             request.root = state->path;
         else if (program)
-            throw UsageError("--state " + state->toString() +
-                             " is for stack files: an Alchemy program keeps state in the store its code names");
+            throw UsageError(
+                "--state " + state->toString() +
+                " is for stack files: an Alchemy program keeps state in the store its code names");
         else
             request.state = *state;
     } else if (!target.entry) {

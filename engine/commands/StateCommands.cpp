@@ -191,9 +191,12 @@ int stateCheck(const SourceSpec& source, std::ostream& out, std::ostream& err) {
             problems.push_back(r.error);
         } else {
             try {
-                // A database row is checked as if it were the file a folder would hold it in.
-                const std::string path = r.relativePath.empty() ? recordPath(r.chain, r.id) : r.relativePath;
-                auto text = snap->source->readRecordText(r.chain, r.id);
+                // A file is read by its path (a misplaced or unsafe name included); a database row is checked
+                // as if it were the file a folder would hold it in.
+                const bool file = !r.relativePath.empty();
+                const std::string path = file ? r.relativePath : recordPath(r.chain, r.id);
+                auto text = file ? readFileContained(snap->layout.dotAlchemy, r.relativePath)
+                                 : snap->source->readRecordText(r.chain, r.id);
                 problems = text ? validateRecordText(*text, path)
                                 : std::vector<std::string>{"the record disappeared during the check"};
             } catch (const std::exception& e) {

@@ -6,6 +6,7 @@
 #include "providers/PlainJson.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
+#include "store/StateSource.h"
 #include "store/StateStore.h"
 #include "store/StoreError.h"
 
@@ -181,7 +182,12 @@ void StateDestroyer::scanFolder(const Scope& scope) {
     for (const std::string& done : m_scannedFolders)
         if (folder == done || isBelow(folder, done))
             return;
-    for (ScannedRecord& found : scanRecords(m_run.settings->layout, folder)) {
+    // A folder is scanned file by file; any other source yields the same list through its records.
+    StateSource* source = m_run.settings->source.get();
+    std::vector<ScannedRecord> scanned = source && source->spec().kind != SourceSpec::Kind::Folder
+                                             ? scanSourceRecords(*source, scope.chain())
+                                             : scanRecords(m_run.settings->layout, folder);
+    for (ScannedRecord& found : scanned) {
         Entry entry;
         entry.relativePath = found.relativePath;
         entry.placement = std::move(found.placement);
@@ -189,7 +195,9 @@ void StateDestroyer::scanFolder(const Scope& scope) {
         entry.unreadable =
             found.unreadable.empty()
                 ? std::string()
-                : unreadableMessage((m_run.settings->layout.dotAlchemy / found.relativePath).string(),
+                : unreadableMessage(found.location.empty()
+                                        ? (m_run.settings->layout.dotAlchemy / found.relativePath).string()
+                                        : found.location,
                                     found.unreadable);
         if (found.record) {
             entry.seq = found.record->seq();

@@ -172,7 +172,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(project + QStringLiteral("/out"))); // nothing applied yet
         // Plan changes nothing: a project without state gets no state folder (not even for run history).
         QVERIFY(!QFileInfo::exists(project + QStringLiteral("/.alchemy")));
-        QVERIFY(!c->upButton()->isEnabled());                          // the confirmation is open
+        QVERIFY(!c->upButton()->isEnabled()); // the confirmation is open
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
         auto up = waitRun(c);
         QVERIFY(up);

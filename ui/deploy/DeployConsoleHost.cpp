@@ -106,7 +106,8 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
                              if (generation == *failuresGeneration)
                                  activity->setRecordedFailures(watcher->result());
                          });
-        watcher->setFuture(QtConcurrent::run([athanorHome] { return RunHistoryStore::lastRunFailures(athanorHome); }));
+        watcher->setFuture(
+            QtConcurrent::run([athanorHome] { return RunHistoryStore::lastRunFailures(athanorHome); }));
     };
     QObject::connect(session, &StateSession::projectOpened, console,
                      [loadFailures, console] { loadFailures(console->athanorHome()); });

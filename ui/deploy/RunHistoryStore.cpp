@@ -3,8 +3,8 @@
 #include "deploy/EventLogFormat.h"
 #include "events/EventJson.h"
 #include "history/RunHistory.h"
-#include "json/JsonParse.h"
 
+#include "json/JsonParse.h"
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -124,7 +124,7 @@ bool RunHistoryStore::prepare(RunOutcome& outcome, QString* error) {
     try {
         const auto files =
             athanor::prepareRunHistoryIn(toPath(outcome.request.athanorHome), outcome.request.phase,
-                                       outcome.request.stage.toStdString(), toTimePoint(outcome.startedAt));
+                                         outcome.request.stage.toStdString(), toTimePoint(outcome.startedAt));
         outcome.summaryFile = fromPath(files.summary);
         outcome.logFile = fromPath(files.log);
         return true;

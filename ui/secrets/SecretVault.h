@@ -123,7 +123,7 @@ private:
         QSet<QString> shown;  // pointers shown one by one
         QSet<QString> hidden; // pointers hidden again after Reveal All
     };
-    QHash<QString, Reveals> m_reveals; // by record (SnapshotRecord::key())
+    QHash<QString, Reveals> m_reveals;  // by record (SnapshotRecord::key())
     QHash<QString, int> m_recordByPath; // by SnapshotRecord::key()
     QHash<QString, qint64> m_processed; // record key -> modification time (content fingerprint) decrypted
     QStringList m_queue;
