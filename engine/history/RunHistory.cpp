@@ -119,7 +119,10 @@ fs::path runHistoryDir(const fs::path& projectRoot) {
 bool keepsRunHistoryIn(const fs::path& athanorHome, Phase phase) {
     if (phase != Phase::Plan && phase != Phase::Read)
         return true;
-    // The home's parent is the state folder (.alchemy) of a folder source: no state folder, no history.
+    // A folder source's home (.alchemy/.athanor) sits in its state folder: no state folder, no history. Other
+    // sources keep their home apart (keyed by the source), so creating it changes nothing of theirs.
+    if (athanorHome.filename() != ".athanor")
+        return true;
     std::error_code ec;
     return fs::is_directory(athanorHome.parent_path(), ec);
 }

@@ -78,7 +78,8 @@ struct RunHistoryFiles {
 // Whether a run is kept in run history: plan and read change nothing, so in a project without a state folder
 // they create none (not even for their history); up and destroy always are.
 bool keepsRunHistory(const std::filesystem::path& projectRoot, Phase phase);
-// The same for a source's Athanor home: plan and read are kept only when the home's parent exists.
+// The same for a source's Athanor home: a folder's (.alchemy/.athanor) keeps plan and read only when its
+// .alchemy exists; a home kept apart from its source (a database's) always keeps them.
 bool keepsRunHistoryIn(const std::filesystem::path& athanorHome, Phase phase);
 // The file names of a run starting at `startedAt`, with the folder created. Throws std::runtime_error naming
 // the folder when it cannot be created.

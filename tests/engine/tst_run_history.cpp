@@ -89,6 +89,7 @@ private slots:
         QVERIFY(listRunHistoryIn(home).empty());
         QVERIFY(!keepsRunHistoryIn(fs::path(dir.path().toStdString()) / "none" / ".athanor", Phase::Plan));
         QVERIFY(keepsRunHistoryIn(fs::path(dir.path().toStdString()) / "none" / ".athanor", Phase::Up));
+        QVERIFY(keepsRunHistoryIn(fs::path(dir.path().toStdString()) / "sources" / "0123abcd", Phase::Plan));
 
         QTemporaryDir cwd;
         const fs::path before = fs::current_path();
