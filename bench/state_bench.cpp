@@ -309,7 +309,8 @@ int main(int argc, char** argv) {
                 const Timing snapDefault = median(reps, [&] { loadSnapshot(tree.project); });
                 NullBuffer nullBuffer;
                 std::ostream null(&nullBuffer);
-                const Timing list = median(reps, [&] { stateList(tree.project, {}, null, null); });
+                const Timing list =
+                    median(reps, [&] { stateList(SourceSpec::folder(tree.project), {}, null, null); });
                 if (loaded != records || errors != 0)
                     throw std::runtime_error("snapshot of " + tree.project.string() + " has " +
                                              std::to_string(loaded) + " records and " +

@@ -41,4 +41,20 @@ std::string CommandLine::valueOr(const std::string& name, const std::string& fal
     return value(name).value_or(fallback);
 }
 
+std::optional<SourceSpec> stateSourceOption(const CommandLine& cl) {
+    const auto state = cl.value("state");
+    const auto root = cl.value("root");
+    if (state && root)
+        throw UsageError("--state and --root both name the state; give one (--root DIR is --state DIR)");
+    try {
+        if (state)
+            return SourceSpec::parse(*state);
+        if (root)
+            return SourceSpec::folder(*root);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    return std::nullopt;
+}
+
 } // namespace athanor::cli

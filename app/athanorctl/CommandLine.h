@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/SourceSpec.h"
+
 #include <map>
 #include <optional>
 #include <set>
@@ -31,5 +33,9 @@ private:
     std::map<std::string, std::string> m_values;
     std::set<std::string> m_flags;
 };
+
+// Where state lives: --state SOURCE (a folder or sqlite:PATH), or --root DIR (the folder form); not both.
+// nullopt when neither is given.
+std::optional<SourceSpec> stateSourceOption(const CommandLine& cl);
 
 } // namespace athanor::cli

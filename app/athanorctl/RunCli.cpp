@@ -13,6 +13,7 @@
 #include "program/RunTarget.h"
 #include "providers/PlainJson.h"
 #include "stack/StackModel.h"
+#include "store/StateSources.h"
 
 #include "json/JsJsonText.h"
 #include <atomic>
@@ -33,18 +34,21 @@
 namespace athanor::cli {
 
 const char* const kRunUsage =
-    "  athanorctl up      [ENTRY] [--root DIR] [--stage S] [--force] [--adopt] [--parallel N]\n"
-    "  athanorctl plan    [STACKFILE] [--root DIR] [--stage S] [--force]\n"
-    "  athanorctl read    [ENTRY] [--root DIR] [--stage S] [--show-secrets]\n"
-    "  athanorctl destroy [ENTRY] [--root DIR] [--stage S] [--app A] [--parallel N]\n"
+    "  athanorctl up      [ENTRY] [--state SOURCE] [--stage S] [--force] [--adopt] [--parallel N]\n"
+    "  athanorctl plan    [STACKFILE] [--state SOURCE] [--stage S] [--force]\n"
+    "  athanorctl read    [ENTRY] [--state SOURCE] [--stage S] [--show-secrets]\n"
+    "  athanorctl destroy [ENTRY] [--state SOURCE] [--stage S] [--app A] [--parallel N]\n"
     "    common: [--json] [--quiet] [--verbose] [--password-file F]\n"
     "    ENTRY is a stack file (alchemy.stack.json) or an Alchemy program (alchemy.run.ts, .mts, .js, "
     ".mjs),\n"
     "    which runs as `alchemy deploy / destroy / run` would (program only: [--runtime PATH] [--app A]\n"
     "    [--program-password]). Default: ./alchemy.stack.json, else ./alchemy.run.ts, .js, .mts, .mjs;\n"
     "    destroy works from state alone without either.\n"
+    "    SOURCE: a folder (default: the entry's folder; --root DIR is the same as --state DIR) or\n"
+    "    sqlite:PATH (Alchemy's SQLiteStateStore; stack files only: a program names its own store).\n"
     "    Passwords: ALCHEMY_PASSWORD, then each line of --password-file.\n"
-    "    Runs are recorded under <root>/.alchemy/.athanor/runs (the GUI's History tab).\n"
+    "    Runs are recorded under the source's Athanor home: <root>/.alchemy/.athanor/runs for a folder,\n"
+    "    $XDG_DATA_HOME/athanor/sources/<hash>/runs for a database (the GUI's History tab).\n"
     "    Exit codes: 0 success, 1 run failed, 2 usage, 3 stage locked by another run, 4 destroy refused\n"
     "    (kinds without a provider: destroy with the project's own program), 130 cancelled.\n";
 
@@ -266,8 +270,9 @@ private:
 // the run: it says so on stderr once.
 class HistoryRecorder : public EventSink {
 public:
-    HistoryRecorder(std::filesystem::path projectRoot, const RunRequest& request, const RunTarget& target)
-        : m_projectRoot(std::move(projectRoot)), m_started(std::chrono::system_clock::now()),
+    // `athanorHome`: the source's (StateSource::athanorHome()); run history goes to <athanorHome>/runs.
+    HistoryRecorder(std::filesystem::path athanorHome, const RunRequest& request, const RunTarget& target)
+        : m_athanorHome(std::move(athanorHome)), m_started(std::chrono::system_clock::now()),
           m_clock(std::chrono::steady_clock::now()) {
         m_summary.phase = request.phase;
         m_summary.app = request.app;
@@ -302,7 +307,7 @@ public:
     }
     void refused(HistoryResult result, const std::string& error, std::optional<HistoryLockHolder> lock = {}) {
         std::error_code ec;
-        if (!m_log && !std::filesystem::is_directory(m_projectRoot / ".alchemy", ec))
+        if (!m_log && !std::filesystem::is_directory(m_athanorHome.parent_path(), ec))
             return; // nothing ran and there is no state to keep a history beside
         m_summary.result = result;
         m_summary.error = error;
@@ -315,12 +320,12 @@ private:
         std::lock_guard lock(m_mutex);
         if (m_log || m_failed)
             return m_log.get();
-        if (!keepsRunHistory(m_projectRoot, m_summary.phase)) {
+        if (!keepsRunHistoryIn(m_athanorHome, m_summary.phase)) {
             m_failed = true;
             return nullptr;
         }
         try {
-            m_files = prepareRunHistory(m_projectRoot, m_summary.phase, m_summary.stage, m_started);
+            m_files = prepareRunHistoryIn(m_athanorHome, m_summary.phase, m_summary.stage, m_started);
             m_log = std::make_unique<RunLogWriter>(m_files->log);
             if (!m_log->isOpen())
                 throw std::runtime_error("cannot create " + m_files->log.string());
@@ -348,7 +353,7 @@ private:
         }
     }
 
-    std::filesystem::path m_projectRoot;
+    std::filesystem::path m_athanorHome;
     std::chrono::system_clock::time_point m_started;
     std::chrono::steady_clock::time_point m_clock;
     RunSummary m_summary;
@@ -371,7 +376,7 @@ void suggestProgram(const std::filesystem::path& projectRoot) {
 } // namespace
 
 int runRunCommand(Phase phase, const std::vector<std::string>& args) {
-    const CommandLine cl(args, {"root", "stage", "parallel", "password-file", "app", "runtime"},
+    const CommandLine cl(args, {"root", "state", "stage", "parallel", "password-file", "app", "runtime"},
                          {"force", "adopt", "json", "quiet", "verbose", "show-secrets", "program-password"});
     if (cl.positionals().size() > 1)
         throw UsageError("unexpected argument " + cl.positionals()[1] + " (one ENTRY at most)");
@@ -399,10 +404,18 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
     RunRequest request;
     request.phase = phase;
     request.entry = target.entry;
-    if (auto root = cl.value("root"))
-        request.root = std::filesystem::path(*root);
-    else if (!target.entry)
+    if (auto state = stateSourceOption(cl)) {
+        if (state->kind == SourceSpec::Kind::Folder)
+            request.root = state->path;
+        else if (program)
+            throw UsageError(
+                "--state " + state->toString() +
+                " is for stack files: an Alchemy program keeps state in the store its code names");
+        else
+            request.state = *state;
+    } else if (!target.entry) {
         request.root = std::filesystem::current_path();
+    }
     if (auto app = cl.value("app")) {
         if (target.entry && !program)
             throw UsageError("--app is for destroy without a stack file (the stack file names its app)");
@@ -439,7 +452,15 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
         std::filesystem::absolute(request.root                          ? *request.root
                                   : target.entry->parent_path().empty() ? "."
                                                                         : target.entry->parent_path());
-    HistoryRecorder history(projectRoot, request, target);
+    std::filesystem::path athanorHome = folderAthanorHome(projectRoot);
+    if (request.state) {
+        try {
+            athanorHome = openStateSource(*request.state)->athanorHome();
+        } catch (const std::exception&) {
+            // the run itself says why the source cannot be opened
+        }
+    }
+    HistoryRecorder history(athanorHome, request, target);
     TeeSink sink(printed, &history);
 
     const std::unique_ptr<RunBackend> backend = makeRunBackend(target.backend);

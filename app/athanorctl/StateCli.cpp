@@ -8,20 +8,24 @@
 
 namespace athanor::cli {
 
-const char* const kStateUsage = "  athanorctl state tree    [--root DIR] [--app A] [--stage S]\n"
-                                "  athanorctl state list    [--root DIR] [--app A] [--stage S]\n"
-                                "  athanorctl state get FQN [--root DIR] [--decrypt] [--password-file F]\n"
-                                "  athanorctl state check   [--root DIR]\n"
-                                "  athanorctl state migrate --from DIR --to DIR [--overwrite]\n";
+const char* const kStateUsage =
+    "  athanorctl state tree    [--state SOURCE] [--app A] [--stage S]\n"
+    "  athanorctl state list    [--state SOURCE] [--app A] [--stage S]\n"
+    "  athanorctl state get FQN [--state SOURCE] [--decrypt] [--password-file F]\n"
+    "  athanorctl state check   [--state SOURCE]\n"
+    "  athanorctl state migrate --from SOURCE --to SOURCE [--overwrite]\n"
+    "    SOURCE: a folder holding .alchemy (default: the current folder; --root DIR says the same), or\n"
+    "    sqlite:PATH for Alchemy's SQLiteStateStore (sqlite: alone: $ALCHEMY_STATE_FILE or "
+    ".alchemy/state.sqlite).\n";
 
 int runStateCommand(const std::vector<std::string>& args) {
     if (args.empty())
         throw UsageError("missing state subcommand");
     const std::string sub = args.front();
     const std::vector<std::string> rest(args.begin() + 1, args.end());
-    const CommandLine cl(rest, {"root", "app", "stage", "password-file", "from", "to"},
+    const CommandLine cl(rest, {"root", "state", "app", "stage", "password-file", "from", "to"},
                          {"decrypt", "overwrite"});
-    const std::filesystem::path root = cl.valueOr("root", ".");
+    const SourceSpec root = stateSourceOption(cl).value_or(SourceSpec::folder("."));
     const StateFilter filter{cl.valueOr("app", ""), cl.valueOr("stage", "")};
     auto noPositionals = [&] {
         if (!cl.positionals().empty())
@@ -52,8 +56,17 @@ int runStateCommand(const std::vector<std::string>& args) {
         noPositionals();
         const auto from = cl.value("from"), to = cl.value("to");
         if (!from || !to)
-            throw UsageError("state migrate needs --from DIR and --to DIR");
-        return stateMigrate(*from, *to, cl.flag("overwrite"), std::cout, std::cerr);
+            throw UsageError("state migrate needs --from SOURCE and --to SOURCE");
+        if (cl.value("state") || cl.value("root"))
+            throw UsageError("state migrate names its sources with --from and --to");
+        const auto parse = [](const std::string& text) {
+            try {
+                return SourceSpec::parse(text);
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(e.what());
+            }
+        };
+        return stateMigrate(parse(*from), parse(*to), cl.flag("overwrite"), std::cout, std::cerr);
     }
     throw UsageError("unknown state subcommand " + sub);
 }

@@ -5,8 +5,8 @@
 #include "snapshot/RecordValidator.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/AtomicFile.h"
-#include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
+#include "store/StateSources.h"
 #include "store/StoreError.h"
 
 #include "json/JsJsonText.h"
@@ -23,11 +23,21 @@ namespace athanor {
 
 namespace {
 
-std::shared_ptr<const StateSnapshot> loadOrComplain(const fs::path& root, const SnapshotOptions& options,
+std::shared_ptr<const StateSnapshot> loadOrComplain(const SourceSpec& spec, const SnapshotOptions& options,
                                                     std::ostream& err) {
-    auto snap = loadSnapshot(root, options);
+    std::string note;
+    std::shared_ptr<StateSource> source = openResolvedSource(spec, &note);
+    if (!note.empty())
+        err << "note: " << note << '\n';
+    std::shared_ptr<const StateSnapshot> snap;
+    try {
+        snap = loadSnapshot(*source, options);
+    } catch (const SourceUnavailableError& e) {
+        err << "error: " << e.what() << '\n';
+        return nullptr;
+    }
     if (!snap->stateFolderExists) {
-        err << "error: no Alchemy state here: " << snap->layout.dotAlchemy.string() << " does not exist\n";
+        err << "error: no Alchemy state here: " << source->describe() << " does not exist\n";
         return nullptr;
     }
     return snap;
@@ -47,6 +57,8 @@ std::string describeNode(const StateSnapshot& snap, const SnapshotNode& node) {
     line += "  [" + r.kind + ", " + r.status;
     if (auto s = r.statusValue(); s && isInFlight(*s))
         line += ": interrupted or in progress";
+    else if (r.hasOldProps)
+        line += "; oldProps kept (SQL store)";
     return line + "]";
 }
 
@@ -83,13 +95,13 @@ void printChildren(const StateSnapshot& snap, const SnapshotNode& node, const st
 
 } // namespace
 
-int stateTree(const fs::path& root, const StateFilter& filter, std::ostream& out, std::ostream& err) {
-    auto snap = loadOrComplain(root, {filter.app, filter.stage, 0}, err);
+int stateTree(const SourceSpec& source, const StateFilter& filter, std::ostream& out, std::ostream& err) {
+    auto snap = loadOrComplain(source, {filter.app, filter.stage, 0}, err);
     if (!snap)
         return 1;
     const SnapshotNode& top = snap->nodes.front();
     if (top.children.empty()) {
-        out << snap->layout.dotAlchemy.string() << "\n(empty)\n";
+        out << snap->source->describe() << "\n(empty)\n";
         return 0;
     }
     for (int32_t appIndex : top.children) {
@@ -102,8 +114,8 @@ int stateTree(const fs::path& root, const StateFilter& filter, std::ostream& out
     return 0;
 }
 
-int stateList(const fs::path& root, const StateFilter& filter, std::ostream& out, std::ostream& err) {
-    auto snap = loadOrComplain(root, {filter.app, filter.stage, 0}, err);
+int stateList(const SourceSpec& source, const StateFilter& filter, std::ostream& out, std::ostream& err) {
+    auto snap = loadOrComplain(source, {filter.app, filter.stage, 0}, err);
     if (!snap)
         return 1;
     for (const auto& r : snap->records)
@@ -113,13 +125,13 @@ int stateList(const fs::path& root, const StateFilter& filter, std::ostream& out
     return 0;
 }
 
-int stateGet(const fs::path& root, const std::string& fqn, bool decrypt, const PasswordRing& passwords,
+int stateGet(const SourceSpec& source, const std::string& fqn, bool decrypt, const PasswordRing& passwords,
              std::ostream& out, std::ostream& err) {
     SnapshotOptions options;
     std::istringstream parts(fqn);
     std::getline(parts, options.app, '/');
     std::getline(parts, options.stage, '/');
-    auto snap = loadOrComplain(root, options, err);
+    auto snap = loadOrComplain(source, options, err);
     if (!snap)
         return 1;
     auto matches = snap->findRecords(fqn);
@@ -131,28 +143,28 @@ int stateGet(const fs::path& root, const std::string& fqn, bool decrypt, const P
                 matches.push_back(&r);
     }
     if (matches.empty()) {
-        err << "error: no record " << fqn << " in " << snap->layout.dotAlchemy.string() << '\n';
+        err << "error: no record " << fqn << " in " << snap->source->describe() << '\n';
         return 1;
     }
     if (matches.size() > 1) {
-        err << "error: " << fqn << " is ambiguous; it names several files:\n";
+        err << "error: " << fqn << " is ambiguous; it names several records:\n";
         for (const auto* r : matches)
-            err << "  " << snap->absolutePath(*r).string() << '\n';
+            err << "  " << snap->location(*r) << '\n';
         return 1;
     }
     const SnapshotRecord& r = *matches.front();
-    const fs::path file = snap->absolutePath(r);
+    const std::string file = snap->location(r);
     try {
-        auto text = readFileContained(snap->layout.dotAlchemy, r.relativePath);
+        auto text = snap->source->readRecordText(r.chain, r.id);
         if (!text)
-            throw StoreError(file.string() + ": the file disappeared");
+            throw StoreError(file + ": the record disappeared");
         Json doc = parseJsonText(*text);
         if (decrypt)
             doc = revealSecrets(doc, passwords, fqn);
         out << stringifyJs(doc, 2) << '\n';
         return 0;
     } catch (const JsonParseError& e) {
-        err << "error: cannot read " << file.string() << ": " << e.what() << '\n';
+        err << "error: cannot read " << file << ": " << e.what() << '\n';
     } catch (const SecretError& e) {
         err << "error: " << e.what() << '\n';
         if (passwords.empty())
@@ -163,8 +175,8 @@ int stateGet(const fs::path& root, const std::string& fqn, bool decrypt, const P
     return 1;
 }
 
-int stateCheck(const fs::path& root, std::ostream& out, std::ostream& err) {
-    auto snap = loadOrComplain(root, {}, err);
+int stateCheck(const SourceSpec& source, std::ostream& out, std::ostream& err) {
+    auto snap = loadOrComplain(source, {}, err);
     if (!snap)
         return 1;
     size_t errors = 0;
@@ -173,83 +185,30 @@ int stateCheck(const fs::path& root, std::ostream& out, std::ostream& err) {
         ++errors;
     }
     for (const auto& r : snap->records) {
-        const fs::path file = snap->absolutePath(r);
+        const std::string file = snap->location(r);
         std::vector<std::string> problems;
         if (!r.ok()) {
             problems.push_back(r.error);
         } else {
             try {
-                auto text = readFileContained(snap->layout.dotAlchemy, r.relativePath);
-                problems = text ? validateRecordText(*text, r.relativePath)
-                                : std::vector<std::string>{"the file disappeared during the check"};
+                // A file is read by its path (a misplaced or unsafe name included); a database row is checked
+                // as if it were the file a folder would hold it in.
+                const bool file = !r.relativePath.empty();
+                const std::string path = file ? r.relativePath : recordPath(r.chain, r.id);
+                auto text = file ? readFileContained(snap->layout.dotAlchemy, r.relativePath)
+                                 : snap->source->readRecordText(r.chain, r.id);
+                problems = text ? validateRecordText(*text, path)
+                                : std::vector<std::string>{"the record disappeared during the check"};
             } catch (const std::exception& e) {
                 problems.push_back(e.what());
             }
         }
         for (const auto& p : problems)
-            out << file.string() << ": " << p << '\n';
+            out << file << ": " << p << '\n';
         errors += problems.size();
     }
     out << snap->records.size() << " records, " << errors << " errors\n";
     return errors == 0 ? 0 : 1;
-}
-
-int stateMigrate(const fs::path& from, const fs::path& to, bool overwrite, std::ostream& out,
-                 std::ostream& err) {
-    auto snap = loadOrComplain(from, {}, err);
-    if (!snap)
-        return 1;
-    const DotAlchemyLayout target = DotAlchemyLayout::locate(to);
-    std::error_code ec;
-    if (fs::weakly_canonical(target.dotAlchemy, ec) == fs::weakly_canonical(snap->layout.dotAlchemy, ec)) {
-        err << "error: --from and --to are the same state folder\n";
-        return 1;
-    }
-    size_t copied = 0, unchanged = 0, failed = 0, normalized = 0;
-    for (const auto& r : snap->records) {
-        const fs::path source = snap->absolutePath(r);
-        if (!r.ok()) {
-            err << "skipped " << source.string() << ": " << r.error << '\n';
-            ++failed;
-            continue;
-        }
-        try {
-            const fs::path rel(r.relativePath);
-            std::vector<std::string> chain;
-            for (const auto& part : rel.parent_path())
-                chain.push_back(part.string());
-            const std::string id = fileNameToId(rel.filename().string());
-            FileSystemStateStore sourceStore(snap->layout, chain);
-            FileSystemStateStore targetStore(target, chain);
-            const auto sourceText = sourceStore.readText(id);
-            if (!sourceText)
-                throw StoreError(source.string() + ": the file disappeared");
-            auto record = sourceStore.get(id);
-            const std::string text = record->toFileText();
-            if (const auto existing = targetStore.readText(id)) {
-                if (*existing == text) {
-                    ++unchanged;
-                    continue;
-                }
-                if (!overwrite) {
-                    err << "refused " << targetStore.fileFor(id).string()
-                        << ": it already exists with other content (use --overwrite to replace it)\n";
-                    ++failed;
-                    continue;
-                }
-            }
-            targetStore.set(id, *record);
-            if (text != *sourceText)
-                ++normalized; // hand-edited source (e.g. a trailing newline): written as Alchemy would
-            ++copied;
-        } catch (const std::exception& e) {
-            err << "failed " << source.string() << ": " << e.what() << '\n';
-            ++failed;
-        }
-    }
-    out << "migrated " << copied << " records to " << target.dotAlchemy.string() << " (" << unchanged
-        << " already identical, " << normalized << " reformatted, " << failed << " failed)\n";
-    return failed == 0 ? 0 : 1;
 }
 
 PasswordRing passwordsFromEnvironment(const std::optional<fs::path>& passwordFile) {

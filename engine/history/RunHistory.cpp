@@ -104,20 +104,46 @@ HistoryResult historyResultOf(RunResult result) {
     return HistoryResult::Failed;
 }
 
+fs::path folderAthanorHome(const fs::path& projectRoot) {
+    return projectRoot / ".alchemy" / ".athanor";
+}
+
+fs::path runHistoryDirIn(const fs::path& athanorHome) {
+    return athanorHome / "runs";
+}
+
 fs::path runHistoryDir(const fs::path& projectRoot) {
-    return projectRoot / ".alchemy" / ".athanor" / "runs";
+    return runHistoryDirIn(folderAthanorHome(projectRoot));
+}
+
+bool keepsRunHistoryIn(const fs::path& athanorHome, Phase phase) {
+    if (phase != Phase::Plan && phase != Phase::Read)
+        return true;
+    // A folder source's home (.alchemy/.athanor) sits in its state folder: no state folder, no history. Other
+    // sources keep their home apart (keyed by the source), so creating it changes nothing of theirs.
+    if (athanorHome.filename() != ".athanor")
+        return true;
+    std::error_code ec;
+    return fs::is_directory(athanorHome.parent_path(), ec);
 }
 
 bool keepsRunHistory(const fs::path& projectRoot, Phase phase) {
-    if (phase != Phase::Plan && phase != Phase::Read)
-        return true;
-    std::error_code ec;
-    return fs::is_directory(projectRoot / ".alchemy", ec);
+    return keepsRunHistoryIn(folderAthanorHome(projectRoot), phase);
 }
 
 RunHistoryFiles prepareRunHistory(const fs::path& projectRoot, Phase phase, const std::string& stage,
                                   std::chrono::system_clock::time_point startedAt) {
-    const fs::path dir = runHistoryDir(projectRoot);
+    return prepareRunHistoryIn(folderAthanorHome(projectRoot.empty() ? projectRoot : fs::absolute(projectRoot)),
+                               phase, stage, startedAt);
+}
+
+RunHistoryFiles prepareRunHistoryIn(const fs::path& athanorHome, Phase phase, const std::string& stage,
+                                    std::chrono::system_clock::time_point startedAt) {
+    // An empty or relative home would put the history wherever the process happens to run.
+    if (!athanorHome.is_absolute())
+        throw std::runtime_error("no run-history folder: the Athanor home '" + athanorHome.string() +
+                                 "' is not an absolute path");
+    const fs::path dir = runHistoryDirIn(athanorHome);
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir))
@@ -235,8 +261,12 @@ std::optional<RunSummary> readRunSummary(const fs::path& file) {
 }
 
 std::vector<RecordedRun> listRunHistory(const fs::path& projectRoot) {
+    return listRunHistoryIn(folderAthanorHome(projectRoot));
+}
+
+std::vector<RecordedRun> listRunHistoryIn(const fs::path& athanorHome) {
     std::vector<RecordedRun> runs;
-    const fs::path dir = runHistoryDir(projectRoot);
+    const fs::path dir = runHistoryDirIn(athanorHome);
     std::error_code ec;
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {

@@ -15,7 +15,8 @@
 namespace athanor {
 
 // Run history: what athanorctl and the GUI's History tab both write and read. Per run, under
-// <project>/.alchemy/.athanor/runs/ (where real Alchemy never looks):
+// <athanor home>/runs/ (StateSource::athanorHome(); <project>/.alchemy/.athanor for a folder, where real Alchemy
+// never looks). The *In functions take the home; the others the project root of a folder source.
 //   <yyyyMMdd-HHmmss-zzz>-<phase>-<stage>.json       the summary (RunSummary below, JSON, version 1)
 //   <same>.log.jsonl                                 every event of the run, one EventJson object a line
 // The stamp is the start time in UTC, so names sort by start time.
@@ -63,8 +64,12 @@ struct RunSummary {
     std::string logFileName; // the event log's file name, in the same folder
 };
 
+// <projectRoot>/.alchemy/.athanor: the Athanor home of a folder source
+std::filesystem::path folderAthanorHome(const std::filesystem::path& projectRoot);
 // <projectRoot>/.alchemy/.athanor/runs
 std::filesystem::path runHistoryDir(const std::filesystem::path& projectRoot);
+// <athanorHome>/runs
+std::filesystem::path runHistoryDirIn(const std::filesystem::path& athanorHome);
 
 struct RunHistoryFiles {
     std::filesystem::path summary; // <runs>/<stamp>-<phase>-<stage>.json
@@ -73,10 +78,15 @@ struct RunHistoryFiles {
 // Whether a run is kept in run history: plan and read change nothing, so in a project without a state folder
 // they create none (not even for their history); up and destroy always are.
 bool keepsRunHistory(const std::filesystem::path& projectRoot, Phase phase);
+// The same for a source's Athanor home: a folder's (.alchemy/.athanor) keeps plan and read only when its
+// .alchemy exists; a home kept apart from its source (a database's) always keeps them.
+bool keepsRunHistoryIn(const std::filesystem::path& athanorHome, Phase phase);
 // The file names of a run starting at `startedAt`, with the folder created. Throws std::runtime_error naming
 // the folder when it cannot be created.
 RunHistoryFiles prepareRunHistory(const std::filesystem::path& projectRoot, Phase phase,
                                   const std::string& stage, std::chrono::system_clock::time_point startedAt);
+RunHistoryFiles prepareRunHistoryIn(const std::filesystem::path& athanorHome, Phase phase,
+                                    const std::string& stage, std::chrono::system_clock::time_point startedAt);
 
 // Counts of a plan by action, as the summary stores them.
 std::map<PlannedChange::Action, int> countPlanned(const std::vector<PlannedChange>& plan);
@@ -95,6 +105,7 @@ struct RecordedRun {
 };
 // Every readable summary of a project, newest first.
 std::vector<RecordedRun> listRunHistory(const std::filesystem::path& projectRoot);
+std::vector<RecordedRun> listRunHistoryIn(const std::filesystem::path& athanorHome);
 // The events of a run's log, in order; lines that are not events (a run killed mid-write) are skipped.
 // Throws std::runtime_error naming the file when it cannot be opened.
 std::vector<EngineEvent> readRunEvents(const std::filesystem::path& logFile);

@@ -7,7 +7,7 @@
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/TaskGraph.h"
 #include "serde/PlainForms.h"
-#include "store/FileSystemStateStore.h"
+#include "store/StateStore.h"
 #include "store/StoreError.h"
 
 #include <algorithm>
@@ -196,11 +196,8 @@ void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
     const auto readOne = [&](DeclaredTask& task) {
         try {
             // Only kind and output are used: the rest of the record is validated, not converted.
-            StateStore& store = task.owner->scope->store();
-            auto* files = dynamic_cast<FileSystemStateStore*>(&store);
             std::optional<StateRecord> record =
-                files ? files->getFields(task.decl->id, {"kind", "provider", "output"})
-                      : store.get(task.decl->id);
+                task.owner->scope->store().getFields(task.decl->id, {"kind", "provider", "output"});
             if (!record)
                 throw RunFailure("Resource \"" + task.fqn + "\" not found in state (read phase)");
             if (record->kind() != task.decl->kind)

@@ -6,6 +6,7 @@
 #include "secrets/PasswordRing.h"
 #include "stack/StackModel.h"
 #include "store/AtomicFile.h"
+#include "store/SourceSpec.h"
 
 #include "json/Json.h"
 #include <filesystem>
@@ -22,6 +23,7 @@ struct RunOptions {
     Phase phase = Phase::Up;
     std::optional<std::filesystem::path> stackFile; // required for up, read and plan; optional for destroy
     std::optional<std::filesystem::path> root; // folder holding .alchemy; default: the stack file's folder
+    std::optional<SourceSpec> state;           // where state lives (--state); default: the folder `root`
     std::string app;                           // destroy without a stack file: which app (may be empty
                                                // when the state holds exactly one)
     std::string stage;                         // empty: resolveStageName()

@@ -3,6 +3,7 @@
 #include "lifecycle/StageLock.h"
 #include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
+#include "store/StateSources.h"
 
 #include <cstdlib>
 #include <optional>
@@ -41,24 +42,49 @@ std::string resolveStageName(const std::string& explicitStage) {
 namespace {
 
 // destroy without a stack file and without --app: the one app the state holds.
-std::string discoverApp(const DotAlchemyLayout& layout) {
-    std::vector<std::string> apps;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(layout.dotAlchemy, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (entry.is_directory(ec) && !isReservedTopLevelName(name))
-            apps.push_back(name);
-    }
+std::string discoverApp(StateSource& source) {
+    if (!source.listsApps())
+        throw std::invalid_argument(source.describe() + " cannot list its apps; name one with --app");
+    const std::vector<std::string> apps = source.apps();
     if (apps.size() == 1)
         return apps.front();
     if (apps.empty())
-        throw std::invalid_argument("no app found in " + layout.dotAlchemy.string() +
-                                    "; name one with --app");
+        throw std::invalid_argument("no app found in " + source.describe() + "; name one with --app");
     std::string list;
     for (const auto& app : apps)
         list += (list.empty() ? "" : ", ") + app;
-    throw std::invalid_argument(layout.dotAlchemy.string() + " holds several apps (" + list +
+    throw std::invalid_argument(source.describe() + " holds several apps (" + list +
                                 "); name one with --app");
+}
+
+// The stage lock of a run, in whatever form its source keeps locks.
+struct RunStageLock {
+    std::optional<StageLock> file;
+    std::unique_ptr<StageLease> native;
+};
+
+void lockStage(RunStageLock& lock, StateSource& source, const std::string& app, const std::string& stage,
+               const std::string& operation, std::vector<std::string>& warnings) {
+    const auto warn = [&](const std::string& warning) {
+        warnings.push_back(warning);
+    };
+    switch (source.stageLocking()) {
+    case StageLocking::LockFile:
+        lock.file.emplace(StageLock::acquire(DotAlchemyLayout::forProject(source.spec().path), app, stage,
+                                             operation, warn));
+        break;
+    case StageLocking::Native:
+        try {
+            lock.native = source.lockStage(app, stage, operation, warn);
+        } catch (const StageLockedError& e) {
+            throw LockHeldError(e.what(), e.holder.pid, e.holder.host, e.holder.since, e.holder.operation);
+        }
+        break;
+    case StageLocking::Unsupported:
+        warnings.push_back("nothing keeps another run off stage " + app + "/" + stage + ": " +
+                           source.whyNoStageLock());
+        break;
+    }
 }
 
 void collectPasswords(const DeclaredScope& scope, PasswordRing& ring) {
@@ -74,16 +100,19 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
                             const CancellationToken& cancel) {
     if (!stack && options.phase != Phase::Destroy)
         throw std::invalid_argument(std::string(toString(options.phase)) + " needs a stack file");
-    fs::path root;
-    if (options.root)
-        root = *options.root;
+    SourceSpec spec;
+    if (options.state)
+        spec = *options.state;
+    else if (options.root)
+        spec = SourceSpec::folder(*options.root);
     else if (stack)
-        root = stack->folder;
+        spec = SourceSpec::folder(stack->folder);
     else
-        throw std::invalid_argument("destroy without a stack file needs the state root (--root)");
-    const DotAlchemyLayout layout = DotAlchemyLayout::locate(root);
+        throw std::invalid_argument("destroy without a stack file needs the state (--root or --state)");
+    std::string sourceNote;
+    const std::shared_ptr<StateSource> source = openResolvedSource(spec, &sourceNote);
 
-    const std::string app = stack ? stack->app : (options.app.empty() ? discoverApp(layout) : options.app);
+    const std::string app = stack ? stack->app : (options.app.empty() ? discoverApp(*source) : options.app);
     const std::string stage = resolveStageName(options.stage);
     requireValidId(app, "app name");
     requireValidId(stage, "stage name");
@@ -96,7 +125,8 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     }
 
     auto settings = std::make_shared<ScopeSettings>();
-    settings->layout = layout;
+    settings->source = source;
+    settings->layout = DotAlchemyLayout::forProject(source->spec().projectFolder());
     settings->durability = options.durability;
     settings->app = app;
     settings->stage = stage;
@@ -109,23 +139,24 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         options.providers ? options.providers : ProviderRegistry::withBuiltins();
     RunReporter reporter(events, options.phase, app, stage, options.quiet);
     RunContext run(options, std::move(providers), std::move(passwords), settings,
-                   stack ? stack->folder : layout.projectRoot, reporter, cancel);
+                   stack ? stack->folder : source->spec().projectFolder(), reporter, cancel);
     settings->passwords = &run.passwords;
     run.root = Scope::createRoot(settings);
 
     // One writer per stage: up and destroy only; read and plan change nothing.
-    std::optional<StageLock> lock;
+    RunStageLock lock;
     std::vector<std::string> lockWarnings;
+    if (!sourceNote.empty())
+        lockWarnings.push_back(sourceNote);
     if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
-        lock.emplace(
-            StageLock::acquire(layout, app, stage, std::string(toString(options.phase)),
-                               [&](const std::string& warning) { lockWarnings.push_back(warning); }));
+        lockStage(lock, *source, app, stage, std::string(toString(options.phase)), lockWarnings);
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);
-    if (lock) {
+    if (lock.file) {
         // Holding the lock, nobody else writes here: what killed runs left half written goes.
-        if (const size_t removed = removeStaleTempFiles(layout, app, stage, lock->file().parent_path()))
+        if (const size_t removed =
+                removeStaleTempFiles(settings->layout, app, stage, lock.file->file().parent_path()))
             reporter.logAfterStart(LogLevel::Info, "removed " + std::to_string(removed) +
                                                        " temp file(s) left by interrupted runs");
     }

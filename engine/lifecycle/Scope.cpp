@@ -2,9 +2,9 @@
 
 #include "lifecycle/RecordBuilder.h"
 #include "serde/PlainForms.h"
-#include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
 #include "store/StoreError.h"
+#include "store/folder/FolderSource.h"
 
 #include <stdexcept>
 
@@ -21,7 +21,9 @@ Scope::Scope(std::shared_ptr<const ScopeSettings> settings, Scope* parent, std::
     if (m_parent)
         m_chain = m_parent->m_chain;
     m_chain.push_back(m_name);
-    m_store = std::make_unique<FileSystemStateStore>(m_settings->layout, m_chain, m_settings->durability);
+    m_store = m_settings->source ? m_settings->source->openStore(m_chain, m_settings->durability)
+                                 : FolderSource(SourceSpec::folder(m_settings->layout.projectRoot))
+                                       .openStore(m_chain, m_settings->durability);
 }
 
 Scope::~Scope() = default;

@@ -5,6 +5,7 @@
 #include "secrets/SecureString.h"
 #include "store/AtomicFile.h"
 #include "store/DotAlchemyLayout.h"
+#include "store/StateSource.h"
 #include "store/StateStore.h"
 
 #include "json/Json.h"
@@ -22,6 +23,7 @@ namespace athanor {
 
 // What every scope of one run shares (Alchemy inherits these from the parent scope, reference §1.1).
 struct ScopeSettings {
+    std::shared_ptr<StateSource> source; // where the records are; null: the folder `layout`
     DotAlchemyLayout layout;
     Durability durability = Durability::Durable;
     std::string app;

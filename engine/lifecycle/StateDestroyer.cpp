@@ -6,6 +6,8 @@
 #include "providers/PlainJson.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
+#include "store/StateSource.h"
+#include "store/StateStore.h"
 #include "store/StoreError.h"
 
 #include <algorithm>
@@ -148,18 +150,14 @@ std::vector<StateDestroyer::Entry> StateDestroyer::readEntries(Scope& scope,
                                                                const std::vector<std::string>& ids) {
     std::vector<Entry> entries;
     entries.reserve(ids.size());
-    // The whole scope in one parallel read when the store can do it.
-    std::vector<FileSystemStateStore::Fetched> fetched;
-    if (auto* files = dynamic_cast<FileSystemStateStore*>(&scope.store()))
-        fetched = files->fetch(ids);
+    // The whole scope in one parallel read when the store can do it (a destroy reads every record first).
+    std::vector<StateStore::Fetched> fetched = scope.store().fetch(ids);
     for (size_t i = 0; i < ids.size(); ++i) {
         Entry entry;
         entry.id = ids[i];
         entry.relativePath = recordPath(scope.chain(), ids[i]);
         try {
-            if (fetched.empty()) {
-                entry.record = scope.store().get(ids[i]);
-            } else if (fetched[i].error) {
+            if (fetched[i].error) {
                 std::rethrow_exception(fetched[i].error);
             } else {
                 entry.record = std::move(fetched[i].record);
@@ -184,7 +182,12 @@ void StateDestroyer::scanFolder(const Scope& scope) {
     for (const std::string& done : m_scannedFolders)
         if (folder == done || isBelow(folder, done))
             return;
-    for (ScannedRecord& found : scanRecords(m_run.settings->layout, folder)) {
+    // A folder is scanned file by file; any other source yields the same list through its records.
+    StateSource* source = m_run.settings->source.get();
+    std::vector<ScannedRecord> scanned = source && source->spec().kind != SourceSpec::Kind::Folder
+                                             ? scanSourceRecords(*source, scope.chain())
+                                             : scanRecords(m_run.settings->layout, folder);
+    for (ScannedRecord& found : scanned) {
         Entry entry;
         entry.relativePath = found.relativePath;
         entry.placement = std::move(found.placement);
@@ -192,7 +195,9 @@ void StateDestroyer::scanFolder(const Scope& scope) {
         entry.unreadable =
             found.unreadable.empty()
                 ? std::string()
-                : unreadableMessage((m_run.settings->layout.dotAlchemy / found.relativePath).string(),
+                : unreadableMessage(found.location.empty()
+                                        ? (m_run.settings->layout.dotAlchemy / found.relativePath).string()
+                                        : found.location,
                                     found.unreadable);
         if (found.record) {
             entry.seq = found.record->seq();

@@ -1,8 +1,10 @@
 #include "lifecycle/StateScan.h"
 
+#include "snapshot/SnapshotLoader.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
 #include "store/RecordParse.h"
+#include "store/StateSource.h"
 
 #include "json/JsonParse.h"
 #include <algorithm>
@@ -81,6 +83,43 @@ std::vector<ScannedRecord> scanRecords(const DotAlchemyLayout& layout, const std
     worker();
     for (auto& t : pool)
         t.join();
+    return out;
+}
+
+std::vector<ScannedRecord> scanSourceRecords(StateSource& source, const std::vector<std::string>& chain) {
+    std::vector<ScannedRecord> out;
+    SnapshotOptions options;
+    if (!chain.empty())
+        options.app = chain[0];
+    if (chain.size() > 1)
+        options.stage = chain[1];
+    if (!chain.empty())
+        options.knownApps = {chain[0]};
+    const auto snap = loadSnapshot(source, options);
+    for (const SnapshotRecord& r : snap->records) {
+        if (r.chain.size() < chain.size() || !std::equal(chain.begin(), chain.end(), r.chain.begin()))
+            continue;
+        ScannedRecord found;
+        found.relativePath = recordPath(r.chain, r.id);
+        found.location = source.recordLocation(r.chain, r.id);
+        try {
+            if (!r.ok())
+                throw std::runtime_error(r.error);
+            const auto text = source.readRecordText(r.chain, r.id);
+            if (!text)
+                throw std::runtime_error("the record disappeared");
+            found.record = StateRecord(parseJsonText(*text));
+            found.placement = placeRecord(found.relativePath, *found.record);
+        } catch (const std::exception& e) {
+            found.unreadable = e.what();
+            found.record.reset();
+            found.placement = placeRecord(found.relativePath, std::optional<std::string>(r.id),
+                                          std::optional<std::string>(), true);
+        }
+        out.push_back(std::move(found));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const ScannedRecord& a, const ScannedRecord& b) { return a.relativePath < b.relativePath; });
     return out;
 }
 

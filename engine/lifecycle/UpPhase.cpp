@@ -142,14 +142,10 @@ private:
         const RecordIdentity who{decl.kind, decl.id, task.fqn, task.seq};
 
         std::optional<StateRecord> existing;
-        if (auto* files = dynamic_cast<FileSystemStateStore*>(&scope.store())) {
-            std::optional<std::string> text = files->readText(decl.id);
-            if (text && skipUnchanged(task, provider, props, *text, quiet, start))
+        if (std::optional<std::string> text = scope.store().readText(decl.id)) {
+            if (skipUnchanged(task, provider, props, *text, quiet, start))
                 return;
-            if (text)
-                existing = files->parseRecord(decl.id, *text);
-        } else {
-            existing = scope.store().get(decl.id);
+            existing = scope.store().parseRecord(decl.id, *text);
         }
         ChangeInputs inputs;
         inputs.declaredKind = decl.kind;

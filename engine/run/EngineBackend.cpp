@@ -11,6 +11,7 @@ RunRequest RunRequest::clone() const {
     copy.phase = phase;
     copy.entry = entry;
     copy.root = root;
+    copy.state = state;
     copy.app = app;
     copy.stage = stage;
     copy.force = force;
@@ -29,6 +30,7 @@ RunReport EngineBackend::run(const RunRequest& request, EventSink& events, const
     options.phase = request.phase;
     options.stackFile = request.entry;
     options.root = request.root;
+    options.state = request.state;
     options.app = request.app;
     options.stage = request.stage;
     options.force = request.force;

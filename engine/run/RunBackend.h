@@ -5,6 +5,7 @@
 #include "providers/Provider.h"
 #include "secrets/PasswordRing.h"
 #include "store/AtomicFile.h"
+#include "store/SourceSpec.h"
 
 #include <filesystem>
 #include <memory>
@@ -37,6 +38,8 @@ struct RunRequest {
     std::optional<std::filesystem::path> entry;
     // The folder holding .alchemy; default: the entry's folder (destroy from state: required).
     std::optional<std::filesystem::path> root;
+    // Engine only: where state lives (--state: a folder or sqlite:PATH); wins over `root`.
+    std::optional<SourceSpec> state;
     std::string app;   // engine destroy without a stack file: which app; program: the app when known
     std::string stage; // empty: resolveStageName()
     bool force = false;

@@ -1,13 +1,15 @@
 #include "snapshot/SnapshotLoader.h"
 
-#include "snapshot/SnapshotPlacement.h"
+#include "snapshot/SnapshotTree.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
 #include "store/RecordParseDom.h"
+#include "store/StoreError.h"
 
 #include "json/JsonNumber.h"
 #include "json/JsonParse.h"
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -415,10 +417,14 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
 
 } // namespace
 
-std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAlchemy,
-                                                  const SnapshotOptions& options) {
+std::vector<PendingDeletion> pendingDeletionsOfRecord(const Json& record) {
+    return pendingDeletionsOf(record);
+}
+
+std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, const SnapshotOptions& options,
+                                               const LoadProgress& progress, std::stop_token cancel) {
     auto snap = std::make_shared<StateSnapshot>();
-    snap->layout = DotAlchemyLayout::locate(projectOrDotAlchemy);
+    snap->layout = layout;
     snap->nodes.push_back(SnapshotNode{SnapshotNodeKind::Root, ".alchemy", "", -1, -1, {}});
     std::error_code ec;
     snap->stateFolderExists = fs::is_directory(snap->layout.dotAlchemy, ec);
@@ -429,75 +435,63 @@ std::shared_ptr<const StateSnapshot> loadSnapshot(const fs::path& projectOrDotAl
     for (const auto& app : walker.list(snap->layout.dotAlchemy).dirs) {
         if (isReservedTopLevelName(app) || (!options.app.empty() && app != options.app))
             continue;
+        if (cancel.stop_requested())
+            throw LoadCancelled();
         walker.walkApp(app, options);
     }
 
     // Read and summarize every record file, split over a few threads (small files: syscalls dominate).
+    // Threads take chunks of neighbouring records (same folder) from a counter; the calling thread reports.
     auto& records = snap->records;
+    const size_t total = records.size();
+    if (progress)
+        progress(0, total);
     unsigned threads =
         options.threads ? options.threads : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-    threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, records.size() / 64)));
+    threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, total / 64)));
     const int rootFd = ::open(snap->layout.dotAlchemy.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootFd < 0 && !records.empty())
         snap->problems.push_back("cannot open " + snap->layout.dotAlchemy.string() + ": " +
                                  std::strerror(errno));
-    auto work = [&](size_t begin, size_t end) {
+    constexpr size_t kChunk = 64;
+    std::atomic<size_t> next{0};
+    std::atomic<size_t> done{0};
+    auto work = [&](bool reports) {
         simdjson::dom::parser parser = newRecordDomParser();
         std::vector<char> buffer(65536 + simdjson::SIMDJSON_PADDING);
-        for (size_t i = begin; i < end; ++i) {
-            try {
-                summarize(rootFd, buffer, parser, records[i]);
-            } catch (const std::exception& e) { // out of memory: that file's error, never the whole tree's
-                records[i].error = e.what();
+        for (;;) {
+            if (cancel.stop_requested())
+                return;
+            const size_t begin = next.fetch_add(kChunk);
+            if (begin >= total)
+                return;
+            const size_t end = std::min(total, begin + kChunk);
+            for (size_t i = begin; i < end; ++i) {
+                try {
+                    summarize(rootFd, buffer, parser, records[i]);
+                } catch (const std::exception& e) { // out of memory: that file's error, never the whole tree's
+                    records[i].error = e.what();
+                }
             }
+            const size_t finished = done.fetch_add(end - begin) + (end - begin);
+            if (reports && progress)
+                progress(finished, total);
         }
     };
-    if (threads <= 1) {
-        work(0, records.size());
-    } else {
-        std::vector<std::thread> pool;
-        const size_t chunk = (records.size() + threads - 1) / threads;
-        for (unsigned t = 0; t < threads; ++t) {
-            const size_t begin = t * chunk, end = std::min(records.size(), begin + chunk);
-            if (begin < end)
-                pool.emplace_back(work, begin, end);
-        }
-        for (auto& th : pool)
-            th.join();
-    }
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(work, false);
+    work(true);
+    for (auto& th : pool)
+        th.join();
     if (rootFd >= 0)
         ::close(rootFd);
+    if (cancel.stop_requested())
+        throw LoadCancelled();
+    if (progress)
+        progress(total, total);
 
-    // Naked scopes are records too, but show as scopes.
-    for (auto& node : snap->nodes)
-        if (node.kind == SnapshotNodeKind::Resource && node.record >= 0 &&
-            records[static_cast<size_t>(node.record)].kind == "alchemy::Scope")
-            node.kind = SnapshotNodeKind::Scope;
-    placeRecordsByTheirIds(*snap);
-
-    // Sort records by FQN and remap the nodes' indexes (a flat stage is walked in FQN order already).
-    const auto byFqn = [](const SnapshotRecord& a, const SnapshotRecord& b) {
-        return a.fqn < b.fqn;
-    };
-    if (std::is_sorted(records.begin(), records.end(), byFqn))
-        return snap;
-    std::vector<int32_t> order(records.size());
-    for (size_t i = 0; i < order.size(); ++i)
-        order[i] = static_cast<int32_t>(i);
-    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-        return records[static_cast<size_t>(a)].fqn < records[static_cast<size_t>(b)].fqn;
-    });
-    std::vector<int32_t> newIndex(records.size());
-    std::vector<SnapshotRecord> sorted;
-    sorted.reserve(records.size());
-    for (size_t i = 0; i < order.size(); ++i) {
-        newIndex[static_cast<size_t>(order[i])] = static_cast<int32_t>(i);
-        sorted.push_back(std::move(records[static_cast<size_t>(order[i])]));
-    }
-    records = std::move(sorted);
-    for (auto& node : snap->nodes)
-        if (node.record >= 0)
-            node.record = newIndex[static_cast<size_t>(node.record)];
+    finishSnapshotTree(*snap);
     return snap;
 }
 

@@ -52,7 +52,7 @@ void placeRecordsByTheirIds(StateSnapshot& snap) {
     bool moved = false;
     for (size_t i = 0; i < snap.records.size(); ++i) {
         SnapshotRecord& r = snap.records[i];
-        if (!r.ok() || r.legacyShape || r.recordId.find('\\') == std::string::npos)
+        if (!r.ok() || r.legacyShape || r.relativePath.empty() || r.recordId.find('\\') == std::string::npos)
             continue;
         const RecordPlacement placement =
             placeRecord(r.relativePath, r.recordId, r.recordFqn, r.kind == "alchemy::Scope");

@@ -1,5 +1,7 @@
 #include "snapshot/StateSnapshot.h"
 
+#include "store/StateSource.h"
+
 #include <algorithm>
 
 namespace athanor {
@@ -23,6 +25,25 @@ int32_t StateSnapshot::findNode(std::string_view fqn) const {
         if (nodes[i].fqn == fqn)
             return static_cast<int32_t>(i);
     return -1;
+}
+
+std::string SnapshotRecord::key() const {
+    std::string k; // length-prefixed parts: unambiguous whatever characters the names hold
+    for (const auto& part : chain)
+        k += std::to_string(part.size()) + ':' + part;
+    return k + '|' + id;
+}
+
+std::filesystem::path StateSnapshot::absolutePath(const SnapshotRecord& r) const {
+    if (!r.relativePath.empty() || !source || source->spec().kind == SourceSpec::Kind::Folder)
+        return layout.dotAlchemy / r.relativePath;
+    return source->spec().path;
+}
+
+std::string StateSnapshot::location(const SnapshotRecord& r) const {
+    if (!r.relativePath.empty() || !source)
+        return absolutePath(r).string();
+    return source->recordLocation(r.chain, r.id);
 }
 
 size_t StateSnapshot::errorCount() const {

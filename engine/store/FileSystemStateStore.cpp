@@ -200,18 +200,6 @@ FileSystemStateStore::parseRecordFields(const std::string& text,
     return StateRecord(std::move(*fields));
 }
 
-std::optional<StateRecord> FileSystemStateStore::parseRecord(const std::string& id,
-                                                             const std::string& text) const {
-    try {
-        Json doc = parseRecordText(text);
-        if (!doc.is_object())
-            throw JsonParseError("the record is not a JSON object");
-        return StateRecord(std::move(doc));
-    } catch (const JsonParseError& e) {
-        throw UnreadableRecordError(fileFor(id).string(), e.what());
-    }
-}
-
 std::optional<StateRecord> FileSystemStateStore::get(const std::string& id) {
     auto text = readText(id);
     if (!text)
@@ -229,8 +217,8 @@ std::optional<StateRecord> FileSystemStateStore::getFields(const std::string& id
     return parseRecord(id, *text);
 }
 
-std::vector<FileSystemStateStore::Fetched> FileSystemStateStore::fetch(const std::vector<std::string>& ids,
-                                                                       unsigned threads) {
+std::vector<StateStore::Fetched> FileSystemStateStore::fetch(const std::vector<std::string>& ids,
+                                                             unsigned threads) {
     std::vector<Fetched> out(ids.size());
     const auto fetchOne = [&](size_t i) {
         try {

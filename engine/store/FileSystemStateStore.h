@@ -4,7 +4,6 @@
 #include "store/DotAlchemyLayout.h"
 #include "store/StateStore.h"
 
-#include <exception>
 #include <memory>
 
 namespace athanor {
@@ -30,25 +29,16 @@ public:
     std::vector<std::string> listScopes() override;
     const std::vector<std::string>& chain() const override { return m_chain; }
 
+    std::string location(const std::string& id) const override { return fileFor(id).string(); }
     // Exact file text of a record, for byte-level copies; nullopt when missing.
-    std::optional<std::string> readText(const std::string& id);
+    std::optional<std::string> readText(const std::string& id) override;
     void writeText(const std::string& id, const std::string& text);
-    // get() in two steps, for callers that may need less than the whole record: readText(), then the whole
-    // record (the errors get() throws) or only some top-level fields (nullopt: use parseRecord()).
-    std::optional<StateRecord> parseRecord(const std::string& id, const std::string& text) const;
     static std::optional<StateRecord> parseRecordFields(const std::string& text,
                                                         std::initializer_list<std::string_view> keys);
-    // get() for a caller that uses only the top-level fields `keys`: the record may hold only those.
-    std::optional<StateRecord> getFields(const std::string& id, std::initializer_list<std::string_view> keys);
-
-    // What get(id) gives for each of `ids` (same order), read and parsed by up to `threads` threads
-    // (0: as many as the machine has cores): the record, nullopt when missing, or the error get() would
-    // throw.
-    struct Fetched {
-        std::optional<StateRecord> record;
-        std::exception_ptr error;
-    };
-    std::vector<Fetched> fetch(const std::vector<std::string>& ids, unsigned threads = 0);
+    std::optional<StateRecord> getFields(const std::string& id,
+                                         std::initializer_list<std::string_view> keys) override;
+    // Read and parsed by up to `threads` threads (0: as many as the machine has cores).
+    std::vector<Fetched> fetch(const std::vector<std::string>& ids, unsigned threads = 0) override;
 
     std::filesystem::path directory() const;
     std::filesystem::path fileFor(const std::string& id) const;

@@ -2,9 +2,12 @@
 
 #include "state/StateRecord.h"
 
+#include <exception>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace athanor {
@@ -12,6 +15,7 @@ namespace athanor {
 // Alchemy's StateStore interface (reference §6.1), bound to one scope chain (e.g. ["shop", "dev"]).
 // Records cross this boundary in serialized form: secrets stay encrypted, serde tags as on disk.
 // Implementations throw StoreError (or UnreadableRecordError for a record that exists but cannot be used).
+// A StateSource (store/StateSource.h) opens them.
 class StateStore {
 public:
     virtual ~StateStore() = default;
@@ -35,6 +39,45 @@ public:
     virtual std::vector<std::string> listScopes() = 0;
 
     virtual const std::vector<std::string>& chain() const = 0;
+
+    // ---- Capabilities with a plain default; a store overrides what it can do faster
+    // -------------------------- Where record `id` lives, for messages (its file; the database and row).
+    virtual std::string location(const std::string& id) const = 0;
+
+    // get() in two steps, for callers that may need less than the whole record: the record in file form
+    // (the file's exact bytes for the file store), then the whole record from that text (get()'s errors)
+    // or only some top-level fields (parseRecordFields(), RecordParse.h).
+    virtual std::optional<std::string> readText(const std::string& id) {
+        std::optional<StateRecord> record = get(id);
+        return record ? std::optional<std::string>(record->toFileText()) : std::nullopt;
+    }
+    virtual std::optional<StateRecord> parseRecord(const std::string& id, const std::string& text) const;
+
+    // get() for a caller that uses only the top-level fields `keys`: the record may hold only those.
+    virtual std::optional<StateRecord> getFields(const std::string& id,
+                                                 std::initializer_list<std::string_view> keys) {
+        (void)keys;
+        return get(id);
+    }
+
+    // What get(id) gives for each of `ids` (same order): the record, nullopt when missing, or the error get()
+    // would throw. The file store reads them on up to `threads` threads (0: one per core).
+    struct Fetched {
+        std::optional<StateRecord> record;
+        std::exception_ptr error;
+    };
+    virtual std::vector<Fetched> fetch(const std::vector<std::string>& ids, unsigned threads = 0) {
+        (void)threads;
+        std::vector<Fetched> out(ids.size());
+        for (size_t i = 0; i < ids.size(); ++i) {
+            try {
+                out[i].record = get(ids[i]);
+            } catch (...) {
+                out[i].error = std::current_exception();
+            }
+        }
+        return out;
+    }
 };
 
 } // namespace athanor

@@ -25,4 +25,18 @@ private:
     std::string m_reason;
 };
 
+// The whole source cannot be read or written right now (a database locked past its busy timeout, a file
+// that is not Alchemy's database, a server that does not answer). Nothing was changed; a viewer keeps its
+// last good snapshot.
+class SourceUnavailableError : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
+// A load stopped because its caller asked (a newer load replaces it, the window closes).
+class LoadCancelled : public StoreError {
+public:
+    LoadCancelled() : StoreError("loading the state was cancelled") {}
+};
+
 } // namespace athanor

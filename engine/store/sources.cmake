@@ -1,5 +1,6 @@
 target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/StateStore.h
+    ${CMAKE_CURRENT_LIST_DIR}/StateStore.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StoreError.h
     ${CMAKE_CURRENT_LIST_DIR}/IdCodec.h
     ${CMAKE_CURRENT_LIST_DIR}/IdCodec.cpp
@@ -14,4 +15,15 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/RecordParse.h
     ${CMAKE_CURRENT_LIST_DIR}/RecordParse.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RecordParseDom.h
+    ${CMAKE_CURRENT_LIST_DIR}/SourceSpec.h
+    ${CMAKE_CURRENT_LIST_DIR}/SourceSpec.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StageLease.h
+    ${CMAKE_CURRENT_LIST_DIR}/StageLease.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StateSource.h
+    ${CMAKE_CURRENT_LIST_DIR}/StateSource.cpp
+    # Backends and the factory build snapshots: they sit after snapshot/ in the layer order.
+    ${CMAKE_CURRENT_LIST_DIR}/StateSources.h
+    ${CMAKE_CURRENT_LIST_DIR}/StateSources.cpp
 )
+include(${CMAKE_CURRENT_LIST_DIR}/folder/sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/sqlite/sources.cmake)

@@ -1,5 +1,6 @@
 // athanorctl up / plan / read / destroy end to end: the built binary on a small stack in a temporary folder.
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -271,6 +272,70 @@ private slots:
         QCOMPARE(recordStatus(root, "slow1"), QString("created"));
         QVERIFY(!QFileInfo::exists(root + "/.alchemy/shop/dev/slow2.json"));
         QVERIFY(!QFileInfo::exists(root + "/second"));
+    }
+
+    void sqliteSourceIsLockedPerStage() {
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        writeFile(root + "/alchemy.stack.json",
+                  R"({"app": "shop", "resources": {
+                      "slow": {"kind": "athanor::Command", "props": {"create": "touch started; sleep 3", "delete": "true"}}}})");
+        const QString db = "sqlite:" + root + "/state/athanor.sqlite";
+        QProcess first;
+        startCli(first, root, {"up", "--stage", "dev", "--state", db});
+        QVERIFY(first.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(root + "/started"), 20000);
+
+        // The second run on the same stage of the same database is refused at once, naming the first.
+        QElapsedTimer timer;
+        timer.start();
+        const CliResult second = runCli(root, {"up", "--stage", "dev", "--state", db});
+        QCOMPARE(second.exitCode, 3);
+        QVERIFY2(second.err.contains(QString("stage shop/dev is locked by pid %1").arg(first.processId())),
+                 qPrintable(second.err));
+        QVERIFY2(second.err.contains("athanor_locks"), qPrintable(second.err));
+        QVERIFY2(timer.elapsed() < 2500, qPrintable(QString::number(timer.elapsed())));
+
+        const CliResult done = finish(first);
+        QVERIFY2(done.exitCode == 0, qPrintable(done.out + done.err));
+        QVERIFY(!QFileInfo::exists(root + "/.alchemy")); // nothing went into files
+        const CliResult list = runCli(root, {"state", "list", "--state", db});
+        QCOMPARE(list.out, QString("shop/dev/slow\n"));
+        // Read and destroy against the database; the stage is free again once a run ends.
+        QCOMPARE(runCli(root, {"read", "--stage", "dev", "--state", db}).exitCode, 0);
+        const CliResult destroy = runCli(root, {"destroy", "--stage", "dev", "--state", db});
+        QVERIFY2(destroy.exitCode == 0, qPrintable(destroy.out + destroy.err));
+        QCOMPARE(runCli(root, {"state", "list", "--state", db}).out, QString());
+    }
+
+    void runsOnAlchemysSqliteDatabase() {
+        // A project whose .alchemy holds only the database real Alchemy wrote: runs use the database.
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        const QString fixture = QStringLiteral(ATHANOR_TEST_DATA_DIR) + "/real-alchemy-sqlite";
+        writeFile(root + "/alchemy.stack.json", readFile(fixture + "/vault.stack.json"));
+        writeFile(root + "/.alchemy/state.sqlite", readFile(fixture + "/state.sqlite"));
+        const CliResult up = runCli(root, {"up", "--stage", "dev"}); // passwords: the stack file's
+        QVERIFY2(up.exitCode == 0, qPrintable(up.out + up.err));
+        QVERIFY2(up.out.contains("[skipped]   readme"), qPrintable(up.out));
+        QVERIFY2(up.out.contains("[skipped]   token"), qPrintable(up.out));
+        QVERIFY2(up.out.contains("[skipped]   storage > inner"), qPrintable(up.out));
+        QVERIFY2(up.out.contains("[updated]   with-env"), qPrintable(up.out));
+        QVERIFY2(up.out.contains("[updated]   team > team-exec"), qPrintable(up.out));
+        QVERIFY2((up.out + up.err).contains("opened state.sqlite"), qPrintable(up.out + up.err));
+        QVERIFY(!QFileInfo::exists(root + "/.alchemy/vault"));
+
+        const CliResult read = runCli(root, {"read", "--stage", "dev", "--show-secrets"});
+        QVERIFY2(read.exitCode == 0, qPrintable(read.out + read.err));
+        const QString token = QJsonDocument::fromJson(readFile(fixture + "/plaintexts.json"))
+                                  .object()["vault/dev/token"]
+                                  .toObject()["/output/value"]
+                                  .toString();
+        QVERIFY2(read.out.contains(token), qPrintable(read.out));
+
+        const CliResult destroy = runCli(root, {"destroy", "--stage", "dev"});
+        QVERIFY2(destroy.exitCode == 0, qPrintable(destroy.out + destroy.err));
+        QCOMPARE(runCli(root, {"state", "list"}).out, QString());
     }
 
     void secondInterruptAbortsRunningCommands() {

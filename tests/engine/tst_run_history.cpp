@@ -6,6 +6,7 @@
 #include "history/RunHistory.h"
 #include "history/RunLogWriter.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -74,6 +75,31 @@ private slots:
   "log": "20250102-030405-678-destroy-qa_1.log.jsonl"
 }
 )"));
+    }
+
+    // A source's Athanor home holds its history; a home that is empty or relative is refused, so nothing is
+    // written into whatever folder the process runs in (a stray runs/ folder once appeared that way).
+    void historyLivesInTheAthanorHomeAndNeverInTheCurrentFolder() {
+        QTemporaryDir dir;
+        const fs::path home = fs::path(dir.path().toStdString()) / "sources" / "abc";
+        const auto started = at("2025-03-04T05:06:07.089Z");
+        const RunHistoryFiles files = prepareRunHistoryIn(home, Phase::Up, "dev", started);
+        QCOMPARE(files.summary, home / "runs" / "20250304-050607-089-up-dev.json");
+        QVERIFY(fs::is_directory(home / "runs"));
+        QVERIFY(listRunHistoryIn(home).empty());
+        QVERIFY(!keepsRunHistoryIn(fs::path(dir.path().toStdString()) / "none" / ".athanor", Phase::Plan));
+        QVERIFY(keepsRunHistoryIn(fs::path(dir.path().toStdString()) / "none" / ".athanor", Phase::Up));
+        QVERIFY(keepsRunHistoryIn(fs::path(dir.path().toStdString()) / "sources" / "0123abcd", Phase::Plan));
+
+        QTemporaryDir cwd;
+        const fs::path before = fs::current_path();
+        fs::current_path(cwd.path().toStdString());
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, prepareRunHistoryIn("", Phase::Destroy, "qa", started));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 prepareRunHistoryIn("relative", Phase::Destroy, "qa", started));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, prepareRunHistory("", Phase::Destroy, "qa", started));
+        fs::current_path(before);
+        QVERIFY(QDir(cwd.path()).isEmpty());
     }
 
     void summariesRoundTrip() {

@@ -525,10 +525,18 @@ private slots:
                 QVERIFY(p.waitForFinished(60000));
                 QVERIFY2(p.exitCode() == 0, p.readAllStandardOutput().constData());
             }
-            // Running it again finds everything already there.
+            QVERIFY2(r.out.find("migrated " + std::to_string(source.size()) + " records") !=
+                         std::string::npos,
+                     r.out.c_str());
+            QVERIFY2(r.out.find(std::to_string(source.size()) + " read back identical") != std::string::npos,
+                     r.out.c_str());
+            // Running it again finds a target that is not empty: refused, nothing touched.
             const Run again = run({"state", "migrate", "--from", q(fixture), "--to", q(target)});
-            QCOMPARE(again.exitCode, 0);
-            QVERIFY2(again.out.find("migrated 0 records") != std::string::npos, again.out.c_str());
+            QCOMPARE(again.exitCode, 1);
+            QVERIFY2(again.err.find("already holds " + std::to_string(source.size()) + " records") !=
+                         std::string::npos,
+                     again.err.c_str());
+            QCOMPARE(filesBelow(target / ".alchemy"), source);
         }
     }
 
@@ -541,7 +549,9 @@ private slots:
 
         const Run refused = run({"state", "migrate", "--from", q(source), "--to", q(target)});
         QCOMPARE(refused.exitCode, 1);
-        QVERIFY2(refused.err.find("refused " + changed.string()) != std::string::npos, refused.err.c_str());
+        QVERIFY2(refused.err.find((target / ".alchemy").string() +
+                                  " already holds 5 records; nothing was copied") != std::string::npos,
+                 refused.err.c_str());
         QVERIFY2(refused.err.find("--overwrite") != std::string::npos, refused.err.c_str());
         QCOMPARE(readFile(changed), std::string("{\"edited\": true}"));
 
@@ -553,6 +563,81 @@ private slots:
         QVERIFY(same.exitCode != 0);
         const Run usage = run({"state", "migrate", "--from", q(source)});
         QCOMPARE(usage.exitCode, 2);
+    }
+
+    void migrateFolderToSqliteAndBackIsByteIdentical() {
+        int n = 0;
+        for (const auto& fixture : fixtureProjects()) {
+            const fs::path db = tmp() / ("roundtrip-" + std::to_string(n) + ".sqlite");
+            const fs::path back = tmp() / ("roundtrip-" + std::to_string(n++));
+            const Run in = run({"state", "migrate", "--from", q(fixture), "--to", "sqlite:" + q(db)});
+            QVERIFY2(in.exitCode == 0, (fixture.string() + "\n" + in.out + in.err).c_str());
+            const Run out = run({"state", "migrate", "--from", "sqlite:" + q(db), "--to", q(back)});
+            QVERIFY2(out.exitCode == 0, (fixture.string() + "\n" + out.out + out.err).c_str());
+            QCOMPARE(filesBelow(back / ".alchemy"), filesBelow(fixture / ".alchemy"));
+            // The database shows the same records as the folder.
+            QCOMPARE(run({"state", "list", "--state", "sqlite:" + q(db)}).out,
+                     run({"state", "list", "--root", q(fixture)}).out);
+            // A database that holds records is a non-empty target too.
+            const Run again = run({"state", "migrate", "--from", q(fixture), "--to", "sqlite:" + q(db)});
+            QCOMPARE(again.exitCode, 1);
+            QVERIFY2(again.err.find(db.string() + " already holds") != std::string::npos, again.err.c_str());
+            const Run forced =
+                run({"state", "migrate", "--from", q(fixture), "--to", "sqlite:" + q(db), "--overwrite"});
+            QVERIFY2(forced.exitCode == 0, forced.err.c_str());
+        }
+    }
+
+    void commandsReadAlchemysSqliteDatabase() {
+        const fs::path fixture = fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy-sqlite";
+        const fs::path db = tmp() / "alchemys" / "state.sqlite";
+        fs::create_directories(db.parent_path());
+        fs::copy_file(fixture / "state.sqlite", db);
+        const QString source = "sqlite:" + q(db);
+        const Run list = run({"state", "list", "--state", source});
+        QCOMPARE(list.exitCode, 0);
+        QCOMPARE(lines(list.out),
+                 (std::vector<std::string>{"vault/dev/readme", "vault/dev/storage", "vault/dev/storage/inner",
+                                           "vault/dev/team", "vault/dev/team/team-exec", "vault/dev/token",
+                                           "vault/dev/with-env"}));
+        const Run tree = run({"state", "tree", "--state", source});
+        QCOMPARE(tree.exitCode, 0);
+        QVERIFY2(
+            tree.out.find("├─ storage/\n   │  └─ inner  [fs::File, created; oldProps kept (SQL store)]") !=
+                std::string::npos,
+            tree.out.c_str());
+        QVERIFY2(tree.out.find("token  [random::String, created; oldProps kept (SQL store)]") !=
+                     std::string::npos,
+                 tree.out.c_str());
+        const Run check = run({"state", "check", "--state", source});
+        QVERIFY2(check.exitCode == 0, check.out.c_str());
+        QCOMPARE(lines(check.out).back(), std::string("7 records, 0 errors"));
+
+        const fs::path passwordFile = tmp() / "team-password.txt";
+        writeFile(passwordFile, std::string(kTeamPassword) + "\n");
+        const Json expected = parseJsonText(readFile(fixture / "plaintexts.json"));
+        for (const auto& [fqn, places] : expected.items()) {
+            const Run get = run({"state", "get", QString::fromStdString(fqn), "--decrypt", "--state", source,
+                                 "--password-file", q(passwordFile)},
+                                kMainPassword);
+            QVERIFY2(get.exitCode == 0, (fqn + ": " + get.err).c_str());
+            const Json doc = parseJsonText(get.out);
+            for (const auto& [pointer, plaintext] : places.items())
+                QVERIFY2(doc.at(Json::json_pointer(pointer)) == plaintext, (fqn + pointer).c_str());
+        }
+        // Without --decrypt: the record as Alchemy's SQL store gives it (its column order), ciphertexts as
+        // stored.
+        const Run raw = run({"state", "get", "vault/dev/with-env", "--state", source});
+        QCOMPARE(raw.exitCode, 0);
+        QVERIFY2(raw.out.rfind("{\n  \"id\": \"with-env\",\n  \"status\": \"created\",\n  \"kind\"", 0) == 0,
+                 raw.out.c_str());
+        QVERIFY(raw.out.find("\"@secret\"") != std::string::npos);
+
+        const Run both = run({"state", "list", "--state", source, "--root", q(tmp())});
+        QCOMPARE(both.exitCode, 2);
+        const Run unknown = run({"state", "list", "--state", "s3://bucket"});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.find("unknown kind \"s3\"") != std::string::npos, unknown.err.c_str());
     }
 
     void migrateReportsACorruptSource() {

@@ -835,6 +835,7 @@ private slots:
         QTemporaryDir tmp;
         RunOutcome o;
         o.request.projectRoot = tmp.path();
+        o.request.athanorHome = tmp.filePath(QStringLiteral(".alchemy/.athanor"));
         o.request.phase = Phase::Destroy;
         o.request.stage = QStringLiteral("qa/1");
         o.startedAt = QDateTime::currentDateTimeUtc();
@@ -846,15 +847,38 @@ private slots:
         QVERIFY(RunHistoryStore::prepare(o));
         QVERIFY(QFileInfo(o.summaryFile).fileName().endsWith(QStringLiteral("-destroy-qa_1.json")));
         QVERIFY(RunHistoryStore::writeSummary(o));
+        QVERIFY(o.summaryFile.startsWith(tmp.filePath(QStringLiteral(".alchemy/.athanor/runs/"))));
         RunHistoryModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.reload(tmp.path());
+        model.reload(o.request.athanorHome);
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.entry(0).end, RunEnd::LockHeld);
         QCOMPARE(model.entry(0).durationMs, 1234);
         QCOMPARE(model.index(0, RunHistoryModel::ResultColumn).data().toString(), QStringLiteral("locked"));
         model.reload(QString());
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // A run without a state source (no Athanor home) is not recorded: nothing is written into the current
+    // folder (this test's earlier form left a runs/ folder wherever it ran).
+    void historyWithoutAHomeWritesNothing() {
+        QTemporaryDir cwd;
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(cwd.path()));
+        RunOutcome o;
+        o.request.phase = Phase::Destroy;
+        o.request.stage = QStringLiteral("qa/1");
+        o.startedAt = QDateTime::currentDateTimeUtc();
+        QString error;
+        const bool prepared = RunHistoryStore::prepare(o, &error);
+        const bool written = RunHistoryStore::writeSummary(o);
+        const QString runs = RunHistoryStore::runsDir(QString());
+        QVERIFY(QDir::setCurrent(before));
+        QVERIFY(!prepared);
+        QVERIFY(!written);
+        QVERIFY(!error.isEmpty());
+        QVERIFY(runs.isEmpty());
+        QVERIFY(QDir(cwd.path()).isEmpty());
     }
 };
 

@@ -526,8 +526,8 @@ private slots:
         QCOMPARE(window->selectedFqn(), key);
         QCOMPARE(window->selectedStageFqn(), QStringLiteral("life/dev"));
         QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
-                                     window->details()->document()->relativePath ==
-                                         QStringLiteral("life/dev.json"),
+                                     window->details()->document()->absolutePath.endsWith(
+                                         QStringLiteral("/.alchemy/life/dev.json")),
                                  kTimeout);
         RecordHeader* header = window->details()->header();
         QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerKind"))->text(),
@@ -550,8 +550,8 @@ private slots:
         const QString storageKey = StateTreeModel::pendingKey(QStringLiteral("life/dev/storage"), 0);
         QVERIFY(window->selectFqn(storageKey));
         QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
-                                     window->details()->document()->relativePath ==
-                                         QStringLiteral("life/dev/storage.json"),
+                                     window->details()->document()->absolutePath.endsWith(
+                                         QStringLiteral("/.alchemy/life/dev/storage.json")),
                                  kTimeout);
         QCOMPARE(shownValue(output, QStringLiteral("path")), QStringLiteral("\"old-db.txt\""));
         const QModelIndex row = window->treeModel()->indexForFqn(storageKey);
@@ -584,8 +584,8 @@ private slots:
         QTRY_VERIFY(window->details()->isShowingSummary());
         emit summary->anchorClicked(QUrl(QStringLiteral("athanor-record:")));
         QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
-                                     window->details()->document()->relativePath ==
-                                         QStringLiteral("life/dev.json"),
+                                     window->details()->document()->absolutePath.endsWith(
+                                         QStringLiteral("/.alchemy/life/dev.json")),
                                  kTimeout);
         QVERIFY(!window->details()->isShowingSummary());
         QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerKind"))->text(),

@@ -144,9 +144,10 @@ void describeCommandLine(QCommandLineParser& parser) {
     parser.setApplicationDescription(QStringLiteral("State inspector and deploy console for Alchemy."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("dir"),
-                                 QStringLiteral("A project folder or a .alchemy folder."),
-                                 QStringLiteral("[DIR]"));
+    parser.addPositionalArgument(
+        QStringLiteral("dir"),
+        QStringLiteral("A project folder, a .alchemy folder, or sqlite:PATH (Alchemy's SQLite state)."),
+        QStringLiteral("[DIR]"));
     parser.addOptions({
         {QStringLiteral("theme"), QStringLiteral("Palette: light or dark."), QStringLiteral("name")},
         {QStringLiteral("select"), QStringLiteral("Select this FQN once loaded."), QStringLiteral("fqn")},

@@ -9,6 +9,8 @@
 #include "models/StateTreeModel.h"
 #include "secrets/SecretVault.h"
 #include "secrets/UnlockDialog.h"
+#include "sources/CopyStateDialog.h"
+#include "sources/OpenSourceDialog.h"
 #include "state/StateSession.h"
 #include "widgets/EmptyStatePage.h"
 #include "widgets/FilterBar.h"
@@ -107,10 +109,27 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
     });
     connect(m_session, &StateSession::loadFinished, this,
             [this](qint64 ms) { m_loadLabel->setText(tr("Loaded in %1 ms").arg(ms)); });
+    connect(m_session, &StateSession::loadProgress, this, [this](qint64 loaded, qint64 total) {
+        if (total > 0 && loaded < total)
+            m_loadLabel->setText(tr("Loading… %1 of %2 records").arg(loaded).arg(total));
+    });
+    connect(m_session, &StateSession::loadFailed, this, [this](const QString& message) {
+        // The last good tree (if any) stays on screen; the failure is said where the load time goes.
+        m_loadLabel->setText(tr("Load failed"));
+        m_loadLabel->setToolTip(message);
+        statusBar()->showMessage(tr("Cannot read the state: %1").arg(message), 15000);
+        if (!m_model->stateIndex())
+            m_empty->showLoadFailure(m_session->specText(), message);
+    });
     connect(m_session, &StateSession::projectOpened, this, [this](const QString& path) {
         setWindowTitle(tr("%1 — Athanor").arg(QDir::toNativeSeparators(path)));
         RecentProjects::add(path);
         updateRecentMenu();
+    });
+    connect(m_session, &StateSession::sourceResolved, this, [this](const QString& spec, const QString& note) {
+        setWindowTitle(tr("%1 — Athanor").arg(QDir::toNativeSeparators(spec)));
+        if (!note.isEmpty())
+            statusBar()->showMessage(note, 20000); // a folder holding only state.sqlite: say what was opened
     });
     connect(m_tree, &ScopeTreeView::currentFqnChanged, this, &MainWindow::onSelectionChanged);
     connect(m_filterBar, &FilterBar::nextMatchRequested, this, [this] { m_tree->selectNextMatch(true); });
@@ -156,6 +175,13 @@ void MainWindow::createActions() {
     m_openAction->setShortcut(QKeySequence::Open);
     m_openAction->setToolTip(tr("Open a project folder or a .alchemy folder (Ctrl+O)"));
     connect(m_openAction, &QAction::triggered, this, &MainWindow::chooseProject);
+    m_openSourceAction = new QAction(tr("Open State &Source…"), this);
+    m_openSourceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openSourceAction->setToolTip(tr("Open a project folder or Alchemy's SQLite state database"));
+    connect(m_openSourceAction, &QAction::triggered, this, &MainWindow::chooseSource);
+    m_copyStateAction = new QAction(tr("Cop&y State To…"), this);
+    m_copyStateAction->setToolTip(tr("Copy every record into another folder or SQLite database"));
+    connect(m_copyStateAction, &QAction::triggered, this, &MainWindow::copyState);
 
     m_reloadAction = new QAction(icon("refresh"), tr("&Reload"), this);
     m_reloadAction->setShortcuts({QKeySequence::Refresh, QKeySequence(Qt::CTRL | Qt::Key_R)});
@@ -246,8 +272,10 @@ void MainWindow::createActions() {
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openAction);
+    file->addAction(m_openSourceAction);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
+    file->addAction(m_copyStateAction);
     file->addAction(m_reloadAction);
     file->addAction(m_closeAction);
     file->addSeparator();
@@ -379,6 +407,18 @@ bool MainWindow::isShowingTree() const {
 void MainWindow::openProject(const QString& path) {
     if (path.isEmpty())
         return;
+    if (path.startsWith(QStringLiteral("sqlite:"))) {
+        try {
+            openSource(athanor::SourceSpec::parse(path.toStdString()));
+        } catch (const std::exception& e) {
+            statusBar()->showMessage(QString::fromUtf8(e.what()), 6000);
+        }
+        return;
+    }
+    if (QFileInfo(path).isFile()) { // a database file (dropped, or given on the command line)
+        openSource(athanor::SourceSpec::sqlite(path.toStdString()));
+        return;
+    }
     if (!QFileInfo(path).isDir()) {
         statusBar()->showMessage(tr("%1 is not a folder").arg(QDir::toNativeSeparators(path)), 6000);
         RecentProjects::remove(path);
@@ -391,6 +431,42 @@ void MainWindow::openProject(const QString& path) {
     m_model->setIndex(nullptr);
     m_firstTreeOfProject = true;
     m_session->open(path);
+}
+
+void MainWindow::openSource(const athanor::SourceSpec& spec) {
+    if (spec.kind == athanor::SourceSpec::Kind::Folder) {
+        openProject(QString::fromStdString(spec.path.string()));
+        return;
+    }
+    const QString text = QString::fromStdString(spec.toString());
+    if (!QFileInfo(QString::fromStdString(spec.path.string())).isFile()) {
+        statusBar()->showMessage(tr("%1 does not exist").arg(QDir::toNativeSeparators(text)), 6000);
+        RecentProjects::remove(text);
+        updateRecentMenu();
+        return;
+    }
+    m_vault->lock();
+    m_details->clear();
+    m_model->setIndex(nullptr);
+    m_firstTreeOfProject = true;
+    m_session->openSource(spec);
+}
+
+void MainWindow::chooseSource() {
+    OpenSourceDialog dialog(RecentProjects::list(), this);
+    if (m_session->isOpen())
+        dialog.setSpec(m_session->spec());
+    if (dialog.exec() == QDialog::Accepted && dialog.chosen())
+        openSource(*dialog.chosen());
+}
+
+void MainWindow::copyState() {
+    if (!m_session->isOpen())
+        return;
+    auto* dialog = new CopyStateDialog(m_session->spec(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &CopyStateDialog::openRequested, this, &MainWindow::openSource);
+    dialog->open();
 }
 
 void MainWindow::chooseProject() {
@@ -418,7 +494,10 @@ void MainWindow::updateRecentMenu() {
 
 void MainWindow::showEmptyState() {
     const auto index = m_session->index();
-    if (m_session->isOpen() && index)
+    if (m_session->isOpen() && index && m_session->spec().kind != athanor::SourceSpec::Kind::Folder)
+        m_empty->showEmptySource(m_session->specText(), !index->snapshot->stateFolderExists,
+                                 RecentProjects::list());
+    else if (m_session->isOpen() && index)
         m_empty->showNoState(m_session->projectPath(), !index->snapshot->stateFolderExists,
                              RecentProjects::list());
     else
@@ -426,6 +505,7 @@ void MainWindow::showEmptyState() {
     m_central->setCurrentWidget(m_empty);
     m_reloadAction->setEnabled(m_session->isOpen());
     m_closeAction->setEnabled(m_session->isOpen());
+    m_copyStateAction->setEnabled(m_session->isOpen());
     updateStatusBar();
 }
 
@@ -448,6 +528,7 @@ void MainWindow::onIndexChanged(std::shared_ptr<const StateIndex> index) {
     m_central->setCurrentWidget(m_splitter);
     m_reloadAction->setEnabled(true);
     m_closeAction->setEnabled(true);
+    m_copyStateAction->setEnabled(true);
     if (first) {
         m_tree->expandTopLevels();
         m_details->clear();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "state/StateIndex.h"
+#include "store/SourceSpec.h"
 
 #include <QMainWindow>
 #include <memory>
@@ -35,7 +36,12 @@ public:
     explicit MainWindow(Theme* theme, QWidget* parent = nullptr);
     ~MainWindow() override;
 
+    // A project folder, or any state source as SourceSpec writes it (sqlite:PATH): recent entries are such.
     void openProject(const QString& path);
+    void openSource(const athanor::SourceSpec& spec);
+    // File › Open State Source… and File › Copy State To… (ui/sources).
+    void chooseSource();
+    void copyState();
 
     // ---- Hosting the deploy console -----------------------------------------------------------------
     // Puts `console` into the bottom dock (created on the first call, object name "deployConsoleDock", its
@@ -126,6 +132,8 @@ private:
     bool m_firstTreeOfProject = true;
 
     QAction* m_openAction;
+    QAction* m_openSourceAction;
+    QAction* m_copyStateAction;
     QAction* m_reloadAction;
     QAction* m_closeAction;
     QAction* m_quitAction;

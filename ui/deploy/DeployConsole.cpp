@@ -11,8 +11,7 @@
 #include "deploy/StageNames.h"
 #include "lifecycle/RunApi.h"
 #include "log/LogPane.h"
-#include "snapshot/SnapshotLoader.h"
-#include "store/DotAlchemyLayout.h"
+#include "store/folder/FolderSource.h"
 #include "widgets/ThemeColors.h"
 
 #include "json/JsonParse.h"
@@ -25,7 +24,6 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -43,7 +41,6 @@
 #include <QTreeView>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <map>
 
@@ -302,7 +299,7 @@ QWidget* DeployConsole::buildHistoryTab() {
     connect(refresh, &QPushButton::clicked, this, &DeployConsole::reloadHistory);
     connect(folder, &QPushButton::clicked, this, [this] {
         if (!m_root.isEmpty())
-            QDesktopServices::openUrl(QUrl::fromLocalFile(RunHistoryStore::runsDir(m_root)));
+            QDesktopServices::openUrl(QUrl::fromLocalFile(RunHistoryStore::runsDir(m_athanorHome)));
     });
     return page;
 }
@@ -310,12 +307,33 @@ QWidget* DeployConsole::buildHistoryTab() {
 // ---- project, stack, stages -------------------------------------------------------------------------
 
 void DeployConsole::setProjectRoot(const QString& path) {
-    QString root;
-    if (!path.isEmpty())
-        root = QString::fromStdString(
-            athanor::DotAlchemyLayout::locate(path.toStdString()).projectRoot.string());
-    if (root == m_root && !root.isEmpty())
+    if (path.isEmpty()) {
+        setStateSource(QString(), QString());
         return;
+    }
+    const athanor::FolderSource folder(athanor::SourceSpec::folder(path.toStdString()));
+    setStateSource(QString::fromStdString(folder.spec().toString()),
+                   QString::fromStdString(folder.athanorHome().string()));
+}
+
+void DeployConsole::setStateSource(const QString& specText, const QString& athanorHome) {
+    QString root;
+    if (!specText.isEmpty()) {
+        try {
+            root = QString::fromStdString(
+                athanor::SourceSpec::parse(specText.toStdString()).projectFolder().string());
+        } catch (const std::exception&) {
+            root.clear(); // not a source: nothing to run against
+        }
+    }
+    const bool sameProject = root == m_root && !root.isEmpty();
+    m_stateSpec = root.isEmpty() ? QString() : specText;
+    m_athanorHome = root.isEmpty() ? QString() : athanorHome;
+    if (sameProject) {
+        // The same project, its source now resolved (a folder holding only state.sqlite): same stack file.
+        reloadHistory();
+        return;
+    }
     m_root = root;
     m_snapshot.reset();
     m_stages.clear();
@@ -326,7 +344,6 @@ void DeployConsole::setProjectRoot(const QString& path) {
     m_controller->clearPasswords();   // another project, other secrets
     m_target->setProjectRoot(m_root); // reloads the stack info and the stages (onTargetChanged)
     reloadHistory();
-    loadSnapshotAsync();
 }
 
 void DeployConsole::setStackFile(const QString& file) {
@@ -350,20 +367,6 @@ void DeployConsole::reloadStackInfo() {
 void DeployConsole::setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot) {
     m_snapshot = std::move(snapshot);
     rebuildStages();
-}
-
-void DeployConsole::loadSnapshotAsync() {
-    if (m_root.isEmpty())
-        return;
-    const quint64 generation = ++m_snapshotGeneration;
-    const std::string root = m_root.toStdString();
-    auto* watcher = new QFutureWatcher<std::shared_ptr<const athanor::StateSnapshot>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation == m_snapshotGeneration) // a newer load (or another project) wins
-            setSnapshot(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run([root] { return athanor::loadSnapshot(root); }));
 }
 
 void DeployConsole::rebuildStages() {
@@ -637,6 +640,8 @@ DeployRequest DeployConsole::makeRequest(Phase phase) const {
     DeployRequest r;
     r.phase = phase;
     r.projectRoot = m_root;
+    r.stateSource = m_stateSpec;
+    r.athanorHome = m_athanorHome;
     // Destroy uses the stack file only for what it adds (its password); a broken one must not block it.
     if (phase != Phase::Destroy || m_stackError.isEmpty())
         r.stackFile = m_stackFile;
@@ -914,10 +919,8 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
         if (outcome->end == RunEnd::Succeeded)
             m_tabs->setCurrentIndex(1);
     }
-    if (phase == Phase::Up || phase == Phase::Destroy) {
-        loadSnapshotAsync();
+    if (phase == Phase::Up || phase == Phase::Destroy)
         emit stateChanged();
-    }
     reloadHistory();
     updateActions();
     emit runFinished(outcome);
@@ -958,7 +961,7 @@ void DeployConsole::selectTask(const QString& fqn) {
 }
 
 void DeployConsole::reloadHistory() {
-    m_history->reload(m_root);
+    m_history->reload(m_athanorHome);
 }
 
 void DeployConsole::openHistoryLog(int row) {

@@ -69,17 +69,23 @@ public:
     // What the dock runs: a stack file (the built-in engine) or the project's own Alchemy program.
     RunTargetWidget* target() const { return m_target; }
 
-    // A project folder or its .alchemy folder; empty closes. The target defaults to
-    // <project>/alchemy.stack.json, else the program alchemy.run.ts (.js, .mts, .mjs) (RunTargetWidget).
+    // Where runs read and write state: a state source (a folder, or sqlite:PATH as SourceSpec writes it) and
+    // its Athanor home (run history). Empty closes. The project folder is the source's (SourceSpec::
+    // projectFolder()); the target defaults to <project>/alchemy.stack.json, else the program alchemy.run.ts
+    // (.js, .mts, .mjs) (RunTargetWidget).
+    void setStateSource(const QString& specText, const QString& athanorHome);
+    // setStateSource() of a project folder or its .alchemy folder.
     void setProjectRoot(const QString& path);
     QString projectRoot() const { return m_root; }
+    QString stateSource() const { return m_stateSpec; }
+    QString athanorHome() const { return m_athanorHome; } // where run history lives
     // A stack file or an Alchemy program (.ts / .mts / .js / .mjs) to run.
     void setStackFile(const QString& file);
     QString stackFile() const { return m_stackFile; }
     // Read-only: Up and Destroy are hidden and refused.
     void setReadOnly(bool readOnly);
     bool isReadOnly() const { return m_readOnly; }
-    // The inspector's latest snapshot (live reloads); the console also loads its own after each run.
+    // The inspector's latest snapshot (live reloads; the host reloads it after each run).
     void setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot);
     void setStage(const QString& stage);
     QString stage() const;
@@ -140,7 +146,6 @@ private:
     QWidget* buildOutputsTab();
     QWidget* buildHistoryTab();
     void reloadStackInfo();
-    void loadSnapshotAsync();
     void rebuildStages();
     void updateActions();
     void onStageActivated(int index);
@@ -189,14 +194,15 @@ private:
     QTreeView* m_historyView = nullptr;
 
     QString m_root;
-    QString m_stackFile; // the engine's stack file; empty when the dock runs a program
+    QString m_stateSpec;   // SourceSpec text of the state runs use
+    QString m_athanorHome; // where run history lives
+    QString m_stackFile;   // the engine's stack file; empty when the dock runs a program
     QString m_stackApp;
     QString m_stackError;
     bool m_stackHasPassword = false;
     bool m_stackDeclaresSecrets = false;
     bool m_readOnly = false;
     std::shared_ptr<const athanor::StateSnapshot> m_snapshot;
-    quint64 m_snapshotGeneration = 0;
     std::vector<StageEntry> m_stages;
     QStringList m_newStages; // created with "New stage…", not in state yet
     QString m_wantedStage;

@@ -8,6 +8,7 @@
 #include "secrets/SecretVault.h"
 #include "secrets/UnlockDialog.h"
 #include "state/StateSession.h"
+#include "store/StateSources.h"
 
 #include <QDockWidget>
 #include <QFutureWatcher>
@@ -26,16 +27,37 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
     StateSession* session = window->session();
     SecretVault* vault = window->vault();
 
-    QObject::connect(session, &StateSession::projectOpened, console, &DeployConsole::setProjectRoot);
+    // Runs use the session's source: as asked for at once (the stack file), as resolved after the first load
+    // (a folder holding only state.sqlite means the database; run history lives in its Athanor home).
+    const auto athanorHome = [session] {
+        return session->source() ? QString::fromStdString(session->source()->athanorHome().string())
+                                 : QString();
+    };
+    QObject::connect(session, &StateSession::projectOpened, console, [console](const QString& spec) {
+        // The home of the source as asked for (no disk access); corrected if the first load resolves it.
+        QString home;
+        try {
+            home = QString::fromStdString(
+                athanor::openStateSource(athanor::SourceSpec::parse(spec.toStdString()))
+                    ->athanorHome()
+                    .string());
+        } catch (const std::exception&) {
+            home.clear();
+        }
+        console->setStateSource(spec, home);
+    });
+    QObject::connect(
+        session, &StateSession::sourceResolved, console,
+        [console, athanorHome](const QString& spec) { console->setStateSource(spec, athanorHome()); });
     QObject::connect(session, &StateSession::projectClosed, console,
-                     [console] { console->setProjectRoot(QString()); });
+                     [console] { console->setStateSource(QString(), QString()); });
     QObject::connect(session, &StateSession::indexChanged, console,
                      [console](std::shared_ptr<const StateIndex> index) {
                          if (index)
                              console->setSnapshot(index->snapshot);
                      });
     if (session->isOpen())
-        console->setProjectRoot(session->projectPath());
+        console->setStateSource(session->specText(), athanorHome());
 
     // The tree shows what is on disk; while a run writes records, reload it a few times a second (loads
     // coalesce in StateSession) and once more at the end.
@@ -75,7 +97,7 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
     // when a project opens and after each run).
     RunActivity* activity = window->runActivity();
     auto failuresGeneration = std::make_shared<quint64>(0); // a newer load wins
-    auto loadFailures = [console, activity, failuresGeneration](const QString& root) {
+    auto loadFailures = [console, activity, failuresGeneration](const QString& athanorHome) {
         const quint64 generation = ++*failuresGeneration;
         auto* watcher = new QFutureWatcher<QHash<QString, ResourceRun>>(console);
         QObject::connect(watcher, &QFutureWatcherBase::finished, console,
@@ -84,12 +106,13 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
                              if (generation == *failuresGeneration)
                                  activity->setRecordedFailures(watcher->result());
                          });
-        watcher->setFuture(QtConcurrent::run([root] { return RunHistoryStore::lastRunFailures(root); }));
+        watcher->setFuture(
+            QtConcurrent::run([athanorHome] { return RunHistoryStore::lastRunFailures(athanorHome); }));
     };
     QObject::connect(session, &StateSession::projectOpened, console,
-                     [loadFailures, console] { loadFailures(console->projectRoot()); });
+                     [loadFailures, console] { loadFailures(console->athanorHome()); });
     if (session->isOpen())
-        loadFailures(console->projectRoot());
+        loadFailures(console->athanorHome());
     QObject::connect(console->controller(), &RunController::runStarted, activity,
                      [activity](const DeployRequest& request) {
                          activity->liveRunStarted(request.phase, QDateTime::currentDateTimeUtc());
@@ -99,7 +122,7 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
     QObject::connect(console, &DeployConsole::runFinished, activity,
                      [activity, loadFailures, console](std::shared_ptr<const RunOutcome> outcome) {
                          activity->liveRunFinished(outcome->logFile);
-                         loadFailures(console->projectRoot());
+                         loadFailures(console->athanorHome());
                      });
     QObject::connect(
         window, &MainWindow::runLogRequested, console, [window, console, dock](const QString& logFile) {

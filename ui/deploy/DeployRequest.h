@@ -9,7 +9,9 @@ namespace athanor::ui {
 // What the user asked for, in GUI terms; RunController turns it into engine RunOptions on the GUI thread.
 struct DeployRequest {
     athanor::Phase phase = athanor::Phase::Up;
-    QString projectRoot; // the folder holding .alchemy (the state root)
+    QString projectRoot; // the project folder (stack file, relative paths)
+    QString stateSource; // where state lives (SourceSpec text); empty: the folder projectRoot
+    QString athanorHome; // the source's Athanor home: run history goes to <athanorHome>/runs
     QString stackFile;   // empty: none (destroy works from state alone)
     // The project's own Alchemy program (alchemy.run.ts): when set, the run is the program's
     // (ProgramBackend), not the built-in engine's on stackFile.

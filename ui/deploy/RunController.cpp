@@ -9,6 +9,7 @@
 #include "log/SpdlogForwardSink.h"
 #include "program/ProgramRuntime.h"
 #include "program/RunTarget.h"
+#include "store/SourceSpec.h"
 
 #include <QThread>
 #include <chrono>
@@ -151,6 +152,9 @@ bool RunController::start(const DeployRequest& request, const std::vector<TaskLi
     o.program.runtime = request.runtime.toStdString();
     if (!request.projectRoot.isEmpty())
         o.root = std::filesystem::path(request.projectRoot.toStdString());
+    // A program keeps state in the store its own code names; the source applies to the built-in engine.
+    if (!request.stateSource.isEmpty() && !request.isProgram())
+        o.state = athanor::SourceSpec::parse(request.stateSource.toStdString());
     o.app = request.app.toStdString();
     o.stage = request.stage.toStdString();
     o.force = request.force;
@@ -166,7 +170,7 @@ bool RunController::start(const DeployRequest& request, const std::vector<TaskLi
         o.passwords.add(SecureString(std::string_view(env.constData(), std::size_t(env.size()))));
 
     // History is best effort: a read-only project still runs, it just is not recorded.
-    if (!request.projectRoot.isEmpty() && RunHistoryStore::prepare(job->outcome)) {
+    if (!request.athanorHome.isEmpty() && RunHistoryStore::prepare(job->outcome)) {
         job->log = std::make_shared<RunLogFile>(job->outcome.logFile);
         if (!job->log->isOpen()) {
             job->log.reset();

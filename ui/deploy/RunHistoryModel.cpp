@@ -106,8 +106,8 @@ void RunHistoryModel::setEntries(std::vector<RunHistoryEntry> entries) {
     endResetModel();
 }
 
-void RunHistoryModel::reload(const QString& projectRoot) {
-    setEntries(projectRoot.isEmpty() ? std::vector<RunHistoryEntry>{} : RunHistoryStore::list(projectRoot));
+void RunHistoryModel::reload(const QString& athanorHome) {
+    setEntries(athanorHome.isEmpty() ? std::vector<RunHistoryEntry>{} : RunHistoryStore::list(athanorHome));
 }
 
 } // namespace athanor::ui

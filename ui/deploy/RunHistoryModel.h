@@ -31,7 +31,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setEntries(std::vector<RunHistoryEntry> entries);
-    void reload(const QString& projectRoot);
+    void reload(const QString& athanorHome); // the source's Athanor home; empty clears
     const RunHistoryEntry& entry(int row) const { return m_entries.at(std::size_t(row)); }
 
 private:

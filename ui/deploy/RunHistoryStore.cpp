@@ -103,12 +103,19 @@ RunHistoryEntry toEntry(const athanor::RecordedRun& run) {
 
 } // namespace
 
-QString RunHistoryStore::runsDir(const QString& projectRoot) {
-    return fromPath(athanor::runHistoryDir(toPath(projectRoot)));
+QString RunHistoryStore::runsDir(const QString& athanorHome) {
+    if (athanorHome.isEmpty())
+        return QString(); // no source: no folder (never "runs" in the current folder)
+    return fromPath(athanor::runHistoryDirIn(toPath(athanorHome)));
 }
 
 bool RunHistoryStore::prepare(RunOutcome& outcome, QString* error) {
-    if (!athanor::keepsRunHistory(toPath(outcome.request.projectRoot), outcome.request.phase)) {
+    if (outcome.request.athanorHome.isEmpty()) {
+        if (error)
+            *error = QObject::tr("the state source has no Athanor home for its run history");
+        return false;
+    }
+    if (!athanor::keepsRunHistoryIn(toPath(outcome.request.athanorHome), outcome.request.phase)) {
         if (error)
             *error = QObject::tr("no state folder yet: a %1 run is not recorded")
                          .arg(QString::fromLatin1(athanor::toString(outcome.request.phase).data()));
@@ -116,8 +123,8 @@ bool RunHistoryStore::prepare(RunOutcome& outcome, QString* error) {
     }
     try {
         const auto files =
-            athanor::prepareRunHistory(toPath(outcome.request.projectRoot), outcome.request.phase,
-                                       outcome.request.stage.toStdString(), toTimePoint(outcome.startedAt));
+            athanor::prepareRunHistoryIn(toPath(outcome.request.athanorHome), outcome.request.phase,
+                                         outcome.request.stage.toStdString(), toTimePoint(outcome.startedAt));
         outcome.summaryFile = fromPath(files.summary);
         outcome.logFile = fromPath(files.log);
         return true;
@@ -177,9 +184,9 @@ std::optional<RunHistoryEntry> RunHistoryStore::readSummary(const QString& summa
     return toEntry(run);
 }
 
-std::vector<RunHistoryEntry> RunHistoryStore::list(const QString& projectRoot) {
+std::vector<RunHistoryEntry> RunHistoryStore::list(const QString& athanorHome) {
     std::vector<RunHistoryEntry> out;
-    for (const auto& run : athanor::listRunHistory(toPath(projectRoot)))
+    for (const auto& run : athanor::listRunHistoryIn(toPath(athanorHome)))
         out.push_back(toEntry(run));
     return out;
 }
@@ -194,11 +201,11 @@ std::vector<athanor::EngineEvent> RunHistoryStore::readEvents(const QString& log
     }
 }
 
-QHash<QString, ResourceRun> RunHistoryStore::lastRunFailures(const QString& projectRoot) {
+QHash<QString, ResourceRun> RunHistoryStore::lastRunFailures(const QString& athanorHome) {
     QHash<QString, ResourceRun> failures;
-    if (projectRoot.isEmpty())
+    if (athanorHome.isEmpty())
         return failures;
-    const QDir dir(runsDir(projectRoot));
+    const QDir dir(runsDir(athanorHome));
     // <stamp>-<phase>-<stage>.log.jsonl; the UTC stamp sorts by time, newest first here.
     const QStringList logs =
         dir.entryList({QStringLiteral("*.log.jsonl")}, QDir::Files, QDir::Name | QDir::Reversed);

@@ -13,10 +13,11 @@
 namespace athanor::ui {
 
 // Run history on disk: per run a summary (<stamp>-<phase>-<stage>.json) and its full event log
-// (<same>.log.jsonl) under <project>/.alchemy/.athanor/runs/, where real Alchemy never looks.
+// (<same>.log.jsonl) under <athanor home>/runs/ (StateSource::athanorHome(): .alchemy/.athanor for a folder,
+// where real Alchemy never looks).
 class RunHistoryStore {
 public:
-    static QString runsDir(const QString& projectRoot);
+    static QString runsDir(const QString& athanorHome);
     // Fills summaryFile and logFile of a run that is about to start (folder created on demand). False for a
     // Plan or Read in a project without a state folder: they change nothing, so they do not create one.
     static bool prepare(RunOutcome& outcome, QString* error = nullptr);
@@ -25,7 +26,7 @@ public:
 
     static std::optional<RunHistoryEntry> readSummary(const QString& summaryFile);
     // Newest first.
-    static std::vector<RunHistoryEntry> list(const QString& projectRoot);
+    static std::vector<RunHistoryEntry> list(const QString& athanorHome);
     // The run's log as log-pane lines; lines that do not parse are skipped (a run killed mid-write).
     static std::vector<LogEntry> readLog(const QString& logFile, QString* error = nullptr);
     // The events of a run's log file, in order (lines that are not events are skipped).
@@ -34,7 +35,7 @@ public:
     // touching at least one resource), by FQN, with the error and the run's log. A run whose process died
     // counts too (its log has no summary): what it logged as failed did fail. Reads files: not on the GUI
     // thread.
-    static QHash<QString, ResourceRun> lastRunFailures(const QString& projectRoot);
+    static QHash<QString, ResourceRun> lastRunFailures(const QString& athanorHome);
 };
 
 } // namespace athanor::ui

@@ -73,7 +73,7 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     // Reveal All is for this record only (the vault keeps it per record and forgets it at Lock).
     connect(m_revealButton, &QPushButton::toggled, this, [this](bool on) {
         if (m_vault && m_document)
-            m_vault->setRevealAll(m_document->relativePath, on);
+            m_vault->setRevealAll(m_document->key, on);
     });
 
     m_tabs = new QTabWidget;
@@ -287,7 +287,7 @@ void DetailsPane::showRecordPage(const SnapshotRecord* record, bool sameNode) {
         return;
     }
     if (m_vault)
-        m_vault->prioritize(QString::fromStdString(record->relativePath));
+        m_vault->prioritize(QString::fromStdString(record->key()));
     if (sameNode && record->modifiedNs == m_loadedModified && m_document)
         return; // unchanged by this reload
     loadDocument(*record, sameNode && m_document != nullptr);
@@ -341,7 +341,7 @@ void DetailsPane::applyDocument(std::shared_ptr<const RecordDocument> document, 
         if (oldCopy && i == DataTab)
             m_models[i]->clear();
         else
-            m_models[i]->setDocument(m_document->json, pointer, name, m_document->relativePath);
+            m_models[i]->setDocument(m_document->json, pointer, name, m_document->key);
         m_partStacks[i]->setCurrentIndex(m_models[i]->isEmpty() ? 1 : 0);
         m_emptyNotes[i]->setText(m_document->json
                                      ? empties[i]
@@ -417,7 +417,7 @@ void DetailsPane::updateSecretsBar() {
     m_revealButton->setVisible(open > 0);
     m_lockButton->setVisible(hasPasswords);
     const QSignalBlocker block(m_revealButton);
-    m_revealButton->setChecked(m_vault && m_vault->revealsAll(m_document->relativePath));
+    m_revealButton->setChecked(m_vault && m_vault->revealsAll(m_document->key));
 }
 
 void DetailsPane::expandDiff(const QModelIndex& parent) {

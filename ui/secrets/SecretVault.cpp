@@ -2,7 +2,7 @@
 
 #include "secrets/SecretCipher.h"
 #include "secrets/SecretWalker.h"
-#include "store/AtomicFile.h"
+#include "store/StateSource.h"
 
 #include "json/JsonParse.h"
 #include <algorithm>
@@ -41,13 +41,16 @@ std::string SecretVault::keyOf(const Json& secretObject) {
 }
 
 void SecretVault::setIndex(std::shared_ptr<const StateIndex> index) {
-    const bool sameProject =
-        m_index && index && m_index->snapshot->layout.dotAlchemy == index->snapshot->layout.dotAlchemy;
+    const auto sourceOf = [](const StateIndex& i) {
+        return i.snapshot->source ? i.snapshot->source->spec()
+                                  : SourceSpec::folder(i.snapshot->layout.projectRoot);
+    };
+    const bool sameProject = m_index && index && sourceOf(*m_index) == sourceOf(*index);
     m_index = std::move(index);
     m_recordByPath.clear();
     if (m_index)
         for (size_t i = 0; i < m_index->snapshot->records.size(); ++i)
-            m_recordByPath.insert(QString::fromStdString(m_index->snapshot->records[i].relativePath),
+            m_recordByPath.insert(QString::fromStdString(m_index->snapshot->records[i].key()),
                                   static_cast<int>(i));
     if (!sameProject) {
         // Another project: its passwords, plaintexts and reveals must not carry over.
@@ -151,8 +154,8 @@ void SecretVault::hideAll() {
     emit revealsChanged();
 }
 
-void SecretVault::prioritize(const QString& relativePath) {
-    const qsizetype at = m_queue.indexOf(relativePath);
+void SecretVault::prioritize(const QString& recordKey) {
+    const qsizetype at = m_queue.indexOf(recordKey);
     if (at > 0)
         m_queue.move(at, 0);
 }
@@ -163,7 +166,7 @@ void SecretVault::queueRecords(bool onlyChanged) {
     for (const SnapshotRecord& r : m_index->snapshot->records) {
         if (r.secretCount == 0 || !r.ok())
             continue;
-        const QString path = QString::fromStdString(r.relativePath);
+        const QString path = QString::fromStdString(r.key());
         if (onlyChanged && m_processed.value(path, -1) == r.modifiedNs)
             continue;
         if (!m_queue.contains(path))
@@ -220,14 +223,15 @@ void SecretVault::startNext() {
     for (const auto& [key, value] : m_plain)
         known->push_back(key);
     std::sort(known->begin(), known->end());
-    const std::filesystem::path root = m_index->snapshot->layout.dotAlchemy;
-    const std::string relative = path.toStdString();
+    const std::shared_ptr<StateSource> source = m_index->snapshot->source;
+    const std::vector<std::string> chain = record->chain;
+    const std::string id = record->id;
     const quint64 generation = m_generation;
     const auto cancel = m_cancel;
-    m_pool.start([this, ring, serials, tried, known, root, relative, generation, cancel] {
+    m_pool.start([this, ring, serials, tried, known, source, chain, id, generation, cancel] {
         Json doc;
         try {
-            const auto text = readFileContained(root, relative);
+            const auto text = source ? source->readRecordText(chain, id) : std::nullopt;
             if (text)
                 doc = parseJsonText(*text);
         } catch (const std::exception&) {

@@ -60,8 +60,8 @@ public:
     PasswordRing clonePasswords() const { return m_ring.clone(); }
     bool isBusy() const { return m_running || !m_queue.isEmpty(); }
 
-    // Decrypt this record's secrets next (relative path under .alchemy).
-    void prioritize(const QString& relativePath);
+    // Decrypt this record's secrets next (SnapshotRecord::key()).
+    void prioritize(const QString& recordKey);
 
     // `secretObject` is the object holding "@secret" (as findSecrets reports it).
     State state(const Json& secretObject) const;
@@ -123,9 +123,9 @@ private:
         QSet<QString> shown;  // pointers shown one by one
         QSet<QString> hidden; // pointers hidden again after Reveal All
     };
-    QHash<QString, Reveals> m_reveals; // by record (path relative to .alchemy)
-    QHash<QString, int> m_recordByPath;
-    QHash<QString, qint64> m_processed; // relative path -> modification time decrypted
+    QHash<QString, Reveals> m_reveals;  // by record (SnapshotRecord::key())
+    QHash<QString, int> m_recordByPath; // by SnapshotRecord::key()
+    QHash<QString, qint64> m_processed; // record key -> modification time (content fingerprint) decrypted
     QStringList m_queue;
     bool m_running = false;
     quint64 m_generation = 0;

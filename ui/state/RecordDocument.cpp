@@ -1,6 +1,6 @@
 #include "state/RecordDocument.h"
 
-#include "store/AtomicFile.h"
+#include "store/StateSource.h"
 
 #include "json/JsonParse.h"
 
@@ -10,13 +10,16 @@ std::shared_ptr<const RecordDocument> RecordDocument::load(const StateSnapshot& 
                                                            const SnapshotRecord& record) {
     auto doc = std::make_shared<RecordDocument>();
     doc->fqn = QString::fromStdString(record.fqn);
-    doc->relativePath = QString::fromStdString(record.relativePath);
+    doc->key = QString::fromStdString(record.key());
     doc->absolutePath = QString::fromStdString(snapshot.absolutePath(record).string());
     try {
-        // Contained read: a symlink leading out of .alchemy is refused, as the snapshot loader does.
-        std::optional<std::string> text = readFileContained(snapshot.layout.dotAlchemy, record.relativePath);
+        doc->location = QString::fromStdString(snapshot.location(record));
+        if (!snapshot.source)
+            throw std::logic_error("the snapshot has no source to read the record from");
+        // The source's read: a folder refuses a symlink leading out of .alchemy, as its scan does.
+        std::optional<std::string> text = snapshot.source->readRecordText(record.chain, record.id);
         if (!text) {
-            doc->error = QStringLiteral("the file no longer exists");
+            doc->error = QStringLiteral("the record no longer exists");
             return doc;
         }
         doc->text = QString::fromUtf8(text->data(), static_cast<qsizetype>(text->size()));

@@ -2,6 +2,7 @@
 
 #include "models/NaturalCollator.h"
 #include "snapshot/SnapshotLoader.h"
+#include "store/StateSource.h"
 
 #include <QCollator>
 #include <QCollatorSortKey>
@@ -49,8 +50,16 @@ bool StateIndex::sameContentAs(const StateIndex& other) const {
 std::shared_ptr<const StateIndex> StateIndex::build(const std::filesystem::path& projectOrDotAlchemy) {
     QElapsedTimer timer;
     timer.start();
+    std::shared_ptr<const StateSnapshot> snapshot = loadSnapshot(projectOrDotAlchemy);
+    return fromSnapshot(std::move(snapshot), timer.elapsed());
+}
+
+std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const StateSnapshot> snapshot,
+                                                           qint64 loadMs) {
+    QElapsedTimer timer;
+    timer.start();
     auto index = std::make_shared<StateIndex>();
-    index->snapshot = loadSnapshot(projectOrDotAlchemy);
+    index->snapshot = std::move(snapshot);
     const StateSnapshot& snap = *index->snapshot;
 
     index->nodes.resize(snap.nodes.size());
@@ -129,27 +138,12 @@ std::shared_ptr<const StateIndex> StateIndex::build(const std::filesystem::path&
               [&](const QString& a, const QString& b) { return collator(a, b); });
     index->kinds = kindList;
 
-    // What to watch: the project folder (so a new .alchemy is seen) and every state folder; the watcher sees
-    // records rewritten in place too (FolderWatcher).
-    const QString project = QString::fromStdString(snap.layout.projectRoot.string());
-    index->watchFolders << project;
-    if (snap.stateFolderExists) {
-        std::set<std::string> folders{snap.layout.dotAlchemy.string()};
-        for (const auto& r : snap.records) {
-            std::filesystem::path folder = (snap.layout.dotAlchemy / r.relativePath).parent_path();
-            while (folders.insert(folder.string()).second && folder != snap.layout.dotAlchemy)
-                folder = folder.parent_path();
-        }
-        for (const auto& n : snap.nodes)
-            if (n.kind != SnapshotNodeKind::Root && n.kind != SnapshotNodeKind::Resource)
-                folders.insert((snap.layout.dotAlchemy / n.fqn).string());
-        for (const auto& f : folders) {
-            std::error_code ec;
-            if (std::filesystem::is_directory(f, ec))
-                index->watchFolders << QString::fromStdString(f);
-        }
-    }
-    index->loadMs = timer.elapsed();
+    // What to watch for changes (the watcher sees records rewritten in place too: FolderWatcher); a source
+    // without folders to watch is polled instead (StateSession).
+    if (snap.source)
+        for (const auto& folder : snap.source->watchFolders(snap))
+            index->watchFolders << QString::fromStdString(folder.string());
+    index->loadMs = loadMs + timer.elapsed();
     return index;
 }
 

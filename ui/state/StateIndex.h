@@ -34,9 +34,13 @@ struct StateIndex {
     QHash<QString, int32_t> nodeByFqn;
     QStringList kinds; // distinct record kinds, naturally sorted
     int apps = 0, stages = 0, scopes = 0, resources = 0, unreadable = 0, interrupted = 0, secrets = 0;
-    QStringList watchFolders; // the project folder and every state folder, to watch for changes
+    QStringList watchFolders; // folders whose changes show state changes (the source's watchFolders())
     qint64 loadMs = 0;
 
+    // Views of a loaded snapshot; `loadMs` is the time the load took before (added to the indexing time).
+    static std::shared_ptr<const StateIndex> fromSnapshot(std::shared_ptr<const StateSnapshot> snapshot,
+                                                          qint64 loadMs = 0);
+    // loadSnapshot(path) + fromSnapshot() (tests, benchmarks).
     static std::shared_ptr<const StateIndex> build(const std::filesystem::path& projectOrDotAlchemy);
 
     const SnapshotRecord* record(int32_t node) const;

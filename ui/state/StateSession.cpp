@@ -1,20 +1,38 @@
 #include "state/StateSession.h"
 
+#include "snapshot/SnapshotLoader.h"
 #include "state/FolderWatcher.h"
+#include "store/StateSources.h"
+#include "store/StoreError.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
-#include <QSet>
-#include <sys/stat.h>
+#include <atomic>
+#include <stdexcept>
 
 namespace athanor::ui {
 
 namespace {
 // A deploy writes many records in a burst; wait for a short quiet spell, then load once.
 constexpr int kDebounceMs = 200;
-// Where the watcher cannot see records rewritten in place, their timestamps are compared this often.
-constexpr int kPollMs = 1500;
+// Where nothing can be watched (a database, a folder past the inotify limit), this often "changed since?".
+constexpr int kPollMs = 1000;
+// Progress reports of a running load reach the GUI thread at most this often.
+constexpr qint64 kProgressMs = 100;
+
+QString toQString(const std::string& s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
 } // namespace
+
+struct StateSession::LoadResult {
+    std::shared_ptr<StateSource> source; // set when this load opened it
+    SourceSpec spec;
+    QString note;
+    std::shared_ptr<const StateIndex> index; // null when the load failed
+    QString error;
+};
 
 StateSession::StateSession(QObject* parent) : QObject(parent) {
     m_pool.setMaxThreadCount(2);
@@ -23,7 +41,7 @@ StateSession::StateSession(QObject* parent) : QObject(parent) {
     m_debounce.setInterval(kDebounceMs);
     m_poll.setInterval(kPollMs);
     connect(&m_debounce, &QTimer::timeout, this, &StateSession::reload);
-    connect(&m_poll, &QTimer::timeout, this, &StateSession::pollTimestamps);
+    connect(&m_poll, &QTimer::timeout, this, &StateSession::pollChanges);
     auto changed = [this] {
         if (m_live)
             m_debounce.start();
@@ -33,12 +51,17 @@ StateSession::StateSession(QObject* parent) : QObject(parent) {
 
 StateSession::~StateSession() {
     ++m_generation;
+    m_cancel.request_stop();
     m_pool.waitForDone();
 }
 
+QString StateSession::specText() const {
+    return isOpen() ? toQString(m_spec.toString()) : QString();
+}
+
 QString StateSession::dotAlchemyPath() const {
-    if (m_index)
-        return QString::fromStdString(m_index->snapshot->layout.dotAlchemy.string());
+    if (m_index && m_spec.kind == SourceSpec::Kind::Folder)
+        return toQString(m_index->snapshot->layout.dotAlchemy.string());
     return m_projectPath.isEmpty() ? QString() : m_projectPath + QStringLiteral("/.alchemy");
 }
 
@@ -46,19 +69,34 @@ void StateSession::open(const QString& path) {
     QString dir = QFileInfo(path).absoluteFilePath();
     if (QFileInfo(dir).fileName() == QStringLiteral(".alchemy"))
         dir = QFileInfo(dir).absolutePath();
+    openSource(SourceSpec::folder(QDir::cleanPath(dir).toStdString()));
+}
+
+void StateSession::openSource(const SourceSpec& spec) {
     ++m_generation;
-    m_projectPath = QDir::cleanPath(dir);
+    m_cancel.request_stop(); // a load of the previous source may still run; its result is dropped
+    m_cancel = std::stop_source();
+    m_spec = spec;
+    m_resolved = false;
+    m_source.reset();
+    m_note.clear();
+    m_lastError.clear();
+    m_projectPath = QDir::cleanPath(toQString(spec.projectFolder().string()));
     m_index.reset();
     m_reloadQueued = false;
+    m_poll.stop();
     m_watcher->clear();
-    emit projectOpened(m_projectPath);
-    m_loading = false; // a load of the previous project may still run; its result is dropped
+    emit projectOpened(toQString(spec.toString()));
+    m_loading = false;
     startLoad();
 }
 
 void StateSession::close() {
     ++m_generation;
+    m_cancel.request_stop();
     m_projectPath.clear();
+    m_source.reset();
+    m_note.clear();
     m_index.reset();
     m_poll.stop();
     m_debounce.stop();
@@ -81,8 +119,8 @@ void StateSession::setLiveReload(bool on) {
     if (!on) {
         m_debounce.stop();
         m_poll.stop();
-    } else if (m_index && !m_watcher->seesFileRewrites()) {
-        m_poll.start();
+    } else if (m_index) {
+        updateWatches();
     }
 }
 
@@ -90,30 +128,86 @@ void StateSession::startLoad() {
     m_loading = true;
     emit loadStarted();
     const quint64 generation = m_generation;
-    const std::filesystem::path path = m_projectPath.toStdString();
-    m_pool.start([this, generation, path] {
-        std::shared_ptr<const StateIndex> index = StateIndex::build(path);
+    const SourceSpec spec = m_spec;
+    std::shared_ptr<StateSource> source = m_source; // null until the first load has resolved it
+    const std::stop_token cancel = m_cancel.get_token();
+    m_pool.start([this, generation, spec, source, cancel] {
+        auto result = std::make_shared<LoadResult>();
+        result->spec = spec;
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            std::shared_ptr<StateSource> open = source;
+            if (!open) {
+                // Resolving looks at the disk: here, not on the GUI thread.
+                std::string note;
+                open = openResolvedSource(spec, &note);
+                result->source = open;
+                result->spec = open->spec();
+                result->note = toQString(note);
+            }
+            QElapsedTimer sinceReport;
+            sinceReport.start();
+            const LoadProgress progress = [&](size_t loaded, size_t total) {
+                if (sinceReport.elapsed() < kProgressMs && loaded != total)
+                    return;
+                sinceReport.restart();
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, loaded, total] {
+                        if (generation == m_generation)
+                            emit loadProgress(static_cast<qint64>(loaded), static_cast<qint64>(total));
+                    },
+                    Qt::QueuedConnection);
+            };
+            std::shared_ptr<const StateSnapshot> snapshot = loadSnapshot(*open, {}, progress, cancel);
+            result->index = StateIndex::fromSnapshot(std::move(snapshot), timer.elapsed());
+        } catch (const LoadCancelled&) {
+            return; // replaced by a newer load or a closed session: nobody waits for this one
+        } catch (const std::exception& e) {
+            result->error = toQString(e.what());
+        }
         // Queued onto the GUI thread; ~StateSession waits for the pool, so `this` outlives the post.
         QMetaObject::invokeMethod(
-            this, [this, generation, index] { onLoaded(generation, index); }, Qt::QueuedConnection);
+            this, [this, generation, result] { onLoaded(generation, result); }, Qt::QueuedConnection);
     });
 }
 
-void StateSession::onLoaded(quint64 generation, std::shared_ptr<const StateIndex> index) {
+void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult>& result) {
     if (generation != m_generation)
-        return; // a load of a project that is no longer open
+        return; // a load of a source that is no longer open
     m_loading = false;
-    const bool changed = !m_index || !m_index->sameContentAs(*index);
-    if (changed) {
-        m_index = std::move(index);
-        emit indexChanged(m_index);
-        // Thousands of inotify watches take a while to add: after the views have their new snapshot.
-        QTimer::singleShot(0, this, [this, generation] {
-            if (generation == m_generation && m_index)
-                updateWatches();
-        });
+    if (result->source && !m_resolved) {
+        m_source = result->source;
+        m_spec = result->spec;
+        m_resolved = true;
+        m_note = result->note;
+        m_projectPath = QDir::cleanPath(toQString(m_spec.projectFolder().string()));
+        emit sourceResolved(toQString(m_spec.toString()), m_note);
     }
-    emit loadFinished(changed ? m_index->loadMs : index->loadMs);
+    if (!result->index) {
+        m_lastError = result->error;
+        emit loadFailed(result->error);
+        // Keep trying: a database locked by a long write, a folder that comes back.
+        if (m_live && m_source)
+            m_poll.start();
+    } else {
+        const bool recovered = !m_lastError.isEmpty();
+        m_lastError.clear();
+        const bool changed = !m_index || !m_index->sameContentAs(*result->index);
+        // Kept even when nothing differs for the views: its change token is the one to poll against.
+        m_index = result->index;
+        if (changed)
+            emit indexChanged(m_index);
+        if (changed || recovered) {
+            // Thousands of inotify watches take a while to add: after the views have their new snapshot.
+            QTimer::singleShot(0, this, [this, generation] {
+                if (generation == m_generation && m_index)
+                    updateWatches();
+            });
+        }
+        emit loadFinished(m_index->loadMs);
+    }
     if (m_reloadQueued) {
         m_reloadQueued = false;
         startLoad();
@@ -122,31 +216,31 @@ void StateSession::onLoaded(quint64 generation, std::shared_ptr<const StateIndex
 
 void StateSession::updateWatches() {
     m_watcher->setFolders(m_index->watchFolders);
-    if (m_live && !m_watcher->seesFileRewrites())
+    // Poll where the watcher cannot see everything: no folders to watch (a database), or no inotify.
+    const bool watched = !m_index->watchFolders.isEmpty() && m_watcher->seesFileRewrites();
+    if (m_live && !watched)
         m_poll.start();
     else
         m_poll.stop();
 }
 
-void StateSession::pollTimestamps() {
-    if (m_polling || m_loading || !m_index)
+void StateSession::pollChanges() {
+    if (m_polling || m_loading || !m_source)
         return;
+    if (!m_index || !m_lastError.isEmpty()) { // the last load failed: try again
+        reload();
+        return;
+    }
     m_polling = true;
     const quint64 generation = m_generation;
     std::shared_ptr<const StateIndex> index = m_index;
-    m_pool.start([this, generation, index] {
+    std::shared_ptr<StateSource> source = m_source;
+    m_pool.start([this, generation, index, source] {
         bool differs = false;
-        for (const auto& r : index->snapshot->records) {
-            if (!r.ok())
-                continue; // unreadable files have no timestamp to compare
-            struct stat st {};
-            const auto file = index->snapshot->absolutePath(r);
-            if (::stat(file.c_str(), &st) != 0 ||
-                static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec != r.modifiedNs ||
-                static_cast<uint64_t>(st.st_size) != r.fileSize) {
-                differs = true;
-                break;
-            }
+        try {
+            differs = source->changedSince(*index->snapshot);
+        } catch (const std::exception&) {
+            differs = true; // a reload reports what is wrong
         }
         QMetaObject::invokeMethod(
             this,

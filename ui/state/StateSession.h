@@ -1,62 +1,98 @@
 #pragma once
 
 #include "state/StateIndex.h"
+#include "store/SourceSpec.h"
 
 #include <QObject>
 #include <QString>
 #include <QThreadPool>
 #include <QTimer>
 #include <memory>
+#include <stop_token>
+
+namespace athanor {
+class StateSource;
+}
 
 namespace athanor::ui {
 
 class FolderWatcher;
 
-// The open project: loads snapshots on a worker thread and reloads them when files under .alchemy change.
-// Only one load runs at a time; requests that arrive meanwhile coalesce into one follow-up load. Every
-// open() bumps a generation number so a slow load of the previous project can never replace the new one.
+// The open state source (a project folder, a SQLite database): loads snapshots on a worker thread and
+// reloads them when the state changes (inotify on a folder's state folders; a cheap changed-since poll
+// where nothing can be watched). Only one load runs at a time; requests that arrive meanwhile coalesce into
+// one follow-up load. Every open() bumps a generation number (and cancels the running load) so a slow load
+// of the previous source can never replace the new one. A load that fails as a whole (a locked database)
+// keeps the last good snapshot and says why (loadFailed).
 class StateSession : public QObject {
     Q_OBJECT
 public:
     explicit StateSession(QObject* parent = nullptr);
     ~StateSession() override;
 
-    // A project folder (holding .alchemy) or a .alchemy folder.
+    // A project folder (holding .alchemy) or a .alchemy folder; one whose .alchemy holds only Alchemy's
+    // state.sqlite opens that database (sourceNote() says so).
     void open(const QString& path);
+    // Any source: a folder or sqlite:PATH (SourceSpec text); invalid text emits loadFailed.
+    void openSource(const SourceSpec& spec);
     void close();
     void reload();
 
+    // The source as opened (after resolution, once the first load finished), e.g.
+    // "sqlite:/p/.alchemy/state.sqlite".
+    SourceSpec spec() const { return m_spec; }
+    QString specText() const;
+    std::shared_ptr<StateSource> source() const { return m_source; }
+    // Why the source differs from what was asked for (a folder holding only state.sqlite); empty otherwise.
+    QString sourceNote() const { return m_note; }
+    // The project folder: where a stack file and run history of a folder source live.
     QString projectPath() const { return m_projectPath; }
     QString dotAlchemyPath() const;
     bool isOpen() const { return !m_projectPath.isEmpty(); }
     bool isLoading() const { return m_loading; }
     std::shared_ptr<const StateIndex> index() const { return m_index; }
+    // The last load's failure ("" after a good load).
+    QString lastError() const { return m_lastError; }
 
     // Live reload can be switched off (tests of static trees, huge trees over network mounts).
     void setLiveReload(bool on);
     bool liveReload() const { return m_live; }
 
 signals:
-    void projectOpened(const QString& projectPath);
+    // `specText` is the source as asked for (a folder path, or sqlite:PATH).
+    void projectOpened(const QString& specText);
+    // The source the first load resolved to (differs from the one asked for when a note says why).
+    void sourceResolved(const QString& specText, const QString& note);
     void projectClosed();
     void loadStarted();
+    // Records read so far of the running load (total 0 while unknown), at most a few times a second.
+    void loadProgress(qint64 loaded, qint64 total);
     // A new snapshot (only when something differs from the previous one).
     void indexChanged(std::shared_ptr<const athanor::ui::StateIndex> index);
     // Every finished load, changed or not (the status bar shows the time).
     void loadFinished(qint64 ms);
+    // A load that could not read the source at all; the previous snapshot (if any) stays.
+    void loadFailed(const QString& message);
 
 private:
+    struct LoadResult;
     void startLoad();
-    void onLoaded(quint64 generation, std::shared_ptr<const StateIndex> index);
+    void onLoaded(quint64 generation, const std::shared_ptr<LoadResult>& result);
     void updateWatches();
-    void pollTimestamps();
+    void pollChanges();
 
+    SourceSpec m_spec;
+    bool m_resolved = false; // m_spec is the resolved source (m_source is open)
+    std::shared_ptr<StateSource> m_source;
+    QString m_note;
     QString m_projectPath;
+    QString m_lastError;
     std::shared_ptr<const StateIndex> m_index;
     FolderWatcher* m_watcher = nullptr;
     QTimer m_debounce;
     QTimer m_poll;
     quint64 m_generation = 0;
+    std::stop_source m_cancel; // of the running load
     bool m_loading = false;
     bool m_reloadQueued = false;
     bool m_polling = false;

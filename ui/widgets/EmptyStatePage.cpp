@@ -82,6 +82,27 @@ void EmptyStatePage::showWelcome(const QStringList& recentProjects) {
     setRecent(recentProjects);
 }
 
+void EmptyStatePage::showEmptySource(const QString& source, bool missing, const QStringList& recentProjects) {
+    m_icon->setPixmap(QIcon(QStringLiteral(":/icons/folder-open.svg")).pixmap(72, 72));
+    m_title->setText(tr("No Alchemy state here"));
+    const QString where = QDir::toNativeSeparators(source).toHtmlEscaped();
+    m_text->setText(missing
+                        ? tr("<code>%1</code> does not exist. Deploy with Alchemy's SQLiteStateStore once, "
+                             "or open the source that holds the state.")
+                              .arg(where)
+                        : tr("<code>%1</code> holds no state records yet. The window updates by itself "
+                             "as soon as a deploy writes some.")
+                              .arg(where));
+    setRecent(recentProjects);
+}
+
+void EmptyStatePage::showLoadFailure(const QString& source, const QString& message) {
+    m_icon->setPixmap(QIcon(QStringLiteral(":/icons/folder-open.svg")).pixmap(72, 72));
+    m_title->setText(tr("Cannot read this state"));
+    m_text->setText(tr("<code>%1</code>: %2<br><br>Nothing was changed. The window tries again by itself.")
+                        .arg(QDir::toNativeSeparators(source).toHtmlEscaped(), message.toHtmlEscaped()));
+}
+
 void EmptyStatePage::showNoState(const QString& projectPath, bool folderMissing,
                                  const QStringList& recentProjects) {
     m_icon->setPixmap(QIcon(QStringLiteral(":/icons/folder-open.svg")).pixmap(72, 72));

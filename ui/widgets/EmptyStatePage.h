@@ -17,6 +17,10 @@ public:
 
     void showWelcome(const QStringList& recentProjects);
     void showNoState(const QString& projectPath, bool folderMissing, const QStringList& recentProjects);
+    // A source other than a folder (a SQLite database, `source` as SourceSpec writes it) that holds nothing.
+    void showEmptySource(const QString& source, bool missing, const QStringList& recentProjects);
+    // The source could not be read at all (a locked or foreign database) and there is no tree to keep.
+    void showLoadFailure(const QString& source, const QString& message);
 
 signals:
     void openRequested();

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "snapshot/StateSnapshot.h"
+
+#include "json/Json.h"
+
+#include <vector>
+
+namespace athanor {
+
+struct SnapshotOptions;
+
+// The scope tree of a source that knows each record's chain (a database row's scope): records go under
+// apps > stages > scopes as the folder walk places the same records, a chain element that is a record id in
+// its parent scope holds that resource's nested resources. `records` carry chain, id and their summary; fqn
+// and the nodes are filled in here. Records outside options.app / options.stage are left out.
+void buildSnapshotTree(StateSnapshot& snap, std::vector<SnapshotRecord> records,
+                       const SnapshotOptions& options);
+
+// The last step of every bulk load: naked-scope records show as scopes, each record gets the chain of the
+// store holding it (when the load did not know it), records are sorted by FQN (node indexes follow).
+void finishSnapshotTree(StateSnapshot& snap);
+
+// A record's data.pendingDeletions as the snapshot keeps them (for sources that read records as documents).
+std::vector<PendingDeletion> pendingDeletionsOfRecord(const Json& record);
+
+} // namespace athanor

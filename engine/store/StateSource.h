@@ -1,0 +1,97 @@
+#pragma once
+
+#include "store/AtomicFile.h"
+#include "store/SourceSpec.h"
+#include "store/StageLease.h"
+#include "store/StateStore.h"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+namespace athanor {
+
+class StateSnapshot;
+struct SnapshotOptions;
+
+// Progress of a bulk load: records read so far and how many there are (0 while not known yet). Called on
+// the loading thread.
+using LoadProgress = std::function<void(size_t loaded, size_t total)>;
+
+// How a source keeps two runs off one stage.
+enum class StageLocking {
+    LockFile,   // a lock file in the source's Athanor home (lifecycle/StageLock), as for folders
+    Native,     // the source's own lock: lockStage() (a row in a SQLite database)
+    Unsupported // the source cannot exclude concurrent runs: whyNoStageLock() says why
+};
+
+// The one door to a place where Alchemy keeps state (a folder, a SQLite database): everything that reads
+// or writes state goes through it. A backend is one folder under engine/store/ (folder/, sqlite/); open one
+// with openStateSource() (store/StateSources.h). Thread-safe: loads, reads and stores may run on several
+// threads at once. Records cross it in serialized form (secrets stay encrypted).
+class StateSource : public std::enable_shared_from_this<StateSource> {
+public:
+    virtual ~StateSource() = default;
+
+    virtual const SourceSpec& spec() const = 0;
+    // The folder or database the state is in, for messages ("/p/.alchemy", "/p/.alchemy/state.sqlite").
+    virtual std::string describe() const = 0;
+    // Whether there is state at all yet (an .alchemy folder, a database file).
+    virtual bool exists() const = 0;
+
+    // ---- Alchemy's per-scope store: the lifecycle engine and migrate
+    // ---------------------------------------
+    virtual std::unique_ptr<StateStore> openStore(const std::vector<std::string>& chain,
+                                                  Durability durability = Durability::Durable) = 0;
+    // The apps it holds (the root scope's children); false when the source cannot list them (the caller
+    // then names its apps: SnapshotOptions::knownApps).
+    virtual bool listsApps() const { return true; }
+    virtual std::vector<std::string> apps() = 0;
+    // Makes every write made through stores opened with Durability::Fast durable (a bulk copy writes fast,
+    // then syncs once).
+    virtual void sync() = 0;
+
+    // ---- Browsing
+    // ------------------------------------------------------------------------------------------- The whole
+    // tree (see loadSnapshot() in snapshot/SnapshotLoader.h, which calls this). A record that cannot be used
+    // is a record with its error; a source that cannot be read at all throws SourceUnavailableError (the
+    // caller keeps its last good snapshot); LoadCancelled when `cancel` asks.
+    virtual std::shared_ptr<StateSnapshot> load(const SnapshotOptions& options, const LoadProgress& progress,
+                                                std::stop_token cancel) = 0;
+    // One record in file form (JSON.stringify(record, null, 2)); for a folder the file's exact bytes.
+    // nullopt when it does not exist; UnreadableRecordError naming its location when it cannot be used.
+    virtual std::optional<std::string> readRecordText(const std::vector<std::string>& chain,
+                                                      const std::string& id) = 0;
+    // Where a record lives, for messages: its file, or the database and its row.
+    virtual std::string recordLocation(const std::vector<std::string>& chain,
+                                       const std::string& id) const = 0;
+
+    // ---- Noticing changes
+    // ----------------------------------------------------------------------------------- Local folders whose
+    // changes show changes of the state (inotify); empty: poll changedSince().
+    virtual std::vector<std::filesystem::path> watchFolders(const StateSnapshot&) const { return {}; }
+    // Cheap "has anything changed since this snapshot was loaded" (timestamps, a version token).
+    virtual bool changedSince(const StateSnapshot& snapshot) = 0;
+
+    // ---- Stage locks
+    // ----------------------------------------------------------------------------------------
+    virtual StageLocking stageLocking() const = 0;
+    virtual std::string whyNoStageLock() const { return {}; }
+    // Native locking only: takes the stage or throws StageLockedError naming the holder. A lock left by a
+    // process that no longer exists on this host is taken over and reported through `onWarning`.
+    virtual std::unique_ptr<StageLease> lockStage(const std::string& app, const std::string& stage,
+                                                  const std::string& operation,
+                                                  const LockWarningSink& onWarning);
+
+    // ---- Athanor's own files
+    // -------------------------------------------------------------------------------- A local folder for
+    // what Athanor keeps about this source (run history; lock files of folder sources):
+    // <.alchemy>/.athanor for a folder, $XDG_DATA_HOME/athanor/sources/<hash of the source> otherwise.
+    virtual std::filesystem::path athanorHome() const = 0;
+};
+
+} // namespace athanor

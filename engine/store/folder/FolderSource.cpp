@@ -1,0 +1,117 @@
+#include "store/folder/FolderSource.h"
+
+#include "snapshot/SnapshotLoader.h"
+#include "store/FileSystemStateStore.h"
+#include "store/IdCodec.h"
+#include "store/StoreError.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace athanor {
+
+FolderSource::FolderSource(const SourceSpec& spec)
+    : m_spec(SourceSpec::folder(spec.path)), m_layout(DotAlchemyLayout::forProject(m_spec.path)) {}
+
+bool FolderSource::exists() const {
+    std::error_code ec;
+    return fs::is_directory(m_layout.dotAlchemy, ec);
+}
+
+std::unique_ptr<StateStore> FolderSource::openStore(const std::vector<std::string>& chain,
+                                                    Durability durability) {
+    return std::make_unique<FileSystemStateStore>(m_layout, chain, durability);
+}
+
+std::vector<std::string> FolderSource::apps() {
+    std::vector<std::string> apps;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(m_layout.dotAlchemy, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_directory(ec) && !isReservedTopLevelName(name))
+            apps.push_back(name);
+    }
+    std::sort(apps.begin(), apps.end());
+    return apps;
+}
+
+void FolderSource::sync() {
+    // One syncfs() of the file system holding .alchemy covers every file and folder written.
+    if (!exists())
+        return; // nothing was written
+    const int fd = ::open(m_layout.dotAlchemy.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        throw StoreError("cannot open " + m_layout.dotAlchemy.string() +
+                         " to sync it: " + std::strerror(errno));
+    const int rc = ::syncfs(fd);
+    const int error = errno;
+    ::close(fd);
+    if (rc != 0)
+        throw StoreError("cannot sync " + m_layout.dotAlchemy.string() + ": " + std::strerror(error));
+}
+
+std::shared_ptr<StateSnapshot> FolderSource::load(const SnapshotOptions& options,
+                                                  const LoadProgress& progress, std::stop_token cancel) {
+    return scanStateFolder(m_layout, options, progress, std::move(cancel));
+}
+
+std::optional<std::string> FolderSource::readRecordText(const std::vector<std::string>& chain,
+                                                        const std::string& id) {
+    // Contained read: a symlink leading out of .alchemy is refused, as the scan does.
+    return FileSystemStateStore(m_layout, chain).readText(id);
+}
+
+std::string FolderSource::recordLocation(const std::vector<std::string>& chain, const std::string& id) const {
+    return FileSystemStateStore(m_layout, chain).fileFor(id).string();
+}
+
+std::vector<fs::path> FolderSource::watchFolders(const StateSnapshot& snap) const {
+    // The project folder (so a new .alchemy is seen) and every state folder: one watch per folder sees
+    // records rewritten in place too.
+    std::vector<fs::path> out{m_layout.projectRoot};
+    if (!snap.stateFolderExists)
+        return out;
+    std::set<std::string> folders{m_layout.dotAlchemy.string()};
+    for (const auto& r : snap.records) {
+        if (r.relativePath.empty())
+            continue;
+        fs::path folder = (m_layout.dotAlchemy / r.relativePath).parent_path();
+        while (folders.insert(folder.string()).second && folder != m_layout.dotAlchemy)
+            folder = folder.parent_path();
+    }
+    for (const auto& n : snap.nodes)
+        if (n.kind != SnapshotNodeKind::Root && n.kind != SnapshotNodeKind::Resource)
+            folders.insert((m_layout.dotAlchemy / n.fqn).string());
+    for (const auto& f : folders) {
+        std::error_code ec;
+        if (fs::is_directory(f, ec))
+            out.emplace_back(f);
+    }
+    return out;
+}
+
+bool FolderSource::changedSince(const StateSnapshot& snap) {
+    std::error_code ec;
+    if (fs::is_directory(m_layout.dotAlchemy, ec) != snap.stateFolderExists)
+        return true;
+    for (const auto& r : snap.records) {
+        if (!r.ok())
+            continue; // unreadable files have no timestamp to compare
+        struct stat st {};
+        const fs::path file = m_layout.dotAlchemy / r.relativePath;
+        if (::stat(file.c_str(), &st) != 0 ||
+            static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec != r.modifiedNs ||
+            static_cast<uint64_t>(st.st_size) != r.fileSize)
+            return true;
+    }
+    return false;
+}
+
+} // namespace athanor

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "store/DotAlchemyLayout.h"
+#include "store/StateSource.h"
+
+namespace athanor {
+
+// Alchemy's FileSystemStateStore layout as a source: <project>/.alchemy/<app>/<stage>/… with one JSON file
+// per record. Bulk loads are the parallel simdjson scan (scanStateFolder); changes are seen by watching
+// its folders (inotify) or by comparing record timestamps; stage locks are lock files in
+// .alchemy/.athanor/locks (lifecycle/StageLock), run history lives in .alchemy/.athanor/runs.
+class FolderSource final : public StateSource {
+public:
+    explicit FolderSource(const SourceSpec& spec);
+
+    const SourceSpec& spec() const override { return m_spec; }
+    const DotAlchemyLayout& layout() const { return m_layout; }
+    std::string describe() const override { return m_layout.dotAlchemy.string(); }
+    bool exists() const override;
+
+    std::unique_ptr<StateStore> openStore(const std::vector<std::string>& chain,
+                                          Durability durability) override;
+    std::vector<std::string> apps() override;
+    void sync() override;
+
+    std::shared_ptr<StateSnapshot> load(const SnapshotOptions& options, const LoadProgress& progress,
+                                        std::stop_token cancel) override;
+    std::optional<std::string> readRecordText(const std::vector<std::string>& chain,
+                                              const std::string& id) override;
+    std::string recordLocation(const std::vector<std::string>& chain, const std::string& id) const override;
+
+    std::vector<std::filesystem::path> watchFolders(const StateSnapshot& snapshot) const override;
+    bool changedSince(const StateSnapshot& snapshot) override;
+
+    StageLocking stageLocking() const override { return StageLocking::LockFile; }
+    std::filesystem::path athanorHome() const override { return m_layout.athanorDir(); }
+
+private:
+    SourceSpec m_spec;
+    DotAlchemyLayout m_layout;
+};
+
+} // namespace athanor

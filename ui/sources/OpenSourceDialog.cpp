@@ -1,0 +1,85 @@
+#include "sources/OpenSourceDialog.h"
+
+#include "sources/SourcePicker.h"
+
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace athanor::ui {
+
+OpenSourceDialog::OpenSourceDialog(const QStringList& recentSources, QWidget* parent) : QDialog(parent) {
+    setWindowTitle(tr("Open State Source"));
+    setObjectName(QStringLiteral("openSourceDialog"));
+    m_picker = new SourcePicker(SourcePicker::Purpose::Open);
+    m_recent = new QListWidget;
+    m_recent->setObjectName(QStringLiteral("recentSources"));
+    for (const QString& text : recentSources) {
+        auto* item = new QListWidgetItem(text.startsWith(QStringLiteral("sqlite:"))
+                                             ? tr("SQLite  %1").arg(QDir::toNativeSeparators(text.mid(7)))
+                                             : tr("Folder  %1").arg(QDir::toNativeSeparators(text)));
+        item->setData(Qt::UserRole, text);
+        item->setToolTip(text);
+        m_recent->addItem(item);
+    }
+    m_problem = new QLabel;
+    m_problem->setWordWrap(true);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_picker);
+    auto* recentTitle = new QLabel(tr("Recent sources:"));
+    layout->addSpacing(6);
+    layout->addWidget(recentTitle);
+    layout->addWidget(m_recent, 1);
+    layout->addWidget(m_problem);
+    layout->addWidget(m_buttons);
+    recentTitle->setVisible(!recentSources.isEmpty());
+    m_recent->setVisible(!recentSources.isEmpty());
+
+    connect(m_picker, &SourcePicker::changed, this, &OpenSourceDialog::updateState);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &OpenSourceDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &OpenSourceDialog::reject);
+    const auto pickRecent = [this](QListWidgetItem* item) {
+        if (!item)
+            return;
+        try {
+            m_picker->setSpec(SourceSpec::parse(item->data(Qt::UserRole).toString().toStdString()));
+        } catch (const std::exception&) {
+            // An entry this version cannot parse: leave the fields as they are.
+        }
+    };
+    connect(m_recent, &QListWidget::currentItemChanged, this, pickRecent);
+    connect(m_recent, &QListWidget::itemActivated, this, [this, pickRecent](QListWidgetItem* item) {
+        pickRecent(item);
+        accept();
+    });
+    resize(620, recentSources.isEmpty() ? 200 : 380);
+    updateState();
+}
+
+void OpenSourceDialog::setSpec(const SourceSpec& spec) {
+    m_picker->setSpec(spec);
+}
+
+void OpenSourceDialog::updateState() {
+    const QString problem = m_picker->problem();
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty() && !m_picker->locationEdit()->text().trimmed().isEmpty());
+    m_buttons->button(QDialogButtonBox::Open)->setEnabled(problem.isEmpty());
+}
+
+void OpenSourceDialog::accept() {
+    m_chosen = m_picker->spec();
+    if (!m_chosen) {
+        updateState();
+        return;
+    }
+    QDialog::accept();
+}
+
+} // namespace athanor::ui

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "store/SourceSpec.h"
+
+#include <QDialog>
+#include <optional>
+
+class QDialogButtonBox;
+class QLabel;
+class QListWidget;
+
+namespace athanor::ui {
+
+class SourcePicker;
+
+// File › Open State Source…: a kind (project folder, SQLite database), its location, and the sources opened
+// recently (any kind) to pick again.
+class OpenSourceDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit OpenSourceDialog(const QStringList& recentSources, QWidget* parent = nullptr);
+
+    void setSpec(const SourceSpec& spec);
+    // The source to open once accepted.
+    std::optional<SourceSpec> chosen() const { return m_chosen; }
+    SourcePicker* picker() const { return m_picker; }
+    QListWidget* recentList() const { return m_recent; }
+    QDialogButtonBox* buttons() const { return m_buttons; }
+
+    void accept() override;
+
+private:
+    void updateState();
+
+    SourcePicker* m_picker;
+    QListWidget* m_recent;
+    QLabel* m_problem;
+    QDialogButtonBox* m_buttons;
+    std::optional<SourceSpec> m_chosen;
+};
+
+} // namespace athanor::ui
