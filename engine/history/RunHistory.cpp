@@ -1,9 +1,9 @@
 #include "history/RunHistory.h"
 
 #include "events/EventJson.h"
-#include "json/JsonParse.h"
 #include "store/AtomicFile.h"
 
+#include "json/JsonParse.h"
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -133,8 +133,9 @@ bool keepsRunHistory(const fs::path& projectRoot, Phase phase) {
 
 RunHistoryFiles prepareRunHistory(const fs::path& projectRoot, Phase phase, const std::string& stage,
                                   std::chrono::system_clock::time_point startedAt) {
-    return prepareRunHistoryIn(folderAthanorHome(projectRoot.empty() ? projectRoot : fs::absolute(projectRoot)),
-                               phase, stage, startedAt);
+    return prepareRunHistoryIn(
+        folderAthanorHome(projectRoot.empty() ? projectRoot : fs::absolute(projectRoot)), phase, stage,
+        startedAt);
 }
 
 RunHistoryFiles prepareRunHistoryIn(const fs::path& athanorHome, Phase phase, const std::string& stage,

@@ -15,8 +15,8 @@
 namespace athanor {
 
 // Run history: what athanorctl and the GUI's History tab both write and read. Per run, under
-// <athanor home>/runs/ (StateSource::athanorHome(); <project>/.alchemy/.athanor for a folder, where real Alchemy
-// never looks). The *In functions take the home; the others the project root of a folder source.
+// <athanor home>/runs/ (StateSource::athanorHome(); <project>/.alchemy/.athanor for a folder, where real
+// Alchemy never looks). The *In functions take the home; the others the project root of a folder source.
 //   <yyyyMMdd-HHmmss-zzz>-<phase>-<stage>.json       the summary (RunSummary below, JSON, version 1)
 //   <same>.log.jsonl                                 every event of the run, one EventJson object a line
 // The stamp is the start time in UTC, so names sort by start time.
@@ -86,7 +86,8 @@ bool keepsRunHistoryIn(const std::filesystem::path& athanorHome, Phase phase);
 RunHistoryFiles prepareRunHistory(const std::filesystem::path& projectRoot, Phase phase,
                                   const std::string& stage, std::chrono::system_clock::time_point startedAt);
 RunHistoryFiles prepareRunHistoryIn(const std::filesystem::path& athanorHome, Phase phase,
-                                    const std::string& stage, std::chrono::system_clock::time_point startedAt);
+                                    const std::string& stage,
+                                    std::chrono::system_clock::time_point startedAt);
 
 // Counts of a plan by action, as the summary stores them.
 std::map<PlannedChange::Action, int> countPlanned(const std::vector<PlannedChange>& plan);

@@ -469,7 +469,8 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
             for (size_t i = begin; i < end; ++i) {
                 try {
                     summarize(rootFd, buffer, parser, records[i]);
-                } catch (const std::exception& e) { // out of memory: that file's error, never the whole tree's
+                } catch (
+                    const std::exception& e) { // out of memory: that file's error, never the whole tree's
                     records[i].error = e.what();
                 }
             }

@@ -1,8 +1,7 @@
 #include "snapshot/SnapshotTree.h"
 
-#include "snapshot/SnapshotPlacement.h"
-
 #include "snapshot/SnapshotLoader.h"
+#include "snapshot/SnapshotPlacement.h"
 
 #include <algorithm>
 #include <map>

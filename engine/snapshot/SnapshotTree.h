@@ -3,7 +3,6 @@
 #include "snapshot/StateSnapshot.h"
 
 #include "json/Json.h"
-
 #include <vector>
 
 namespace athanor {

@@ -7,9 +7,9 @@
 #include "tst_lifecycle_support.h"
 
 #include <QProcess>
+#include <QTemporaryDir>
 #include <atomic>
 #include <thread>
-#include <QTemporaryDir>
 #include <unistd.h>
 
 using namespace lifecycle_test;

@@ -156,14 +156,16 @@ PlanDialog::PlanDialog(Mode mode, const QString& app, const QString& stage,
                          .arg(actionText(a).toHtmlEscaped());
     }
     // Review is what Plan shows (nothing will run); Confirm is the gate in front of Up.
-    QString head = (mode == Mode::Confirm ? tr("<b>Up</b> on app <b>%1</b>, stage <b>%2</b>")
-                                          : tr("<b>Plan</b> for app <b>%1</b>, stage <b>%2</b>: what Up would do"))
-                       .arg(app.toHtmlEscaped(), stage.toHtmlEscaped());
+    QString head =
+        (mode == Mode::Confirm ? tr("<b>Up</b> on app <b>%1</b>, stage <b>%2</b>")
+                               : tr("<b>Plan</b> for app <b>%1</b>, stage <b>%2</b>: what Up would do"))
+            .arg(app.toHtmlEscaped(), stage.toHtmlEscaped());
     head += QStringLiteral("<br>") +
             (parts.isEmpty() ? tr("Nothing declared.") : parts.join(QStringLiteral(" · ")));
     if (m_changes == 0 && !plan.empty())
-        head += QStringLiteral("<br>") + (mode == Mode::Confirm ? tr("Nothing to change: Up will skip every resource.")
-                                                                : tr("Nothing to change: Up would skip every resource."));
+        head += QStringLiteral("<br>") + (mode == Mode::Confirm
+                                              ? tr("Nothing to change: Up will skip every resource.")
+                                              : tr("Nothing to change: Up would skip every resource."));
     heading->setText(head);
     layout->addWidget(heading);
 
