@@ -1,6 +1,6 @@
 #include "lifecycle/StageLock.h"
 
-#include "lifecycle/ProcessIdentity.h"
+#include "store/ProcessIdentity.h"
 #include "lifecycle/RunApi.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"

@@ -1,6 +1,6 @@
 #include "lifecycle/StaleTempFiles.h"
 
-#include "lifecycle/ProcessIdentity.h"
+#include "store/ProcessIdentity.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
 

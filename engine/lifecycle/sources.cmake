@@ -7,8 +7,6 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Scope.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StageLock.h
     ${CMAKE_CURRENT_LIST_DIR}/StageLock.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/ProcessIdentity.h
-    ${CMAKE_CURRENT_LIST_DIR}/ProcessIdentity.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StaleTempFiles.h
     ${CMAKE_CURRENT_LIST_DIR}/StaleTempFiles.cpp
     ${CMAKE_CURRENT_LIST_DIR}/TaskGraph.h

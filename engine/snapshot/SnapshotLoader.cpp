@@ -34,16 +34,7 @@ struct Walker {
     fs::path realRoot;
 
     int32_t addNode(SnapshotNodeKind kind, std::string name, std::string fqn, int32_t parent) {
-        SnapshotNode node;
-        node.kind = kind;
-        node.name = std::move(name);
-        node.fqn = std::move(fqn);
-        node.parent = parent;
-        const auto index = static_cast<int32_t>(snap.nodes.size());
-        snap.nodes.push_back(std::move(node));
-        if (parent >= 0)
-            snap.nodes[static_cast<size_t>(parent)].children.push_back(index);
-        return index;
+        return addSnapshotNode(snap, kind, std::move(name), std::move(fqn), parent);
     }
 
     int32_t addRecord(const std::string& relativePath, std::string id, std::string fqn) {

@@ -30,16 +30,7 @@ struct ChainTreeBuilder {
     std::map<Chain, std::set<std::string>> childNames;   // chain -> next elements of longer chains
 
     int32_t addNode(SnapshotNodeKind kind, std::string name, std::string fqn, int32_t parent) {
-        SnapshotNode node;
-        node.kind = kind;
-        node.name = std::move(name);
-        node.fqn = std::move(fqn);
-        node.parent = parent;
-        const auto index = static_cast<int32_t>(snap.nodes.size());
-        snap.nodes.push_back(std::move(node));
-        if (parent >= 0)
-            snap.nodes[static_cast<size_t>(parent)].children.push_back(index);
-        return index;
+        return addSnapshotNode(snap, kind, std::move(name), std::move(fqn), parent);
     }
 
     int32_t addRecord(size_t inputIndex) {
@@ -135,6 +126,20 @@ void buildSnapshotTree(StateSnapshot& snap, std::vector<SnapshotRecord> records,
         }
     }
     finishSnapshotTree(snap);
+}
+
+int32_t addSnapshotNode(StateSnapshot& snap, SnapshotNodeKind kind, std::string name, std::string fqn,
+                        int32_t parent) {
+    SnapshotNode node;
+    node.kind = kind;
+    node.name = std::move(name);
+    node.fqn = std::move(fqn);
+    node.parent = parent;
+    const auto index = static_cast<int32_t>(snap.nodes.size());
+    snap.nodes.push_back(std::move(node));
+    if (parent >= 0)
+        snap.nodes[static_cast<size_t>(parent)].children.push_back(index);
+    return index;
 }
 
 void finishSnapshotTree(StateSnapshot& snap) {

@@ -16,6 +16,10 @@ struct SnapshotOptions;
 void buildSnapshotTree(StateSnapshot& snap, std::vector<SnapshotRecord> records,
                        const SnapshotOptions& options);
 
+// Appends a node under `parent` (-1: none) and returns its index: how every bulk load grows the tree.
+int32_t addSnapshotNode(StateSnapshot& snap, SnapshotNodeKind kind, std::string name, std::string fqn,
+                        int32_t parent);
+
 // The last step of every bulk load: naked-scope records show as scopes, each record gets the chain of the
 // store holding it (when the load did not know it), records are sorted by FQN (node indexes follow).
 void finishSnapshotTree(StateSnapshot& snap);

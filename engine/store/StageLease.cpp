@@ -1,5 +1,7 @@
 #include "store/StageLease.h"
 
+#include "store/ProcessIdentity.h"
+
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -25,21 +27,10 @@ std::string isoNow() {
     return out;
 }
 
-bool processExists(long pid) {
-    if (pid <= 0)
-        return false;
-    if (::kill(static_cast<pid_t>(pid), 0) == 0)
-        return true;
-    return errno == EPERM; // exists, owned by someone else
-}
-
 } // namespace
 
 std::string StageLockHolder::thisHost() {
-    char buf[HOST_NAME_MAX + 1] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0)
-        return "unknown-host";
-    return buf;
+    return hostName();
 }
 
 StageLockHolder StageLockHolder::thisProcess(const std::string& operation) {

@@ -6,6 +6,8 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/IdCodec.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RecordLocation.h
     ${CMAKE_CURRENT_LIST_DIR}/RecordLocation.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ProcessIdentity.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProcessIdentity.cpp
     ${CMAKE_CURRENT_LIST_DIR}/AtomicFile.h
     ${CMAKE_CURRENT_LIST_DIR}/AtomicFile.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DotAlchemyLayout.h

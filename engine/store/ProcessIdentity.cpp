@@ -1,4 +1,4 @@
-#include "lifecycle/ProcessIdentity.h"
+#include "store/ProcessIdentity.h"
 
 #include <cerrno>
 #include <climits>
