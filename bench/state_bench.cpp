@@ -8,12 +8,16 @@
 //   floor      open/fstat/read/close of every record file (paths known in advance), 1 and 2 threads
 //   snapshot   loadSnapshot() with 1 thread and with the default thread count
 //   list       stateList() (snapshot + sorted FQN output) into a discarding stream
+//   sqlite     the same records migrated into an Alchemy SQLite database, loadSnapshot() of it; its ratio is
+//              to the folder's loadSnapshot() with the same thread count (issue 11: at most 2×)
 // and prints ms, µs per record, the ratio to the floor with the same thread count, and the per-record cost
 // ratio between the largest and the smallest N.
 //
 // usage: state_bench [--sizes 1000,10000,100000] [--dir /tmp] [--keep]
 #include "commands/StateCommands.h"
+#include "commands/StateMigration.h"
 #include "snapshot/SnapshotLoader.h"
+#include "store/StateSources.h"
 
 #include "json/JsJsonText.h"
 #include <algorithm>
@@ -325,6 +329,35 @@ int main(int argc, char** argv) {
                 rows.push_back(
                     {layout, records, "loadSnapshot", dt + " (default)", snapDefault, floorDefault});
                 rows.push_back({layout, records, "state list", dt + " (default)", list, floorDefault});
+
+                // The same records in Alchemy's SQLite store: migrated (ciphertexts as they are), then
+                // loaded.
+                const fs::path database = root / (layout + "-" + std::to_string(n) + ".sqlite");
+                {
+                    auto from = openStateSource(SourceSpec::folder(tree.project));
+                    auto to = openStateSource(SourceSpec::sqlite(database));
+                    const MigrationReport copied = migrateState(*from, *to, {});
+                    if (!copied.succeeded() || copied.copied != records)
+                        throw std::runtime_error(
+                            "migrating " + tree.project.string() + " into " + database.string() + " copied " +
+                            std::to_string(copied.copied) + " of " + std::to_string(records));
+                }
+                auto sqlite = openStateSource(SourceSpec::sqlite(database));
+                size_t sqliteLoaded = 0;
+                const Timing sqliteSnap = median(reps, [&] {
+                    auto s = loadSnapshot(*sqlite);
+                    sqliteLoaded = s->records.size();
+                });
+                if (sqliteLoaded != records)
+                    throw std::runtime_error("snapshot of " + database.string() + " has " +
+                                             std::to_string(sqliteLoaded) + " records; expected " +
+                                             std::to_string(records));
+                rows.push_back({layout, records, "loadSnapshot sqlite (× folder load)", dt + " (default)",
+                                sqliteSnap, snapDefault});
+                sqlite.reset();
+                if (!keep)
+                    for (const char* suffix : {"", "-wal", "-shm"})
+                        fs::remove(database.string() + suffix);
                 if (!keep)
                     fs::remove_all(tree.project);
             }
