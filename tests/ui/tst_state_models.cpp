@@ -65,6 +65,17 @@ class TestStateModels : public QObject {
     }
 
 private slots:
+    // Labels name where a record is kept: a database row has no file, so its FQN, never an empty string.
+    void placeTextNamesFileOrRow() {
+        athanor::SnapshotRecord inFolder;
+        inFolder.fqn = "shop/dev/a";
+        inFolder.relativePath = "shop/dev/a.json";
+        QCOMPARE(StateTreeModel::placeText(inFolder), QStringLiteral("shop/dev/a.json"));
+        athanor::SnapshotRecord inDatabase;
+        inDatabase.fqn = "shop/dev/a";
+        QCOMPARE(StateTreeModel::placeText(inDatabase), QStringLiteral("shop/dev/a"));
+    }
+
     // One watch per folder sees a record rewritten in place (as Alchemy's fs.writeFile does), a new file and
     // a removed one; a folder no longer watched reports nothing.
     void folderWatcherSeesInPlaceRewrites() {

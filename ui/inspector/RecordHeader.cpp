@@ -1,6 +1,7 @@
 #include "inspector/RecordHeader.h"
 
 #include "models/RunActivity.h"
+#include "models/StateTreeModel.h"
 #include "state/StateRecord.h"
 #include "widgets/ThemeColors.h"
 
@@ -166,8 +167,7 @@ void RecordHeader::showPendingDeletion(const StateIndex& index, int32_t holder, 
     m_status = StatusCategory::PendingDeletion;
     m_shownFqn.clear();
     m_summary->hide();
-    m_meta->setText(
-        tr("data.pendingDeletions[%1] of %2").arg(entry).arg(QString::fromStdString(r->relativePath)));
+    m_meta->setText(tr("data.pendingDeletions[%1] of %2").arg(entry).arg(StateTreeModel::placeText(*r)));
     showFile(index, r);
     const QString scope = h.fqn.toHtmlEscaped();
     m_noteHtml = p.id.empty()

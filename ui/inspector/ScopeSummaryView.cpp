@@ -150,11 +150,11 @@ void ScopeSummaryView::render() {
     // A stage's or naked scope's own record (its scope data) opens like any record.
     if (const SnapshotRecord* own = index.record(m_node);
         own && index.nodeKind(m_node) != SnapshotNodeKind::App)
-        html += QStringLiteral("<p style=\"color:%1\">%2 %3</p>")
-                    .arg(muted,
-                         tr("Scope record: <code>%1</code>")
-                             .arg(QString::fromStdString(own->relativePath).toHtmlEscaped()),
-                         anchor(kRecordScheme, QString(), tr("Open the record")));
+        html +=
+            QStringLiteral("<p style=\"color:%1\">%2 %3</p>")
+                .arg(muted,
+                     tr("Scope record: <code>%1</code>").arg(StateTreeModel::placeText(*own).toHtmlEscaped()),
+                     anchor(kRecordScheme, QString(), tr("Open the record")));
 
     if (!failed.isEmpty() || !interrupted.isEmpty() || !unreadable.isEmpty()) {
         html += QStringLiteral("<h3>%1</h3><table cellspacing=\"0\" cellpadding=\"3\">")
@@ -221,7 +221,7 @@ void ScopeSummaryView::render() {
                                     tr("%1/%2 (old copy)").arg(holderFqn, name)),
                              muted,
                              tr("%1, old copy held in %2")
-                                 .arg(QString::fromStdString(d.kind), QString::fromStdString(r->relativePath))
+                                 .arg(QString::fromStdString(d.kind), StateTreeModel::placeText(*r))
                                  .toHtmlEscaped());
         }
         html += QStringLiteral("</table>");

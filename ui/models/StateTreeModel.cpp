@@ -320,9 +320,8 @@ QVariant StateTreeModel::pendingData(int32_t holder, int entry, int column, int 
                                .arg(QString::fromStdString(p.fqn.empty() ? p.id : p.fqn), kind);
         tip += QStringLiteral("\n") + statusExplanation(StatusCategory::PendingDeletion);
         if (r)
-            tip += QStringLiteral("\n") + tr("Held in %1 (data.pendingDeletions[%2]).")
-                                              .arg(QString::fromStdString(r->relativePath))
-                                              .arg(entry);
+            tip += QStringLiteral("\n") +
+                   tr("Held in %1 (data.pendingDeletions[%2]).").arg(placeText(*r)).arg(entry);
         return tip;
     }
     case FqnRole:
@@ -460,6 +459,10 @@ QVariant StateTreeModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Status");
     }
     return {};
+}
+
+QString StateTreeModel::placeText(const athanor::SnapshotRecord& record) {
+    return QString::fromStdString(record.relativePath.empty() ? record.fqn : record.relativePath);
 }
 
 } // namespace athanor::ui

@@ -43,6 +43,8 @@ public:
 
     // The selection key of a pending deletion row: "<holder fqn>#pendingDeletions/<entry>".
     static QString pendingKey(const QString& holderFqn, int entry);
+    // Where a record is kept, for labels: its file (relative to .alchemy) in a folder, its FQN in a database.
+    static QString placeText(const athanor::SnapshotRecord& record);
     static bool parsePendingKey(const QString& key, QString* holderFqn, int* entry);
 
     // A node's FQN or a pendingKey().
