@@ -1,9 +1,9 @@
 #include "lifecycle/StageLock.h"
 
-#include "store/ProcessIdentity.h"
 #include "lifecycle/RunApi.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
+#include "store/ProcessIdentity.h"
 #include "store/StoreError.h"
 
 #include "json/JsJsonText.h"

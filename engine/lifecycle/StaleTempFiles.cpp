@@ -1,8 +1,8 @@
 #include "lifecycle/StaleTempFiles.h"
 
-#include "store/ProcessIdentity.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
+#include "store/ProcessIdentity.h"
 
 #include <sys/stat.h>
 
