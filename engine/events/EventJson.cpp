@@ -1,5 +1,7 @@
 #include "events/EventJson.h"
 
+#include "state/UtcTime.h"
+
 #include <cstdio>
 #include <ctime>
 
@@ -144,20 +146,7 @@ std::optional<EngineEvent> eventFromJson(const Json& j) {
 }
 
 std::string formatIsoTime(std::chrono::system_clock::time_point time) {
-    using namespace std::chrono;
-    const auto sinceEpoch = duration_cast<milliseconds>(time.time_since_epoch()).count();
-    auto seconds = static_cast<std::time_t>(sinceEpoch / 1000);
-    long long millis = sinceEpoch % 1000;
-    if (millis < 0) {
-        millis += 1000;
-        --seconds;
-    }
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
-    return buffer;
+    return isoUtcText(time);
 }
 
 std::optional<std::chrono::system_clock::time_point> parseIsoTime(std::string_view text) {

@@ -1,6 +1,7 @@
 #include "history/RunHistory.h"
 
 #include "events/EventJson.h"
+#include "state/UtcTime.h"
 #include "store/AtomicFile.h"
 
 #include "json/JsonParse.h"
@@ -46,19 +47,11 @@ std::string safeSegment(std::string_view text) {
 }
 
 std::string fileStamp(std::chrono::system_clock::time_point time) {
-    using namespace std::chrono;
-    const auto sinceEpoch = duration_cast<milliseconds>(time.time_since_epoch()).count();
-    auto seconds = static_cast<std::time_t>(sinceEpoch / 1000);
-    long long millis = sinceEpoch % 1000;
-    if (millis < 0) {
-        millis += 1000;
-        --seconds;
-    }
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
+    const UtcTime t = toUtcTime(time);
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d%02d%02d-%02d%02d%02d-%03lld", utc.tm_year + 1900,
-                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+    std::snprintf(buffer, sizeof buffer, "%04d%02d%02d-%02d%02d%02d-%03d", t.fields.tm_year + 1900,
+                  t.fields.tm_mon + 1, t.fields.tm_mday, t.fields.tm_hour, t.fields.tm_min, t.fields.tm_sec,
+                  t.millis);
     return buffer;
 }
 

@@ -1,6 +1,7 @@
 #include "lifecycle/StageLock.h"
 
 #include "lifecycle/RunApi.h"
+#include "state/UtcTime.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
 #include "store/ProcessIdentity.h"
@@ -23,20 +24,6 @@ namespace fs = std::filesystem;
 namespace athanor {
 
 namespace {
-
-std::string isoNow() {
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    const std::time_t t = system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    char out[48];
-    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-    return out;
-}
 
 struct Holder {
     long pid = 0;
@@ -199,7 +186,7 @@ StageLock StageLock::acquire(const DotAlchemyLayout& layout, const std::string& 
     Json doc = Json::object();
     doc["pid"] = static_cast<long>(::getpid());
     doc["host"] = thisHost;
-    doc["since"] = isoNow();
+    doc["since"] = isoUtcText(std::chrono::system_clock::now());
     doc["operation"] = operation;
     doc["boot"] = bootId();
     if (auto start = processStartTicks(::getpid()))

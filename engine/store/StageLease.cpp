@@ -1,5 +1,6 @@
 #include "store/StageLease.h"
 
+#include "state/UtcTime.h"
 #include "store/ProcessIdentity.h"
 
 #include <cerrno>
@@ -11,30 +12,15 @@
 
 namespace athanor {
 
-namespace {
-
-std::string isoNow() {
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    const std::time_t t = system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    char out[48];
-    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-    return out;
-}
-
-} // namespace
+namespace {} // namespace
 
 std::string StageLockHolder::thisHost() {
     return hostName();
 }
 
 StageLockHolder StageLockHolder::thisProcess(const std::string& operation) {
-    return {static_cast<long>(::getpid()), thisHost(), isoNow(), operation};
+    return {static_cast<long>(::getpid()), thisHost(), isoUtcText(std::chrono::system_clock::now()),
+            operation};
 }
 
 bool StageLockHolder::isStaleOnThisHost() const {
