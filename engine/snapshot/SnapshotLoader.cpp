@@ -1,5 +1,6 @@
 #include "snapshot/SnapshotLoader.h"
 
+#include "snapshot/SecretCount.h"
 #include "snapshot/SnapshotTree.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
@@ -253,41 +254,11 @@ int readInto(int rootFd, const std::string& relativePath, std::vector<char>& buf
     return 0;
 }
 
-uint32_t countSecrets(simdjson::dom::element e) {
-    uint32_t n = 0;
-    simdjson::dom::object object;
-    simdjson::dom::array array;
-    if (e.get_object().get(object) == simdjson::SUCCESS) {
-        for (auto field : object) {
-            if (field.key == "@secret")
-                ++n;
-            else
-                n += countSecrets(field.value);
-        }
-    } else if (e.get_array().get(array) == simdjson::SUCCESS) {
-        for (auto child : array)
-            n += countSecrets(child);
-    }
-    return n;
-}
-
 std::string stringAt(simdjson::dom::object& o, std::string_view key) {
     std::string_view v;
     if (o[key].get_string().get(v) == simdjson::SUCCESS)
         return std::string(v);
     return {};
-}
-
-uint32_t countSecrets(const Json& v) {
-    uint32_t n = 0;
-    if (v.is_object()) {
-        for (const auto& [key, child] : v.items())
-            n += key == "@secret" ? 1 : countSecrets(child);
-    } else if (v.is_array()) {
-        for (const auto& child : v)
-            n += countSecrets(child);
-    }
-    return n;
 }
 
 constexpr std::string_view kKindSymbol = "Symbol(alchemy::ResourceKind)";
@@ -360,7 +331,7 @@ void summarizeParsed(const Json& doc, SnapshotRecord& r) {
     if (auto it = doc.find("seq"); it != doc.end())
         r.seq = saturatingInt64(*it);
     r.hasOldProps = doc.contains("oldProps");
-    r.secretCount = countSecrets(doc);
+    r.secretCount = countSecretTags(doc);
     r.pendingDeletions = pendingDeletionsOf(doc);
 }
 
@@ -402,7 +373,7 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
         r.seq = saturatingInt64(seqDouble); // an integer over 2^63, or 1e300
     simdjson::dom::element unused;
     r.hasOldProps = o["oldProps"].get(unused) == simdjson::SUCCESS;
-    r.secretCount = countSecrets(root);
+    r.secretCount = countSecretTags(root);
     r.pendingDeletions = pendingDeletionsOf(o);
 }
 

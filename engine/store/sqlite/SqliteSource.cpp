@@ -1,5 +1,6 @@
 #include "store/sqlite/SqliteSource.h"
 
+#include "snapshot/SecretCount.h"
 #include "snapshot/SnapshotLoader.h"
 #include "snapshot/SnapshotTree.h"
 #include "store/IdCodec.h"
@@ -46,11 +47,11 @@ public:
         std::copy(text.begin(), text.end(), m_buffer.begin());
         simdjson::dom::element root;
         if (m_parser.parse(m_buffer.data(), text.size(), false).get(root) == simdjson::SUCCESS) {
-            secrets += countSecrets(root);
+            secrets += countSecretTags(root);
             return true;
         }
         try {
-            secrets += countSecrets(parseJsonText(text));
+            secrets += countSecretTags(parseJsonText(text));
             return true;
         } catch (const JsonParseError& e) {
             error = e.what();
@@ -59,50 +60,6 @@ public:
     }
 
 private:
-    // Without recursion: a deeply nested value cannot exhaust the stack.
-    static uint32_t countSecrets(simdjson::dom::element root) {
-        uint32_t n = 0;
-        std::vector<simdjson::dom::element> todo{root};
-        while (!todo.empty()) {
-            const simdjson::dom::element e = todo.back();
-            todo.pop_back();
-            simdjson::dom::object object;
-            simdjson::dom::array array;
-            if (e.get_object().get(object) == simdjson::SUCCESS) {
-                for (auto field : object) {
-                    if (field.key == "@secret")
-                        ++n;
-                    else
-                        todo.push_back(field.value);
-                }
-            } else if (e.get_array().get(array) == simdjson::SUCCESS) {
-                for (auto child : array)
-                    todo.push_back(child);
-            }
-        }
-        return n;
-    }
-    static uint32_t countSecrets(const Json& root) {
-        uint32_t n = 0;
-        std::vector<const Json*> todo{&root};
-        while (!todo.empty()) {
-            const Json* v = todo.back();
-            todo.pop_back();
-            if (v->is_object()) {
-                for (const auto& [key, child] : v->items()) {
-                    if (key == "@secret")
-                        ++n;
-                    else
-                        todo.push_back(&child);
-                }
-            } else if (v->is_array()) {
-                for (const auto& child : *v)
-                    todo.push_back(&child);
-            }
-        }
-        return n;
-    }
-
     simdjson::dom::parser m_parser;
     std::vector<char> m_buffer;
 };
