@@ -7,6 +7,8 @@
 #include "json/JsonParse.h"
 #include <algorithm>
 #include <bit>
+#include <chrono>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -78,14 +80,21 @@ std::optional<std::string> StageFqnResolver::recordKindAt(const std::vector<std:
     if (!idProblem(chain.back()).empty())
         return std::nullopt;
     file /= idToFileName(chain.back());
-    const auto text = readWholeFile(file);
-    if (!text)
-        return std::nullopt;
+    // Alchemy writes a record in place (truncate, then write), so a read can meet it half written: read it
+    // again a few times before calling it kind-less.
     Json record;
-    try {
-        record = parseJsonText(*text); // depth-limited: a hostile record is no kind, not a crash
-    } catch (const JsonParseError&) {
-        return std::string();
+    for (int attempt = 0;; ++attempt) {
+        const auto text = readWholeFile(file);
+        if (!text)
+            return std::nullopt;
+        try {
+            record = parseJsonText(*text); // depth-limited: a hostile record is no kind, not a crash
+            break;
+        } catch (const JsonParseError&) {
+            if (attempt == 3)
+                return std::string();
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
     }
     if (!record.is_object())
         return std::string();
@@ -139,7 +148,8 @@ StageFqnResolver::Resolved StageFqnResolver::resolve(const std::string& path) {
                         answer.fqn += "/" + segment;
                     answer.kind = *kind;
                     answer.found = true;
-                    m_known.emplace(key, answer);
+                    if (!answer.kind.empty()) // a record read half written is looked at again next time
+                        m_known.emplace(key, answer);
                     return answer;
                 }
             }
