@@ -212,6 +212,8 @@ RunReport ProgramBackend::run(const RunRequest& request, EventSink& events, cons
         throw ProgramError(
             "an Alchemy program cannot be planned (Alchemy has no dry run): plan works on stack "
             "files; up runs the program");
+    if (request.dryRun) // running it would change what a dry run promises not to touch
+        throw ProgramError("an Alchemy program has no dry run: destroy runs the program with --destroy");
     const Target target = locate(request);
     std::error_code ec;
     const fs::path envFile = target.root / ".env";

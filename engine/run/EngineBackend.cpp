@@ -20,6 +20,7 @@ RunRequest RunRequest::clone() const {
     copy.parallel = parallel;
     copy.passwords = passwords.clone();
     copy.durability = durability;
+    copy.dryRun = dryRun;
     copy.providers = providers;
     copy.program = program;
     return copy;
@@ -39,6 +40,7 @@ RunReport EngineBackend::run(const RunRequest& request, EventSink& events, const
     options.parallel = request.parallel;
     options.passwords = request.passwords.clone();
     options.durability = request.durability;
+    options.dryRun = request.dryRun;
     options.providers = request.providers;
     return runPhase(options, events, cancel);
 }

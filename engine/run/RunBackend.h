@@ -48,6 +48,9 @@ struct RunRequest {
     int parallel = 1;       // engine only: resources applied / destroyed at once
     PasswordRing passwords; // tried in order; a program gets the one that opens its stage as ALCHEMY_PASSWORD
     Durability durability = Durability::Durable;
+    // Engine destroy only: list what the run would delete (RunReport::plan) or throw UnknownKindsError as
+    // the run would, changing nothing (RunOptions::dryRun). A program has no dry run and refuses it.
+    bool dryRun = false;
     std::shared_ptr<ProviderRegistry> providers; // engine only; default: ProviderRegistry::withBuiltins()
     ProgramSettings program;
 

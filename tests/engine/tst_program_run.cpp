@@ -442,6 +442,22 @@ await app.finalize();
         none.phase = Phase::Plan;
         QVERIFY_THROWS_EXCEPTION(ProgramError, backend.run(none, sink, cancel));
     }
+
+    // A destroy dry run (what the GUI asks the built-in engine before its confirmation) asked of a real
+    // program is refused before it runs: running it would destroy what a dry run promises not to touch.
+    void aDryRunOfAProgramIsRefused() {
+        requireNodeDeps();
+        Project project("basic");
+        RecordingSink up;
+        QVERIFY(run(request(project, Phase::Up, ""), up).result == RunResult::Succeeded);
+        const auto before = test_files::filesBelow(project.root);
+        RunRequest dry = request(project, Phase::Destroy, "");
+        dry.dryRun = true;
+        RecordingSink sink;
+        QVERIFY_THROWS_EXCEPTION(ProgramError, run(dry, sink));
+        QVERIFY(sink.ofType(EventType::RunStarted).empty());
+        QCOMPARE(test_files::filesBelow(project.root), before);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProgramRun)

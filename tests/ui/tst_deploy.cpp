@@ -29,7 +29,9 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -69,6 +71,18 @@ QByteArray slowStack(const QString& app, int count, double seconds) {
                     .toUtf8();
     }
     return json + "}}";
+}
+
+// Every file under `dir` with its content hash: "did anything change?" Run history is Athanor's own.
+QMap<QString, QByteArray> treeHash(const QString& dir) {
+    QMap<QString, QByteArray> out;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        if (!file.contains(QStringLiteral("/.athanor/")))
+            out.insert(file, QCryptographicHash::hash(test::readFile(file), QCryptographicHash::Sha256));
+    }
+    return out;
 }
 
 bool hasLine(const LogModel* model, const QString& needle) {
@@ -275,8 +289,9 @@ private slots:
         // Destroy: a wrong name refuses, the right one removes everything.
         QTRY_VERIFY(c->destroyButton()->isEnabled());
         QTest::mouseClick(c->destroyButton(), Qt::LeftButton);
+        // The engine's dry run first (off the GUI thread), then the dialog with what it will delete.
+        QTRY_VERIFY(qobject_cast<DestroyConfirmDialog*>(c->pendingDialog()));
         auto* confirm = qobject_cast<DestroyConfirmDialog*>(c->pendingDialog());
-        QVERIFY(confirm);
         QCOMPARE(confirm->list()->topLevelItemCount(), 8);
         QVERIFY(!confirm->isProductionWarningShown());
         QTest::keyClicks(confirm->nameEdit(), QStringLiteral("Dev"));
@@ -301,6 +316,93 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(treeStatus(h.window.get(), QStringLiteral("demo/dev/build")),
                                   StatusCategory::None, 10000);
         QTRY_VERIFY(!c->destroyButton()->isEnabled());
+    }
+
+    // Issue 10: the built-in engine's Destroy on a stage holding kinds it has no provider for (real Alchemy's
+    // custom test::Bundle / test::Manifest) is refused before the confirmation: the engine's dry run runs off
+    // the GUI thread, no dialog promises deletions, the banner names the kinds, and nothing on disk changes.
+    void destroyOfUnknownKindsIsRefusedBeforeTheConfirmation() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("shop"));
+        test::copyTree(test::fixture(QStringLiteral("app-stages/03-up-dev-again")), project);
+        const auto before = treeHash(project);
+        QVERIFY(before.size() > 20);
+        Harness h = open(project);
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(c->destroyButton()->isEnabled());
+        QCOMPARE(c->stage(), QStringLiteral("dev"));
+        QSignalSpy started(c, &DeployConsole::runStarted);
+        QTest::mouseClick(c->destroyButton(), Qt::LeftButton);
+        QVERIFY(!c->pendingDialog()); // the engine looks first; nothing is promised yet
+        QTRY_VERIFY_WITH_TIMEOUT(c->summary()->isVisible(), kRunTimeout);
+        const QString text = c->summary()->text();
+        QVERIFY2(text.contains(QStringLiteral("Destroy refused")) && text.contains(QStringLiteral("dev")) &&
+                     text.contains(QStringLiteral("test::Bundle")) &&
+                     text.contains(QStringLiteral("test::Manifest")),
+                 qPrintable(text));
+        QCOMPARE(c->summary()->tone(), RunSummaryWidget::Tone::Danger);
+        QVERIFY(c->summary()->actionButton()->isHidden()); // no program in this folder to offer
+        QVERIFY(!c->pendingDialog());
+        for (QWidget* w : QApplication::topLevelWidgets())
+            QVERIFY2(!qobject_cast<QDialog*>(w) || !w->isVisible(), qPrintable(w->objectName()));
+        QCOMPARE(started.count(), 0);
+        QTRY_VERIFY(c->destroyButton()->isEnabled()); // the gate opens again
+        QCOMPARE(treeHash(project), before);
+        if (const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR"); !dir.isEmpty())
+            h.window->grab().save(QString::fromLocal8Bit(dir) +
+                                  QStringLiteral("/deploy-destroy-refused-before-confirm-light.png"));
+    }
+
+    // Issue 10: what the destroy dialog lists is the engine's dry run of that destroy, so it promises what
+    // runs: a replaced copy awaiting cleanup (in a scope's pendingDeletions, not a record of its own) is
+    // listed, and the list is the order the run deletes in.
+    void destroyDialogListsWhatTheEngineDeletes() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("demo"));
+        test::copyTree(demoSource(), project);
+        Harness h = open(project);
+        DeployConsole* c = h.console;
+        QTRY_VERIFY(c->upButton()->isEnabled());
+        QCOMPARE(pressUpAndConfirm(c), 8);
+        auto up = waitRun(c);
+        QVERIFY(up && up->end == RunEnd::Succeeded);
+        const QString site = project + QStringLiteral("/.alchemy/demo/dev/site.json");
+        QByteArray record = test::readFile(site);
+        QVERIFY2(record.contains("\"data\": {}"), record.constData());
+        record.replace("\"data\": {}",
+                       "\"data\": {\"pendingDeletions\": [{\"resource\": {\"Symbol(alchemy::ResourceKind)\": "
+                       "\"fs::File\", \"Symbol(alchemy::ResourceID)\": \"old-notes\", "
+                       "\"Symbol(alchemy::ResourceFQN)\": \"demo/dev/site/old-notes\", "
+                       "\"Symbol(alchemy::ResourceSeq)\": 0, \"path\": \"out/old-notes.txt\"}, "
+                       "\"oldProps\": {\"path\": \"out/old-notes.txt\"}}]}");
+        QVERIFY(test::writeFile(site, record));
+        QVERIFY(test::writeFile(project + QStringLiteral("/out/old-notes.txt"), "replaced\n"));
+
+        c->setParallel(1); // one deletion at a time: the order they start is the order they run
+        QTRY_VERIFY(c->destroyButton()->isEnabled());
+        QTest::mouseClick(c->destroyButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<DestroyConfirmDialog*>(c->pendingDialog()), kRunTimeout);
+        auto* confirm = qobject_cast<DestroyConfirmDialog*>(c->pendingDialog());
+        QStringList promised;
+        for (int i = 0; i < confirm->list()->topLevelItemCount(); ++i)
+            promised << confirm->list()->topLevelItem(i)->text(0);
+        QVERIFY2(promised.contains(QStringLiteral("site/old-notes")), qPrintable(promised.join(", ")));
+        QCOMPARE(promised.size(), 9);
+
+        QStringList deleting;
+        connect(c->controller(), &RunController::eventsApplied, this,
+                [&deleting](const std::vector<EngineEvent>& events) {
+                    for (const auto& e : events)
+                        if (e.type == EventType::Deleting || e.type == EventType::Cleanup) // a replaced copy
+                            deleting << QString::fromStdString(e.fqn).section(QLatin1Char('/'), 2);
+                });
+        QTest::keyClicks(confirm->nameEdit(), QStringLiteral("dev"));
+        QTest::mouseClick(confirm->destroyButton(), Qt::LeftButton);
+        auto destroyed = waitRun(c);
+        QVERIFY(destroyed);
+        QVERIFY2(destroyed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
+        QCOMPARE(deleting, promised);
+        QVERIFY(!QFileInfo::exists(project + QStringLiteral("/out")));
     }
 
     void failureIsPinned() {

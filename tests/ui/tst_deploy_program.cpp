@@ -427,8 +427,9 @@ private slots:
         QVERIFY(again.console->target()->isProgram());
     }
 
-    // The built-in engine's destroy of a stage holding a custom kind only the program knows: refused before
-    // any file changes, the kinds named, and "Destroy with alchemy.run.ts" runs the program's destroy.
+    // The built-in engine's destroy of a stage holding a custom kind only the program knows: refused by the
+    // engine's dry run before the confirmation (no dialog, no file changes), the kinds named, and "Destroy
+    // with alchemy.run.ts" asks for the stage name and runs the program's destroy.
     void engineDestroyRefusedOffersProgram() {
         requireNodeDeps();
         QTemporaryDir tmp;
@@ -451,23 +452,24 @@ private slots:
         QTRY_VERIFY(c->destroyButton()->isEnabled());
         const auto before = treeHash(dir);
         QVERIFY(before.size() > 5);
+        QSignalSpy started(c, &DeployConsole::runStarted);
         QTest::mouseClick(c->destroyButton(), Qt::LeftButton);
-        QVERIFY(confirmDestroy(c, QStringLiteral("dev")));
-        auto refused = waitRun(c);
-        QVERIFY(refused);
-        QCOMPARE(refused->end, RunEnd::Error);
-        QVERIFY(!refused->request.isProgram());
-        QVERIFY(refused->unknownKinds.count(QStringLiteral("test::Note")));
+        // The engine's dry run refuses before the confirmation: no dialog, no run, the kinds named.
+        QTRY_VERIFY_WITH_TIMEOUT(c->summary()->actionButton()->isVisible(), kRunTimeout);
+        QVERIFY(!c->pendingDialog());
+        QCOMPARE(started.count(), 0);
         QCOMPARE(treeHash(dir), before);
         const QString summary = c->summary()->text();
         QVERIFY2(summary.contains(QStringLiteral("Destroy refused")) &&
                      summary.contains(QStringLiteral("test::Note")),
                  qPrintable(summary));
-        QVERIFY(c->summary()->actionButton()->isVisible());
         QCOMPARE(c->summary()->actionButton()->text(), QStringLiteral("Destroy with alchemy.run.ts"));
         screenshot(h.window.get(), QStringLiteral("deploy-program-destroy-refused-light"));
 
+        // The program's destroy is confirmed like any other: the typed stage name first.
         QTest::mouseClick(c->summary()->actionButton(), Qt::LeftButton);
+        QVERIFY(c->target()->isProgram());
+        QVERIFY(confirmDestroy(c, QStringLiteral("dev")));
         auto destroyed = waitRun(c);
         QVERIFY(destroyed);
         QVERIFY(destroyed->request.isProgram());

@@ -76,7 +76,7 @@ std::vector<bool> scopeRecordMask(const athanor::StateSnapshot& snapshot) {
 
 DeployConsole::DeployConsole(QWidget* parent)
     : QWidget(parent), m_controller(new RunController(this)), m_outputs(new OutputsModel(this)),
-      m_history(new RunHistoryModel(this)) {
+      m_history(new RunHistoryModel(this)), m_destroyPreview(new DestroyPreview(this)) {
     setObjectName(QStringLiteral("deployConsole"));
     buildUi();
     connect(m_controller, &RunController::runStarted, this, &DeployConsole::onRunStarted);
@@ -86,6 +86,8 @@ DeployConsole::DeployConsole(QWidget* parent)
     connect(m_controller, &RunController::resourceStatusChanged, this, &DeployConsole::resourceStatusChanged);
     connect(m_summary, &RunSummaryWidget::resourceActivated, this, &DeployConsole::selectTask);
     connect(m_summary, &RunSummaryWidget::actionTriggered, this, &DeployConsole::onSummaryAction);
+    connect(m_destroyPreview, &DestroyPreview::runningChanged, this, &DeployConsole::updateActions);
+    connect(m_destroyPreview, &DestroyPreview::finished, this, &DeployConsole::onDestroyPreviewed);
     updateActions();
 }
 
@@ -335,6 +337,7 @@ void DeployConsole::setStateSource(const QString& specText, const QString& athan
         return;
     }
     m_root = root;
+    m_destroyPreview->discard(); // what another project's stage would lose is no question any more
     m_snapshot.reset();
     m_stages.clear();
     m_newStages.clear();
@@ -554,6 +557,8 @@ QString DeployConsole::whyNot(Phase phase) const {
             .arg(phaseTitle(m_controller->currentRequest().phase), m_controller->currentRequest().stage);
     if (m_dialog)
         return tr("Answer the open confirmation first.");
+    if (m_destroyPreview->isRunning())
+        return tr("Checking what Destroy would delete on stage %1…").arg(stage());
     if (stage().isEmpty())
         return tr("Choose a stage.");
     const StageEntry* entry = currentStageEntry();
@@ -614,8 +619,9 @@ void DeployConsole::updateActions() {
                            "their records stay \"creating\"/\"updating\" and the next Up resumes them.")
                       : tr("Stop starting new resources; the run ends once the running ones have ended")) +
         m_cancelButton->property("shortcutHint").toString());
-    m_stageCombo->setEnabled(!running && !m_root.isEmpty());
-    m_target->chooseButton()->setEnabled(!running && !m_root.isEmpty());
+    const bool busy = running || m_destroyPreview->isRunning();
+    m_stageCombo->setEnabled(!busy && !m_root.isEmpty());
+    m_target->chooseButton()->setEnabled(!busy && !m_root.isEmpty());
     for (QWidget* w :
          {static_cast<QWidget*>(m_force), static_cast<QWidget*>(m_adopt), static_cast<QWidget*>(m_parallel)})
         w->setEnabled(!running);
@@ -735,7 +741,47 @@ std::vector<DestroyConfirmDialog::Item> DeployConsole::destroyItems() const {
 void DeployConsole::destroy() {
     if (!whyNot(Phase::Destroy).isEmpty())
         return;
-    const auto items = destroyItems();
+    // The program deletes what its own providers know: only the built-in engine can refuse up front.
+    if (m_target->isProgram())
+        confirmDestroy(destroyItems());
+    else
+        m_destroyPreview->start(makeRequest(Phase::Destroy));
+}
+
+void DeployConsole::onDestroyPreviewed(std::shared_ptr<const DestroyPreview::Result> result) {
+    const DeployRequest& asked = result->request;
+    if (asked.stateSource != m_stateSpec || asked.stage != stage() || asked.app != app())
+        return; // the user moved on while the engine looked
+    if (result->refusal) {
+        m_summary->showOutcome(*result->refusal);
+        if (!result->refusal->unknownKinds.empty())
+            offerDestroyWithProgram(asked.stage, true);
+        return;
+    }
+    // What the dialog lists is what the engine will delete, in its order; the state's status beside each.
+    QHash<QString, QString> statusOf;
+    for (const auto& item : destroyItems())
+        statusOf.insert(item.fqn, item.status);
+    std::vector<DestroyConfirmDialog::Item> items;
+    for (const auto& change : result->deletions) {
+        const QString fqn = QString::fromStdString(change.fqn);
+        items.push_back({fqn, QString::fromStdString(change.kind),
+                         statusOf.value(fqn, QString::fromStdString(change.reason))});
+    }
+    confirmDestroy(items);
+}
+
+void DeployConsole::offerDestroyWithProgram(const QString& stageName, bool confirmFirst) {
+    if (m_target->programInFolder().isEmpty())
+        return;
+    m_summary->offerAction(confirmFirst ? QStringLiteral("confirm-destroy-with-program")
+                                        : QStringLiteral("destroy-with-program"),
+                           tr("Destroy with %1").arg(QFileInfo(m_target->programInFolder()).fileName()),
+                           tr("Run %1 with --destroy on stage %2: its own providers delete every kind")
+                               .arg(m_target->programInFolder(), stageName));
+}
+
+void DeployConsole::confirmDestroy(const std::vector<DestroyConfirmDialog::Item>& items) {
     auto* dialog = new DestroyConfirmDialog(app(), stage(), items, this);
     connect(dialog, &QDialog::accepted, this, [this, items] {
         std::vector<TaskListModel::Planned> planned;
@@ -897,11 +943,7 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
         m_summary->showOutcome(*outcome);
         // Refusals the user can act on: the program knows the kinds the engine does not; bun runs TypeScript.
         if (!outcome->unknownKinds.empty() && !m_target->programInFolder().isEmpty())
-            m_summary->offerAction(
-                QStringLiteral("destroy-with-program"),
-                tr("Destroy with %1").arg(QFileInfo(m_target->programInFolder()).fileName()),
-                tr("Run %1 with --destroy on stage %2: its own providers delete every kind")
-                    .arg(m_target->programInFolder(), outcome->request.stage));
+            offerDestroyWithProgram(outcome->request.stage, false);
         else if (!outcome->runtimeAlternative.isEmpty())
             m_summary->offerAction(
                 QStringLiteral("use-runtime:") + outcome->runtimeAlternative,
@@ -941,6 +983,10 @@ void DeployConsole::onSummaryAction(const QString& id) {
         for (const auto& item : destroyItems())
             planned.push_back({item.fqn, item.kind});
         startRun(Phase::Destroy, Purpose::Plain, planned);
+    } else if (id == QStringLiteral("confirm-destroy-with-program")) {
+        // Refused before the confirmation: the program's destroy is confirmed like any other.
+        m_target->setEntry(m_target->programInFolder());
+        destroy();
     } else if (id.startsWith(runtimePrefix)) {
         m_target->setRuntimeOverride(id.mid(runtimePrefix.size()));
         m_summary->showMessage(tr("The program runs with %1 from now on. Press the button again to run it.")

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deploy/DestroyConfirmDialog.h"
+#include "deploy/DestroyPreview.h"
 #include "deploy/RunOutcome.h"
 #include "deploy/TaskListModel.h"
 #include "secrets/SecureString.h"
@@ -110,6 +111,8 @@ public slots:
     void plan();
     void up();
     void read();
+    // Destroy: the built-in engine's dry run first (off the GUI thread), then the confirm dialog listing what
+    // it will delete, or the refusal the run would end with instead of a dialog.
     void destroy();
     void cancel();
     void reloadHistory();
@@ -158,6 +161,9 @@ private:
     DeployRequest makeRequest(athanor::Phase phase) const;
     const StageEntry* currentStageEntry() const;
     std::vector<DestroyConfirmDialog::Item> destroyItems() const;
+    void onDestroyPreviewed(std::shared_ptr<const DestroyPreview::Result> result);
+    void confirmDestroy(const std::vector<DestroyConfirmDialog::Item>& items);
+    void offerDestroyWithProgram(const QString& stage, bool confirmFirst);
     void showDialog(QDialog* dialog);
     void exportOutputs();
     void selectTask(const QString& fqn);
@@ -172,6 +178,7 @@ private:
     OutputsModel* m_outputs;
     RunHistoryModel* m_history;
     RunSummaryWidget* m_summary = nullptr;
+    DestroyPreview* m_destroyPreview;
 
     QComboBox* m_stageCombo = nullptr;
     RunTargetWidget* m_target = nullptr;

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "lifecycle/Phase.h"
+#include "run/RunBackend.h"
 
 #include <QString>
 
 namespace athanor::ui {
 
-// What the user asked for, in GUI terms; RunController turns it into engine RunOptions on the GUI thread.
+// What the user asked for, in GUI terms; toRunRequest() turns it into the engine's RunRequest on the GUI
+// thread.
 struct DeployRequest {
     athanor::Phase phase = athanor::Phase::Up;
     QString projectRoot; // the project folder (stack file, relative paths)
@@ -25,5 +27,9 @@ struct DeployRequest {
 
     bool isProgram() const { return !program.isEmpty(); }
 };
+
+// The engine's RunRequest for `request`, without passwords (the caller adds those it holds): one translation
+// for the run and for the destroy dry run before its confirmation, so both look at the same state.
+athanor::RunRequest toRunRequest(const DeployRequest& request);
 
 } // namespace athanor::ui

@@ -65,13 +65,7 @@ struct RunController::Job {
             logError(QObject::tr("%1 refused: stage %2 is locked by %3. Nothing was changed.")
                          .arg(what, outcome.request.stage, lockHolderText(*outcome.lock)));
         } catch (const athanor::UnknownKindsError& e) {
-            outcome.end = RunEnd::Error;
-            outcome.error = QString::fromStdString(e.what());
-            for (const auto& [kind, fqns] : e.fqnsByKind) {
-                QStringList& list = outcome.unknownKinds[QString::fromStdString(kind)];
-                for (const std::string& fqn : fqns)
-                    list << QString::fromStdString(fqn);
-            }
+            outcome.refuseUnknownKinds(e);
             logError(QObject::tr("%1 refused: %2").arg(what, outcome.error));
         } catch (const athanor::RuntimeError& e) {
             outcome.end = RunEnd::Error;
@@ -142,24 +136,9 @@ bool RunController::start(const DeployRequest& request, const std::vector<TaskLi
     job->outcome.request = request;
     job->outcome.startedAt = QDateTime::currentDateTimeUtc();
 
+    job->request = toRunRequest(request);
     athanor::RunRequest& o = job->request;
-    o.phase = request.phase;
     job->backend = request.isProgram() ? athanor::BackendKind::Program : athanor::BackendKind::Engine;
-    if (request.isProgram())
-        o.entry = std::filesystem::path(request.program.toStdString());
-    else if (!request.stackFile.isEmpty())
-        o.entry = std::filesystem::path(request.stackFile.toStdString());
-    o.program.runtime = request.runtime.toStdString();
-    if (!request.projectRoot.isEmpty())
-        o.root = std::filesystem::path(request.projectRoot.toStdString());
-    // A program keeps state in the store its own code names; the source applies to the built-in engine.
-    if (!request.stateSource.isEmpty() && !request.isProgram())
-        o.state = athanor::SourceSpec::parse(request.stateSource.toStdString());
-    o.app = request.app.toStdString();
-    o.stage = request.stage.toStdString();
-    o.force = request.force;
-    o.adopt = request.adopt;
-    o.parallel = request.parallel > 0 ? request.parallel : 1;
     o.passwords = m_passwords.clone();
     if (m_passwordSource) {
         athanor::PasswordRing shared = m_passwordSource();

@@ -5,6 +5,17 @@
 
 namespace athanor::ui {
 
+void RunOutcome::refuseUnknownKinds(const athanor::UnknownKindsError& refusal) {
+    end = RunEnd::Error;
+    error = QString::fromStdString(refusal.what());
+    unknownKinds.clear();
+    for (const auto& [kind, fqns] : refusal.fqnsByKind) {
+        QStringList& list = unknownKinds[QString::fromStdString(kind)];
+        for (const std::string& fqn : fqns)
+            list << QString::fromStdString(fqn);
+    }
+}
+
 QString runEndText(RunEnd end) {
     switch (end) {
     case RunEnd::Succeeded:

@@ -42,6 +42,10 @@ struct RunOutcome {
     QString runtimeAlternative;
     QString summaryFile; // the run-history record, empty when it could not be written
     QString logFile;
+
+    // Ends it as the engine's refusal to destroy over kinds it has no provider for (the run's, or the dry
+    // run's before the confirmation): the error and the kinds with their records.
+    void refuseUnknownKinds(const athanor::UnknownKindsError& refusal);
 };
 
 QString runEndText(RunEnd end); // "succeeded", "failed", "cancelled", "locked", "error"

@@ -2,6 +2,7 @@
 # outputs, run history.
 target_sources(athanor_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DeployRequest.h
+    ${CMAKE_CURRENT_LIST_DIR}/DeployRequest.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunOutcome.h
     ${CMAKE_CURRENT_LIST_DIR}/RunOutcome.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StageNames.h
@@ -27,6 +28,8 @@ target_sources(athanor_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/PlanDialog.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DestroyConfirmDialog.h
     ${CMAKE_CURRENT_LIST_DIR}/DestroyConfirmDialog.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DestroyPreview.h
+    ${CMAKE_CURRENT_LIST_DIR}/DestroyPreview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunSummaryWidget.h
     ${CMAKE_CURRENT_LIST_DIR}/RunSummaryWidget.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunTargetWidget.h

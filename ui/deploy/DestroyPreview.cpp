@@ -1,0 +1,78 @@
+#include "deploy/DestroyPreview.h"
+
+#include "events/EngineEvent.h"
+#include "lifecycle/RunApi.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace athanor::ui {
+
+namespace {
+
+// The dry run's events (run-started, the planned lines) repeat what its report says; nobody watches them.
+class DiscardEvents final : public athanor::EventSink {
+public:
+    void onEvent(const athanor::EngineEvent&) override {}
+};
+
+} // namespace
+
+DestroyPreview::DestroyPreview(QObject* parent) : QObject(parent) {}
+
+DestroyPreview::Result DestroyPreview::check(const DeployRequest& request) {
+    Result result;
+    result.request = request;
+    const auto refuse = [&result](const QString& error) {
+        RunOutcome outcome;
+        outcome.request = result.request;
+        outcome.startedAt = QDateTime::currentDateTimeUtc();
+        outcome.end = RunEnd::Error;
+        outcome.error = error;
+        return outcome;
+    };
+    try {
+        athanor::RunRequest dry = toRunRequest(request);
+        dry.phase = athanor::Phase::Destroy;
+        dry.dryRun = true;
+        DiscardEvents events;
+        const athanor::CancellationToken cancel;
+        athanor::RunReport report = athanor::EngineBackend().run(dry, events, cancel);
+        result.deletions = std::move(report.plan);
+    } catch (const athanor::UnknownKindsError& e) {
+        result.refusal = refuse(QString());
+        result.refusal->refuseUnknownKinds(e);
+    } catch (const std::exception& e) {
+        result.refusal = refuse(QString::fromStdString(e.what()));
+    }
+    return result;
+}
+
+bool DestroyPreview::start(const DeployRequest& request) {
+    if (m_running)
+        return false;
+    m_running = true;
+    const quint64 generation = ++m_generation;
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return; // discarded: a newer check, or none, is what matters
+        m_running = false;
+        emit runningChanged(false);
+        emit finished(std::make_shared<const Result>(watcher->result()));
+    });
+    watcher->setFuture(QtConcurrent::run([request] { return check(request); }));
+    emit runningChanged(true);
+    return true;
+}
+
+void DestroyPreview::discard() {
+    if (!m_running)
+        return;
+    ++m_generation;
+    m_running = false;
+    emit runningChanged(false);
+}
+
+} // namespace athanor::ui
