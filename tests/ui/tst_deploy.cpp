@@ -6,6 +6,7 @@
 #include "app/Application.h"
 #include "app/MainWindow.h"
 #include "app/Theme.h"
+#include "deploy/DeployActionBar.h"
 #include "deploy/DeployConsole.h"
 #include "deploy/DeployConsoleHost.h"
 #include "deploy/DestroyConfirmDialog.h"
@@ -403,6 +404,71 @@ private slots:
         QVERIFY2(destroyed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QCOMPARE(deleting, promised);
         QVERIFY(!QFileInfo::exists(project + QStringLiteral("/out")));
+    }
+
+    // The action bar's rules as a pure function of what the console knows: testable without a window.
+    void availabilityWithoutAWindow() {
+        const auto why = [](Phase phase, const DeployFacts& facts) {
+            return DeployActionBar::whyNot(phase, facts);
+        };
+        const Phase all[] = {Phase::Plan, Phase::Up, Phase::Read, Phase::Destroy};
+        DeployFacts f;
+        for (Phase p : all)
+            QVERIFY(why(p, f).contains(QStringLiteral("Open a project folder")));
+        f.projectRoot = QStringLiteral("/work/shop");
+        f.stage = QStringLiteral("dev");
+        f.stackFile = QStringLiteral("/work/shop/alchemy.stack.json");
+        f.resources = 3;
+        for (Phase p : all)
+            QVERIFY2(why(p, f).isEmpty(), qPrintable(why(p, f)));
+
+        DeployFacts readOnly = f;
+        readOnly.readOnly = true;
+        QVERIFY(why(Phase::Up, readOnly).contains(QStringLiteral("read-only")));
+        QVERIFY(why(Phase::Destroy, readOnly).contains(QStringLiteral("read-only")));
+        QVERIFY(why(Phase::Plan, readOnly).isEmpty());
+        QVERIFY(why(Phase::Read, readOnly).isEmpty());
+
+        DeployFacts running = f;
+        running.running = true;
+        running.runningPhase = Phase::Destroy;
+        running.runningStage = QStringLiteral("prod");
+        QCOMPARE(why(Phase::Up, running),
+                 QStringLiteral("Destroy is running on stage prod; wait for it or cancel it."));
+
+        DeployFacts asking = f;
+        asking.confirmationOpen = true;
+        QCOMPARE(why(Phase::Read, asking), QStringLiteral("Answer the open confirmation first."));
+        DeployFacts checking = f;
+        checking.checkingDestroy = true;
+        for (Phase p : all)
+            QCOMPARE(why(p, checking), QStringLiteral("Checking what Destroy would delete on stage dev…"));
+
+        DeployFacts noStage = f;
+        noStage.stage.clear();
+        QCOMPARE(why(Phase::Destroy, noStage), QStringLiteral("Choose a stage."));
+
+        DeployFacts program = f;
+        program.program = true;
+        program.stackFile.clear();
+        QVERIFY(why(Phase::Plan, program).contains(QStringLiteral("no dry run")));
+        QVERIFY(why(Phase::Up, program).isEmpty());
+
+        DeployFacts noStack = f;
+        noStack.stackFile.clear();
+        QVERIFY(why(Phase::Up, noStack).contains(QStringLiteral("No stack file")));
+        QVERIFY(why(Phase::Destroy, noStack).isEmpty()); // destroy works from state alone
+        DeployFacts brokenStack = f;
+        brokenStack.stackError = QStringLiteral("line 3: expected ','");
+        QCOMPARE(why(Phase::Read, brokenStack),
+                 QStringLiteral("The stack file cannot be used: line 3: expected ','"));
+        QVERIFY(why(Phase::Destroy, brokenStack).isEmpty());
+
+        DeployFacts empty = f;
+        empty.resources = 0;
+        QVERIFY(why(Phase::Read, empty).contains(QStringLiteral("run Up first")));
+        QVERIFY(why(Phase::Destroy, empty).contains(QStringLiteral("nothing in state")));
+        QVERIFY(why(Phase::Up, empty).isEmpty());
     }
 
     void failureIsPinned() {

@@ -1,5 +1,6 @@
-# Deploy console: controls, the worker-thread run controller, task list, plan / destroy confirmations,
-# outputs, run history.
+# Deploy console: the worker-thread run controller, task list, plan / destroy confirmations (with the
+# engine's destroy dry run), stage selector, action bar, live run view, outputs, run history; DeployConsole
+# composes them.
 target_sources(athanor_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DeployRequest.h
     ${CMAKE_CURRENT_LIST_DIR}/DeployRequest.cpp
@@ -34,6 +35,20 @@ target_sources(athanor_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/RunSummaryWidget.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunTargetWidget.h
     ${CMAKE_CURRENT_LIST_DIR}/RunTargetWidget.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StageSelector.h
+    ${CMAKE_CURRENT_LIST_DIR}/StageSelector.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeployActionBar.h
+    ${CMAKE_CURRENT_LIST_DIR}/DeployActionBar.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/DeployConfirmations.h
+    ${CMAKE_CURRENT_LIST_DIR}/DeployConfirmations.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/LiveRunView.h
+    ${CMAKE_CURRENT_LIST_DIR}/LiveRunView.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/OutputsTab.h
+    ${CMAKE_CURRENT_LIST_DIR}/OutputsTab.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RunHistoryTab.h
+    ${CMAKE_CURRENT_LIST_DIR}/RunHistoryTab.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RunCloseGuard.h
+    ${CMAKE_CURRENT_LIST_DIR}/RunCloseGuard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployConsole.h
     ${CMAKE_CURRENT_LIST_DIR}/DeployConsole.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployConsoleHost.h
