@@ -342,8 +342,9 @@ private slots:
 
         QTRY_VERIFY(c->destroyButton()->isEnabled());
         QTest::mouseClick(c->destroyButton(), Qt::LeftButton);
+        // The engine's destroy dry run on the database first, then the dialog listing its deletions.
+        QTRY_VERIFY(qobject_cast<DestroyConfirmDialog*>(c->pendingDialog()));
         auto* confirm = qobject_cast<DestroyConfirmDialog*>(c->pendingDialog());
-        QVERIFY(confirm);
         QTest::keyClicks(confirm->nameEdit(), QStringLiteral("dev"));
         QTest::mouseClick(confirm->destroyButton(), Qt::LeftButton);
         auto destroyed = waitRun(c);
