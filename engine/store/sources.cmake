@@ -29,3 +29,7 @@ target_sources(athanor_engine PRIVATE
 )
 include(${CMAKE_CURRENT_LIST_DIR}/folder/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/sqlite/sources.cmake)
+# Remote stores: the shared HTTP layer (libcurl), then one folder per backend.
+include(${CMAKE_CURRENT_LIST_DIR}/http/sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/cloudflare/sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/s3/sources.cmake)
