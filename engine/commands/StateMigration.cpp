@@ -23,6 +23,8 @@ fs::path canonicalOrSame(const fs::path& p) {
 fs::path placeOf(const StateSource& source) {
     if (source.spec().kind == SourceSpec::Kind::Folder)
         return canonicalOrSame(source.spec().path / ".alchemy");
+    if (source.spec().isRemote())
+        return source.spec().toString();
     return canonicalOrSame(source.spec().path);
 }
 
@@ -51,12 +53,17 @@ MigrationReport migrateState(StateSource& from, StateSource& to, const Migration
         throw std::invalid_argument("the source and the target are the same state (" + from.describe() + ")");
     MigrationReport report;
     report.targetDescription = to.describe();
-    const std::shared_ptr<const StateSnapshot> source = loadSnapshot(from, {}, {}, cancel);
+    SnapshotOptions fromOptions;
+    fromOptions.knownApps = options.apps;
+    const std::shared_ptr<const StateSnapshot> source = loadSnapshot(from, fromOptions, {}, cancel);
     if (!source->stateFolderExists)
         throw SourceUnavailableError("no Alchemy state in " + from.describe() + ": it does not exist");
     report.sourceRecords = source->records.size();
     if (to.exists()) {
-        const std::shared_ptr<const StateSnapshot> target = loadSnapshot(to, {}, {}, cancel);
+        SnapshotOptions toOptions; // a target that cannot list its apps is asked about the ones copied
+        for (const int32_t app : source->nodes.front().children)
+            toOptions.knownApps.push_back(source->nodes[static_cast<size_t>(app)].name);
+        const std::shared_ptr<const StateSnapshot> target = loadSnapshot(to, toOptions, {}, cancel);
         report.targetRecordsBefore = target->records.size();
         if (report.targetRecordsBefore > 0 && !options.overwrite) {
             report.refused = true;

@@ -23,6 +23,8 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/StageLease.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateSource.h
     ${CMAKE_CURRENT_LIST_DIR}/StateSource.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RemoteAccess.h
+    ${CMAKE_CURRENT_LIST_DIR}/RemoteAccess.cpp
     # Backends and the factory build snapshots: they sit after snapshot/ in the layer order.
     ${CMAKE_CURRENT_LIST_DIR}/StateSources.h
     ${CMAKE_CURRENT_LIST_DIR}/StateSources.cpp
