@@ -379,8 +379,9 @@ void suggestProgram(const std::filesystem::path& projectRoot) {
 } // namespace
 
 int runRunCommand(Phase phase, const std::vector<std::string>& args) {
-    const CommandLine cl(args, {"root", "state", "stage", "parallel", "password-file", "app", "runtime"},
-                         {"force", "adopt", "json", "quiet", "verbose", "show-secrets", "program-password", "no-lock"});
+    const CommandLine cl(
+        args, {"root", "state", "stage", "parallel", "password-file", "app", "runtime"},
+        {"force", "adopt", "json", "quiet", "verbose", "show-secrets", "program-password", "no-lock"});
     if (cl.positionals().size() > 1)
         throw UsageError("unexpected argument " + cl.positionals()[1] + " (one ENTRY at most)");
 

@@ -17,8 +17,10 @@ const char* const kStateUsage =
     "    SOURCE: a folder holding .alchemy (default: the current folder; --root DIR says the same),\n"
     "    sqlite:PATH for Alchemy's SQLiteStateStore (sqlite: alone: $ALCHEMY_STATE_FILE or "
     ".alchemy/state.sqlite),\n"
-    "    cloudflare:URL for its state worker (token: ALCHEMY_STATE_TOKEN; it cannot list its apps: --app A),\n"
-    "    or s3://BUCKET[/PREFIX][?region=R] for its S3StateStore (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /\n"
+    "    cloudflare:URL for its state worker (token: ALCHEMY_STATE_TOKEN; it cannot list its apps: --app "
+    "A),\n"
+    "    or s3://BUCKET[/PREFIX][?region=R] for its S3StateStore (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY "
+    "/\n"
     "    AWS_SESSION_TOKEN or AWS_PROFILE; AWS_REGION; AWS_ENDPOINT_URL_S3 for MinIO, R2, Ceph).\n";
 
 int runStateCommand(const std::vector<std::string>& args) {

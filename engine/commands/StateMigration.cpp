@@ -4,6 +4,7 @@
 #include "state/ResourceStatus.h"
 #include "store/StoreError.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -65,6 +66,13 @@ MigrationReport migrateState(StateSource& from, StateSource& to, const Migration
             toOptions.knownApps.push_back(source->nodes[static_cast<size_t>(app)].name);
         const std::shared_ptr<const StateSnapshot> target = loadSnapshot(to, toOptions, {}, cancel);
         report.targetRecordsBefore = target->records.size();
+        if (!to.listsApps()) // one database of a whole account: only the apps copied can be in the way
+            report.targetRecordsBefore = static_cast<size_t>(
+                std::count_if(target->records.begin(), target->records.end(), [&](const SnapshotRecord& r) {
+                    return !r.chain.empty() &&
+                           std::find(toOptions.knownApps.begin(), toOptions.knownApps.end(),
+                                     r.chain.front()) != toOptions.knownApps.end();
+                }));
         if (report.targetRecordsBefore > 0 && !options.overwrite) {
             report.refused = true;
             return report;

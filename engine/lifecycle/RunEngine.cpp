@@ -69,8 +69,10 @@ void lockStage(RunStageLock& lock, StateSource& source, const std::string& app, 
         warnings.push_back(warning);
     };
     if (noLock && source.stageLocking() != StageLocking::LockFile) {
-        warnings.push_back("stage " + app + "/" + stage + " is not locked (--no-lock): nothing keeps another "
-                           "run off it on " + source.describe());
+        warnings.push_back("stage " + app + "/" + stage +
+                           " is not locked (--no-lock): nothing keeps another "
+                           "run off it on " +
+                           source.describe());
         return;
     }
     switch (source.stageLocking()) {
@@ -86,8 +88,9 @@ void lockStage(RunStageLock& lock, StateSource& source, const std::string& app, 
         }
         break;
     case StageLocking::Unsupported:
-        throw StageLockUnavailableError(source.describe() + ": " + source.whyNoStageLock() + " (stage " + app +
-                                        "/" + stage + "); run with --no-lock to proceed without a lock");
+        throw StageLockUnavailableError(source.describe() + ": " + source.whyNoStageLock() + " (stage " +
+                                        app + "/" + stage +
+                                        "); run with --no-lock to proceed without a lock");
     }
 }
 

@@ -106,12 +106,11 @@ SourceSpec SourceSpec::parse(std::string_view text) {
         if (scheme == "s3")
             return s3(text); // "s3:/bucket": S3Location says what is wrong
         if (schemeLike && (urlLike || storeName))
-            throw std::invalid_argument("state source \"" + std::string(text) + "\": unknown kind \"" +
-                                        std::string(scheme) +
-                                        "\" (known: a folder, sqlite:PATH, cloudflare:URL, s3://BUCKET[/PREFIX]; "
-                                        "write ./" +
-                                        std::string(text) +
-                                        " for a folder of that name)");
+            throw std::invalid_argument(
+                "state source \"" + std::string(text) + "\": unknown kind \"" + std::string(scheme) +
+                "\" (known: a folder, sqlite:PATH, cloudflare:URL, s3://BUCKET[/PREFIX]; "
+                "write ./" +
+                std::string(text) + " for a folder of that name)");
     }
     return folder(fs::path(std::string(text)));
 }

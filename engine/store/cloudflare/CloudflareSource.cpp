@@ -43,9 +43,9 @@ std::shared_ptr<cloudflare::WorkerClient> CloudflareSource::client() {
         token.value = SecureString(env);
         token.origin = "ALCHEMY_STATE_TOKEN";
     } else {
-        throw MissingAccessSecretError(describe() +
-                                       ": no state token: set ALCHEMY_STATE_TOKEN to the token the worker was "
-                                       "deployed with (the GUI asks for it)");
+        throw MissingAccessSecretError(
+            describe() + ": no state token: set ALCHEMY_STATE_TOKEN to the token the worker was "
+                         "deployed with (the GUI asks for it)");
     }
     m_client = std::make_shared<cloudflare::WorkerClient>(m_spec.remote, std::move(token), m_http);
     return m_client;
@@ -76,8 +76,8 @@ std::vector<std::string> CloudflareSource::apps() {
     return {apps.begin(), apps.end()};
 }
 
-std::shared_ptr<StateSnapshot> CloudflareSource::load(const SnapshotOptions& options, const LoadProgress& progress,
-                                                      std::stop_token cancel) {
+std::shared_ptr<StateSnapshot> CloudflareSource::load(const SnapshotOptions& options,
+                                                      const LoadProgress& progress, std::stop_token cancel) {
     auto snap = std::make_shared<StateSnapshot>();
     snap->layout = DotAlchemyLayout::forProject(m_spec.projectFolder());
     snap->nodes.push_back(SnapshotNode{SnapshotNodeKind::Root, m_spec.shortName(), "", -1, -1, {}});
@@ -89,8 +89,9 @@ std::shared_ptr<StateSnapshot> CloudflareSource::load(const SnapshotOptions& opt
         std::set<std::string> apps;
         if (!options.app.empty()) {
             apps.insert(options.app);
-        } else {
+        } else if (!options.knownApps.empty()) { // exactly the apps named (a copy of those apps)
             apps.insert(options.knownApps.begin(), options.knownApps.end());
+        } else { // those with a stage record, and those named to this source before
             for (auto& app : worker->listScopes({}, cancel))
                 apps.insert(std::move(app));
             std::lock_guard lock(m_mutex);
@@ -191,12 +192,14 @@ std::optional<std::string> CloudflareSource::readRecordText(const std::vector<st
     return cloudflare::CloudflareStateStore(client(), chain).readText(id);
 }
 
-std::string CloudflareSource::recordLocation(const std::vector<std::string>& chain, const std::string& id) const {
+std::string CloudflareSource::recordLocation(const std::vector<std::string>& chain,
+                                             const std::string& id) const {
     return cloudflare::rowLocation(describe(), chain, id);
 }
 
 std::string CloudflareSource::whyNoStageLock() const {
-    return "Alchemy's Cloudflare state worker has no compare-and-swap, so concurrent runs on one stage cannot be "
+    return "Alchemy's Cloudflare state worker has no compare-and-swap, so concurrent runs on one stage "
+           "cannot be "
            "excluded there";
 }
 

@@ -19,7 +19,8 @@ class WorkerClient;
 // `cloudflare:URL`, whose one Durable Object holds every app of the account in Alchemy's SQL table. The
 // token comes from the secrets given to this process (the GUI), else ALCHEMY_STATE_TOKEN. The worker cannot
 // enumerate apps (listScopes of the root names only apps with a stage record), so the caller names them
-// (SnapshotOptions::knownApps, --app); below an app, stages and scopes are listed as usual. Loads check the
+// (SnapshotOptions::app or knownApps, --app: exactly those are loaded; with neither, the apps that have a
+// stage record and those named before); below an app, stages and scopes are listed as usual. Loads check the
 // token first (HEAD: a 401 says the token is invalid and where it came from), then read each scope with
 // one `all` call, several scopes at once. The worker has no compare-and-swap: no stage lock.
 class CloudflareSource final : public StateSource {

@@ -10,7 +10,8 @@
 
 namespace athanor::cloudflare {
 
-CloudflareStateStore::CloudflareStateStore(std::shared_ptr<WorkerClient> client, std::vector<std::string> chain)
+CloudflareStateStore::CloudflareStateStore(std::shared_ptr<WorkerClient> client,
+                                           std::vector<std::string> chain)
     : m_client(std::move(client)), m_chain(std::move(chain)) {
     for (const auto& part : m_chain)
         requireValidId(part, "scope name");

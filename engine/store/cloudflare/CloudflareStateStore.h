@@ -16,8 +16,8 @@ class CloudflareStateStore final : public StateStore {
 public:
     CloudflareStateStore(std::shared_ptr<WorkerClient> client, std::vector<std::string> chain);
 
-    void init() override {}   // the worker's init and deinit are no-ops
-    void deinit() override {} // a stage's scope is only its rows
+    void init() override {}                   // the worker's init and deinit are no-ops
+    void deinit() override {}                 // a stage's scope is only its rows
     std::vector<std::string> list() override; // sorted
     size_t count() override;
     std::optional<StateRecord> get(const std::string& id) override;

@@ -84,8 +84,9 @@ std::shared_ptr<s3::Client> S3Source::client() {
         std::optional<s3::Credentials> found = s3::findCredentials(s3::processEnvironment(), &problem);
         if (!found)
             throw MissingAccessSecretError(
-                describe() + ": no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
-                             "AWS_SESSION_TOKEN), or AWS_PROFILE for ~/.aws/credentials" +
+                describe() +
+                ": no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and "
+                "AWS_SESSION_TOKEN), or AWS_PROFILE for ~/.aws/credentials" +
                 (problem.empty() ? std::string() : " (" + problem + ")"));
         credentials = std::move(*found);
     }
@@ -120,8 +121,8 @@ std::string S3Source::listingToken(const std::string& listPrefix, std::stop_toke
     for (const s3::ListedObject& object : client()->list(listPrefix, cancel)) {
         if (isAthanorKey(m_location.prefix, object.key))
             continue;
-        hash = hash * 1000003 ^ std::hash<std::string>{}(object.key + '\n' + object.etag + '\n' +
-                                                         std::to_string(object.size));
+        hash = hash * 1000003 ^
+               std::hash<std::string>{}(object.key + '\n' + object.etag + '\n' + std::to_string(object.size));
         ++count;
     }
     return listPrefix + '\n' + std::to_string(count) + ":" + std::to_string(hash);
@@ -135,7 +136,8 @@ std::shared_ptr<StateSnapshot> S3Source::load(const SnapshotOptions& options, co
     snap->stateFolderExists = true;
     const std::shared_ptr<s3::Client> s3 = client();
     // With an app, only its objects (its stages' records sit in the app's store, below <prefix><app>/).
-    const std::string listPrefix = options.app.empty() ? m_location.prefix : m_location.prefix + options.app + "/";
+    const std::string listPrefix =
+        options.app.empty() ? m_location.prefix : m_location.prefix + options.app + "/";
     std::vector<SnapshotRecord> records;
     std::vector<std::string> keys;
     try {
@@ -152,9 +154,10 @@ std::shared_ptr<StateSnapshot> S3Source::load(const SnapshotOptions& options, co
             ++count;
             const std::optional<s3::PlacedKey> placed = s3::placeKey(m_location.prefix, object.key);
             if (!placed) {
-                snap->problems.push_back("s3://" + m_location.bucket + "/" + object.key +
-                                         ": not a record of Alchemy's key scheme (<prefix><app>/<stage>/…/<id>); "
-                                         "it is not shown (nothing was changed)");
+                snap->problems.push_back(
+                    "s3://" + m_location.bucket + "/" + object.key +
+                    ": not a record of Alchemy's key scheme (<prefix><app>/<stage>/…/<id>); "
+                    "it is not shown (nothing was changed)");
                 continue;
             }
             const std::string& stage = placed->chain.size() >= 2 ? placed->chain[1] : placed->id;
@@ -200,7 +203,8 @@ std::shared_ptr<StateSnapshot> S3Source::load(const SnapshotOptions& options, co
     } catch (const http::RemoteError& e) {
         throwRemoteFailure(e);
     }
-    std::erase_if(records, [](const SnapshotRecord& r) { return r.error == "the object was deleted during the load"; });
+    std::erase_if(
+        records, [](const SnapshotRecord& r) { return r.error == "the object was deleted during the load"; });
     buildSnapshotTree(*snap, std::move(records), options);
     return snap;
 }
@@ -217,7 +221,8 @@ bool S3Source::changedSince(const StateSnapshot& snapshot) {
     }
 }
 
-std::optional<std::string> S3Source::readRecordText(const std::vector<std::string>& chain, const std::string& id) {
+std::optional<std::string> S3Source::readRecordText(const std::vector<std::string>& chain,
+                                                    const std::string& id) {
     return s3::S3StateStore(client(), m_location.prefix, chain).readText(id);
 }
 
@@ -251,14 +256,17 @@ bool S3Source::honoursCreateOnly() {
 }
 
 std::unique_ptr<StageLease> S3Source::lockStage(const std::string& app, const std::string& stage,
-                                                const std::string& operation, const LockWarningSink& onWarning) {
+                                                const std::string& operation,
+                                                const LockWarningSink& onWarning) {
     const std::string key = m_location.prefix + std::string(kAthanorFolder) + "locks/" + app + "/" + stage;
     const std::string where = "s3://" + m_location.bucket + "/" + key;
     if (!honoursCreateOnly())
         throw StageLockUnavailableError(
-            describe() + " ignores If-None-Match on PutObject (a second create-only write of one object "
-                         "succeeded), so concurrent runs on stage " +
-            app + "/" + stage + " cannot be excluded on this endpoint; run with --no-lock to proceed without a lock");
+            describe() +
+            " ignores If-None-Match on PutObject (a second create-only write of one object "
+            "succeeded), so concurrent runs on stage " +
+            app + "/" + stage +
+            " cannot be excluded on this endpoint; run with --no-lock to proceed without a lock");
     const std::shared_ptr<s3::Client> s3 = client();
     const std::string mine = stringifyJs(StageLockHolder::thisProcess(operation).toJson(), 0);
     try {

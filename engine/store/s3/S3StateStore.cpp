@@ -39,7 +39,8 @@ std::vector<std::string> S3StateStore::listScopes() {
     std::set<std::string> scopes;
     try {
         for (const ListedObject& object : m_client->list(scopePrefix(m_prefix, m_chain)))
-            if (const auto placed = placeKey(m_prefix, object.key); placed && placed->chain.size() > m_chain.size())
+            if (const auto placed = placeKey(m_prefix, object.key);
+                placed && placed->chain.size() > m_chain.size())
                 scopes.insert(placed->chain[m_chain.size()]);
     } catch (const http::RemoteError& e) {
         throwRemoteFailure(e);
