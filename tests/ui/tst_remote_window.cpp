@@ -22,6 +22,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -48,6 +49,17 @@ void copyInto(const QString& project, const SourceSpec& target) {
     auto to = openStateSource(target);
     const MigrationReport report = migrateState(*from, *to, {});
     QVERIFY2(report.succeeded(), report.problems.empty() ? "refused" : report.problems.front().c_str());
+}
+
+// With ATHANOR_SCREENSHOT_DIR set (run under Xvfb with QT_QPA_PLATFORM=xcb), saves what the window shows at
+// that moment: the states this test drives are the ones to look at.
+void shot(QWidget* widget, const char* name) {
+    const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    QCoreApplication::processEvents();
+    widget->grab().save(QString::fromUtf8(dir) + QLatin1Char('/') + QLatin1String(name) +
+                        QStringLiteral(".png"));
 }
 
 } // namespace
@@ -111,7 +123,9 @@ private slots:
         w->openProject(QString::fromStdString(s3("shown/").toString()));
         QVERIFY(w->sourceBanner()->isVisible()); // opening: the progress strip shows at once
         QVERIFY(w->sourceBanner()->cancelButton()->isVisible());
-        QVERIFY(shown.wait(30000));
+        QTRY_VERIFY(!progress.isEmpty() || !shown.isEmpty());
+        shot(w.get(), "remote-s3-opening");
+        QVERIFY(shown.count() > 0 || shown.wait(30000));
         QAbstractItemModelTester tester(w->treeModel(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const auto index = w->treeModel()->stateIndex();
@@ -128,6 +142,7 @@ private slots:
         QTRY_VERIFY(w->sourceBanner()->noteLabel()->isVisible());
         QVERIFY(w->sourceBanner()->noteLabel()->text().contains(QStringLiteral("TypeError")));
         QVERIFY(!w->sourceBanner()->messageLabel()->isVisible());
+        shot(w.get(), "remote-s3-note");
     }
 
     void aStoppedServerGivesABannerAndTheLastSnapshotStays() {
@@ -153,6 +168,8 @@ private slots:
         QVERIFY(banner->retryButton()->isVisible());
         QCOMPARE(w->treeModel()->stateIndex(), before); // the tree stays as it was
         QVERIFY(w->isShowingTree());
+        QVERIFY(w->selectFqn(QStringLiteral("life/dev/api")));
+        shot(w.get(), "remote-s3-offline-banner");
 
         // The server comes back: the next poll recovers by itself and the banner goes.
         m_s3 = state_servers::startS3Server(
@@ -175,6 +192,7 @@ private slots:
         QVERIFY(failed.last().at(1).toString().contains(QStringLiteral("the state token is invalid")));
         QVERIFY(failed.last().at(1).toString().contains(QStringLiteral("came from the token typed in")));
         QVERIFY(w->sourceBanner()->credentialsButton()->isVisible());
+        shot(w.get(), "remote-cloudflare-401");
         forgetAccessSecret(worker);
     }
 
@@ -193,6 +211,10 @@ private slots:
         picker->appsEdit()->setText(QStringLiteral("vault"));
         picker->secretEdit()->setText(QString::fromLatin1(kToken));
         QVERIFY(open->isEnabled());
+        dialog.show();
+        QTest::qWait(50); // the queued resize to the rows a remote kind adds
+        QVERIFY(dialog.height() >= dialog.layout()->heightForWidth(dialog.width()));
+        shot(&dialog, "remote-open-dialog");
         open->click();
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(*dialog.chosen(), worker);

@@ -2,9 +2,11 @@
 
 #include "sources/SourcePicker.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
@@ -50,6 +52,12 @@ OpenSourceDialog::OpenSourceDialog(const QStringList& recentSources, QWidget* pa
     m_recent->setVisible(!recentSources.isEmpty());
 
     connect(m_picker, &SourcePicker::changed, this, &OpenSourceDialog::updateState);
+    // A remote kind adds rows (apps, token or keys) and a longer hint: grow to show them whole.
+    connect(m_picker->kindBox(), &QComboBox::currentIndexChanged, this, [this] {
+        QMetaObject::invokeMethod(
+            this, [this] { resize(width(), std::max(height(), this->layout()->heightForWidth(width()))); },
+            Qt::QueuedConnection);
+    });
     connect(m_buttons, &QDialogButtonBox::accepted, this, &OpenSourceDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &OpenSourceDialog::reject);
     const auto pickRecent = [this](QListWidgetItem* item) {

@@ -143,7 +143,8 @@ void SourceBanner::showProgress(qint64 loaded, qint64 total) {
 
 void SourceBanner::showFailure(const QString& reason, const QString& message) {
     const bool shown = m_session->index() != nullptr;
-    QString text = tr("Cannot refresh from %1: %2.").arg(m_session->specText(), reasonText(reason));
+    QString text = (shown ? tr("Cannot refresh from %1: %2.") : tr("Cannot open %1: %2."))
+                       .arg(m_session->specText(), reasonText(reason));
     if (shown)
         text += QLatin1Char(' ') +
                 tr("Showing the snapshot loaded at %1; Athanor tries again every %2 s.")
