@@ -38,14 +38,17 @@ const char* const kRunUsage =
     "  athanorctl plan    [STACKFILE] [--state SOURCE] [--stage S] [--force]\n"
     "  athanorctl read    [ENTRY] [--state SOURCE] [--stage S] [--show-secrets]\n"
     "  athanorctl destroy [ENTRY] [--state SOURCE] [--stage S] [--app A] [--parallel N]\n"
-    "    common: [--json] [--quiet] [--verbose] [--password-file F]\n"
+    "    common: [--json] [--quiet] [--verbose] [--password-file F] [--no-lock]\n"
     "    ENTRY is a stack file (alchemy.stack.json) or an Alchemy program (alchemy.run.ts, .mts, .js, "
     ".mjs),\n"
     "    which runs as `alchemy deploy / destroy / run` would (program only: [--runtime PATH] [--app A]\n"
     "    [--program-password]). Default: ./alchemy.stack.json, else ./alchemy.run.ts, .js, .mts, .mjs;\n"
     "    destroy works from state alone without either.\n"
-    "    SOURCE: a folder (default: the entry's folder; --root DIR is the same as --state DIR) or\n"
-    "    sqlite:PATH (Alchemy's SQLiteStateStore; stack files only: a program names its own store).\n"
+    "    SOURCE: a folder (default: the entry's folder; --root DIR is the same as --state DIR),\n"
+    "    sqlite:PATH (Alchemy's SQLiteStateStore), cloudflare:URL (its state worker; token from\n"
+    "    ALCHEMY_STATE_TOKEN) or s3://BUCKET[/PREFIX] (AWS_* credentials, region and endpoint); stack files\n"
+    "    only: a program names its own store. --no-lock: run where the source cannot lock the stage\n"
+    "    (Cloudflare; an S3 endpoint that ignores create-only writes), refused otherwise.\n"
     "    Passwords: ALCHEMY_PASSWORD, then each line of --password-file.\n"
     "    Runs are recorded under the source's Athanor home: <root>/.alchemy/.athanor/runs for a folder,\n"
     "    $XDG_DATA_HOME/athanor/sources/<hash>/runs for a database (the GUI's History tab).\n"
@@ -376,8 +379,9 @@ void suggestProgram(const std::filesystem::path& projectRoot) {
 } // namespace
 
 int runRunCommand(Phase phase, const std::vector<std::string>& args) {
-    const CommandLine cl(args, {"root", "state", "stage", "parallel", "password-file", "app", "runtime"},
-                         {"force", "adopt", "json", "quiet", "verbose", "show-secrets", "program-password"});
+    const CommandLine cl(
+        args, {"root", "state", "stage", "parallel", "password-file", "app", "runtime"},
+        {"force", "adopt", "json", "quiet", "verbose", "show-secrets", "program-password", "no-lock"});
     if (cl.positionals().size() > 1)
         throw UsageError("unexpected argument " + cl.positionals()[1] + " (one ENTRY at most)");
 
@@ -425,6 +429,9 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
     request.force = cl.flag("force");
     request.adopt = cl.flag("adopt");
     request.quiet = cl.flag("quiet");
+    request.noLock = cl.flag("no-lock");
+    if (request.noLock && program)
+        throw UsageError("--no-lock is for stack files: an Alchemy program takes no lock of Athanor's");
     if (auto parallel = cl.value("parallel"))
         request.parallel = parsePositive(*parallel, "parallel");
     std::optional<std::filesystem::path> passwordFile;
@@ -476,6 +483,10 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
                   << (e.operation.empty() ? "" : " (" + e.operation + ")") << "\n";
         history.refused(HistoryResult::Locked, e.what(),
                         HistoryLockHolder{e.pid, e.host, e.since, e.operation});
+        return kExitLocked;
+    } catch (const StageLockUnavailableError& e) {
+        std::cerr << "athanorctl: " << e.what() << "\n";
+        history.refused(HistoryResult::Error, e.what());
         return kExitLocked;
     } catch (const UnknownKindsError& e) {
         std::cerr << "athanorctl: " << e.what() << "\n";

@@ -13,10 +13,15 @@ const char* const kStateUsage =
     "  athanorctl state list    [--state SOURCE] [--app A] [--stage S]\n"
     "  athanorctl state get FQN [--state SOURCE] [--decrypt] [--password-file F]\n"
     "  athanorctl state check   [--state SOURCE]\n"
-    "  athanorctl state migrate --from SOURCE --to SOURCE [--overwrite]\n"
-    "    SOURCE: a folder holding .alchemy (default: the current folder; --root DIR says the same), or\n"
+    "  athanorctl state migrate --from SOURCE --to SOURCE [--overwrite] [--app A]\n"
+    "    SOURCE: a folder holding .alchemy (default: the current folder; --root DIR says the same),\n"
     "    sqlite:PATH for Alchemy's SQLiteStateStore (sqlite: alone: $ALCHEMY_STATE_FILE or "
-    ".alchemy/state.sqlite).\n";
+    ".alchemy/state.sqlite),\n"
+    "    cloudflare:URL for its state worker (token: ALCHEMY_STATE_TOKEN; it cannot list its apps: --app "
+    "A),\n"
+    "    or s3://BUCKET[/PREFIX][?region=R] for its S3StateStore (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY "
+    "/\n"
+    "    AWS_SESSION_TOKEN or AWS_PROFILE; AWS_REGION; AWS_ENDPOINT_URL_S3 for MinIO, R2, Ceph).\n";
 
 int runStateCommand(const std::vector<std::string>& args) {
     if (args.empty())
@@ -66,7 +71,10 @@ int runStateCommand(const std::vector<std::string>& args) {
                 throw UsageError(e.what());
             }
         };
-        return stateMigrate(parse(*from), parse(*to), cl.flag("overwrite"), std::cout, std::cerr);
+        std::vector<std::string> apps;
+        if (auto app = cl.value("app"))
+            apps.push_back(*app);
+        return stateMigrate(parse(*from), parse(*to), cl.flag("overwrite"), std::cout, std::cerr, apps);
     }
     throw UsageError("unknown state subcommand " + sub);
 }

@@ -8,7 +8,7 @@
 namespace athanor {
 
 int stateMigrate(const SourceSpec& fromSpec, const SourceSpec& toSpec, bool overwrite, std::ostream& out,
-                 std::ostream& err) {
+                 std::ostream& err, const std::vector<std::string>& apps) {
     try {
         std::string note;
         const std::shared_ptr<StateSource> from = openResolvedSource(fromSpec, &note);
@@ -16,7 +16,7 @@ int stateMigrate(const SourceSpec& fromSpec, const SourceSpec& toSpec, bool over
             err << "note: " << note << '\n';
         // The target is taken as named: a folder gets record files even beside a state.sqlite.
         const std::shared_ptr<StateSource> to = openStateSource(toSpec);
-        const MigrationReport report = migrateState(*from, *to, {overwrite});
+        const MigrationReport report = migrateState(*from, *to, {overwrite, apps});
         if (report.refused) {
             err << "error: " << to->describe() << " already holds " << report.targetRecordsBefore
                 << " records; nothing was copied (use --overwrite to replace the records the source also "

@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace athanor {
 
@@ -24,8 +25,9 @@ int stateGet(const SourceSpec& source, const std::string& fqn, bool decrypt, con
              std::ostream& out, std::ostream& err);
 int stateCheck(const SourceSpec& source, std::ostream& out, std::ostream& err);
 // Copies every record of `from` into `to` (commands/MigrateCommand.cpp).
+// `apps`: what to copy from a source that cannot list its apps (a Cloudflare worker: --app).
 int stateMigrate(const SourceSpec& from, const SourceSpec& to, bool overwrite, std::ostream& out,
-                 std::ostream& err);
+                 std::ostream& err, const std::vector<std::string>& apps = {});
 
 // ALCHEMY_PASSWORD first, then each line of `passwordFile` (if given), in order. Throws std::runtime_error
 // naming the file when it cannot be read.

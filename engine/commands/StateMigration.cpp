@@ -4,6 +4,7 @@
 #include "state/ResourceStatus.h"
 #include "store/StoreError.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -23,6 +24,8 @@ fs::path canonicalOrSame(const fs::path& p) {
 fs::path placeOf(const StateSource& source) {
     if (source.spec().kind == SourceSpec::Kind::Folder)
         return canonicalOrSame(source.spec().path / ".alchemy");
+    if (source.spec().isRemote())
+        return source.spec().toString();
     return canonicalOrSame(source.spec().path);
 }
 
@@ -51,13 +54,25 @@ MigrationReport migrateState(StateSource& from, StateSource& to, const Migration
         throw std::invalid_argument("the source and the target are the same state (" + from.describe() + ")");
     MigrationReport report;
     report.targetDescription = to.describe();
-    const std::shared_ptr<const StateSnapshot> source = loadSnapshot(from, {}, {}, cancel);
+    SnapshotOptions fromOptions;
+    fromOptions.knownApps = options.apps;
+    const std::shared_ptr<const StateSnapshot> source = loadSnapshot(from, fromOptions, {}, cancel);
     if (!source->stateFolderExists)
         throw SourceUnavailableError("no Alchemy state in " + from.describe() + ": it does not exist");
     report.sourceRecords = source->records.size();
     if (to.exists()) {
-        const std::shared_ptr<const StateSnapshot> target = loadSnapshot(to, {}, {}, cancel);
+        SnapshotOptions toOptions; // a target that cannot list its apps is asked about the ones copied
+        for (const int32_t app : source->nodes.front().children)
+            toOptions.knownApps.push_back(source->nodes[static_cast<size_t>(app)].name);
+        const std::shared_ptr<const StateSnapshot> target = loadSnapshot(to, toOptions, {}, cancel);
         report.targetRecordsBefore = target->records.size();
+        if (!to.listsApps()) // one database of a whole account: only the apps copied can be in the way
+            report.targetRecordsBefore = static_cast<size_t>(
+                std::count_if(target->records.begin(), target->records.end(), [&](const SnapshotRecord& r) {
+                    return !r.chain.empty() &&
+                           std::find(toOptions.knownApps.begin(), toOptions.knownApps.end(),
+                                     r.chain.front()) != toOptions.knownApps.end();
+                }));
         if (report.targetRecordsBefore > 0 && !options.overwrite) {
             report.refused = true;
             return report;

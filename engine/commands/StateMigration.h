@@ -12,6 +12,9 @@ namespace athanor {
 
 struct MigrationOptions {
     bool overwrite = false; // write into a target that already holds records (same addresses replaced)
+    // The apps to copy from a source that cannot list its apps (a Cloudflare worker); the target is then
+    // checked for records of the apps copied.
+    std::vector<std::string> apps = {};
 };
 
 // What a copy did. It succeeded when nothing was refused or failed and every copied record read back from

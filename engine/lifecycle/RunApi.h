@@ -30,6 +30,9 @@ struct RunOptions {
     bool force = false;
     bool adopt = false;
     bool quiet = false;
+    // Run without a stage lock where the source cannot keep one (a Cloudflare worker, an S3 endpoint that
+    // ignores create-only writes): refused otherwise. A warning says nothing excludes other runs.
+    bool noLock = false;
     int parallel = 1;       // resources applied / destroyed at once
     PasswordRing passwords; // tried in order; stack-file passwords are added
     Durability durability = Durability::Durable;

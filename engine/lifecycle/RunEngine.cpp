@@ -64,10 +64,17 @@ struct RunStageLock {
 };
 
 void lockStage(RunStageLock& lock, StateSource& source, const std::string& app, const std::string& stage,
-               const std::string& operation, std::vector<std::string>& warnings) {
+               const std::string& operation, bool noLock, std::vector<std::string>& warnings) {
     const auto warn = [&](const std::string& warning) {
         warnings.push_back(warning);
     };
+    if (noLock && source.stageLocking() != StageLocking::LockFile) {
+        warnings.push_back("stage " + app + "/" + stage +
+                           " is not locked (--no-lock): nothing keeps another "
+                           "run off it on " +
+                           source.describe());
+        return;
+    }
     switch (source.stageLocking()) {
     case StageLocking::LockFile:
         lock.file.emplace(StageLock::acquire(DotAlchemyLayout::forProject(source.spec().path), app, stage,
@@ -81,9 +88,9 @@ void lockStage(RunStageLock& lock, StateSource& source, const std::string& app, 
         }
         break;
     case StageLocking::Unsupported:
-        warnings.push_back("nothing keeps another run off stage " + app + "/" + stage + ": " +
-                           source.whyNoStageLock());
-        break;
+        throw StageLockUnavailableError(source.describe() + ": " + source.whyNoStageLock() + " (stage " +
+                                        app + "/" + stage +
+                                        "); run with --no-lock to proceed without a lock");
     }
 }
 
@@ -149,7 +156,8 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     if (!sourceNote.empty())
         lockWarnings.push_back(sourceNote);
     if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
-        lockStage(lock, *source, app, stage, std::string(toString(options.phase)), lockWarnings);
+        lockStage(lock, *source, app, stage, std::string(toString(options.phase)), options.noLock,
+                  lockWarnings);
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);

@@ -17,6 +17,7 @@ RunRequest RunRequest::clone() const {
     copy.force = force;
     copy.adopt = adopt;
     copy.quiet = quiet;
+    copy.noLock = noLock;
     copy.parallel = parallel;
     copy.passwords = passwords.clone();
     copy.durability = durability;
@@ -37,6 +38,7 @@ RunReport EngineBackend::run(const RunRequest& request, EventSink& events, const
     options.force = request.force;
     options.adopt = request.adopt;
     options.quiet = request.quiet;
+    options.noLock = request.noLock;
     options.parallel = request.parallel;
     options.passwords = request.passwords.clone();
     options.durability = request.durability;

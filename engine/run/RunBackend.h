@@ -45,6 +45,7 @@ struct RunRequest {
     bool force = false;
     bool adopt = false;
     bool quiet = false;
+    bool noLock = false;    // engine only: see RunOptions::noLock
     int parallel = 1;       // engine only: resources applied / destroyed at once
     PasswordRing passwords; // tried in order; a program gets the one that opens its stage as ALCHEMY_PASSWORD
     Durability durability = Durability::Durable;

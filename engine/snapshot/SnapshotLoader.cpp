@@ -379,6 +379,10 @@ void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& par
 
 } // namespace
 
+void summarizeRecordDocument(const Json& doc, SnapshotRecord& r) {
+    summarizeParsed(doc, r);
+}
+
 std::vector<PendingDeletion> pendingDeletionsOfRecord(const Json& record) {
     return pendingDeletionsOf(record);
 }

@@ -24,6 +24,10 @@ int32_t addSnapshotNode(StateSnapshot& snap, SnapshotNodeKind kind, std::string 
 // store holding it (when the load did not know it), records are sorted by FQN (node indexes follow).
 void finishSnapshotTree(StateSnapshot& snap);
 
+// The summary of a record read as a document (sources that get records from a server): kind, ids, status,
+// seq, oldProps, secrets and pending deletions, or `error` when it is not a JSON object.
+void summarizeRecordDocument(const Json& doc, SnapshotRecord& r);
+
 // A record's data.pendingDeletions as the snapshot keeps them (for sources that read records as documents).
 std::vector<PendingDeletion> pendingDeletionsOfRecord(const Json& record);
 

@@ -35,6 +35,13 @@ public:
     StageLockHolder holder;
 };
 
+// The source could exclude concurrent runs only with a lock its server does not keep (an S3 endpoint that
+// ignores a create-only condition): the message says so and how to run without a lock (--no-lock).
+class StageLockUnavailableError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 // A stage lock held through a source's own mechanism; released when destroyed.
 class StageLease {
 public:

@@ -2,7 +2,9 @@
 
 #include "store/DotAlchemyLayout.h"
 #include "store/IdCodec.h"
+#include "store/cloudflare/CloudflareSource.h"
 #include "store/folder/FolderSource.h"
+#include "store/s3/S3Source.h"
 #include "store/sqlite/SqliteSource.h"
 
 #include <stdexcept>
@@ -42,6 +44,10 @@ std::shared_ptr<StateSource> openStateSource(const SourceSpec& spec) {
         return std::make_shared<FolderSource>(spec);
     case SourceSpec::Kind::Sqlite:
         return std::make_shared<SqliteSource>(spec);
+    case SourceSpec::Kind::Cloudflare:
+        return std::make_shared<CloudflareSource>(spec);
+    case SourceSpec::Kind::S3:
+        return std::make_shared<S3Source>(spec);
     }
     throw std::invalid_argument("state source " + spec.toString() + ": unknown kind");
 }

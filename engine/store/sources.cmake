@@ -23,9 +23,15 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/StageLease.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StateSource.h
     ${CMAKE_CURRENT_LIST_DIR}/StateSource.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RemoteAccess.h
+    ${CMAKE_CURRENT_LIST_DIR}/RemoteAccess.cpp
     # Backends and the factory build snapshots: they sit after snapshot/ in the layer order.
     ${CMAKE_CURRENT_LIST_DIR}/StateSources.h
     ${CMAKE_CURRENT_LIST_DIR}/StateSources.cpp
 )
 include(${CMAKE_CURRENT_LIST_DIR}/folder/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/sqlite/sources.cmake)
+# Remote stores: the shared HTTP layer (libcurl), then one folder per backend.
+include(${CMAKE_CURRENT_LIST_DIR}/http/sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/cloudflare/sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/s3/sources.cmake)

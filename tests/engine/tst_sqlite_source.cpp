@@ -128,7 +128,7 @@ private slots:
         QCOMPARE(SourceSpec::parse("sqlite:").path, fs::path("/elsewhere/state.db"));
         qunsetenv("ALCHEMY_STATE_FILE");
         QCOMPARE(SourceSpec::parse("sqlite:").path, fs::current_path() / ".alchemy" / "state.sqlite");
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SourceSpec::parse("s3://bucket/prefix"));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SourceSpec::parse("d1://database"));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SourceSpec::parse("sqlite:/x/"));
         QCOMPARE(int(SourceSpec::parse("./s3:odd").kind),
                  int(SourceSpec::Kind::Folder)); // a folder may hold a colon

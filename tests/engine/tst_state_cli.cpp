@@ -635,9 +635,9 @@ private slots:
 
         const Run both = run({"state", "list", "--state", source, "--root", q(tmp())});
         QCOMPARE(both.exitCode, 2);
-        const Run unknown = run({"state", "list", "--state", "s3://bucket"});
+        const Run unknown = run({"state", "list", "--state", "d1://database"});
         QCOMPARE(unknown.exitCode, 2);
-        QVERIFY2(unknown.err.find("unknown kind \"s3\"") != std::string::npos, unknown.err.c_str());
+        QVERIFY2(unknown.err.find("unknown kind \"d1\"") != std::string::npos, unknown.err.c_str());
     }
 
     void migrateReportsACorruptSource() {

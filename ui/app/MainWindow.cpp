@@ -11,6 +11,7 @@
 #include "secrets/UnlockDialog.h"
 #include "sources/CopyStateDialog.h"
 #include "sources/OpenSourceDialog.h"
+#include "sources/SourceBanner.h"
 #include "state/StateSession.h"
 #include "widgets/EmptyStatePage.h"
 #include "widgets/FilterBar.h"
@@ -88,7 +89,15 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
     m_central = new QStackedWidget;
     m_central->addWidget(m_empty);
     m_central->addWidget(m_splitter);
-    setCentralWidget(m_central);
+    m_sourceBanner = new SourceBanner(m_session);
+    auto* centre = new QWidget;
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_sourceBanner);
+    centreLayout->addWidget(m_central, 1);
+    setCentralWidget(centre);
+    connect(m_sourceBanner, &SourceBanner::credentialsRequested, this, &MainWindow::chooseSource);
 
     m_countsLabel = new QLabel;
     m_countsLabel->setObjectName(QStringLiteral("countsLabel"));
@@ -407,7 +416,8 @@ bool MainWindow::isShowingTree() const {
 void MainWindow::openProject(const QString& path) {
     if (path.isEmpty())
         return;
-    if (path.startsWith(QStringLiteral("sqlite:"))) {
+    if (path.startsWith(QStringLiteral("sqlite:")) || path.startsWith(QStringLiteral("cloudflare:")) ||
+        path.startsWith(QStringLiteral("s3://"))) {
         try {
             openSource(athanor::SourceSpec::parse(path.toStdString()));
         } catch (const std::exception& e) {
@@ -439,6 +449,16 @@ void MainWindow::openSource(const athanor::SourceSpec& spec) {
         return;
     }
     const QString text = QString::fromStdString(spec.toString());
+    if (spec.isRemote()) { // nothing to check here: the load (off the GUI thread) says what is wrong
+        m_vault->lock();
+        m_details->clear();
+        m_model->setIndex(nullptr);
+        m_firstTreeOfProject = true;
+        m_session->openSource(spec, spec.kind == athanor::SourceSpec::Kind::Cloudflare
+                                        ? OpenSourceDialog::rememberedApps(spec)
+                                        : QStringList());
+        return;
+    }
     if (!QFileInfo(QString::fromStdString(spec.path.string())).isFile()) {
         statusBar()->showMessage(tr("%1 does not exist").arg(QDir::toNativeSeparators(text)), 6000);
         RecentProjects::remove(text);
@@ -675,6 +695,12 @@ void MainWindow::showEvent(QShowEvent* event) {
         m_dockSized = true;
         resizeDocks({m_consoleDock}, {std::max(300, height() * 2 / 5)}, Qt::Vertical);
     }
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::ActivationChange)
+        m_session->setPollActive(isActiveWindow()); // a team's server is polled only while Athanor is in use
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

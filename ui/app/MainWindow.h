@@ -30,6 +30,8 @@ class Theme;
 // The inspector window: scope tree and filter on the left, details on the right, the deploy console (issue 5)
 // docked at the bottom. Loads happen in StateSession (worker thread); this class wires the pieces, keeps the
 // view state across live reloads, and remembers the layout (never a password).
+class SourceBanner;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -54,6 +56,7 @@ public:
     QMenu* deployMenu() const { return m_deployMenu; }
     // Shared services: the open project (snapshots, reload after a run) and the password vault.
     StateSession* session() const { return m_session; }
+    SourceBanner* sourceBanner() const { return m_sourceBanner; }
     SecretVault* vault() const { return m_vault; }
     // What runs say about resources (running now, failed in the last run); the deploy console feeds it.
     RunActivity* runActivity() const { return m_activity; }
@@ -83,6 +86,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void changeEvent(QEvent* event) override;
     void showEvent(QShowEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -118,6 +122,7 @@ private:
     DetailsPane* m_details;
     EmptyStatePage* m_empty;
     QStackedWidget* m_central;
+    SourceBanner* m_sourceBanner = nullptr;
     QSplitter* m_splitter;
     QDockWidget* m_consoleDock = nullptr;
     bool m_dockSized = false; // the dock got its first-run height (or a saved layout gave it one)

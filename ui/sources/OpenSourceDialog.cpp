@@ -2,12 +2,15 @@
 
 #include "sources/SourcePicker.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSettings>
 #include <QVBoxLayout>
 
 namespace athanor::ui {
@@ -19,9 +22,16 @@ OpenSourceDialog::OpenSourceDialog(const QStringList& recentSources, QWidget* pa
     m_recent = new QListWidget;
     m_recent->setObjectName(QStringLiteral("recentSources"));
     for (const QString& text : recentSources) {
-        auto* item = new QListWidgetItem(text.startsWith(QStringLiteral("sqlite:"))
-                                             ? tr("SQLite  %1").arg(QDir::toNativeSeparators(text.mid(7)))
-                                             : tr("Folder  %1").arg(QDir::toNativeSeparators(text)));
+        QString label;
+        if (text.startsWith(QStringLiteral("sqlite:")))
+            label = tr("SQLite  %1").arg(QDir::toNativeSeparators(text.mid(7)));
+        else if (text.startsWith(QStringLiteral("cloudflare:")))
+            label = tr("Cloudflare  %1").arg(text.mid(11));
+        else if (text.startsWith(QStringLiteral("s3://")))
+            label = tr("S3  %1").arg(text);
+        else
+            label = tr("Folder  %1").arg(QDir::toNativeSeparators(text));
+        auto* item = new QListWidgetItem(label);
         item->setData(Qt::UserRole, text);
         item->setToolTip(text);
         m_recent->addItem(item);
@@ -42,13 +52,22 @@ OpenSourceDialog::OpenSourceDialog(const QStringList& recentSources, QWidget* pa
     m_recent->setVisible(!recentSources.isEmpty());
 
     connect(m_picker, &SourcePicker::changed, this, &OpenSourceDialog::updateState);
+    // A remote kind adds rows (apps, token or keys) and a longer hint: grow to show them whole.
+    connect(m_picker->kindBox(), &QComboBox::currentIndexChanged, this, [this] {
+        QMetaObject::invokeMethod(
+            this, [this] { resize(width(), std::max(height(), this->layout()->heightForWidth(width()))); },
+            Qt::QueuedConnection);
+    });
     connect(m_buttons, &QDialogButtonBox::accepted, this, &OpenSourceDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &OpenSourceDialog::reject);
     const auto pickRecent = [this](QListWidgetItem* item) {
         if (!item)
             return;
         try {
-            m_picker->setSpec(SourceSpec::parse(item->data(Qt::UserRole).toString().toStdString()));
+            const SourceSpec spec = SourceSpec::parse(item->data(Qt::UserRole).toString().toStdString());
+            m_picker->setSpec(spec);
+            if (spec.kind == SourceSpec::Kind::Cloudflare)
+                m_picker->setApps(rememberedApps(spec));
         } catch (const std::exception&) {
             // An entry this version cannot parse: leave the fields as they are.
         }
@@ -64,6 +83,19 @@ OpenSourceDialog::OpenSourceDialog(const QStringList& recentSources, QWidget* pa
 
 void OpenSourceDialog::setSpec(const SourceSpec& spec) {
     m_picker->setSpec(spec);
+    if (spec.kind == SourceSpec::Kind::Cloudflare)
+        m_picker->setApps(rememberedApps(spec));
+}
+
+QStringList OpenSourceDialog::rememberedApps(const SourceSpec& spec) {
+    return QSettings()
+        .value(QStringLiteral("remoteApps/") + QString::fromStdString(spec.toString()).toUtf8().toBase64())
+        .toStringList();
+}
+
+void OpenSourceDialog::rememberApps(const SourceSpec& spec, const QStringList& apps) {
+    QSettings().setValue(
+        QStringLiteral("remoteApps/") + QString::fromStdString(spec.toString()).toUtf8().toBase64(), apps);
 }
 
 void OpenSourceDialog::updateState() {
@@ -78,6 +110,13 @@ void OpenSourceDialog::accept() {
     if (!m_chosen) {
         updateState();
         return;
+    }
+    if (m_chosen->isRemote()) {
+        // Kept in memory for the session (never in settings); the apps are remembered per source.
+        if (std::optional<AccessSecret> secret = m_picker->accessSecret())
+            rememberAccessSecret(*m_chosen, std::move(*secret));
+        if (m_chosen->kind == SourceSpec::Kind::Cloudflare)
+            rememberApps(*m_chosen, m_picker->apps());
     }
     QDialog::accept();
 }

@@ -13,8 +13,9 @@ namespace athanor::ui {
 
 class SourcePicker;
 
-// File › Open State Source…: a kind (project folder, SQLite database), its location, and the sources opened
-// recently (any kind) to pick again.
+// File › Open State Source…: a kind (project folder, SQLite database, Cloudflare state worker, S3 bucket),
+// its location, what opens a remote one (kept in memory for the session: rememberAccessSecret) and the apps
+// of a Cloudflare worker (remembered per source), and the sources opened recently (any kind) to pick again.
 class OpenSourceDialog : public QDialog {
     Q_OBJECT
 public:
@@ -28,6 +29,10 @@ public:
     QDialogButtonBox* buttons() const { return m_buttons; }
 
     void accept() override;
+
+    // The apps to show of a Cloudflare worker, remembered per source (QSettings; names only).
+    static QStringList rememberedApps(const SourceSpec& spec);
+    static void rememberApps(const SourceSpec& spec, const QStringList& apps);
 
 private:
     void updateState();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/RemoteAccess.h"
 #include "store/SourceSpec.h"
 
 #include <QWidget>
@@ -12,9 +13,11 @@ class QPushButton;
 
 namespace athanor::ui {
 
-// Names a state source: its kind (a project folder, a SQLite database) and where it is, with a Browse
-// button that asks for the right thing (a folder, a database file). Shared by Open State Source and
-// Copy State To.
+// Names a state source: its kind (a project folder, a SQLite database, a Cloudflare state worker, an S3
+// bucket) and where it is, with a Browse button that asks for the right thing (a folder, a database file).
+// For a remote kind it also takes what opens it (the worker's token, an AWS key pair; empty: the
+// environment's) and, for a Cloudflare worker, which apps to show (it cannot list them). Shared by Open State
+// Source and Copy State To.
 class SourcePicker : public QWidget {
     Q_OBJECT
 public:
@@ -27,6 +30,15 @@ public:
     QString problem() const;
     QComboBox* kindBox() const { return m_kind; }
     QLineEdit* locationEdit() const { return m_location; }
+    QLineEdit* appsEdit() const { return m_apps; }
+    QLineEdit* keyIdEdit() const { return m_keyId; }
+    QLineEdit* secretEdit() const { return m_secret; }
+
+    // The apps typed for a Cloudflare worker (comma or space separated).
+    QStringList apps() const;
+    void setApps(const QStringList& apps);
+    // The token or key pair typed in; nullopt when left empty (the environment's is used).
+    std::optional<AccessSecret> accessSecret() const;
 
 signals:
     void changed();
@@ -35,12 +47,19 @@ private:
     void browse();
     void updateHint();
     SourceSpec::Kind kind() const;
+    SourceSpec remoteSpec() const; // throws std::invalid_argument for a location that is not one
 
     Purpose m_purpose;
     QComboBox* m_kind;
     QLineEdit* m_location;
     QPushButton* m_browse;
     QLabel* m_hint;
+    QLabel* m_appsLabel;
+    QLineEdit* m_apps;
+    QLabel* m_keyIdLabel;
+    QLineEdit* m_keyId;
+    QLabel* m_secretLabel;
+    QLineEdit* m_secret;
 };
 
 } // namespace athanor::ui

@@ -2,12 +2,14 @@
 
 #include "snapshot/SnapshotLoader.h"
 #include "state/FolderWatcher.h"
+#include "store/RemoteAccess.h"
 #include "store/StateSources.h"
 #include "store/StoreError.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QSettings>
 #include <atomic>
 #include <stdexcept>
 
@@ -32,10 +34,12 @@ struct StateSession::LoadResult {
     QString note;
     std::shared_ptr<const StateIndex> index; // null when the load failed
     QString error;
+    QString reason; // a remote source's failure kind ("offline", "unauthorized", ...)
 };
 
 StateSession::StateSession(QObject* parent) : QObject(parent) {
     m_pool.setMaxThreadCount(2);
+    m_remotePollMs = 1000 * std::max(1, QSettings().value(QStringLiteral("remote/pollSeconds"), 10).toInt());
     m_watcher = new FolderWatcher(this);
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(kDebounceMs);
@@ -69,10 +73,11 @@ void StateSession::open(const QString& path) {
     QString dir = QFileInfo(path).absoluteFilePath();
     if (QFileInfo(dir).fileName() == QStringLiteral(".alchemy"))
         dir = QFileInfo(dir).absolutePath();
-    openSource(SourceSpec::folder(QDir::cleanPath(dir).toStdString()));
+    openSource(SourceSpec::folder(QDir::cleanPath(dir).toStdString()), {});
 }
 
-void StateSession::openSource(const SourceSpec& spec) {
+void StateSession::openSource(const SourceSpec& spec, const QStringList& knownApps) {
+    m_knownApps = knownApps;
     ++m_generation;
     m_cancel.request_stop(); // a load of the previous source may still run; its result is dropped
     m_cancel = std::stop_source();
@@ -85,6 +90,8 @@ void StateSession::openSource(const SourceSpec& spec) {
     m_index.reset();
     m_reloadQueued = false;
     m_poll.stop();
+    m_poll.setInterval(spec.isRemote() ? m_remotePollMs : kPollMs);
+    m_lastGoodLoad = QDateTime();
     m_watcher->clear();
     emit projectOpened(toQString(spec.toString()));
     m_loading = false;
@@ -131,7 +138,10 @@ void StateSession::startLoad() {
     const SourceSpec spec = m_spec;
     std::shared_ptr<StateSource> source = m_source; // null until the first load has resolved it
     const std::stop_token cancel = m_cancel.get_token();
-    m_pool.start([this, generation, spec, source, cancel] {
+    SnapshotOptions options;
+    for (const QString& app : m_knownApps)
+        options.knownApps.push_back(app.toStdString());
+    m_pool.start([this, generation, spec, source, cancel, options] {
         auto result = std::make_shared<LoadResult>();
         result->spec = spec;
         QElapsedTimer timer;
@@ -160,10 +170,16 @@ void StateSession::startLoad() {
                     },
                     Qt::QueuedConnection);
             };
-            std::shared_ptr<const StateSnapshot> snapshot = loadSnapshot(*open, {}, progress, cancel);
+            std::shared_ptr<const StateSnapshot> snapshot = loadSnapshot(*open, options, progress, cancel);
             result->index = StateIndex::fromSnapshot(std::move(snapshot), timer.elapsed());
         } catch (const LoadCancelled&) {
-            return; // replaced by a newer load or a closed session: nobody waits for this one
+            return; // replaced by a newer load, cancelled, or a closed session: nobody waits for this one
+        } catch (const MissingAccessSecretError& e) {
+            result->error = toQString(e.what());
+            result->reason = QStringLiteral("missing secret");
+        } catch (const RemoteUnavailableError& e) {
+            result->error = toQString(e.what());
+            result->reason = toQString(e.reason());
         } catch (const std::exception& e) {
             result->error = toQString(e.what());
         }
@@ -188,12 +204,14 @@ void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult
     if (!result->index) {
         m_lastError = result->error;
         emit loadFailed(result->error);
+        emit loadFailedBecause(result->reason, result->error);
         // Keep trying: a database locked by a long write, a folder that comes back.
         if (m_live && m_source)
             m_poll.start();
     } else {
         const bool recovered = !m_lastError.isEmpty();
         m_lastError.clear();
+        m_lastGoodLoad = QDateTime::currentDateTime();
         const bool changed = !m_index || !m_index->sameContentAs(*result->index);
         // Kept even when nothing differs for the views: its change token is the one to poll against.
         m_index = result->index;
@@ -214,6 +232,42 @@ void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult
     }
 }
 
+void StateSession::cancelLoad() {
+    if (!m_loading)
+        return;
+    ++m_generation; // the running load's result is dropped
+    m_cancel.request_stop();
+    m_cancel = std::stop_source();
+    m_loading = false;
+    m_reloadQueued = false;
+    emit loadCancelled();
+}
+
+void StateSession::setKnownApps(const QStringList& apps) {
+    if (apps == m_knownApps)
+        return;
+    m_knownApps = apps;
+    if (isOpen())
+        reload();
+}
+
+void StateSession::setPollInterval(int seconds) {
+    m_remotePollMs = 1000 * std::max(1, seconds);
+    QSettings().setValue(QStringLiteral("remote/pollSeconds"), std::max(1, seconds));
+    if (m_spec.isRemote())
+        m_poll.setInterval(m_remotePollMs);
+}
+
+int StateSession::pollIntervalSeconds() const {
+    return m_remotePollMs / 1000;
+}
+
+void StateSession::setPollActive(bool active) {
+    m_pollActive = active;
+    if (m_spec.isRemote() && active && m_live && m_source && m_index)
+        pollChanges(); // back in the window: look now rather than at the next tick
+}
+
 void StateSession::updateWatches() {
     m_watcher->setFolders(m_index->watchFolders);
     // Poll where the watcher cannot see everything: no folders to watch (a database), or no inotify.
@@ -227,6 +281,8 @@ void StateSession::updateWatches() {
 void StateSession::pollChanges() {
     if (m_polling || m_loading || !m_source)
         return;
+    if (m_spec.isRemote() && !m_pollActive)
+        return;                               // a team's server is asked only while the window is in use
     if (!m_index || !m_lastError.isEmpty()) { // the last load failed: try again
         reload();
         return;

@@ -3,8 +3,10 @@
 #include "state/StateIndex.h"
 #include "store/SourceSpec.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
 #include <memory>
@@ -34,7 +36,8 @@ public:
     // state.sqlite opens that database (sourceNote() says so).
     void open(const QString& path);
     // Any source: a folder or sqlite:PATH (SourceSpec text); invalid text emits loadFailed.
-    void openSource(const SourceSpec& spec);
+    // `knownApps`: the apps to show of a source that cannot list them (setKnownApps()).
+    void openSource(const SourceSpec& spec, const QStringList& knownApps = {});
     void close();
     void reload();
 
@@ -58,6 +61,20 @@ public:
     void setLiveReload(bool on);
     bool liveReload() const { return m_live; }
 
+    // Stops the running load (its result is dropped; the last snapshot, if any, stays) and says so
+    // (loadCancelled). Polling goes on.
+    void cancelLoad();
+    // The apps to show of a source that cannot list its apps (a Cloudflare worker); reloads.
+    void setKnownApps(const QStringList& apps);
+    QStringList knownApps() const { return m_knownApps; }
+    // A remote source (Cloudflare, S3) is polled every `seconds` (setting remote/pollSeconds, default 10),
+    // and only while `active` (the window is the active one): a team's server is not asked in the background.
+    void setPollInterval(int seconds);
+    int pollIntervalSeconds() const;
+    void setPollActive(bool active);
+    // When the snapshot on screen was loaded (invalid before the first good load).
+    QDateTime lastGoodLoad() const { return m_lastGoodLoad; }
+
 signals:
     // `specText` is the source as asked for (a folder path, or sqlite:PATH).
     void projectOpened(const QString& specText);
@@ -71,8 +88,11 @@ signals:
     void indexChanged(std::shared_ptr<const athanor::ui::StateIndex> index);
     // Every finished load, changed or not (the status bar shows the time).
     void loadFinished(qint64 ms);
-    // A load that could not read the source at all; the previous snapshot (if any) stays.
+    // A load that could not read the source at all; the previous snapshot (if any) stays. `reason` for a
+    // remote source: "offline", "timeout", "unauthorized", "server error", ..., "missing secret"; else "".
     void loadFailed(const QString& message);
+    void loadFailedBecause(const QString& reason, const QString& message);
+    void loadCancelled();
 
 private:
     struct LoadResult;
@@ -97,6 +117,10 @@ private:
     bool m_reloadQueued = false;
     bool m_polling = false;
     bool m_live = true;
+    bool m_pollActive = true;
+    int m_remotePollMs = 10000;
+    QStringList m_knownApps;
+    QDateTime m_lastGoodLoad;
     QThreadPool m_pool; // last member: destroyed first, waiting for a running load before the rest goes
 };
 

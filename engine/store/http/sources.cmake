@@ -1,0 +1,6 @@
+target_sources(athanor_engine PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/HttpClient.h
+    ${CMAKE_CURRENT_LIST_DIR}/HttpClient.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/BoundedParallel.h
+    ${CMAKE_CURRENT_LIST_DIR}/BoundedParallel.cpp
+)
