@@ -1,5 +1,6 @@
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/RunApi.h"
+#include "lifecycle/SourceStageLock.h"
 #include "lifecycle/StageLock.h"
 #include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
@@ -55,36 +56,6 @@ std::string discoverApp(StateSource& source) {
         list += (list.empty() ? "" : ", ") + app;
     throw std::invalid_argument(source.describe() + " holds several apps (" + list +
                                 "); name one with --app");
-}
-
-// The stage lock of a run, in whatever form its source keeps locks.
-struct RunStageLock {
-    std::optional<StageLock> file;
-    std::unique_ptr<StageLease> native;
-};
-
-void lockStage(RunStageLock& lock, StateSource& source, const std::string& app, const std::string& stage,
-               const std::string& operation, std::vector<std::string>& warnings) {
-    const auto warn = [&](const std::string& warning) {
-        warnings.push_back(warning);
-    };
-    switch (source.stageLocking()) {
-    case StageLocking::LockFile:
-        lock.file.emplace(StageLock::acquire(DotAlchemyLayout::forProject(source.spec().path), app, stage,
-                                             operation, warn));
-        break;
-    case StageLocking::Native:
-        try {
-            lock.native = source.lockStage(app, stage, operation, warn);
-        } catch (const StageLockedError& e) {
-            throw LockHeldError(e.what(), e.holder.pid, e.holder.host, e.holder.since, e.holder.operation);
-        }
-        break;
-    case StageLocking::Unsupported:
-        warnings.push_back("nothing keeps another run off stage " + app + "/" + stage + ": " +
-                           source.whyNoStageLock());
-        break;
-    }
 }
 
 void collectPasswords(const DeclaredScope& scope, PasswordRing& ring) {
@@ -144,19 +115,19 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     run.root = Scope::createRoot(settings);
 
     // One writer per stage: up and destroy only; read and plan change nothing.
-    RunStageLock lock;
+    std::optional<SourceStageLock> lock;
     std::vector<std::string> lockWarnings;
     if (!sourceNote.empty())
         lockWarnings.push_back(sourceNote);
     if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
-        lockStage(lock, *source, app, stage, std::string(toString(options.phase)), lockWarnings);
+        lock.emplace(lockSourceStage(*source, app, stage, std::string(toString(options.phase)), lockWarnings));
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);
-    if (lock.file) {
+    if (lock && lock->file) {
         // Holding the lock, nobody else writes here: what killed runs left half written goes.
         if (const size_t removed =
-                removeStaleTempFiles(settings->layout, app, stage, lock.file->file().parent_path()))
+                removeStaleTempFiles(settings->layout, app, stage, lock->file->file().parent_path()))
             reporter.logAfterStart(LogLevel::Info, "removed " + std::to_string(removed) +
                                                        " temp file(s) left by interrupted runs");
     }

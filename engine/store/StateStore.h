@@ -35,6 +35,9 @@ public:
     }
     virtual std::map<std::string, StateRecord> all() { return getBatch(list()); }
     virtual void set(const std::string& id, const StateRecord& record) = 0;
+    // Stores exactly `record`: nothing of the record it replaces is left. Differs from set() only where
+    // Alchemy's set() merges (its SQL store keeps an absent props / oldProps); repairs and undo use it.
+    virtual void put(const std::string& id, const StateRecord& record) { set(id, record); }
     virtual void remove(const std::string& id) = 0; // Alchemy's delete(); missing ids are ignored
     virtual std::vector<std::string> listScopes() = 0;
 
