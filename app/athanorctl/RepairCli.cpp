@@ -35,13 +35,15 @@ const char* const kRepairUsage =
     "  athanorctl state mv FQN NEW_FQN                      rename / move a record and its nested records\n"
     "  athanorctl state set-status FQN created|updated      settle a record left creating/updating\n"
     "  athanorctl state pending list|drop|run SCOPE_FQN [INDEX]\n"
-    "  athanorctl state edit FQN [--encrypted]              the record in $EDITOR, validated before it is written\n"
+    "  athanorctl state edit FQN [--encrypted]              the record in $EDITOR, validated before it is "
+    "written\n"
     "  athanorctl state export [--app A] [--stage S] [--decrypt] [--output F]\n"
     "  athanorctl state import FILE [--overwrite]\n"
     "  athanorctl state unlock [--app A] [--stage S]        force-release a stage lock\n"
     "  athanorctl state rekey [--app A] [--stage S] [--scope FQN] --new-password-file F\n"
     "  athanorctl state undo [--force] | history [FQN] [--keep N] | restore FQN VERSION\n"
-    "    common: [--state SOURCE] [--password-file F] [--yes] [--dry-run]; every repair takes the stage lock\n"
+    "    common: [--state SOURCE] [--password-file F] [--yes] [--dry-run]; every repair takes the stage "
+    "lock\n"
     "    and keeps the previous bytes of what it writes (state undo, state history).\n";
 
 namespace {
@@ -126,7 +128,8 @@ void expectPositionals(const CommandLine& cl, size_t count, const std::string& u
 }
 
 // Prints the plan, asks, applies. Returns the exit code.
-int previewAndApply(RepairSource& source, const RepairPlan& plan, const CommandLine& cl, bool dangerous = false) {
+int previewAndApply(RepairSource& source, const RepairPlan& plan, const CommandLine& cl,
+                    bool dangerous = false) {
     if (plan.empty()) {
         std::cout << plan.title << ": nothing to write\n";
         for (const auto& note : plan.notes)
@@ -142,8 +145,9 @@ int previewAndApply(RepairSource& source, const RepairPlan& plan, const CommandL
         typed = stages.size() == 1 ? stages.front().second : std::string("yes");
     }
     const size_t count = plan.changes.size();
-    if (!confirm(cl, "Write " + std::to_string(count) + " record" + (count == 1 ? "" : "s") + " in " +
-                         source.describe() + "?",
+    if (!confirm(cl,
+                 "Write " + std::to_string(count) + " record" + (count == 1 ? "" : "s") + " in " +
+                     source.describe() + "?",
                  typed)) {
         std::cerr << "nothing was written\n";
         return kExitFailed;
@@ -164,8 +168,8 @@ class EditorFile {
 public:
     explicit EditorFile(const std::string& text) {
         const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-        const fs::path dir = runtime && *runtime && fs::is_directory(runtime) ? fs::path(runtime)
-                                                                              : fs::temp_directory_path();
+        const fs::path dir =
+            runtime && *runtime && fs::is_directory(runtime) ? fs::path(runtime) : fs::temp_directory_path();
         std::string pattern = (dir / "athanor-edit-XXXXXX.json").string();
         const int fd = ::mkstemps(pattern.data(), 5);
         if (fd < 0)
@@ -290,7 +294,8 @@ int pendingCommand(RepairSource& source, const CommandLine& cl) {
         for (const auto& entry : pending.entries)
             std::cout << "  " << entry.index << "  " << (entry.kind.empty() ? "?" : entry.kind) << "  "
                       << (entry.fqn.empty() ? entry.id : entry.fqn)
-                      << (entry.corrupted ? "  (no id: Alchemy drops it without deleting anything)" : "") << "\n";
+                      << (entry.corrupted ? "  (no id: Alchemy drops it without deleting anything)" : "")
+                      << "\n";
         return 0;
     }
     if (args.size() != 3)
@@ -304,9 +309,9 @@ int pendingCommand(RepairSource& source, const CommandLine& cl) {
     if (index >= pending.entries.size())
         throw RepairError(pending.scopeRecord.path() + " has no pending deletion " + std::to_string(index));
     const auto& entry = pending.entries[index];
-    std::cout << "pending run: delete the replaced copy " << (entry.fqn.empty() ? entry.id : entry.fqn) << " ("
-              << entry.kind << ") through its provider now, then drop it from " << pending.scopeRecord.path()
-              << "\n";
+    std::cout << "pending run: delete the replaced copy " << (entry.fqn.empty() ? entry.id : entry.fqn)
+              << " (" << entry.kind << ") through its provider now, then drop it from "
+              << pending.scopeRecord.path() << "\n";
     if (cl.flag("dry-run"))
         return 0;
     if (!confirm(cl, "Delete it now?")) {
@@ -375,8 +380,9 @@ int unlockCommand(RepairSource& source, const CommandLine& cl) {
     std::cout << "stage " << app << "/" << stage << " is locked by " << holder->describe() << "\n  lock "
               << holder->where << "\n";
     if (!holder->processGoneHere)
-        std::cout << "warning: unless that process is gone, releasing its lock lets a second writer in while it "
-                     "still writes\n";
+        std::cout
+            << "warning: unless that process is gone, releasing its lock lets a second writer in while it "
+               "still writes\n";
     else
         std::cout << "that process no longer exists on this host\n";
     if (cl.flag("dry-run"))
@@ -389,7 +395,8 @@ int unlockCommand(RepairSource& source, const CommandLine& cl) {
         std::cerr << "athanorctl: the lock changed hands meanwhile; it was left in place\n";
         return kExitFailed;
     }
-    std::cout << "released the lock of stage " << app << "/" << stage << " (held by pid " << holder->pid << ")\n";
+    std::cout << "released the lock of stage " << app << "/" << stage << " (held by pid " << holder->pid
+              << ")\n";
     return 0;
 }
 
@@ -409,11 +416,12 @@ std::string versionLine(const RecordVersion& v) {
     std::string line = v.operation.id + "  " + v.operation.startedAt + "  " +
                        std::string(toString(v.operation.kind)) + ": " + v.operation.title;
     line += "  before: " + (v.images.before ? std::to_string(v.images.before->size()) + " bytes"
-                                           : std::string("did not exist"));
+                                            : std::string("did not exist"));
     if (!v.operation.undoneBy.empty())
         line += "  (undone by " + v.operation.undoneBy + ")";
     if (!v.operation.complete)
-        line += "  (incomplete" + (v.operation.error.empty() ? std::string() : ": " + v.operation.error) + ")";
+        line +=
+            "  (incomplete" + (v.operation.error.empty() ? std::string() : ": " + v.operation.error) + ")";
     return line;
 }
 
@@ -430,11 +438,11 @@ int historyCommand(RepairSource& source, const CommandLine& cl) {
     }
     if (cl.positionals().empty()) {
         const auto operations = versions.operations();
-        std::cout << operations.size() << " operations kept (the last " << versions.settings().keep
-                  << ") in " << versions.folder().string() << "\n";
+        std::cout << operations.size() << " operations kept (the last " << versions.settings().keep << ") in "
+                  << versions.folder().string() << "\n";
         for (const auto& op : operations)
-            std::cout << "  " << op.id << "  " << op.startedAt << "  " << toString(op.kind) << ": " << op.title
-                      << "  (" << op.records << " records" << (op.complete ? "" : ", incomplete")
+            std::cout << "  " << op.id << "  " << op.startedAt << "  " << toString(op.kind) << ": "
+                      << op.title << "  (" << op.records << " records" << (op.complete ? "" : ", incomplete")
                       << (op.undoneBy.empty() ? "" : ", undone") << ")\n";
         return 0;
     }
@@ -455,10 +463,10 @@ bool isRepairCommand(const std::string& subcommand) {
 }
 
 int runRepairCommand(const std::string& sub, const std::vector<std::string>& args) {
-    const CommandLine cl(args,
-                         {"root", "state", "password-file", "app", "stage", "scope", "output", "new-password-file",
-                          "keep"},
-                         {"recursive", "yes", "dry-run", "encrypted", "decrypt", "overwrite", "force"});
+    const CommandLine cl(
+        args,
+        {"root", "state", "password-file", "app", "stage", "scope", "output", "new-password-file", "keep"},
+        {"recursive", "yes", "dry-run", "encrypted", "decrypt", "overwrite", "force"});
     const std::shared_ptr<RepairSource> source =
         RepairSource::open(stateSourceOption(cl).value_or(SourceSpec::folder(".")));
     try {
@@ -503,7 +511,8 @@ int runRepairCommand(const std::string& sub, const std::vector<std::string>& arg
             return historyCommand(*source, cl);
         if (sub == "restore") {
             expectPositionals(cl, 2, "state restore needs FQN and VERSION (from state history FQN)");
-            return previewAndApply(*source, planRestore(*source, cl.positionals()[0], cl.positionals()[1]), cl);
+            return previewAndApply(*source, planRestore(*source, cl.positionals()[0], cl.positionals()[1]),
+                                   cl);
         }
     } catch (const LockHeldError& e) {
         std::cerr << "athanorctl: refused: " << e.what() << "\n";

@@ -34,8 +34,9 @@ std::string idStamp(std::chrono::system_clock::time_point time) {
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d%02d%02d-%02d%02d%02d-%06lld", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(micros % 1000000));
+    std::snprintf(buffer, sizeof buffer, "%04d%02d%02d-%02d%02d%02d-%06lld", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  static_cast<long long>(micros % 1000000));
     return buffer;
 }
 
@@ -43,7 +44,8 @@ std::string safeSegment(std::string_view text) {
     std::string out;
     for (char c : text) {
         const auto u = static_cast<unsigned char>(c);
-        const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-';
+        const bool keep =
+            (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-';
         out += keep ? c : '-';
     }
     return out.empty() ? "op" : out;
@@ -250,7 +252,8 @@ void VersionStore::setSettings(const VersionSettings& settings) {
     try {
         writeFileAtomically(m_folder, "settings.json", stringifyJs(j, 2) + "\n");
     } catch (const std::exception& e) {
-        throw std::runtime_error("cannot write the history settings in " + m_folder.string() + ": " + e.what());
+        throw std::runtime_error("cannot write the history settings in " + m_folder.string() + ": " +
+                                 e.what());
     }
 }
 
@@ -389,7 +392,8 @@ std::vector<OperationInfo> VersionStore::operations() const {
         if (auto info = readSummaryFile(entry.path()))
             out.push_back(std::move(*info));
     }
-    std::sort(out.begin(), out.end(), [](const OperationInfo& a, const OperationInfo& b) { return a.id > b.id; });
+    std::sort(out.begin(), out.end(),
+              [](const OperationInfo& a, const OperationInfo& b) { return a.id > b.id; });
     return out;
 }
 

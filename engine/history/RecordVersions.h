@@ -21,7 +21,8 @@ namespace athanor {
 //     settings.json                   {"keep": 50}: how many operations are kept (repairs and runs together)
 //     <id>.json                       an operation's summary (OperationInfo)
 //     <id>.records.jsonl              per record it touched, in order, one JSON object a line:
-//                                       {"scope": [...], "id": "...", "before": "<text>" | null}   first touch
+//                                       {"scope": [...], "id": "...", "before": "<text>" | null}   first
+//                                       touch
 //                                       {"scope": [...], "id": "...", "after": "<text>" | null}    each write
 //                                     (null: the record did not exist / was removed). Append-only, so an
 //                                     operation cut short by a crash still has every before-image it took.
@@ -30,18 +31,18 @@ namespace athanor {
 enum class OperationKind { Repair, Run };
 
 struct OperationInfo {
-    std::string id;        // "20250102-030405-123456-rm": the start time (UTC, microseconds) and operation
+    std::string id; // "20250102-030405-123456-rm": the start time (UTC, microseconds) and operation
     OperationKind kind = OperationKind::Repair;
     std::string operation; // "rm", "mv", "set-status", ..., "up", "destroy"
     std::string title;     // what the user was shown, e.g. "rm shop/dev/site and 2 nested records"
     std::string startedAt; // ISO-8601 UTC
     std::string finishedAt;
-    bool complete = false; // false: still running, or cut short (a crash, a write that failed)
-    std::string error;     // why it did not complete
-    size_t records = 0;    // records it touched
-    std::string undoes;    // an undo: the id of the operation it undid
-    std::string undoneBy;  // the id of the undo that undid this one
-    std::string run;       // a run: its run-history summary file name (history/RunHistory.h)
+    bool complete = false;           // false: still running, or cut short (a crash, a write that failed)
+    std::string error;               // why it did not complete
+    size_t records = 0;              // records it touched
+    std::string undoes;              // an undo: the id of the operation it undid
+    std::string undoneBy;            // the id of the undo that undid this one
+    std::string run;                 // a run: its run-history summary file name (history/RunHistory.h)
     std::vector<std::string> stages; // "shop/dev", the stages it locked
 };
 
@@ -70,7 +71,8 @@ public:
 
     const std::filesystem::path& folder() const { return m_folder; }
     VersionSettings settings() const;
-    // Throws std::runtime_error naming the file when it cannot be written, std::invalid_argument for keep < 1.
+    // Throws std::runtime_error naming the file when it cannot be written, std::invalid_argument for keep
+    // < 1.
     void setSettings(const VersionSettings& settings);
 
     // Records one operation. Thread-safe (a run writes records from several threads).
@@ -98,7 +100,8 @@ public:
         void append(const std::string& line);
         std::string recordsFileName() const;
 
-        std::unique_ptr<VersionStore> m_store; // a copy (its folder): a writer may outlive the store it came from
+        std::unique_ptr<VersionStore>
+            m_store; // a copy (its folder): a writer may outlive the store it came from
         OperationInfo m_info;
         int m_fd = -1;
         mutable std::mutex m_mutex;

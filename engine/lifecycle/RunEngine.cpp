@@ -120,7 +120,8 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     if (!sourceNote.empty())
         lockWarnings.push_back(sourceNote);
     if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
-        lock.emplace(lockSourceStage(*source, app, stage, std::string(toString(options.phase)), lockWarnings));
+        lock.emplace(
+            lockSourceStage(*source, app, stage, std::string(toString(options.phase)), lockWarnings));
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);

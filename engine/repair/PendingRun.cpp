@@ -8,7 +8,8 @@ namespace athanor {
 
 PendingRunResult runPendingDeletion(RepairSource& source, const std::string& scopeFqn, size_t index,
                                     const PasswordRing& passwords, EventSink& events,
-                                    const CancellationToken& cancel, std::shared_ptr<ProviderRegistry> providers) {
+                                    const CancellationToken& cancel,
+                                    std::shared_ptr<ProviderRegistry> providers) {
     const PendingDeletions listed = listPendingDeletions(source, scopeFqn);
     const RecordKey& key = listed.scopeRecord;
     if (index >= listed.entries.size())
@@ -31,7 +32,8 @@ PendingRunResult runPendingDeletion(RepairSource& source, const std::string& sco
     // Under the lock: the entry must still be the one listed.
     const PendingDeletions now = listPendingDeletions(source, scopeFqn);
     if (index >= now.entries.size() || now.entries[index].entry != chosen.entry) {
-        const std::string message = key.path() + ": pendingDeletions changed since it was listed; nothing was run";
+        const std::string message =
+            key.path() + ": pendingDeletions changed since it was listed; nothing was run";
         tx.fail(message);
         throw RepairError(message);
     }
@@ -48,8 +50,8 @@ PendingRunResult runPendingDeletion(RepairSource& source, const std::string& sco
     settings->stage = scopeChain[1];
     settings->phase = Phase::Destroy;
     RunReporter reporter(events, Phase::Destroy, settings->app, settings->stage, false);
-    RunContext run(options, providers ? providers : ProviderRegistry::withBuiltins(), passwords.clone(), settings,
-                   source.projectFolder(), reporter, cancel);
+    RunContext run(options, providers ? providers : ProviderRegistry::withBuiltins(), passwords.clone(),
+                   settings, source.projectFolder(), reporter, cancel);
     settings->passwords = &run.passwords;
     run.root = Scope::createRoot(settings);
     Scope* scope = &run.root->stageScope();

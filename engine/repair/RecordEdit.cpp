@@ -1,5 +1,4 @@
 #include "repair/RecordEdit.h"
-#include "store/IdCodec.h"
 
 #include "repair/RecordAddress.h"
 #include "repair/RecordRepairs.h"
@@ -7,6 +6,7 @@
 #include "secrets/SecretWalker.h"
 #include "serde/PlainForms.h"
 #include "snapshot/RecordValidator.h"
+#include "store/IdCodec.h"
 
 #include "json/JsJsonText.h"
 #include "json/JsonParse.h"
@@ -30,8 +30,8 @@ std::string escapePointerToken(const std::string& token) {
 
 // Seals the plain secrets of `node` (at `pointer` in the edited record): unchanged ones get their stored
 // ciphertext back, the others are encrypted with `password`. Counts what it encrypted.
-void sealEdited(Json& node, const std::string& pointer, const EditSession& session, const SecureString* password,
-                size_t& encrypted) {
+void sealEdited(Json& node, const std::string& pointer, const EditSession& session,
+                const SecureString* password, size_t& encrypted) {
     if (isPlainSecret(node)) {
         const Json::json_pointer at(pointer);
         if (session.plain.contains(at) && session.plain.at(at) == node && session.serialized.contains(at)) {
@@ -49,7 +49,8 @@ void sealEdited(Json& node, const std::string& pointer, const EditSession& sessi
     }
     if (node.is_object()) {
         for (auto it = node.begin(); it != node.end(); ++it)
-            sealEdited(it.value(), pointer + "/" + escapePointerToken(it.key()), session, password, encrypted);
+            sealEdited(it.value(), pointer + "/" + escapePointerToken(it.key()), session, password,
+                       encrypted);
     } else if (node.is_array()) {
         for (size_t i = 0; i < node.size(); ++i)
             sealEdited(node[i], pointer + "/" + std::to_string(i), session, password, encrypted);
@@ -58,7 +59,9 @@ void sealEdited(Json& node, const std::string& pointer, const EditSession& sessi
 
 std::string changedFields(const Json& before, const Json& after) {
     std::string out;
-    const auto add = [&](const std::string& key) { out += (out.empty() ? "" : ", ") + key; };
+    const auto add = [&](const std::string& key) {
+        out += (out.empty() ? "" : ", ") + key;
+    };
     for (auto it = after.begin(); it != after.end(); ++it)
         if (!before.is_object() || !before.contains(it.key()) || before[it.key()] != it.value())
             add(it.key());
@@ -85,7 +88,8 @@ EditSession beginEdit(RepairSource& source, const std::string& fqn, const Passwo
         const std::vector<SecretSite> sites = findSecrets(session.serialized);
         if (!sites.empty()) {
             const Json::json_pointer at(sites.front().pointer);
-            session.sealWith = decryptSecretTag(session.serialized.at(at).at("@secret"), passwords).passwordIndex;
+            session.sealWith =
+                decryptSecretTag(session.serialized.at(at).at("@secret"), passwords).passwordIndex;
         } else {
             session.sealWith = 0;
         }
@@ -111,8 +115,9 @@ RepairPlan planEdit(RepairSource& source, const EditSession& session, std::strin
     Json record = edited;
     size_t encrypted = 0;
     if (session.decrypted) {
-        const SecureString* password =
-            session.sealWith && *session.sealWith < passwords.size() ? &passwords.at(*session.sealWith) : nullptr;
+        const SecureString* password = session.sealWith && *session.sealWith < passwords.size()
+                                           ? &passwords.at(*session.sealWith)
+                                           : nullptr;
         sealEdited(record, "", session, password, encrypted);
     }
     std::vector<std::string> problems = validateRecord(record, recordPath(key.chain, key.id));
@@ -139,7 +144,8 @@ RepairPlan planEdit(RepairSource& source, const EditSession& session, std::strin
         return plan; // nothing changed
     std::string what = "changed: " + changedFields(session.serialized, record);
     if (encrypted)
-        what += "; " + std::to_string(encrypted) + " secret" + (encrypted == 1 ? "" : "s") + " encrypted anew";
+        what +=
+            "; " + std::to_string(encrypted) + " secret" + (encrypted == 1 ? "" : "s") + " encrypted anew";
     plan.changes.push_back({key, session.before, after, what});
     return plan;
 }

@@ -15,12 +15,12 @@ namespace athanor {
 // {"@secret": <plaintext>}); without, the serialized form as stored (secrets stay encrypted).
 struct EditSession {
     RecordKey key;
-    std::string before;  // the record's text when the edit began
-    std::string text;    // what the editor shows
+    std::string before; // the record's text when the edit began
+    std::string text;   // what the editor shows
     bool decrypted = false;
     std::optional<size_t> sealWith; // the ring index of the password that opened the record's secrets
-    Json serialized;     // the record as stored
-    Json plain;          // decrypted: the record with its secrets opened
+    Json serialized;                // the record as stored
+    Json plain;                     // decrypted: the record with its secrets opened
 };
 
 // Throws RepairError for a missing or unreadable record, SecretError when `passwords` (not empty) cannot

@@ -100,8 +100,8 @@ RepairPlan planRemove(RepairSource& source, const std::vector<std::string>& fqns
         for (auto it = nested.rbegin(); it != nested.rend(); ++it) {
             if (!planned.insert(*it).second)
                 continue;
-            plan.changes.push_back({*it, readExisting(source, *it), std::nullopt, "forgotten (nested in " +
-                                                                                      key.path() + ")"});
+            plan.changes.push_back(
+                {*it, readExisting(source, *it), std::nullopt, "forgotten (nested in " + key.path() + ")"});
             ++nestedCount;
         }
         if (planned.insert(key).second)
@@ -159,7 +159,8 @@ RepairPlan planMove(RepairSource& source, const std::string& fqn, const std::str
     for (const RecordKey& key : recordsUnder(source, oldScope)) {
         RecordKey target;
         target.chain = newScope;
-        target.chain.insert(target.chain.end(), key.chain.begin() + static_cast<std::ptrdiff_t>(oldScope.size()),
+        target.chain.insert(target.chain.end(),
+                            key.chain.begin() + static_cast<std::ptrdiff_t>(oldScope.size()),
                             key.chain.end());
         target.id = key.id;
         if (source.readText(target))
@@ -170,8 +171,9 @@ RepairPlan planMove(RepairSource& source, const std::string& fqn, const std::str
     const size_t nested = plan.changes.size() / 2 - 1;
     plan.title = "mv " + fromPath + " " + toPath +
                  (nested ? " with " + plural(nested, "nested record") : std::string());
-    plan.notes.push_back("rename the resource the same way in your program before the next up, or it deletes " +
-                         toPath + " and creates " + fromPath + " again");
+    plan.notes.push_back(
+        "rename the resource the same way in your program before the next up, or it deletes " + toPath +
+        " and creates " + fromPath + " again");
     return plan;
 }
 
@@ -228,7 +230,8 @@ RepairPlan planSetStatus(RepairSource& source, const std::string& fqn, ResourceS
         what += "; oldProps dropped";
     plan.changes.push_back({key, text, stringifyJs(settled, 2), what});
     plan.notes.push_back("the real resource is not checked: settle a record only when the resource exists as "
-                         "its props describe" + outputNote);
+                         "its props describe" +
+                         outputNote);
     return plan;
 }
 
@@ -270,7 +273,8 @@ RepairPlan planPendingDrop(RepairSource& source, const std::string& scopeFqn, si
     Json& list = doc["data"]["pendingDeletions"];
     list.erase(list.begin() + static_cast<std::ptrdiff_t>(index));
     const PendingDeletion& entry = pending.entries[index];
-    const std::string name = entry.fqn.empty() ? (entry.id.empty() ? "an entry without an id" : entry.id) : entry.fqn;
+    const std::string name =
+        entry.fqn.empty() ? (entry.id.empty() ? "an entry without an id" : entry.id) : entry.fqn;
     RepairPlan plan;
     plan.operation = "pending drop";
     plan.title = "pending drop " + key.path() + " " + std::to_string(index) + " (" + name + ")";

@@ -33,7 +33,7 @@ struct PendingDeletion {
     std::string kind;
     std::string id;
     std::string fqn;
-    Json entry; // as stored: {"resource": <output envelope>, "oldProps": ...}
+    Json entry;             // as stored: {"resource": <output envelope>, "oldProps": ...}
     bool corrupted = false; // no ID: Alchemy drops it without deleting anything
 };
 struct PendingDeletions {

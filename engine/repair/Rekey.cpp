@@ -102,7 +102,8 @@ Json resealed(const OpenedSecret& secret, const SecureString& newPassword, const
     PasswordRing only;
     only.add(newPassword.clone());
     const DecryptedSecret check = decryptSecretTag(tag, only);
-    if (!check.plaintext.equals(*secret.plaintext) || isDataFormat(check.format) != isDataFormat(secret.site.format))
+    if (!check.plaintext.equals(*secret.plaintext) ||
+        isDataFormat(check.format) != isDataFormat(secret.site.format))
         throw RepairError("the re-encrypted secret " + secret.site.pointer + " of " + recordName +
                           " does not decrypt to its old value; nothing was written");
     return tag;
@@ -152,7 +153,8 @@ RepairPlan planRekey(RepairSource& source, const RekeySelection& selection, cons
 
     for (const auto& w : work)
         if (!w.problem.empty())
-            throw RepairError("cannot rekey: " + w.problem + "; fix or remove that record first, nothing was "
+            throw RepairError("cannot rekey: " + w.problem +
+                              "; fix or remove that record first, nothing was "
                               "written");
 
     // The subtree's password: the one opening the secrets nearest the top.
@@ -212,16 +214,17 @@ RepairPlan planRekey(RepairSource& source, const RekeySelection& selection, cons
                         ++others;
                 }
                 if (unopened && depthOf(w.key) <= subtreeDepth) {
-                    const auto firstUnopened = std::find_if(w.secrets.begin(), w.secrets.end(), [](const auto& s) {
-                        return s.passwordIndex == kUnopened;
-                    });
+                    const auto firstUnopened =
+                        std::find_if(w.secrets.begin(), w.secrets.end(),
+                                     [](const auto& s) { return s.passwordIndex == kUnopened; });
                     throw RepairError("cannot rekey " + w.key.path() + ": " + firstUnopened->error +
                                       "; nothing was written");
                 }
                 if (ours == 0) {
                     if (!w.secrets.empty())
                         kept[i] = w.key.path() + ": sealed with " +
-                                  (unopened ? std::string("a password not given") : std::string("another password")) +
+                                  (unopened ? std::string("a password not given")
+                                            : std::string("another password")) +
                                   " (a child scope's own); kept as it is";
                 } else {
                     Json doc = w.doc;
@@ -229,9 +232,11 @@ RepairPlan planRekey(RepairSource& source, const RekeySelection& selection, cons
                         if (s.passwordIndex == subtreePassword)
                             doc.at(Json::json_pointer(s.site.pointer))["@secret"] =
                                 resealed(s, newPassword, w.key.path());
-                    std::string what = std::to_string(ours) + " secret" + (ours == 1 ? "" : "s") + " re-encrypted";
+                    std::string what =
+                        std::to_string(ours) + " secret" + (ours == 1 ? "" : "s") + " re-encrypted";
                     if (others || unopened)
-                        what += "; " + std::to_string(others + unopened) + " sealed with another password kept";
+                        what +=
+                            "; " + std::to_string(others + unopened) + " sealed with another password kept";
                     changes[i] = RecordChange{w.key, w.text, stringifyJs(doc, 2), what};
                     sealedCount += ours;
                 }
@@ -264,18 +269,18 @@ RepairPlan planRekey(RepairSource& source, const RekeySelection& selection, cons
         if (!kept[i].empty())
             plan.notes.push_back(kept[i]);
     }
-    const std::string what = !selection.scope.empty()
-                                 ? selection.scope
-                                 : (selection.app.empty() ? std::string("every app")
-                                                          : selection.app + (selection.stage.empty()
-                                                                                 ? std::string()
-                                                                                 : "/" + selection.stage));
+    const std::string what =
+        !selection.scope.empty()
+            ? selection.scope
+            : (selection.app.empty()
+                   ? std::string("every app")
+                   : selection.app + (selection.stage.empty() ? std::string() : "/" + selection.stage));
     plan.title = "rekey " + what + ": " + std::to_string(sealedCount.load()) + " secrets in " +
                  std::to_string(plan.changes.size()) + " records";
     for (const auto& w : work)
         for (const auto& s : w.secrets)
-            if (s.passwordIndex == subtreePassword &&
-                (s.site.format == SecretFormat::LegacyString || s.site.format == SecretFormat::LegacyObject)) {
+            if (s.passwordIndex == subtreePassword && (s.site.format == SecretFormat::LegacyString ||
+                                                       s.site.format == SecretFormat::LegacyObject)) {
                 plan.notes.push_back("legacy (secretbox) secrets are sealed in Alchemy's current v1 format");
                 return plan;
             }

@@ -22,7 +22,7 @@ struct RekeySelection {
 
 struct RekeyProgress {
     std::function<void(size_t done, size_t total)> onRecord; // called after each record (any thread)
-    const std::atomic<bool>* cancel = nullptr;              // set: RepairError("cancelled"), nothing planned
+    const std::atomic<bool>* cancel = nullptr;               // set: RepairError("cancelled"), nothing planned
 };
 
 // The subtree's password is the one that opens the secrets nearest its top. Records sealed with another

@@ -22,7 +22,8 @@ VersionStore versionStoreOf(const RepairSource& source) {
     return VersionStore(source.athanorHome());
 }
 
-RepairTransaction::RepairTransaction(RepairSource& source, const std::string& operation, const std::string& title,
+RepairTransaction::RepairTransaction(RepairSource& source, const std::string& operation,
+                                     const std::string& title,
                                      const std::vector<std::pair<std::string, std::string>>& stages,
                                      const std::string& undoes)
     : m_source(source) {

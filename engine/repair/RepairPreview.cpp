@@ -52,7 +52,8 @@ std::vector<std::string> recordDiffLines(const std::string& before, const std::s
             }
             continue;
         }
-        const bool secretValue = op.contains("value") && op["value"].is_object() && op["value"].contains("@secret");
+        const bool secretValue =
+            op.contains("value") && op["value"].is_object() && op["value"].contains("@secret");
         if (kind == "remove")
             lines.push_back("- " + path);
         else if (kind == "add")
@@ -60,7 +61,8 @@ std::vector<std::string> recordDiffLines(const std::string& before, const std::s
         else if (kind == "replace") {
             const Json::json_pointer pointer(path);
             const std::string old = a->contains(pointer) ? shortValue(a->at(pointer)) : "?";
-            lines.push_back("~ " + path + ": " + old + " -> " + (secretValue ? "(a secret)" : shortValue(op["value"])));
+            lines.push_back("~ " + path + ": " + old + " -> " +
+                            (secretValue ? "(a secret)" : shortValue(op["value"])));
         }
     }
     if (lines.size() > limit) {

@@ -115,8 +115,8 @@ void RepairSource::writeText(const RecordKey& key, const std::string& text) {
     try {
         record = StateRecord(parseRecordText(text));
     } catch (const std::exception& e) {
-        throw std::runtime_error("cannot store " + location(key) + ": the record does not parse (" + e.what() +
-                                 ")");
+        throw std::runtime_error("cannot store " + location(key) + ": the record does not parse (" +
+                                 e.what() + ")");
     }
     openStore(key.chain)->put(key.id, record);
 }

@@ -18,9 +18,9 @@ namespace athanor {
 struct StageLockInfo {
     long pid = 0;
     std::string host;
-    std::string since;     // ISO-8601
-    std::string operation; // "up", "destroy", "repair rm", ...
-    std::string where;     // the lock's location (its file, its database row)
+    std::string since;            // ISO-8601
+    std::string operation;        // "up", "destroy", "repair rm", ...
+    std::string where;            // the lock's location (its file, its database row)
     bool processGoneHere = false; // held by a process of this host that no longer exists
     // "pid 12 on host h since … (running up)"
     std::string describe() const;

@@ -103,7 +103,8 @@ std::string exportText(const Json& document) {
     return stringifyJs(document, 2) + "\n";
 }
 
-RepairPlan planImport(RepairSource& source, std::string_view text, bool overwrite, const PasswordRing& passwords) {
+RepairPlan planImport(RepairSource& source, std::string_view text, bool overwrite,
+                      const PasswordRing& passwords) {
     Json doc;
     try {
         doc = parseJsonText(text);
@@ -111,7 +112,8 @@ RepairPlan planImport(RepairSource& source, std::string_view text, bool overwrit
         throw RepairError("the export is not JSON: " + std::string(e.what()));
     }
     if (!doc.is_object() || doc.value("format", std::string()) != kFormat)
-        throw RepairError("not an Athanor state export (its \"format\" is not \"" + std::string(kFormat) + "\")");
+        throw RepairError("not an Athanor state export (its \"format\" is not \"" + std::string(kFormat) +
+                          "\")");
     if (doc.value("version", 0) != 1)
         throw RepairError("unsupported export version " + doc.value("version", Json()).dump() +
                           " (this Athanor reads version 1)");
@@ -148,8 +150,9 @@ RepairPlan planImport(RepairSource& source, std::string_view text, bool overwrit
         if (entry.contains("text") && entry["text"].is_string()) {
             recordText = entry["text"].get<std::string>();
             if (validateRecordText(recordText, recordPath(key.chain, key.id)).size() > 0)
-                plan.notes.push_back(key.path() + " is imported as the exact text it was exported with; it is "
-                                                  "not a valid record (athanorctl state check names why)");
+                plan.notes.push_back(key.path() +
+                                     " is imported as the exact text it was exported with; it is "
+                                     "not a valid record (athanorctl state check names why)");
         } else if (entry.contains("record") && entry["record"].is_object()) {
             Json record = entry["record"];
             if (entry.value("plaintext", false)) {
@@ -176,7 +179,8 @@ RepairPlan planImport(RepairSource& source, std::string_view text, bool overwrit
             conflicts.push_back(key.path() + " (" + source.location(key) + ")");
             continue;
         }
-        plan.changes.push_back({key, existing, recordText, existing ? "replaced by the export's" : "imported"});
+        plan.changes.push_back(
+            {key, existing, recordText, existing ? "replaced by the export's" : "imported"});
         ++(existing ? replaced : added);
     }
     if (!conflicts.empty()) {
@@ -187,9 +191,11 @@ RepairPlan planImport(RepairSource& source, std::string_view text, bool overwrit
             list += "\n  ... and " + std::to_string(conflicts.size() - 10) + " more";
         throw RepairError(plural(conflicts.size(), "record") +
                           " already exist with other content; nothing was imported (use --overwrite to "
-                          "replace them):" + list);
+                          "replace them):" +
+                          list);
     }
-    plan.title = "import " + plural(added, "new record") + (replaced ? ", " + plural(replaced, "replaced record") : "");
+    plan.title = "import " + plural(added, "new record") +
+                 (replaced ? ", " + plural(replaced, "replaced record") : "");
     if (unchanged)
         plan.notes.push_back(plural(unchanged, "record") + " already identical, left as they are");
     return plan;

@@ -33,7 +33,8 @@ struct ExportResult {
 };
 
 // `decryptWith` empty: secrets stay encrypted.
-ExportResult exportState(RepairSource& source, const ExportSelection& selection, const PasswordRing& decryptWith);
+ExportResult exportState(RepairSource& source, const ExportSelection& selection,
+                         const PasswordRing& decryptWith);
 
 // The document as written to a file: two-space JSON and a final newline.
 std::string exportText(const Json& document);

@@ -40,8 +40,8 @@ RepairPlan planUndo(RepairSource& source, bool force) {
             if (!force)
                 continue;
         }
-        std::string what = image.before ? "back to before " + op.operation : "removed again (" + op.operation +
-                                                                                 " created it)";
+        std::string what = image.before ? "back to before " + op.operation
+                                        : "removed again (" + op.operation + " created it)";
         if (!image.written)
             what += "; the repair did not record writing it";
         plan.changes.push_back({image.key, now, image.before, what});
@@ -52,9 +52,11 @@ RepairPlan planUndo(RepairSource& source, bool force) {
         std::string list;
         for (const auto& name : changedSince)
             list += "\n  " + name;
-        throw RepairError("cannot undo " + op.title + " (" + op.id + "): " + std::to_string(changedSince.size()) +
+        throw RepairError("cannot undo " + op.title + " (" + op.id +
+                          "): " + std::to_string(changedSince.size()) +
                           " record(s) changed since, and undo would overwrite that; nothing was written "
-                          "(--force undoes anyway; state restore brings back single records):" + list);
+                          "(--force undoes anyway; state restore brings back single records):" +
+                          list);
     }
     for (const auto& name : changedSince)
         plan.notes.push_back(name + " changed since " + op.id + "; its later change is overwritten");
@@ -122,10 +124,12 @@ RepairPlan planRestore(RepairSource& source, const std::string& fqn, const std::
         throw RepairError(history.key.path() + " is already as it was before " + v.operation.id);
     RepairPlan plan;
     plan.operation = "restore";
-    plan.title = "restore " + history.key.path() + " to before " + v.operation.id + " (" + v.operation.title + ")";
+    plan.title =
+        "restore " + history.key.path() + " to before " + v.operation.id + " (" + v.operation.title + ")";
     plan.changes.push_back({history.key, now, v.images.before,
-                            v.images.before ? "restored (" + imageName(now) + " -> " + imageName(v.images.before) + ")"
-                                            : std::string("removed: it did not exist before ") + v.operation.id});
+                            v.images.before
+                                ? "restored (" + imageName(now) + " -> " + imageName(v.images.before) + ")"
+                                : std::string("removed: it did not exist before ") + v.operation.id});
     if (!v.images.before)
         plan.emptiedScopes.push_back(history.key.ownScope());
     return plan;

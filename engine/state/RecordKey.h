@@ -16,7 +16,8 @@ struct RecordKey {
     // chain and id joined by '/': the location the scope tree shows ("shop/dev/site/worker"). Ids may hold
     // '/', so this text alone can name several records.
     std::string path() const;
-    // The chain of the scope this record owns (a resource's nested scope, a naked scope, a stage): chain + id.
+    // The chain of the scope this record owns (a resource's nested scope, a naked scope, a stage): chain +
+    // id.
     std::vector<std::string> ownScope() const;
     const std::string& app() const { return chain.front(); }
     // The stage whose lock guards this record: the chain's second element, or the id of a stage record.

@@ -150,7 +150,8 @@ void SqliteStateStore::write(const std::string& id, const StateRecord& record, b
     WriteTransaction tx(*db);
     RecordColumns stored;
     {
-        Statement upsert = db->prepare(upsertSql(exact || columns.props.has_value(), exact || columns.oldProps.has_value()));
+        Statement upsert =
+            db->prepare(upsertSql(exact || columns.props.has_value(), exact || columns.oldProps.has_value()));
         upsert.bind(1, columns.id)
             .bind(2, m_scope)
             .bind(3, columns.status)
