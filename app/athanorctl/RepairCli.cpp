@@ -3,7 +3,7 @@
 #include "CommandLine.h"
 #include "commands/StateCommands.h"
 #include "events/ConsoleFormatter.h"
-#include "history/RecordVersions.h"
+#include "versions/RecordVersions.h"
 #include "lifecycle/RunApi.h"
 #include "repair/PendingRun.h"
 #include "repair/RecordEdit.h"

@@ -3,6 +3,4 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/RunHistory.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunLogWriter.h
     ${CMAKE_CURRENT_LIST_DIR}/RunLogWriter.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/RecordVersions.h
-    ${CMAKE_CURRENT_LIST_DIR}/RecordVersions.cpp
 )

@@ -5,6 +5,7 @@
 #include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
 #include "store/StateSources.h"
+#include "versions/RunBeforeImages.h"
 
 #include <cstdlib>
 #include <optional>
@@ -105,6 +106,13 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     settings->force = options.force;
     settings->adopt = options.adopt;
     settings->quiet = options.quiet;
+    std::shared_ptr<RunBeforeImages> beforeImages;
+    if (options.keepBeforeImages && (options.phase == Phase::Up || options.phase == Phase::Destroy) &&
+        !options.dryRun) {
+        beforeImages = std::make_shared<RunBeforeImages>(source->athanorHome(),
+                                                         std::string(toString(options.phase)), app, stage);
+        settings->beforeWrites = beforeImages;
+    }
 
     std::shared_ptr<ProviderRegistry> providers =
         options.providers ? options.providers : ProviderRegistry::withBuiltins();
@@ -151,6 +159,13 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         break;
     }
     run.root->runCleanups();
+    if (beforeImages) {
+        beforeImages->finish(cancel.isCancelled() ? "cancelled" : std::string());
+        if (const std::string problem = beforeImages->problem(); !problem.empty())
+            reporter.log(LogLevel::Warn, "the previous versions of the records this run changed were not all "
+                                         "kept (state undo and the History tab lack them): " +
+                                             problem);
+    }
 
     report.result = cancel.isCancelled() ? RunResult::Cancelled
                                          : (reporter.anyFailure() ? RunResult::Failed : RunResult::Succeeded);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "history/RecordVersions.h"
+#include "versions/RecordVersions.h"
 #include "repair/RepairSource.h"
 #include "state/RecordKey.h"
 

@@ -1,5 +1,6 @@
 #include "repair/VersionRepairs.h"
 
+#include "events/EventJson.h"
 #include "repair/RecordAddress.h"
 
 #include <algorithm>
@@ -114,6 +115,43 @@ const RecordVersion& findVersion(const RecordHistory& history, const std::string
         throw RepairError("no version " + version + " of " + history.key.path() +
                           " (athanorctl state history lists them)");
     return *found;
+}
+
+std::vector<OperationChange> operationChanges(RepairSource& source, const std::string& operationId) {
+    const VersionStore versions = versionStoreOf(source);
+    if (!versions.operation(operationId))
+        throw RepairError("no operation " + operationId + " in the history of " + source.describe());
+    std::vector<OperationChange> out;
+    for (const RecordImages& images : versions.images(operationId)) {
+        OperationChange change{images.key, images.before, std::nullopt, true};
+        // versionsOf() is newest first: the last one newer than this operation is the next one.
+        for (const RecordVersion& v : versions.versionsOf(images.key))
+            if (v.operation.id > operationId) {
+                change.after = v.images.before;
+                change.current = false;
+            }
+        if (change.current)
+            change.after = source.readText(images.key);
+        out.push_back(std::move(change));
+    }
+    return out;
+}
+
+std::optional<OperationInfo> runOperation(const VersionStore& versions, const std::string& phase,
+                                          const std::string& app, const std::string& stage,
+                                          std::chrono::system_clock::time_point startedAt,
+                                          std::chrono::milliseconds duration) {
+    const std::string stageName = app + "/" + stage;
+    for (const OperationInfo& op : versions.operations()) {
+        if (op.kind != OperationKind::Run || op.operation != phase ||
+            std::find(op.stages.begin(), op.stages.end(), stageName) == op.stages.end())
+            continue;
+        const auto started = parseIsoTime(op.startedAt);
+        if (started && *started >= startedAt - std::chrono::seconds(1) &&
+            *started <= startedAt + duration + std::chrono::seconds(1))
+            return op;
+    }
+    return std::nullopt;
 }
 
 RepairPlan planRestore(RepairSource& source, const std::string& fqn, const std::string& version) {

@@ -43,6 +43,10 @@ public:
 
     virtual const std::vector<std::string>& chain() const = 0;
 
+    // The store that keeps the records (itself; a decorator's inner store), for callers that need what only
+    // one backend offers (the file store's folder).
+    virtual StateStore& underlying() { return *this; }
+
     // ---- Capabilities with a plain default; a store overrides what it can do faster
     // -------------------------- Where record `id` lives, for messages (its file; the database and row).
     virtual std::string location(const std::string& id) const = 0;

@@ -209,6 +209,47 @@ private slots:
         QCOMPARE(project.recordText("conv/dev/site/index"), index);
         QVERIFY(run(project.withState({"state", "get", "conv/dev/web/index"}), project.root).exitCode != 0);
     }
+
+    // Up keeps the previous bytes of each record it changes (once per record per run); restore brings one
+    // record back to what it was before that run, and the next up updates it again.
+    void runsKeepBeforeImagesAndRestoreBringsOneBack_data() { addSourceRows(); }
+    void runsKeepBeforeImagesAndRestoreBringsOneBack() {
+        QFETCH(bool, sqlite);
+        QTemporaryDir dir;
+        const Project project{dir.path().toStdString(), sqlite};
+        writeFile(project.root / "alchemy.stack.json", kScopeStack);
+        QCOMPARE(project.up().exitCode, 0);
+        const std::string first = project.recordText("conv/dev/note");
+        const Run noop = project.up();
+        QCOMPARE(runCounts(noop.out).value("skipped", 0), 4);
+
+        std::string changed = kScopeStack;
+        changed.replace(changed.find("\"hello\""), 7, "\"bye\"");
+        writeFile(project.root / "alchemy.stack.json", changed);
+        const Run update = project.up();
+        QVERIFY2(update.exitCode == 0 && runCounts(update.out).value("updated", 0) == 1,
+                 update.all().c_str());
+        QVERIFY(project.recordText("conv/dev/note") != first);
+
+        // Two runs changed records (the no-op run kept nothing): the create and the update.
+        const Run history = run(project.withState({"state", "history", "conv/dev/note"}), project.root);
+        QVERIFY2(history.exitCode == 0, history.all().c_str());
+        std::vector<std::string> versions;
+        std::istringstream in(history.out);
+        for (std::string line; std::getline(in, line);)
+            if (line.find("run: up conv/dev") != std::string::npos)
+                versions.push_back(line.substr(2, line.find(' ', 2) - 2));
+        QVERIFY2(versions.size() == 2, history.out.c_str());
+        QVERIFY2(history.out.find("did not exist") != std::string::npos, history.out.c_str()); // the create
+
+        const Run restore = run(project.withState({"state", "restore", "conv/dev/note",
+                                                   QString::fromStdString(versions.front()), "--yes"}),
+                                project.root);
+        QVERIFY2(restore.exitCode == 0, restore.all().c_str());
+        QCOMPARE(project.recordText("conv/dev/note"), first);
+        const Run again = project.up();
+        QVERIFY2(runCounts(again.out).value("updated", 0) == 1, again.all().c_str());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRepairRuns)

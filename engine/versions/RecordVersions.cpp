@@ -1,4 +1,4 @@
-#include "history/RecordVersions.h"
+#include "versions/RecordVersions.h"
 
 #include "events/EventJson.h"
 #include "secrets/Base64.h"
