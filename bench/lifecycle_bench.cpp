@@ -249,6 +249,7 @@ int main(int argc, char** argv) {
                                 "with/without: create %.3f, nochg %.3f, destroy %.3f\n",
                                 base.create, base.noChange, base.destroy, with.create / base.create,
                                 with.noChange / base.noChange, with.destroy / base.destroy);
+                    std::fflush(stdout); // _Exit does not flush
                 }
                 std::_Exit(0);
             }
