@@ -11,6 +11,7 @@
 #include "deploy/StageNames.h"
 #include "lifecycle/RunApi.h"
 #include "log/LogPane.h"
+#include "repair/RunChangesPanel.h"
 #include "store/folder/FolderSource.h"
 #include "widgets/ThemeColors.h"
 
@@ -288,7 +289,25 @@ QWidget* DeployConsole::buildHistoryTab() {
     m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_historyView->header()->setStretchLastSection(true);
     m_historyView->header()->resizeSection(RunHistoryModel::StartedColumn, 150);
-    layout->addWidget(m_historyView, 1);
+    // What the selected run changed, per record (its before-images), below the list.
+    auto* split = new QSplitter(Qt::Vertical, page);
+    split->addWidget(m_historyView);
+    m_runChanges = new RunChangesPanel(nullptr, split);
+    split->addWidget(m_runChanges);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+    connect(m_historyView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (!current.isValid() || current.row() >= m_history->rowCount()) {
+                    m_runChanges->clear();
+                    return;
+                }
+                const RunHistoryEntry& entry = m_history->entry(current.row());
+                m_runChanges->showRun(m_stateSpec, entry.phase, entry.app, entry.stage, entry.startedAt,
+                                      entry.durationMs);
+            });
+    connect(m_runChanges, &RunChangesPanel::restored, this, &DeployConsole::stateChanged);
     connect(m_historyView, &QTreeView::doubleClicked, this,
             [this](const QModelIndex& index) { openHistoryLog(index.row()); });
     connect(open, &QPushButton::clicked, this, [this] {

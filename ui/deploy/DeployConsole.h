@@ -32,6 +32,7 @@ class LogPane;
 class OutputsModel;
 class RunController;
 class RunHistoryModel;
+class RunChangesPanel;
 class RunSummaryWidget;
 class RunTargetWidget;
 
@@ -57,6 +58,8 @@ public:
     RunSummaryWidget* summary() const { return m_summary; }
     QTreeView* taskView() const { return m_taskView; }
     QTreeView* historyView() const { return m_historyView; }
+    // Under the history: what the selected Up / Destroy changed, per record, with restore.
+    RunChangesPanel* runChanges() const { return m_runChanges; }
     QComboBox* stageSelector() const { return m_stageCombo; }
     QPushButton* planButton() const { return m_planButton; }
     QPushButton* upButton() const { return m_upButton; }
@@ -192,6 +195,7 @@ private:
     QCheckBox* m_revealSecrets = nullptr;
     QPushButton* m_exportButton = nullptr;
     QTreeView* m_historyView = nullptr;
+    RunChangesPanel* m_runChanges = nullptr;
 
     QString m_root;
     QString m_stateSpec;   // SourceSpec text of the state runs use
