@@ -15,7 +15,7 @@ PendingRunResult runPendingDeletion(RepairSource& source, const std::string& sco
     if (index >= listed.entries.size())
         throw RepairError(key.path() + " has " + std::to_string(listed.entries.size()) +
                           " pending deletion(s); there is no index " + std::to_string(index));
-    const PendingDeletion& chosen = listed.entries[index];
+    const PendingEntry& chosen = listed.entries[index];
     if (chosen.corrupted)
         throw RepairError(key.path() + ": pendingDeletions[" + std::to_string(index) +
                           "] names no resource id; it can only be dropped (state pending drop)");

@@ -248,7 +248,7 @@ PendingDeletions listPendingDeletions(RepairSource& source, const std::string& s
         throw RepairError(out.scopeRecord.path() + ": data.pendingDeletions is not a list (" +
                           source.location(out.scopeRecord) + ")");
     for (size_t i = 0; i < list.size(); ++i) {
-        PendingDeletion entry;
+        PendingEntry entry;
         entry.index = i;
         entry.entry = list[i];
         const Json resource =
@@ -272,7 +272,7 @@ RepairPlan planPendingDrop(RepairSource& source, const std::string& scopeFqn, si
     Json doc = parseRecordForRepair(source, key, text);
     Json& list = doc["data"]["pendingDeletions"];
     list.erase(list.begin() + static_cast<std::ptrdiff_t>(index));
-    const PendingDeletion& entry = pending.entries[index];
+    const PendingEntry& entry = pending.entries[index];
     const std::string name =
         entry.fqn.empty() ? (entry.id.empty() ? "an entry without an id" : entry.id) : entry.fqn;
     RepairPlan plan;

@@ -28,7 +28,7 @@ RepairPlan planSetStatus(RepairSource& source, const std::string& fqn, ResourceS
 
 // `state pending list SCOPE_FQN`: the pendingDeletions of a scope's record (the stage's, a naked scope's or a
 // resource's own record for what is nested under it, reference §2.6).
-struct PendingDeletion {
+struct PendingEntry {
     size_t index = 0;
     std::string kind;
     std::string id;
@@ -38,7 +38,7 @@ struct PendingDeletion {
 };
 struct PendingDeletions {
     RecordKey scopeRecord;
-    std::vector<PendingDeletion> entries;
+    std::vector<PendingEntry> entries;
 };
 PendingDeletions listPendingDeletions(RepairSource& source, const std::string& scopeFqn);
 
