@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QtTest>
@@ -50,6 +51,13 @@ std::shared_ptr<const RunOutcome> upConfirmed(DeployConsole* console) {
         return nullptr;
     QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
     return waitRun(console);
+}
+
+// ATHANOR_SHOT_DIR=<dir>: a PNG of `widget` (for looking at it; the test checks the same either way).
+void shoot(QWidget* widget, const QString& name) {
+    const QString dir = qEnvironmentVariable("ATHANOR_SHOT_DIR");
+    if (!dir.isEmpty())
+        widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"), "PNG");
 }
 
 int rowOf(const QAbstractItemModel* model, const QString& text) {
@@ -112,6 +120,12 @@ private slots:
                 lastUp = r;
         QVERIFY(lastUp >= 0);
         RunChangesPanel* panel = console->runChanges();
+        // The History tab in front, as a user opens it: the tab page holding the panel.
+        for (QWidget* page = panel; page; page = page->parentWidget())
+            for (QTabWidget* tabs : console->findChildren<QTabWidget*>())
+                if (tabs->indexOf(page) >= 0)
+                    tabs->setCurrentWidget(page);
+        QTRY_VERIFY(panel->isVisible());
         QAbstractItemModelTester recordsTester(panel->recordsModel(),
                                                QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester diffTester(panel->diffModel(),
@@ -125,6 +139,8 @@ private slots:
         panel->recordsView()->setCurrentIndex(panel->recordsModel()->index(readme, 0));
         QVERIFY(panel->diffModel()->summary().changed >= 1);
         QVERIFY(panel->restoreButton()->isEnabled());
+        QTest::qWait(200);
+        shoot(&window, QStringLiteral("history-run-diff"));
 
         // Restore: asked once, naming the record; only that record is written back.
         QString asked;
@@ -134,10 +150,14 @@ private slots:
         });
         QSignalSpy restored(panel, &RunChangesPanel::restored);
         QTest::mouseClick(panel->restoreButton(), Qt::LeftButton);
-        QVERIFY(restored.wait(10000));
+        QSignalSpy failed(panel, &RunChangesPanel::failed);
+        QTRY_VERIFY_WITH_TIMEOUT(restored.count() + failed.count() > 0, 10000);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.isEmpty() ? QString() : failed.at(0).at(0).toString()));
         QVERIFY2(asked.contains(QStringLiteral("demo/dev/readme")), qPrintable(asked));
         QCOMPARE(restored.at(0).at(0).toString(), QStringLiteral("demo/dev/readme"));
         QCOMPARE(test::readFile(readmeRecord), readmeBefore);
+        QTest::qWait(300);
+        shoot(&window, QStringLiteral("history-restored"));
     }
 };
 

@@ -295,7 +295,8 @@ QWidget* DeployConsole::buildHistoryTab() {
     m_runChanges = new RunChangesPanel(nullptr, split);
     split->addWidget(m_runChanges);
     split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(1, 3);
+    split->setSizes({100, 300});
     layout->addWidget(split, 1);
     connect(m_historyView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {

@@ -78,6 +78,7 @@ RunChangesPanel::RunChangesPanel(SecretVault* vault, QWidget* parent)
     m_diffView = new QTreeView(split);
     m_diffView->setObjectName(QStringLiteral("runRecordDiff"));
     m_diffView->setModel(m_diff);
+    m_diff->setColumnTitles(tr("Before this run"), tr("After it"));
     m_diffView->setUniformRowHeights(true);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
@@ -99,6 +100,20 @@ RunChangesPanel::RunChangesPanel(SecretVault* vault, QWidget* parent)
         };
         expand({});
         m_diffView->resizeColumnToContents(JsonDiffModel::KeyColumn);
+        m_diffView->resizeColumnToContents(JsonDiffModel::BeforeColumn);
+        // The first change in view: unchanged fields (kind, id, fqn) come first in a record.
+        std::function<QModelIndex(const QModelIndex&)> firstChange = [&](const QModelIndex& parent) {
+            for (int r = 0; r < m_diff->rowCount(parent); ++r) {
+                const QModelIndex i = m_diff->index(r, 0, parent);
+                if (!i.data(JsonDiffModel::HasChangesRole).toBool())
+                    continue;
+                const QModelIndex deeper = firstChange(i);
+                return deeper.isValid() ? deeper : i;
+            }
+            return QModelIndex();
+        };
+        if (const QModelIndex change = firstChange({}); change.isValid())
+            m_diffView->scrollTo(change, QAbstractItemView::PositionAtCenter);
     });
     m_confirm = [this](const QString& title, const QString& details) {
         QMessageBox box(QMessageBox::Question, tr("Restore record"), title, QMessageBox::Cancel, this);
