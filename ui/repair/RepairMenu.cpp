@@ -135,7 +135,9 @@ void RepairMenu::run(const QString& what,
                                      : QString();
         const QString title =
             QString::fromStdString(plan.title) +
-            tr(" — writes %n record(s); State › Undo takes it back.", nullptr, int(plan.changes.size()));
+            (plan.undoes.empty() ? tr(" — writes %n record(s); Undo Last Repair takes it back.", nullptr,
+                                      int(plan.changes.size()))
+                                 : tr(" — writes %n record(s).", nullptr, int(plan.changes.size())));
         if (!m_confirm(title, QString::fromStdString(athanor::previewText(plan)), typeName))
             return;
         auto* apply = new QFutureWatcher<QString>(this);

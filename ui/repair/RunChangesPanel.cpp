@@ -238,9 +238,9 @@ void RunChangesPanel::restoreCurrent() {
                   .arg(fqn, QString::fromStdString(m_operationTitle))
                   .arg(change.before->size())
             : tr("Remove %1: it did not exist before %2.").arg(fqn, QString::fromStdString(m_operationTitle));
-    if (!m_confirm(what,
-                   tr("Only this record is written, under the stage lock; its current version is "
-                      "kept, so State › Undo takes the restore back. The real resource is not touched.")))
+    if (!m_confirm(what, tr("Only this record is written, under the stage lock; its current version is "
+                            "kept, so Undo Last Repair (the tree's menu) takes the restore back. The real "
+                            "resource is not touched.")))
         return;
     m_restore->setEnabled(false);
     setStatus(tr("Restoring %1…").arg(fqn));
