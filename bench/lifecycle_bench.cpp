@@ -28,6 +28,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// --before-images-ratio: every configuration also run without keeping run before-images (the version
+// store's hook at the store door), interleaved, and the ratio printed.
+bool g_beforeImagesRatio = false;
 bool g_verbose = false; // --verbose: wall, user and system time of every phase on stderr
 // --no-fsync: the same runs without fsync (atomic renames only), to see how much of a figure durability
 // costs.
@@ -80,7 +83,7 @@ struct Row {
     double create = 0, noChange = 0, read = 0, destroy = 0, rssMb = 0;
 };
 
-Row runConfiguration(int n, bool scoped, int parallel) {
+Row runConfiguration(int n, bool scoped, int parallel, bool beforeImages = true) {
     const fs::path dir = fs::temp_directory_path() / ("lifecycle_bench_" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
@@ -98,6 +101,7 @@ Row runConfiguration(int n, bool scoped, int parallel) {
         options.parallel = parallel;
         options.providers = registry;
         options.durability = g_durability;
+        options.keepBeforeImages = beforeImages;
         rusage before{};
         ::getrusage(RUSAGE_SELF, &before);
         const auto start = std::chrono::steady_clock::now();
@@ -182,6 +186,10 @@ int main(int argc, char** argv) {
             g_verbose = true;
             continue;
         }
+        if (flag == "--before-images-ratio") {
+            g_beforeImagesRatio = true;
+            continue;
+        }
         if (flag == "--no-fsync") {
             g_durability = Durability::Fast;
             continue;
@@ -189,13 +197,14 @@ int main(int argc, char** argv) {
         if (flag == "--help" || flag == "-h" || i + 1 >= argc) {
             std::printf(
                 "usage: lifecycle_bench [--parallel P] [--n 1000|10000] [--layout flat|scopes] "
-                "[--runs K] [--verbose] [--no-fsync]\n"
+                "[--runs K] [--verbose] [--no-fsync] [--before-images-ratio]\n"
                 "  --parallel P  resources applied at once (default 1)\n"
                 "  --n N         only N resources (default: 1000 and 10000)\n"
                 "  --layout L    only one flat scope or only 100 scopes (default: both)\n"
                 "  --runs K      repeat each configuration K times, print medians (default 1)\n"
                 "  --verbose     wall, user and system time of every phase on stderr\n"
-                "  --no-fsync    atomic renames without fsync (to compare; the goals are for durable)\n");
+                "  --no-fsync    atomic renames without fsync (to compare; the goals are for durable)\n"
+                "  --before-images-ratio  each run also without run before-images; prints with/without\n");
             return flag == "--help" || flag == "-h" ? 0 : 2;
         }
         ++i;
@@ -225,10 +234,23 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
             const pid_t child = ::fork();
             if (child == 0) {
-                std::vector<Row> rows;
-                for (int r = 0; r < runs; ++r)
+                std::vector<Row> rows, without;
+                for (int r = 0; r < runs; ++r) {
+                    // Interleaved, so both see the same load.
+                    if (g_beforeImagesRatio)
+                        without.push_back(runConfiguration(n, scoped, parallel, false));
                     rows.push_back(runConfiguration(n, scoped, parallel));
-                printRow(n, scoped, parallel, medianOf(std::move(rows)));
+                }
+                const Row with = medianOf(std::move(rows));
+                printRow(n, scoped, parallel, with);
+                if (g_beforeImagesRatio) {
+                    const Row base = medianOf(std::move(without));
+                    std::printf("  without run before-images: create %.3f s, nochg %.3f s, destroy %.3f s; "
+                                "with/without: create %.3f, nochg %.3f, destroy %.3f\n",
+                                base.create, base.noChange, base.destroy, with.create / base.create,
+                                with.noChange / base.noChange, with.destroy / base.destroy);
+                    std::fflush(stdout); // _Exit does not flush
+                }
                 std::_Exit(0);
             }
             int status = 0;

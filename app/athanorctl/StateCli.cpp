@@ -1,6 +1,7 @@
 #include "StateCli.h"
 
 #include "CommandLine.h"
+#include "RepairCli.h"
 #include "commands/StateCommands.h"
 
 #include <filesystem>
@@ -28,6 +29,8 @@ int runStateCommand(const std::vector<std::string>& args) {
         throw UsageError("missing state subcommand");
     const std::string sub = args.front();
     const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (isRepairCommand(sub))
+        return runRepairCommand(sub, rest);
     const CommandLine cl(rest, {"root", "state", "app", "stage", "password-file", "from", "to"},
                          {"decrypt", "overwrite"});
     const SourceSpec root = stateSourceOption(cl).value_or(SourceSpec::folder("."));

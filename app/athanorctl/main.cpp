@@ -1,5 +1,6 @@
 // athanorctl: Athanor's engine from a terminal or CI.
 #include "CommandLine.h"
+#include "RepairCli.h"
 #include "RunCli.h"
 #include "StateCli.h"
 
@@ -12,7 +13,7 @@ namespace {
 
 void printUsage(std::ostream& out) {
     out << "usage:\n"
-        << athanor::cli::kRunUsage << athanor::cli::kStateUsage
+        << athanor::cli::kRunUsage << athanor::cli::kStateUsage << athanor::cli::kRepairUsage
         << "  athanorctl --help | --version\n"
            "The manual: man athanorctl\n";
 }

@@ -41,6 +41,9 @@ struct RunOptions {
     // dialog that shows exactly what the run will do.
     bool dryRun = false;
     std::shared_ptr<ProviderRegistry> providers; // default: ProviderRegistry::withBuiltins()
+    // Up and destroy keep the previous bytes of every record they change in the source's version store
+    // (versions/RunBeforeImages: the History tab's per-record diff and restore). Off only to measure it.
+    bool keepBeforeImages = true;
 };
 
 // One line of a plan: what up would do to a resource, and why.

@@ -1,9 +1,11 @@
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/RunApi.h"
+#include "lifecycle/SourceStageLock.h"
 #include "lifecycle/StageLock.h"
 #include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
 #include "store/StateSources.h"
+#include "versions/RunBeforeImages.h"
 
 #include <cstdlib>
 #include <optional>
@@ -57,43 +59,6 @@ std::string discoverApp(StateSource& source) {
                                 "); name one with --app");
 }
 
-// The stage lock of a run, in whatever form its source keeps locks.
-struct RunStageLock {
-    std::optional<StageLock> file;
-    std::unique_ptr<StageLease> native;
-};
-
-void lockStage(RunStageLock& lock, StateSource& source, const std::string& app, const std::string& stage,
-               const std::string& operation, bool noLock, std::vector<std::string>& warnings) {
-    const auto warn = [&](const std::string& warning) {
-        warnings.push_back(warning);
-    };
-    if (noLock && source.stageLocking() != StageLocking::LockFile) {
-        warnings.push_back("stage " + app + "/" + stage +
-                           " is not locked (--no-lock): nothing keeps another "
-                           "run off it on " +
-                           source.describe());
-        return;
-    }
-    switch (source.stageLocking()) {
-    case StageLocking::LockFile:
-        lock.file.emplace(StageLock::acquire(DotAlchemyLayout::forProject(source.spec().path), app, stage,
-                                             operation, warn));
-        break;
-    case StageLocking::Native:
-        try {
-            lock.native = source.lockStage(app, stage, operation, warn);
-        } catch (const StageLockedError& e) {
-            throw LockHeldError(e.what(), e.holder.pid, e.holder.host, e.holder.since, e.holder.operation);
-        }
-        break;
-    case StageLocking::Unsupported:
-        throw StageLockUnavailableError(source.describe() + ": " + source.whyNoStageLock() + " (stage " +
-                                        app + "/" + stage +
-                                        "); run with --no-lock to proceed without a lock");
-    }
-}
-
 void collectPasswords(const DeclaredScope& scope, PasswordRing& ring) {
     if (scope.password)
         ring.add(scope.password->clone());
@@ -141,6 +106,13 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     settings->force = options.force;
     settings->adopt = options.adopt;
     settings->quiet = options.quiet;
+    std::shared_ptr<RunBeforeImages> beforeImages;
+    if (options.keepBeforeImages && (options.phase == Phase::Up || options.phase == Phase::Destroy) &&
+        !options.dryRun) {
+        beforeImages = std::make_shared<RunBeforeImages>(source->athanorHome(),
+                                                         std::string(toString(options.phase)), app, stage);
+        settings->beforeWrites = beforeImages;
+    }
 
     std::shared_ptr<ProviderRegistry> providers =
         options.providers ? options.providers : ProviderRegistry::withBuiltins();
@@ -151,20 +123,21 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     run.root = Scope::createRoot(settings);
 
     // One writer per stage: up and destroy only; read and plan change nothing.
-    RunStageLock lock;
+    std::optional<SourceStageLock> lock;
     std::vector<std::string> lockWarnings;
     if (!sourceNote.empty())
         lockWarnings.push_back(sourceNote);
     if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
-        lockStage(lock, *source, app, stage, std::string(toString(options.phase)), options.noLock,
-                  lockWarnings);
+        lock.emplace(
+            lockSourceStage(*source, app, stage, std::string(toString(options.phase)), lockWarnings,
+                            options.noLock));
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);
-    if (lock.file) {
+    if (lock && lock->file) {
         // Holding the lock, nobody else writes here: what killed runs left half written goes.
         if (const size_t removed =
-                removeStaleTempFiles(settings->layout, app, stage, lock.file->file().parent_path()))
+                removeStaleTempFiles(settings->layout, app, stage, lock->file->file().parent_path()))
             reporter.logAfterStart(LogLevel::Info, "removed " + std::to_string(removed) +
                                                        " temp file(s) left by interrupted runs");
     }
@@ -187,6 +160,13 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         break;
     }
     run.root->runCleanups();
+    if (beforeImages) {
+        beforeImages->finish(cancel.isCancelled() ? "cancelled" : std::string());
+        if (const std::string problem = beforeImages->problem(); !problem.empty())
+            reporter.log(LogLevel::Warn, "the previous versions of the records this run changed were not all "
+                                         "kept (state undo and the History tab lack them): " +
+                                             problem);
+    }
 
     report.result = cancel.isCancelled() ? RunResult::Cancelled
                                          : (reporter.anyFailure() ? RunResult::Failed : RunResult::Succeeded);

@@ -24,6 +24,8 @@ Scope::Scope(std::shared_ptr<const ScopeSettings> settings, Scope* parent, std::
     m_store = m_settings->source ? m_settings->source->openStore(m_chain, m_settings->durability)
                                  : FolderSource(SourceSpec::folder(m_settings->layout.projectRoot))
                                        .openStore(m_chain, m_settings->durability);
+    if (m_settings->beforeWrites)
+        m_store = std::make_unique<ObservedStateStore>(std::move(m_store), m_settings->beforeWrites);
 }
 
 Scope::~Scope() = default;

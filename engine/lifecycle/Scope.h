@@ -5,6 +5,7 @@
 #include "secrets/SecureString.h"
 #include "store/AtomicFile.h"
 #include "store/DotAlchemyLayout.h"
+#include "store/ObservedStateStore.h"
 #include "store/StateSource.h"
 #include "store/StateStore.h"
 
@@ -33,6 +34,8 @@ struct ScopeSettings {
     bool adopt = false;
     bool quiet = false;
     const PasswordRing* passwords = nullptr; // for opening secrets in scope data; may be null
+    // Told before each record write (a run's before-images); null: stores are opened as they are.
+    std::shared_ptr<RecordWriteObserver> beforeWrites;
 };
 
 // One node of Alchemy's scope tree (reference §1.1, §2.6, §7.6): app (root) -> stage -> child scopes ->

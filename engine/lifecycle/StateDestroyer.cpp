@@ -47,7 +47,7 @@ void requireNoRecordsBelow(const fs::path& folder) {
 } // namespace
 
 void StateDestroyer::removeScopeFolder(Scope& scope) {
-    if (auto* files = dynamic_cast<FileSystemStateStore*>(&scope.store()))
+    if (auto* files = dynamic_cast<FileSystemStateStore*>(&scope.store().underlying()))
         requireNoRecordsBelow(files->directory());
     scope.store().deinit();
 }

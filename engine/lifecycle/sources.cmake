@@ -6,6 +6,8 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Scope.h
     ${CMAKE_CURRENT_LIST_DIR}/Scope.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StageLock.h
+    ${CMAKE_CURRENT_LIST_DIR}/SourceStageLock.h
+    ${CMAKE_CURRENT_LIST_DIR}/SourceStageLock.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StageLock.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StaleTempFiles.h
     ${CMAKE_CURRENT_LIST_DIR}/StaleTempFiles.cpp

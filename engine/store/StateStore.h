@@ -35,10 +35,17 @@ public:
     }
     virtual std::map<std::string, StateRecord> all() { return getBatch(list()); }
     virtual void set(const std::string& id, const StateRecord& record) = 0;
+    // Stores exactly `record`: nothing of the record it replaces is left. Differs from set() only where
+    // Alchemy's set() merges (its SQL store keeps an absent props / oldProps); repairs and undo use it.
+    virtual void put(const std::string& id, const StateRecord& record) { set(id, record); }
     virtual void remove(const std::string& id) = 0; // Alchemy's delete(); missing ids are ignored
     virtual std::vector<std::string> listScopes() = 0;
 
     virtual const std::vector<std::string>& chain() const = 0;
+
+    // The store that keeps the records (itself; a decorator's inner store), for callers that need what only
+    // one backend offers (the file store's folder).
+    virtual StateStore& underlying() { return *this; }
 
     // ---- Capabilities with a plain default; a store overrides what it can do faster
     // -------------------------- Where record `id` lives, for messages (its file; the database and row).

@@ -1,4 +1,5 @@
 target_sources(athanor_engine PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/ObservedStateStore.h
     ${CMAKE_CURRENT_LIST_DIR}/StateStore.h
     ${CMAKE_CURRENT_LIST_DIR}/StateStore.cpp
     ${CMAKE_CURRENT_LIST_DIR}/StoreError.h

@@ -7,6 +7,7 @@
 #include "models/RunActivity.h"
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
+#include "repair/RepairMenu.h"
 #include "secrets/SecretVault.h"
 #include "secrets/UnlockDialog.h"
 #include "sources/CopyStateDialog.h"
@@ -66,6 +67,7 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
     m_proxy->setStateModel(m_model);
 
     m_tree = new ScopeTreeView(m_model, m_proxy);
+    m_repairMenu = new RepairMenu(m_tree, m_session, this);
     m_filterBar = new FilterBar(m_proxy);
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);

@@ -24,6 +24,7 @@ class ScopeTreeView;
 class SecretVault;
 class StateFilterProxyModel;
 class StateSession;
+class RepairMenu;
 class StateTreeModel;
 class Theme;
 
@@ -70,6 +71,8 @@ public:
     // -------------------------------------------------------------------------------------------------
 
     ScopeTreeView* treeView() const { return m_tree; }
+    // The tree's context menu of repairs.
+    RepairMenu* repairMenu() const { return m_repairMenu; }
     StateTreeModel* treeModel() const { return m_model; }
     StateFilterProxyModel* filterModel() const { return m_proxy; }
     FilterBar* filterBar() const { return m_filterBar; }
@@ -118,6 +121,7 @@ private:
     StateTreeModel* m_model;
     StateFilterProxyModel* m_proxy;
     ScopeTreeView* m_tree;
+    RepairMenu* m_repairMenu = nullptr;
     FilterBar* m_filterBar;
     DetailsPane* m_details;
     EmptyStatePage* m_empty;

@@ -87,6 +87,7 @@ DeployConsole::DeployConsole(QWidget* parent)
                 m_run->showPastRun(title, events);
                 m_tabs->setCurrentIndex(0);
             });
+    connect(m_historyTab, &RunHistoryTab::restored, this, &DeployConsole::stateChanged);
     updateActions();
 }
 
@@ -135,6 +136,9 @@ QTreeView* DeployConsole::taskView() const {
 }
 QTreeView* DeployConsole::historyView() const {
     return m_historyTab->view();
+}
+RunChangesPanel* DeployConsole::runChanges() const {
+    return m_historyTab->runChanges();
 }
 QComboBox* DeployConsole::stageSelector() const {
     return m_stages->comboBox();
@@ -196,6 +200,7 @@ void DeployConsole::setStateSource(const QString& specText, const QString& athan
     m_stateSpec = root.isEmpty() ? QString() : specText;
     m_athanorHome = root.isEmpty() ? QString() : athanorHome;
     m_historyTab->setAthanorHome(m_athanorHome);
+    m_historyTab->setStateSpec(m_stateSpec);
     if (sameProject) {
         // The same project, its source now resolved (a folder holding only state.sqlite): same stack file.
         reloadHistory();

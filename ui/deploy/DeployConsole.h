@@ -27,6 +27,7 @@ class OutputsTab;
 class RunCloseGuard;
 class RunController;
 class RunHistoryModel;
+class RunChangesPanel;
 class RunHistoryTab;
 class RunSummaryWidget;
 class RunTargetWidget;
@@ -55,6 +56,8 @@ public:
     RunSummaryWidget* summary() const { return m_summary; }
     QTreeView* taskView() const;
     QTreeView* historyView() const;
+    // Under the history: what the selected Up / Destroy changed, per record, with restore.
+    RunChangesPanel* runChanges() const;
     QComboBox* stageSelector() const;
     QPushButton* planButton() const;
     QPushButton* upButton() const;

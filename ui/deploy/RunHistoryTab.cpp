@@ -2,6 +2,7 @@
 
 #include "deploy/RunHistoryModel.h"
 #include "deploy/RunHistoryStore.h"
+#include "repair/RunChangesPanel.h"
 
 #include <QDesktopServices>
 #include <QFileInfo>
@@ -10,6 +11,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSplitter>
 #include <QTreeView>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -40,7 +42,25 @@ RunHistoryTab::RunHistoryTab(RunHistoryModel* model, QWidget* parent) : QWidget(
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->header()->setStretchLastSection(true);
     m_view->header()->resizeSection(RunHistoryModel::StartedColumn, 150);
-    layout->addWidget(m_view, 1);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_view);
+    m_runChanges = new RunChangesPanel(nullptr, split);
+    split->addWidget(m_runChanges);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    split->setSizes({100, 300});
+    layout->addWidget(split, 1);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (!current.isValid() || current.row() >= m_model->rowCount()) {
+                    m_runChanges->clear();
+                    return;
+                }
+                const RunHistoryEntry& entry = m_model->entry(current.row());
+                m_runChanges->showRun(m_stateSpec, entry.phase, entry.app, entry.stage, entry.startedAt,
+                                      entry.durationMs);
+            });
+    connect(m_runChanges, &RunChangesPanel::restored, this, &RunHistoryTab::restored);
     connect(m_view, &QTreeView::doubleClicked, this,
             [this](const QModelIndex& index) { openLog(index.row()); });
     connect(open, &QPushButton::clicked, this, [this] {

@@ -308,11 +308,17 @@ QVariant JsonDiffModel::headerData(int section, Qt::Orientation orientation, int
     case KeyColumn:
         return tr("Key");
     case BeforeColumn:
-        return tr("Before (oldProps)");
+        return m_beforeTitle.isEmpty() ? tr("Before (oldProps)") : m_beforeTitle;
     case AfterColumn:
-        return tr("After (props)");
+        return m_afterTitle.isEmpty() ? tr("After (props)") : m_afterTitle;
     }
     return {};
+}
+
+void JsonDiffModel::setColumnTitles(const QString& before, const QString& after) {
+    m_beforeTitle = before;
+    m_afterTitle = after;
+    emit headerDataChanged(Qt::Horizontal, BeforeColumn, AfterColumn);
 }
 
 } // namespace athanor::ui

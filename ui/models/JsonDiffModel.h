@@ -41,6 +41,9 @@ public:
     void setRecord(std::shared_ptr<const Json> record);
     void clear();
     bool hasDiff() const { return m_hasDiff; }
+    // The Before / After headers (default: "Before (oldProps)", "After (props)"); a whole-record diff
+    // names its versions instead.
+    void setColumnTitles(const QString& before, const QString& after);
     Summary summary() const { return m_summary; }
 
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -61,6 +64,7 @@ private:
     std::set<std::string> m_changedPaths, m_addedPaths, m_removedPaths, m_touched;
     std::unique_ptr<Node> m_root;
     bool m_hasDiff = false;
+    QString m_beforeTitle, m_afterTitle;
     Summary m_summary;
 };
 

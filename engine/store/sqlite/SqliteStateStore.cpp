@@ -121,6 +121,14 @@ std::optional<StateRecord> SqliteStateStore::get(const std::string& id) {
 }
 
 void SqliteStateStore::set(const std::string& id, const StateRecord& record) {
+    write(id, record, false);
+}
+
+void SqliteStateStore::put(const std::string& id, const StateRecord& record) {
+    write(id, record, true);
+}
+
+void SqliteStateStore::write(const std::string& id, const StateRecord& record, bool exact) {
     requireValidId(id);
     RecordColumns columns;
     try {
@@ -142,7 +150,8 @@ void SqliteStateStore::set(const std::string& id, const StateRecord& record) {
     WriteTransaction tx(*db);
     RecordColumns stored;
     {
-        Statement upsert = db->prepare(upsertSql(columns.props.has_value(), columns.oldProps.has_value()));
+        Statement upsert =
+            db->prepare(upsertSql(exact || columns.props.has_value(), exact || columns.oldProps.has_value()));
         upsert.bind(1, columns.id)
             .bind(2, m_scope)
             .bind(3, columns.status)

@@ -24,12 +24,16 @@ public:
     size_t count() override;
     std::optional<StateRecord> get(const std::string& id) override;
     void set(const std::string& id, const StateRecord& record) override;
+    void put(const std::string& id, const StateRecord& record) override; // absent props / oldProps: NULL
     void remove(const std::string& id) override;
     std::vector<std::string> listScopes() override; // sorted
     const std::vector<std::string>& chain() const override { return m_chain; }
     std::string location(const std::string& id) const override;
 
 private:
+    // set() keeps an absent props / oldProps column (Alchemy's upsert); put() (`exact`) clears it.
+    void write(const std::string& id, const StateRecord& record, bool exact);
+
     std::shared_ptr<ConnectionPool> m_pool;
     std::vector<std::string> m_chain;
     std::string m_scope; // the chain as the scope column holds it

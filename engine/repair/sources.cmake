@@ -1,0 +1,22 @@
+target_sources(athanor_engine PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/PendingRun.h
+    ${CMAKE_CURRENT_LIST_DIR}/PendingRun.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RecordAddress.h
+    ${CMAKE_CURRENT_LIST_DIR}/RecordAddress.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RecordEdit.h
+    ${CMAKE_CURRENT_LIST_DIR}/RecordEdit.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RecordRepairs.h
+    ${CMAKE_CURRENT_LIST_DIR}/RecordRepairs.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/Rekey.h
+    ${CMAKE_CURRENT_LIST_DIR}/Rekey.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RepairPlan.h
+    ${CMAKE_CURRENT_LIST_DIR}/RepairPreview.h
+    ${CMAKE_CURRENT_LIST_DIR}/RepairPreview.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RepairPlan.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/RepairSource.h
+    ${CMAKE_CURRENT_LIST_DIR}/RepairSource.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StateExport.h
+    ${CMAKE_CURRENT_LIST_DIR}/StateExport.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/VersionRepairs.h
+    ${CMAKE_CURRENT_LIST_DIR}/VersionRepairs.cpp
+)

@@ -1,0 +1,178 @@
+#include "repair/RepairMenu.h"
+
+#include "models/StateTreeModel.h"
+#include "models/StatusCategory.h"
+#include "repair/RecordRepairs.h"
+#include "repair/RepairPreview.h"
+#include "repair/VersionRepairs.h"
+#include "state/StateSession.h"
+
+#include <QAbstractItemView>
+#include <QFutureWatcher>
+#include <QInputDialog>
+#include <QMenu>
+#include <QMessageBox>
+#include <QtConcurrent>
+
+namespace athanor::ui {
+
+namespace {
+
+// More records than this make a forget "dangerous": the stage name must be typed (as athanorctl asks).
+constexpr size_t kManyRecords = 5;
+
+struct Planned {
+    std::shared_ptr<athanor::RepairPlan> plan;
+    std::string error;
+};
+
+} // namespace
+
+RepairMenu::RepairMenu(QAbstractItemView* tree, StateSession* session, QWidget* dialogParent)
+    : QObject(tree), m_tree(tree), m_session(session), m_dialogParent(dialogParent) {
+    m_confirm = [this](const QString& title, const QString& preview, const QString& typeName) {
+        if (!typeName.isEmpty()) {
+            bool ok = false;
+            const QString typed = QInputDialog::getText(
+                m_dialogParent, tr("Repair state"),
+                tr("%1\n\n%2\nType the stage name %3 to confirm:").arg(title, preview, typeName),
+                QLineEdit::Normal, QString(), &ok);
+            return ok && typed == typeName;
+        }
+        return confirmationBox(m_dialogParent, title, preview)->exec() == QMessageBox::AcceptRole;
+    };
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        const QModelIndex index = m_tree->indexAt(at);
+        if (!index.isValid())
+            return;
+        QMenu* menu = menuFor(index, m_tree);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_tree->viewport()->mapToGlobal(at));
+    });
+}
+
+std::unique_ptr<QMessageBox> RepairMenu::confirmationBox(QWidget* parent, const QString& title,
+                                                         const QString& preview) {
+    auto box = std::make_unique<QMessageBox>(QMessageBox::Question, tr("Repair state"), title,
+                                             QMessageBox::Cancel, parent);
+    box->setObjectName(QStringLiteral("repairConfirmation"));
+    // The preview is what athanorctl prints: aligned columns, so a fixed-width font.
+    box->setInformativeText(QStringLiteral("<pre>%1</pre>").arg(preview.toHtmlEscaped()));
+    box->addButton(tr("Write"), QMessageBox::AcceptRole);
+    return box;
+}
+
+QMenu* RepairMenu::menuFor(const QModelIndex& index, QWidget* parent) {
+    auto* menu = new QMenu(parent);
+    menu->setObjectName(QStringLiteral("repairMenu"));
+    const QString fqn = index.data(StateTreeModel::FqnRole).toString();
+    const int pendingEntry = index.data(StateTreeModel::PendingEntryRole).toInt();
+    const auto status = StatusCategory(index.data(StateTreeModel::StatusRole).toInt());
+    const bool readOnly = !m_session || !m_session->source();
+    const std::string path = fqn.toStdString();
+
+    if (pendingEntry >= 0 && index.data(StateTreeModel::NodeKindRole).toInt() == -1) {
+        // A pending deletion row: its holder is the parent row.
+        const std::string holder = index.parent().data(StateTreeModel::FqnRole).toString().toStdString();
+        QAction* drop = menu->addAction(tr("Drop Pending Deletion…"));
+        drop->setToolTip(tr("Forget this replaced copy without deleting it (state pending drop)"));
+        connect(drop, &QAction::triggered, this, [this, holder, pendingEntry] {
+            run(tr("Drop pending deletion"), [holder, pendingEntry](athanor::RepairSource& source) {
+                return athanor::planPendingDrop(source, holder, size_t(pendingEntry));
+            });
+        });
+    } else if (!fqn.isEmpty()) {
+        QAction* settle = menu->addAction(tr("Settle as Created…"));
+        settle->setToolTip(tr("Mark a record left creating or updating by a cancelled or crashed run as "
+                              "Alchemy's success write would (drops oldProps); the resource is not checked"));
+        settle->setEnabled(isInterrupted(status));
+        connect(settle, &QAction::triggered, this, [this, path] {
+            run(tr("Settle record"), [path](athanor::RepairSource& source) {
+                return athanor::planSetStatus(source, path, athanor::ResourceStatus::Created);
+            });
+        });
+        QAction* forget = menu->addAction(tr("Forget Record…"));
+        forget->setToolTip(
+            tr("Remove the record and what is nested in it from state; the real resources stay "
+               "(state rm --recursive)"));
+        connect(forget, &QAction::triggered, this, [this, path] {
+            run(tr("Forget record"),
+                [path](athanor::RepairSource& source) { return athanor::planRemove(source, {path}, true); });
+        });
+        settle->setEnabled(settle->isEnabled() && !readOnly);
+        forget->setEnabled(!readOnly);
+    }
+    menu->addSeparator();
+    QAction* undo = menu->addAction(tr("Undo Last Repair…"));
+    undo->setEnabled(!readOnly);
+    connect(undo, &QAction::triggered, this, [this] {
+        run(tr("Undo last repair"),
+            [](athanor::RepairSource& source) { return athanor::planUndo(source, false); });
+    });
+    return menu;
+}
+
+void RepairMenu::run(const QString& what,
+                     std::function<athanor::RepairPlan(athanor::RepairSource&)> planner) {
+    if (!m_session || !m_session->source())
+        return;
+    const std::shared_ptr<athanor::StateSource> stateSource = m_session->source();
+    auto* watcher = new QFutureWatcher<Planned>(this);
+    connect(watcher, &QFutureWatcher<Planned>::finished, this, [this, watcher, what, stateSource] {
+        watcher->deleteLater();
+        const Planned planned = watcher->result();
+        if (!planned.error.empty()) {
+            const QString message = QString::fromStdString(planned.error);
+            QMessageBox::warning(m_dialogParent, what, message);
+            emit failed(message);
+            return;
+        }
+        const athanor::RepairPlan& plan = *planned.plan;
+        const auto stages = plan.stages();
+        const QString typeName = plan.removals() > kManyRecords && stages.size() == 1
+                                     ? QString::fromStdString(stages.front().second)
+                                     : QString();
+        const QString title =
+            QString::fromStdString(plan.title) +
+            (plan.undoes.empty() ? tr(" — writes %n record(s); Undo Last Repair takes it back.", nullptr,
+                                      int(plan.changes.size()))
+                                 : tr(" — writes %n record(s).", nullptr, int(plan.changes.size())));
+        if (!m_confirm(title, QString::fromStdString(athanor::previewText(plan)), typeName))
+            return;
+        auto* apply = new QFutureWatcher<QString>(this);
+        connect(apply, &QFutureWatcher<QString>::finished, this, [this, apply, plan] {
+            apply->deleteLater();
+            const QString error = apply->result();
+            if (m_session)
+                m_session->reload();
+            if (!error.isEmpty()) {
+                QMessageBox::warning(m_dialogParent, tr("Repair state"), error);
+                emit failed(error);
+                return;
+            }
+            emit done(QString::fromStdString(plan.title));
+        });
+        apply->setFuture(QtConcurrent::run([stateSource, plan]() -> QString {
+            try {
+                athanor::RepairSource source(stateSource);
+                athanor::applyRepair(source, plan);
+                return {};
+            } catch (const std::exception& e) {
+                return QString::fromStdString(e.what());
+            }
+        }));
+    });
+    watcher->setFuture(QtConcurrent::run([stateSource, planner]() -> Planned {
+        Planned out;
+        try {
+            athanor::RepairSource source(stateSource);
+            out.plan = std::make_shared<athanor::RepairPlan>(planner(source));
+        } catch (const std::exception& e) {
+            out.error = e.what();
+        }
+        return out;
+    }));
+}
+
+} // namespace athanor::ui

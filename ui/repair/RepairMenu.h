@@ -1,0 +1,61 @@
+#pragma once
+
+#include "lifecycle/Phase.h"
+
+#include <QModelIndex>
+#include <QObject>
+#include <QString>
+#include <functional>
+#include <memory>
+
+class QAbstractItemView;
+class QMenu;
+class QMessageBox;
+class QWidget;
+
+namespace athanor {
+class RepairSource;
+struct RepairPlan;
+} // namespace athanor
+
+namespace athanor::ui {
+
+class StateSession;
+
+// The tree's context menu of repairs (engine/repair): settle a record left creating / updating, forget a
+// record (with its nested records), drop a pending deletion, undo the last repair. Each action plans off the
+// GUI thread, shows exactly what it will write (the same preview athanorctl prints) and asks once; forgetting
+// more than a few records needs the stage name typed, as Destroy does. Writes run off the GUI thread under
+// the stage lock; the session reloads afterwards.
+class RepairMenu : public QObject {
+    Q_OBJECT
+public:
+    RepairMenu(QAbstractItemView* tree, StateSession* session, QWidget* dialogParent);
+
+    // The menu for the tree row at `index` (a record's FQN, or a pending deletion row).
+    QMenu* menuFor(const QModelIndex& index, QWidget* parent);
+
+    // Asks before writing: `preview` is the plan's text; `typeName` non-empty: that name must be typed.
+    using Confirm =
+        std::function<bool(const QString& title, const QString& preview, const QString& typeName)>;
+    void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
+
+    // The confirmation the default Confirm shows (tests grab it for screenshots).
+    static std::unique_ptr<QMessageBox> confirmationBox(QWidget* parent, const QString& title,
+                                                        const QString& preview);
+
+    // Plans with `planner` off the GUI thread, asks, applies; emits done() or failed().
+    void run(const QString& what, std::function<athanor::RepairPlan(athanor::RepairSource&)> planner);
+
+signals:
+    void done(const QString& title);
+    void failed(const QString& message);
+
+private:
+    QAbstractItemView* m_tree;
+    StateSession* m_session;
+    QWidget* m_dialogParent;
+    Confirm m_confirm;
+};
+
+} // namespace athanor::ui
