@@ -30,9 +30,9 @@ struct RunOptions {
     bool force = false;
     bool adopt = false;
     bool quiet = false;
-    int parallel = 1;       // resources applied / destroyed at once
-    PasswordRing passwords; // tried in order; stack-file passwords are added
-    Durability durability = Durability::Durable;
+    int parallel = kDefaultParallel; // resources applied / destroyed at once
+    PasswordRing passwords;          // tried in order; stack-file passwords are added
+    Durability durability = Durability::Batched;
     // Destroy only: list what would be deleted, in the order destroy starts the deletions (RunReport::plan),
     // changing nothing and taking no lock; throws UnknownKindsError as destroy does. For a confirmation
     // dialog that shows exactly what the run will do.

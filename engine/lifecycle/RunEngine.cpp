@@ -179,6 +179,14 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         break;
     }
     run.root->runCleanups();
+    if (options.durability == Durability::Batched) {
+        // What the run wrote without a sync of its own (settled records, removals) is durable before it ends.
+        try {
+            source->flushBatchedWrites();
+        } catch (const std::exception& e) {
+            reporter.runError(std::string("the state written may not survive a power loss: ") + e.what());
+        }
+    }
 
     report.result = cancel.isCancelled() ? RunResult::Cancelled
                                          : (reporter.anyFailure() ? RunResult::Failed : RunResult::Succeeded);

@@ -45,9 +45,9 @@ struct RunRequest {
     bool force = false;
     bool adopt = false;
     bool quiet = false;
-    int parallel = 1;       // engine only: resources applied / destroyed at once
+    int parallel = kDefaultParallel; // engine only: resources applied / destroyed at once
     PasswordRing passwords; // tried in order; a program gets the one that opens its stage as ALCHEMY_PASSWORD
-    Durability durability = Durability::Durable;
+    Durability durability = Durability::Batched;
     std::shared_ptr<ProviderRegistry> providers; // engine only; default: ProviderRegistry::withBuiltins()
     ProgramSettings program;
 

@@ -173,7 +173,7 @@ QWidget* DeployConsole::buildControls() {
     m_parallel = new QSpinBox(box);
     m_parallel->setObjectName(QStringLiteral("parallelOption"));
     m_parallel->setRange(1, 64);
-    m_parallel->setValue(4);
+    m_parallel->setValue(kDefaultParallel);
     m_parallel->setToolTip(tr("How many independent resources are applied or destroyed at once"));
     top->addWidget(m_parallel);
     rows->addLayout(top);

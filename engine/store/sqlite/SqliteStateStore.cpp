@@ -137,7 +137,7 @@ void SqliteStateStore::set(const std::string& id, const StateRecord& record) {
         keys.push_back(key);
 
     auto db = m_pool->writer();
-    db->exec(m_durability == Durability::Durable ? "PRAGMA synchronous = FULL"
+    db->exec(m_durability != Durability::Fast ? "PRAGMA synchronous = FULL"
                                                  : "PRAGMA synchronous = NORMAL");
     WriteTransaction tx(*db);
     RecordColumns stored;
@@ -181,7 +181,7 @@ void SqliteStateStore::remove(const std::string& id) {
     if (!m_pool->exists())
         return;
     auto db = m_pool->writer();
-    db->exec(m_durability == Durability::Durable ? "PRAGMA synchronous = FULL"
+    db->exec(m_durability != Durability::Fast ? "PRAGMA synchronous = FULL"
                                                  : "PRAGMA synchronous = NORMAL");
     WriteTransaction tx(*db);
     {
