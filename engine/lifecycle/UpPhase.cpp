@@ -25,8 +25,7 @@ public:
 
     void execute() {
         m_run.reporter.runStarted(static_cast<int>(m_tree.tasks().size()));
-        for (DeclaredScopeNode* node : m_tree.scopes())
-            ensureScopeRecord(*node);
+        ensureScopeRecords();
 
         TaskGraph graph;
         auto& tasks = m_tree.tasks();
@@ -73,38 +72,79 @@ public:
 
 private:
     // A declared child scope gets its naked-scope record (D) in its parent's store when missing; an existing
-    // one is never rewritten (reference §7.5).
-    void ensureScopeRecord(DeclaredScopeNode& node) {
-        if (!node.parent) {
-            createFolder(node);
-            return;
+    // one is never rewritten (reference §7.5). Level by level (a scope's record lives in its parent's
+    // folder), each level's new records written with one sync.
+    void ensureScopeRecords() {
+        std::map<size_t, std::vector<DeclaredScopeNode*>> byDepth;
+        for (DeclaredScopeNode* node : m_tree.scopes()) {
+            size_t depth = 0;
+            for (const DeclaredScopeNode* up = node->parent; up; up = up->parent)
+                ++depth;
+            byDepth[depth].push_back(node);
         }
-        if (!node.parent->problem.empty()) {
-            node.problem = node.parent->problem;
-            return;
+        for (auto& [depth, nodes] : byDepth) {
+            if (depth == 0) {
+                for (DeclaredScopeNode* stage : nodes)
+                    createFolder(*stage);
+                continue;
+            }
+            std::vector<StateRecord> records;
+            records.reserve(nodes.size());
+            std::vector<StateSource::InFlightWrite> writes;
+            std::vector<DeclaredScopeNode*> writers;
+            for (DeclaredScopeNode* node : nodes) {
+                if (!node->parent->problem.empty()) {
+                    node->problem = node->parent->problem;
+                    continue;
+                }
+                if (std::optional<StateRecord> record = missingScopeRecord(*node)) {
+                    records.push_back(std::move(*record));
+                    writes.push_back({&node->parent->scope->store(), node->decl->name, &records.back(), {}});
+                    writers.push_back(node);
+                }
+            }
+            writeInFlight(m_run, writes);
+            for (size_t i = 0; i < writes.size(); ++i) {
+                if (!writes[i].error)
+                    continue;
+                try {
+                    std::rethrow_exception(writes[i].error);
+                } catch (const std::exception& e) {
+                    writers[i]->problem = e.what();
+                }
+            }
+            for (DeclaredScopeNode* node : nodes) {
+                if (!node->problem.empty()) {
+                    if (node->problem != node->parent->problem) { // not only its parent's problem
+                        m_run.reporter.runError(node->scope->chainText() + ": " + node->problem);
+                        node->scope->fail();
+                    }
+                    continue;
+                }
+                createFolder(*node);
+            }
         }
+    }
+
+    // The record to write for scope `node` when it has none; sets node.problem when its record conflicts or
+    // cannot be read.
+    std::optional<StateRecord> missingScopeRecord(DeclaredScopeNode& node) {
         Scope& parent = *node.parent->scope;
         const std::string& name = node.decl->name;
         try {
             std::optional<StateRecord> existing = parent.store().get(name);
-            if (!existing) {
-                parent.store().set(name, StateRecord(records::nakedScope(name, node.seq)));
-            } else if (existing->kind() != kScopeKind) {
+            if (!existing)
+                return StateRecord(records::nakedScope(name, node.seq));
+            if (existing->kind() != kScopeKind)
                 node.problem = "Tried to create a Scope that conflicts with a Resource (" + existing->kind() +
                                "): " + name;
-            }
         } catch (const UnreadableRecordError& e) {
             node.problem = "cannot read the record of scope " + node.scope->chainText() + " (" + e.file() +
                            "): " + e.reason() + " (left untouched)";
         } catch (const std::exception& e) {
             node.problem = e.what();
         }
-        if (!node.problem.empty()) {
-            m_run.reporter.runError(node.scope->chainText() + ": " + node.problem);
-            node.scope->fail();
-            return;
-        }
-        createFolder(node);
+        return std::nullopt;
     }
 
     // Each declared scope's folder exists before resources are applied in parallel, so concurrent first

@@ -124,12 +124,14 @@ void SpareFiles::discard(int dir) {
 }
 
 int moveIntoPlace(int dir, const std::string& tempName, const std::string& name, SpareFiles* spares) {
-    if (spares) {
+    struct stat st {};
+    if (spares && ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+        // Only a record file is swapped out (a folder in the way makes the rename fail, as it should).
         if (::renameat2(dir, tempName.c_str(), dir, name.c_str(), RENAME_EXCHANGE) == 0) {
             spares->give(tempName);
             return 0;
         }
-        // ENOENT: no file to swap with (a new record); EINVAL / ENOSYS: no swaps here. Either way: rename.
+        // EINVAL / ENOSYS: no swaps on this file system: rename.
     }
     return ::renameat(dir, tempName.c_str(), dir, name.c_str()) == 0 ? 0 : errno;
 }

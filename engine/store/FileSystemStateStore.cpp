@@ -64,6 +64,11 @@ FileSystemStateStore::FileSystemStateStore(DotAlchemyLayout layout, std::vector<
 FileSystemStateStore::FileSystemStateStore(FileSystemStateStore&&) noexcept = default;
 FileSystemStateStore::~FileSystemStateStore() = default;
 
+// Spare temp files are a run's (Batched): they go when its stores close at the end of the run.
+SpareFiles* FileSystemStateStore::spares(OpenFolder& open) const {
+    return m_durability == Durability::Batched ? &open.spares : nullptr;
+}
+
 std::shared_ptr<FileSystemStateStore::OpenFolder> FileSystemStateStore::folder(bool create) {
     std::lock_guard lock(m_cache->mutex);
     if (m_cache->open)
@@ -281,14 +286,14 @@ void FileSystemStateStore::writeText(const std::string& id, const std::string& t
     std::shared_ptr<OpenFolder> open = folder(true);
     try {
         writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, durability,
-                       &open->sync, &open->spares);
+                       &open->sync, spares(*open));
     } catch (const StoreError&) {
         if (!open->removed())
             throw;
         // The kept folder was removed (no file can be created in it): write into the folder at its path.
         open = reopen(open, true);
         writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, durability,
-                       &open->sync, &open->spares);
+                       &open->sync, spares(*open));
     }
 }
 
@@ -304,7 +309,7 @@ void FileSystemStateStore::stage(const std::string& id, const std::string& text,
         }
         staged.keepFolder = open;
         stageFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, staged,
-                       &open->spares);
+                       spares(*open));
     } catch (...) {
         staged.error = std::current_exception();
     }

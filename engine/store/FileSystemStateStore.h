@@ -56,6 +56,7 @@ private:
     // The scope folder, opened (and checked for containment) once and then kept open; null when it does not
     // exist and `create` is false. A kept folder that was removed meanwhile is reopened by `reopen`.
     std::shared_ptr<OpenFolder> folder(bool create);
+    SpareFiles* spares(OpenFolder& open) const;
     std::shared_ptr<OpenFolder> reopen(const std::shared_ptr<OpenFolder>& stale, bool create);
 
     DotAlchemyLayout m_layout;

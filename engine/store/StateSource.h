@@ -55,9 +55,10 @@ public:
     // then syncs once).
     virtual void sync() = 0;
 
-    // Writes records that announce a change (status creating / updating / deleting) before the changes
-    // start: each is durable when this returns. A folder opened with Durability::Batched pays one sync for
-    // the lot (store/WriteGroup.h); the default writes them one by one. Errors per write, in `error`.
+    // Writes records that must be durable before what follows starts (in-flight records before their
+    // changes: creating / updating / deleting; a level of new scope records): each is durable when this
+    // returns. A folder opened with Durability::Batched pays one sync for the lot (store/WriteGroup.h); the
+    // default writes them one by one. Errors per write, in `error`.
     struct InFlightWrite {
         StateStore* store = nullptr; // opened by this source
         std::string id;
