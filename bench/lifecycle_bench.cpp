@@ -1,5 +1,6 @@
 // lifecycle_bench: runPhase() on N resources of a provider that does nothing, so what is measured is the
-// engine plus the file store (durable writes: fsync of each file and its folder). Issue 3 item 11.
+// engine plus the file store (durable writes as runs make them by default: batched syncs, WriteGroup.h).
+// Issue 3 item 11; defaults (parallel, durability) as athanorctl's since issue 14.
 //
 //   lifecycle_bench [--parallel P] [--n N] [--layout flat|scopes] [--runs K] [--verbose] [--no-fsync]
 //
@@ -34,7 +35,7 @@ bool g_beforeImagesRatio = false;
 bool g_verbose = false; // --verbose: wall, user and system time of every phase on stderr
 // --no-fsync: the same runs without fsync (atomic renames only), to see how much of a figure durability
 // costs.
-Durability g_durability = Durability::Durable;
+Durability g_durability = Durability::Batched;
 
 constexpr double kAlchemyCreate = 32.2, kAlchemyNoChange = 2.55, kAlchemyRead = 2.11, kAlchemyDestroy = 10.6,
                  kAlchemyRssMb = 335;
@@ -178,7 +179,7 @@ void printRow(int n, bool scoped, int parallel, const Row& row) {
 } // namespace
 
 int main(int argc, char** argv) {
-    int parallel = 1, onlyN = 0, runs = 1;
+    int parallel = kDefaultParallel, onlyN = 0, runs = 1;
     std::string onlyLayout;
     for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
@@ -198,7 +199,7 @@ int main(int argc, char** argv) {
             std::printf(
                 "usage: lifecycle_bench [--parallel P] [--n 1000|10000] [--layout flat|scopes] "
                 "[--runs K] [--verbose] [--no-fsync] [--before-images-ratio]\n"
-                "  --parallel P  resources applied at once (default 1)\n"
+                "  --parallel P  resources applied at once (default 10, as athanorctl)\n"
                 "  --n N         only N resources (default: 1000 and 10000)\n"
                 "  --layout L    only one flat scope or only 100 scopes (default: both)\n"
                 "  --runs K      repeat each configuration K times, print medians (default 1)\n"
@@ -221,7 +222,7 @@ int main(int argc, char** argv) {
         "lifecycle_bench: no-op provider, %s writes, --parallel %d; ratios vs alchemy@0.94.0 "
         "(10k flat: create %.1f s, no-change %.2f s, read %.2f s, destroy %.1f s, %.0f MB), scaled to N;\n"
         "goals: no-change and read <= 5%%, create and destroy <= 25%%; median of %d run(s)\n",
-        g_durability == Durability::Durable ? "durable" : "NON-DURABLE (--no-fsync)", parallel,
+        g_durability == Durability::Batched ? "durable (batched)" : "NON-DURABLE (--no-fsync)", parallel,
         kAlchemyCreate, kAlchemyNoChange, kAlchemyRead, kAlchemyDestroy, kAlchemyRssMb, runs);
     printHeader();
     for (int n : {1000, 10000}) {

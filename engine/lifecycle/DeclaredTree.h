@@ -3,6 +3,7 @@
 #include "lifecycle/RunContext.h"
 #include "stack/StackModel.h"
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,6 +42,9 @@ struct DeclaredTask {
     // when a dependent needs it (most outputs never are).
     std::shared_ptr<const std::string> serializedRecordText;
     bool handlerRan = false;
+    // Its change was made but its settled record could not be written (waves write it after the change):
+    // what depends on it is not applied.
+    std::atomic<bool> recordFailed{false};
     bool nestedPendingDeletions = false; // its record's data lists replaced nested copies
     std::optional<Json> plainOutput(const RunContext& run);
 

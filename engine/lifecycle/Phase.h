@@ -8,6 +8,10 @@ namespace athanor {
 // A run's phase (reference §1.3). Plan is Athanor's dry run of Up: it computes, changes nothing.
 enum class Phase { Up, Read, Destroy, Plan };
 
+// How many independent resources up and destroy run at once unless told otherwise (athanorctl --parallel, the
+// deploy dock): Terraform's default. The order rules hold at any value (dependencies, deletion order).
+inline constexpr int kDefaultParallel = 10;
+
 inline std::string_view toString(Phase p) {
     switch (p) {
     case Phase::Up:

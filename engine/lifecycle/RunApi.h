@@ -33,9 +33,9 @@ struct RunOptions {
     // Run without a stage lock where the source cannot keep one (a Cloudflare worker, an S3 endpoint that
     // ignores create-only writes): refused otherwise. A warning says nothing excludes other runs.
     bool noLock = false;
-    int parallel = 1;       // resources applied / destroyed at once
-    PasswordRing passwords; // tried in order; stack-file passwords are added
-    Durability durability = Durability::Durable;
+    int parallel = kDefaultParallel; // resources applied / destroyed at once
+    PasswordRing passwords;          // tried in order; stack-file passwords are added
+    Durability durability = Durability::Batched;
     // Destroy only: list what would be deleted, in the order destroy starts the deletions (RunReport::plan),
     // changing nothing and taking no lock; throws UnknownKindsError as destroy does. For a confirmation
     // dialog that shows exactly what the run will do.

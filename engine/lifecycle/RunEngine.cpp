@@ -128,9 +128,8 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
     if (!sourceNote.empty())
         lockWarnings.push_back(sourceNote);
     if (options.phase == Phase::Up || (options.phase == Phase::Destroy && !options.dryRun))
-        lock.emplace(
-            lockSourceStage(*source, app, stage, std::string(toString(options.phase)), lockWarnings,
-                            options.noLock));
+        lock.emplace(lockSourceStage(*source, app, stage, std::string(toString(options.phase)), lockWarnings,
+                                     options.noLock));
 
     for (const auto& warning : lockWarnings)
         reporter.logAfterStart(LogLevel::Warn, warning);
@@ -160,6 +159,14 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         break;
     }
     run.root->runCleanups();
+    if (options.durability == Durability::Batched) {
+        // What the run wrote without a sync of its own (settled records, removals) is durable before it ends.
+        try {
+            source->flushBatchedWrites();
+        } catch (const std::exception& e) {
+            reporter.runError(std::string("the state written may not survive a power loss: ") + e.what());
+        }
+    }
     if (beforeImages) {
         beforeImages->finish(cancel.isCancelled() ? "cancelled" : std::string());
         if (const std::string problem = beforeImages->problem(); !problem.empty())

@@ -26,7 +26,7 @@ namespace athanor {
 struct ScopeSettings {
     std::shared_ptr<StateSource> source; // where the records are; null: the folder `layout`
     DotAlchemyLayout layout;
-    Durability durability = Durability::Durable;
+    Durability durability = Durability::Batched;
     std::string app;
     std::string stage;
     Phase phase = Phase::Up;

@@ -5,14 +5,16 @@
 namespace athanor {
 
 SourceStageLock lockSourceStage(StateSource& source, const std::string& app, const std::string& stage,
-                                const std::string& operation, std::vector<std::string>& warnings, bool noLock) {
+                                const std::string& operation, std::vector<std::string>& warnings,
+                                bool noLock) {
     SourceStageLock lock;
     const auto warn = [&](const std::string& warning) {
         warnings.push_back(warning);
     };
     if (noLock && source.stageLocking() != StageLocking::LockFile) {
         warnings.push_back("stage " + app + "/" + stage +
-                           " is not locked (--no-lock): nothing keeps another run off it on " + source.describe());
+                           " is not locked (--no-lock): nothing keeps another run off it on " +
+                           source.describe());
         return lock;
     }
     switch (source.stageLocking()) {
@@ -28,8 +30,9 @@ SourceStageLock lockSourceStage(StateSource& source, const std::string& app, con
         }
         break;
     case StageLocking::Unsupported:
-        throw StageLockUnavailableError(source.describe() + ": " + source.whyNoStageLock() + " (stage " + app +
-                                        "/" + stage + "); run with --no-lock to proceed without a lock");
+        throw StageLockUnavailableError(source.describe() + ": " + source.whyNoStageLock() + " (stage " +
+                                        app + "/" + stage +
+                                        "); run with --no-lock to proceed without a lock");
     }
     return lock;
 }

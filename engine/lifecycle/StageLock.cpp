@@ -155,7 +155,8 @@ void writeCandidate(Candidate& candidate, const fs::path& file, const std::strin
             throw StoreError("cannot write lock file " + file.string() + ": " + std::strerror(errno));
         written += static_cast<size_t>(n);
     }
-    ::fsync(candidate.fd);
+    // Not synced: a lock only matters while its holder runs (the flock says so). One that a power loss left
+    // behind names the boot before (stale, taken over); a torn one is unreadable and old (taken over too).
     if (::flock(candidate.fd, LOCK_EX | LOCK_NB) != 0)
         throw StoreError("cannot lock " + candidate.temp.string() + ": " + std::strerror(errno));
 }
@@ -200,11 +201,6 @@ StageLock StageLock::acquire(const DotAlchemyLayout& layout, const std::string& 
             candidate.fd = -1; // now the lock's descriptor: its flock is ours until release()
             ::unlink(candidate.temp.c_str());
             candidate.temp.clear();
-            if (const int dir = ::open(file.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                dir >= 0) {
-                ::fsync(dir);
-                ::close(dir);
-            }
             return StageLock(file, fd);
         }
         if (errno != EEXIST)

@@ -3,6 +3,7 @@
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/ResourceContext.h"
 #include "lifecycle/TaskGraph.h"
+#include "lifecycle/WaveWrites.h"
 #include "providers/PlainJson.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
@@ -327,12 +328,17 @@ std::optional<size_t> StateDestroyer::addEntry(Scope& scope, Entry entry) {
     auto shared = std::make_shared<StateRecord>(std::move(*entry.record));
     std::optional<std::vector<std::string>> footprint = footprintOf(kind, entry.id, shared->props());
     const bool touchesOutside = !footprint || !footprint->empty();
-    return addStep(
+    std::shared_ptr<DeletingRecord> deleting;
+    if (touchesOutside)
+        deleting = std::make_shared<DeletingRecord>(DeletingRecord{&scope, entry.id, shared, false});
+    const size_t step = addStep(
         StepType::Resource,
-        [this, &scope, id = entry.id, shared, touchesOutside] {
-            return destroyResource(scope, id, *shared, touchesOutside);
+        [this, &scope, id = entry.id, shared, touchesOutside, deleting] {
+            return destroyResource(scope, id, *shared, touchesOutside, deleting.get());
         },
         fqn, kind, std::move(footprint), std::move(children));
+    m_steps[step].deleting = std::move(deleting);
+    return step;
 }
 
 std::vector<size_t> StateDestroyer::addPendingDeletions(Scope& scope, const std::optional<Json>& data) {
@@ -442,14 +448,70 @@ bool StateDestroyer::run() {
     }
     for (const auto& [first, then] : m_graph->edges)
         graph.addDependency(jobOf[then], jobOf[first]);
-    graph.run(m_run.parallel(), m_run.cancel, [this, &stepOf](size_t job, const std::string& message) {
-        m_run.reporter.failed(m_steps[stepOf[job]].name, m_steps[stepOf[job]].kind, message);
-    });
+    const auto stepsOf = [&stepOf](const std::vector<size_t>& jobs) {
+        std::vector<size_t> steps;
+        for (size_t job : jobs)
+            steps.push_back(stepOf[job]);
+        return steps;
+    };
+    TaskGraph::Waves waves;
+    waves.maxJobs = kWaveSize;
+    waves.prepare = [&](const std::vector<size_t>& jobs) {
+        prepareWave(stepsOf(jobs));
+    };
+    waves.abandon = [&](const std::vector<size_t>& jobs) {
+        abandonWave(stepsOf(jobs));
+    };
+    graph.run(
+        m_run.parallel(), m_run.cancel,
+        [this, &stepOf](size_t job, const std::string& message) {
+            m_run.reporter.failed(m_steps[stepOf[job]].name, m_steps[stepOf[job]].kind, message);
+        },
+        usesWaves(m_run) ? &waves : nullptr);
     return graph.count(TaskGraph::State::Succeeded) == graph.size();
 }
 
+void StateDestroyer::prepareWave(const std::vector<size_t>& steps) {
+    std::vector<StateRecord> records;
+    std::vector<DeletingRecord*> owners;
+    records.reserve(steps.size());
+    for (size_t index : steps) {
+        DeletingRecord* deleting = m_steps[index].deleting.get();
+        if (!deleting || deleting->written)
+            continue;
+        Json doc = deleting->record->document();
+        doc["status"] = std::string(toString(ResourceStatus::Deleting));
+        records.emplace_back(std::move(doc));
+        owners.push_back(deleting);
+    }
+    std::vector<StateSource::InFlightWrite> writes;
+    for (size_t i = 0; i < owners.size(); ++i)
+        writes.push_back({&owners[i]->scope->store(), owners[i]->id, &records[i], {}});
+    writeInFlight(m_run, writes);
+    // A write that failed here is tried again (and reported) by its own step.
+    for (size_t i = 0; i < owners.size(); ++i)
+        owners[i]->written = !writes[i].error;
+}
+
+void StateDestroyer::abandonWave(const std::vector<size_t>& steps) {
+    for (size_t index : steps) {
+        DeletingRecord* deleting = m_steps[index].deleting.get();
+        if (!deleting || !deleting->written)
+            continue;
+        try {
+            deleting->scope->store().set(deleting->id, *deleting->record);
+            deleting->written = false;
+        } catch (const std::exception& e) {
+            m_run.reporter.log(LogLevel::Warn,
+                               "cancelled before it started, but its record could not be put back: " +
+                                   std::string(e.what()),
+                               m_steps[index].fqn);
+        }
+    }
+}
+
 bool StateDestroyer::destroyResource(Scope& scope, const std::string& id, const StateRecord& record,
-                                     bool touchesOutside) {
+                                     bool touchesOutside, const DeletingRecord* deleting) {
     const auto start = std::chrono::steady_clock::now();
     const std::string kind = record.kind();
     const std::string fqn = record.fqn().empty() ? scope.fqn(id) : record.fqn();
@@ -461,7 +523,7 @@ bool StateDestroyer::destroyResource(Scope& scope, const std::string& id, const 
         ResourceContext::Setup setup = deleteSetup(scope, kind, id, fqn, storedProps, record.output(), quiet);
         setup.dataScope = &scope.child(id);
         ResourceContext ctx(std::move(setup));
-        if (touchesOutside) {
+        if (touchesOutside && !(deleting && deleting->written)) {
             // Killed between the provider's delete and the record's removal, a record still saying "created"
             // would be skipped by the next up although its resource is gone. "deleting" (a status Alchemy
             // reads: an interrupted record, updated again on the next up) says what happened.

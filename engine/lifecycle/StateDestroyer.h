@@ -77,6 +77,14 @@ public:
 
 private:
     enum class StepType { Resource, ReplacedCopy, ScopeRecord, Failure, Final };
+    // A deletion that touches something outside the state says "deleting" in its record first; in waves
+    // that record is written for the whole wave with one sync before any of the deletions starts.
+    struct DeletingRecord {
+        Scope* scope = nullptr;
+        std::string id;
+        std::shared_ptr<const StateRecord> record; // as it is (put back when cancelled before it started)
+        bool written = false;
+    };
     struct Step {
         StepType type = StepType::Final;
         std::function<bool()> job;
@@ -84,6 +92,7 @@ private:
         std::string name; // for "kept because ..." messages
         std::string kind;
         DeletionStep order;
+        std::shared_ptr<DeletingRecord> deleting; // Resource steps that touch something outside the state
     };
     struct Entry {
         std::string id;
@@ -113,7 +122,10 @@ private:
 
     // `touchesOutside`: its delete changes something outside the state (the record says "deleting"
     // meanwhile).
-    bool destroyResource(Scope& scope, const std::string& id, const StateRecord& record, bool touchesOutside);
+    bool destroyResource(Scope& scope, const std::string& id, const StateRecord& record, bool touchesOutside,
+                         const DeletingRecord* deleting);
+    void prepareWave(const std::vector<size_t>& steps);
+    void abandonWave(const std::vector<size_t>& steps);
     bool removeScopeRecord(Scope& parent, const std::string& name);
     bool cleanUpReplaced(Scope& scope, const Json& entry);
     // What a delete handler sees: the stored props (opened) as props and previous props, the stored output.

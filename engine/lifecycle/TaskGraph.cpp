@@ -27,10 +27,12 @@ size_t TaskGraph::count(State state) const {
 }
 
 void TaskGraph::run(int parallel, const CancellationToken& cancel,
-                    const std::function<void(size_t, const std::string&)>& onException) {
+                    const std::function<void(size_t, const std::string&)>& onException, const Waves* waves) {
     std::mutex mutex;
     std::condition_variable changed;
     std::set<size_t> ready; // lowest index first: declaration order
+    std::set<size_t> wave;  // waves only: the prepared jobs not started yet
+    std::set<size_t>& startable = waves ? wave : ready;
     size_t running = 0;
     size_t unfinished = m_nodes.size();
     std::vector<std::pair<size_t, size_t>> blockedToReport; // (job, cause), reported outside the lock
@@ -71,14 +73,15 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
                 lock.lock();
                 continue;
             }
-            if (unfinished == 0 || (cancel.isCancelled() && running == 0) || (ready.empty() && running == 0))
+            if (unfinished == 0 || (cancel.isCancelled() && running == 0) ||
+                (startable.empty() && running == 0))
                 break;
-            if (ready.empty() || cancel.isCancelled()) {
+            if (startable.empty() || cancel.isCancelled()) {
                 changed.wait_for(lock, std::chrono::milliseconds(50));
                 continue;
             }
-            const size_t job = *ready.begin();
-            ready.erase(ready.begin());
+            const size_t job = *startable.begin();
+            startable.erase(startable.begin());
             m_nodes[job].state = State::Running;
             ++running;
             lock.unlock();
@@ -108,15 +111,48 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
         changed.notify_all();
     };
 
-    const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(parallel, 1)), m_nodes.size());
-    if (threads <= 1) {
-        worker();
+    const auto runWorkers = [&](size_t jobs) {
+        const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(parallel, 1)), jobs);
+        if (threads <= 1) {
+            worker();
+        } else {
+            std::vector<std::thread> pool;
+            for (size_t i = 0; i < threads; ++i)
+                pool.emplace_back(worker);
+            for (auto& t : pool)
+                t.join();
+        }
+    };
+    if (!waves) {
+        runWorkers(m_nodes.size());
     } else {
-        std::vector<std::thread> pool;
-        for (size_t i = 0; i < threads; ++i)
-            pool.emplace_back(worker);
-        for (auto& t : pool)
-            t.join();
+        for (;;) {
+            std::vector<size_t> jobs;
+            {
+                std::lock_guard lock(mutex);
+                if (cancel.isCancelled() || unfinished == 0)
+                    break;
+                while (!ready.empty() && jobs.size() < std::max<size_t>(waves->maxJobs, 1)) {
+                    jobs.push_back(*ready.begin());
+                    ready.erase(ready.begin());
+                }
+            }
+            if (jobs.empty())
+                break;
+            if (waves->prepare)
+                waves->prepare(jobs);
+            {
+                std::lock_guard lock(mutex);
+                wave.insert(jobs.begin(), jobs.end());
+            }
+            runWorkers(jobs.size());
+            if (!wave.empty()) { // cancelled: these were prepared but never started
+                const std::vector<size_t> abandoned(wave.begin(), wave.end());
+                wave.clear();
+                if (waves->abandon)
+                    waves->abandon(abandoned);
+            }
+        }
     }
     for (auto& node : m_nodes)
         if (node.state == State::Pending)

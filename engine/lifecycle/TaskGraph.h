@@ -24,9 +24,20 @@ public:
     void addDependency(size_t job, size_t first);
     size_t size() const { return m_nodes.size(); }
 
+    // Jobs started in waves (batched durability): a wave is up to `maxJobs` ready jobs in start order;
+    // `prepare` sees them before any of them starts (on the calling thread; it may write all their in-flight
+    // records with one sync), jobs that become ready meanwhile wait for the next wave, and `abandon` hears
+    // the prepared jobs that a cancellation kept from starting (to put their records back).
+    struct Waves {
+        size_t maxJobs = 512;
+        std::function<void(const std::vector<size_t>& jobs)> prepare;
+        std::function<void(const std::vector<size_t>& jobs)> abandon;
+    };
+
     // Runs everything; a job that throws counts as failed (`onException` hears the message).
     void run(int parallel, const CancellationToken& cancel,
-             const std::function<void(size_t job, const std::string& message)>& onException = {});
+             const std::function<void(size_t job, const std::string& message)>& onException = {},
+             const Waves* waves = nullptr);
 
     State state(size_t job) const { return m_nodes.at(job).state; }
     size_t count(State state) const;

@@ -8,6 +8,7 @@
 #include "lifecycle/ResourceContext.h"
 #include "lifecycle/StateDestroyer.h"
 #include "lifecycle/TaskGraph.h"
+#include "lifecycle/WaveWrites.h"
 #include "serde/PlainForms.h"
 #include "store/FileSystemStateStore.h"
 #include "store/StoreError.h"
@@ -24,23 +25,37 @@ public:
 
     void execute() {
         m_run.reporter.runStarted(static_cast<int>(m_tree.tasks().size()));
-        for (DeclaredScopeNode* node : m_tree.scopes())
-            ensureScopeRecord(*node);
+        ensureScopeRecords();
 
         TaskGraph graph;
         auto& tasks = m_tree.tasks();
+        const bool waves = usesWaves(m_run);
+        m_waves = waves;
+        m_prepared.resize(tasks.size());
         for (size_t i = 0; i < tasks.size(); ++i) {
-            graph.add([this, i] { return apply(*m_tree.tasks()[i]); },
+            graph.add([this, i, waves] { return waves ? runPrepared(i) : apply(*m_tree.tasks()[i]); },
                       [this, i](size_t cause) { blocked(*m_tree.tasks()[i], *m_tree.tasks()[cause]); });
         }
         for (size_t i = 0; i < tasks.size(); ++i)
             for (size_t dependency : tasks[i]->dependencies)
                 graph.addDependency(i, dependency);
-        graph.run(m_run.parallel(), m_run.cancel, [this](size_t job, const std::string& message) {
-            DeclaredTask& task = *m_tree.tasks()[job];
-            m_run.reporter.failed(task.fqn, task.decl->kind, message);
-            task.owner->scope->fail();
-        });
+        TaskGraph::Waves hooks;
+        hooks.maxJobs = kWaveSize;
+        hooks.prepare = [this](const std::vector<size_t>& jobs) {
+            prepareWave(jobs);
+        };
+        hooks.abandon = [this](const std::vector<size_t>& jobs) {
+            abandonWave(jobs);
+        };
+        graph.run(
+            m_run.parallel(), m_run.cancel,
+            [this](size_t job, const std::string& message) {
+                DeclaredTask& task = *m_tree.tasks()[job];
+                m_run.reporter.failed(task.fqn, task.decl->kind, message);
+                task.owner->scope->fail();
+            },
+            waves ? &hooks : nullptr);
+        waitForSettledWrites(m_run);
 
         if (m_run.cancel.isCancelled()) {
             const size_t notStarted = graph.count(TaskGraph::State::NotStarted);
@@ -57,38 +72,79 @@ public:
 
 private:
     // A declared child scope gets its naked-scope record (D) in its parent's store when missing; an existing
-    // one is never rewritten (reference §7.5).
-    void ensureScopeRecord(DeclaredScopeNode& node) {
-        if (!node.parent) {
-            createFolder(node);
-            return;
+    // one is never rewritten (reference §7.5). Level by level (a scope's record lives in its parent's
+    // folder), each level's new records written with one sync.
+    void ensureScopeRecords() {
+        std::map<size_t, std::vector<DeclaredScopeNode*>> byDepth;
+        for (DeclaredScopeNode* node : m_tree.scopes()) {
+            size_t depth = 0;
+            for (const DeclaredScopeNode* up = node->parent; up; up = up->parent)
+                ++depth;
+            byDepth[depth].push_back(node);
         }
-        if (!node.parent->problem.empty()) {
-            node.problem = node.parent->problem;
-            return;
+        for (auto& [depth, nodes] : byDepth) {
+            if (depth == 0) {
+                for (DeclaredScopeNode* stage : nodes)
+                    createFolder(*stage);
+                continue;
+            }
+            std::vector<StateRecord> records;
+            records.reserve(nodes.size());
+            std::vector<StateSource::InFlightWrite> writes;
+            std::vector<DeclaredScopeNode*> writers;
+            for (DeclaredScopeNode* node : nodes) {
+                if (!node->parent->problem.empty()) {
+                    node->problem = node->parent->problem;
+                    continue;
+                }
+                if (std::optional<StateRecord> record = missingScopeRecord(*node)) {
+                    records.push_back(std::move(*record));
+                    writes.push_back({&node->parent->scope->store(), node->decl->name, &records.back(), {}});
+                    writers.push_back(node);
+                }
+            }
+            writeInFlight(m_run, writes);
+            for (size_t i = 0; i < writes.size(); ++i) {
+                if (!writes[i].error)
+                    continue;
+                try {
+                    std::rethrow_exception(writes[i].error);
+                } catch (const std::exception& e) {
+                    writers[i]->problem = e.what();
+                }
+            }
+            for (DeclaredScopeNode* node : nodes) {
+                if (!node->problem.empty()) {
+                    if (node->problem != node->parent->problem) { // not only its parent's problem
+                        m_run.reporter.runError(node->scope->chainText() + ": " + node->problem);
+                        node->scope->fail();
+                    }
+                    continue;
+                }
+                createFolder(*node);
+            }
         }
+    }
+
+    // The record to write for scope `node` when it has none; sets node.problem when its record conflicts or
+    // cannot be read.
+    std::optional<StateRecord> missingScopeRecord(DeclaredScopeNode& node) {
         Scope& parent = *node.parent->scope;
         const std::string& name = node.decl->name;
         try {
             std::optional<StateRecord> existing = parent.store().get(name);
-            if (!existing) {
-                parent.store().set(name, StateRecord(records::nakedScope(name, node.seq)));
-            } else if (existing->kind() != kScopeKind) {
+            if (!existing)
+                return StateRecord(records::nakedScope(name, node.seq));
+            if (existing->kind() != kScopeKind)
                 node.problem = "Tried to create a Scope that conflicts with a Resource (" + existing->kind() +
                                "): " + name;
-            }
         } catch (const UnreadableRecordError& e) {
             node.problem = "cannot read the record of scope " + node.scope->chainText() + " (" + e.file() +
                            "): " + e.reason() + " (left untouched)";
         } catch (const std::exception& e) {
             node.problem = e.what();
         }
-        if (!node.problem.empty()) {
-            m_run.reporter.runError(node.scope->chainText() + ": " + node.problem);
-            node.scope->fail();
-            return;
-        }
-        createFolder(node);
+        return std::nullopt;
     }
 
     // Each declared scope's folder exists before resources are applied in parallel, so concurrent first
@@ -109,43 +165,111 @@ private:
         task.owner->scope->fail();
     }
 
+    // What up does to one resource, worked out before its in-flight record is written: with waves, the
+    // in-flight records of a whole wave are written together (one sync) before any of their handlers runs.
+    struct Prepared {
+        bool apply = false; // false: done already (skipped, or failed and reported); `ok` says which
+        bool ok = false;
+        Provider* provider = nullptr;
+        Json props; // plain, $refs substituted
+        bool quiet = false;
+        std::chrono::steady_clock::time_point start;
+        ChangeDecision decision;
+        bool existed = false;
+        std::optional<std::string> previousText; // the record as it was (waves: put back when never started)
+        std::optional<StateRecord> inFlight;     // (B), to be written before the handler
+        bool creating = false;
+        Json storedProps; // plain
+        Json previousOutput;
+        Json previousSerializedOutput;
+        Json sealedProps;
+    };
+
     bool apply(DeclaredTask& task) {
-        const auto start = std::chrono::steady_clock::now();
+        Prepared prepared;
+        prepare(task, prepared, false);
+        if (!prepared.apply)
+            return prepared.ok;
+        // (B) the pre-handler write. For a new resource Alchemy writes the placeholder (A) first and this
+        // right after; B alone leaves the same file and the same recovery path (status creating).
+        try {
+            task.owner->scope->store().set(task.decl->id, *prepared.inFlight);
+        } catch (const std::exception& e) {
+            return failedToApply(task, prepared, e.what());
+        }
+        return execute(task, prepared);
+    }
+
+    // Everything up to the in-flight record: skip (done), fail (reported), or `apply` with the record to
+    // write.
+    void prepare(DeclaredTask& task, Prepared& p, bool keepPreviousText) {
+        p.start = std::chrono::steady_clock::now();
         const DeclaredResource& decl = *task.decl;
         Scope& scope = *task.owner->scope;
-        bool quiet = false;
+        for (size_t dependency : task.dependencies) {
+            if (m_tree.tasks()[dependency]->recordFailed) {
+                blocked(task, *m_tree.tasks()[dependency]);
+                p.ok = false;
+                return;
+            }
+        }
         try {
             if (!task.owner->problem.empty())
                 throw RunFailure("not applied: its scope " + scope.chainText() +
                                  " is unusable: " + task.owner->problem);
-            Provider& provider = m_run.providerFor(decl.kind, task.fqn, "apply");
-            const Json props = substituteRefs(decl.props, m_tree, m_run);
-            quiet = quietProp(props);
-            applyResource(task, provider, props, quiet, start);
-            return true;
+            p.provider = &m_run.providerFor(decl.kind, task.fqn, "apply");
+            p.props = substituteRefs(decl.props, m_tree, m_run);
+            p.quiet = quietProp(p.props);
+            prepareResource(task, p, keepPreviousText);
+            return;
         } catch (const UnreadableRecordError& e) {
             m_run.reporter.failed(task.fqn, decl.kind,
                                   "cannot read state record " + e.file() + ": " + e.reason() +
                                       " (left untouched; fix or remove the file)",
-                                  millisecondsSince(start));
+                                  millisecondsSince(p.start));
         } catch (const std::exception& e) {
-            m_run.reporter.failed(task.fqn, decl.kind, e.what(), millisecondsSince(start));
+            m_run.reporter.failed(task.fqn, decl.kind, e.what(), millisecondsSince(p.start));
         }
+        p.apply = false;
+        p.ok = false;
         scope.fail();
+    }
+
+    bool failedToApply(DeclaredTask& task, const Prepared& p, const std::string& message) {
+        m_run.reporter.failed(task.fqn, task.decl->kind, message, millisecondsSince(p.start));
+        task.owner->scope->fail();
         return false;
     }
 
-    void applyResource(DeclaredTask& task, Provider& provider, const Json& props, bool quiet,
-                       std::chrono::steady_clock::time_point start) {
+    // The handler and the success write, after the in-flight record is durable.
+    bool execute(DeclaredTask& task, Prepared& p) {
+        try {
+            runHandler(task, p);
+            return true;
+        } catch (const UnreadableRecordError& e) {
+            return failedToApply(task, p,
+                                 "cannot read state record " + e.file() + ": " + e.reason() +
+                                     " (left untouched; fix or remove the file)");
+        } catch (const std::exception& e) {
+            return failedToApply(task, p, e.what());
+        }
+    }
+
+    void prepareResource(DeclaredTask& task, Prepared& p, bool keepPreviousText) {
         const DeclaredResource& decl = *task.decl;
         Scope& scope = *task.owner->scope;
         const RecordIdentity who{decl.kind, decl.id, task.fqn, task.seq};
+        const Json& props = p.props;
 
         std::optional<StateRecord> existing;
         if (std::optional<std::string> text = scope.store().readText(decl.id)) {
-            if (skipUnchanged(task, provider, props, *text, quiet, start))
+            if (skipUnchanged(task, *p.provider, props, *text, p.quiet, p.start)) {
+                p.ok = true;
                 return;
+            }
             existing = scope.store().parseRecord(decl.id, *text);
+            if (keepPreviousText)
+                p.previousText = std::move(*text);
         }
         ChangeInputs inputs;
         inputs.declaredKind = decl.kind;
@@ -153,47 +277,57 @@ private:
         inputs.force = scope.force();
         std::optional<ResourceStatus> status;
         Json doc;
-        Json storedProps = Json::object(); // plain
+        p.storedProps = Json::object();
         if (existing) {
+            p.existed = true;
             inputs.exists = true;
             inputs.recordKind = existing->kind();
             inputs.statusText = existing->statusText();
             status = existing->status();
             doc = std::move(existing->document());
             auto it = doc.find("props");
-            storedProps = it == doc.end() ? Json() : m_run.open(*it, task.fqn);
+            p.storedProps = it == doc.end() ? Json() : m_run.open(*it, task.fqn);
         } else {
             doc = records::placeholder(who);
         }
         inputs.status = status;
-        inputs.storedProps = &storedProps;
+        inputs.storedProps = &p.storedProps;
         // The decision plan shows too (ChangeDecision.h): skip when settled with the same props, compared as
         // canonical text with secrets in plaintext (§7.2), unless forced or always updated.
-        const ChangeDecision decision = decideChange(inputs, provider);
-        if (decision.action == PlannedChange::Action::Skip) {
+        p.decision = decideChange(inputs, *p.provider);
+        if (p.decision.action == PlannedChange::Action::Skip) {
             task.serializedOutput = doc.contains("output") ? doc["output"] : Json::object();
-            plan(task, decision.action, decision.reason);
-            m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start),
-                                      quiet);
+            plan(task, p.decision.action, p.decision.reason);
+            m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(p.start),
+                                      p.quiet);
+            p.ok = true;
             return;
         }
 
-        const bool creating = !status || *status == ResourceStatus::Creating;
-        const HandlerPhase phase = creating ? HandlerPhase::Create : HandlerPhase::Update;
-        const Json sealedProps = m_run.seal(props, scope, task.fqn);
-        const Json previousSerializedOutput = doc.contains("output") ? doc["output"] : Json();
-        Json previousOutput;
-        if (existing && !records::isPlaceholderOutput(previousSerializedOutput))
-            previousOutput = m_run.open(previousSerializedOutput, task.fqn);
+        p.creating = !status || *status == ResourceStatus::Creating;
+        p.sealedProps = m_run.seal(props, scope, task.fqn);
+        p.previousSerializedOutput = doc.contains("output") ? doc["output"] : Json();
+        if (existing && !records::isPlaceholderOutput(p.previousSerializedOutput))
+            p.previousOutput = m_run.open(p.previousSerializedOutput, task.fqn);
+        records::markInFlight(doc, p.creating ? ResourceStatus::Creating : ResourceStatus::Updating,
+                              p.sealedProps);
+        p.inFlight.emplace(std::move(doc));
+        p.apply = true;
+    }
 
-        // (B) the pre-handler write. For a new resource Alchemy writes the placeholder (A) first and this
-        // right after; B alone leaves the same file and the same recovery path (status creating).
-        records::markInFlight(doc, creating ? ResourceStatus::Creating : ResourceStatus::Updating,
-                              sealedProps);
-        scope.store().set(decl.id, StateRecord(doc));
+    void runHandler(DeclaredTask& task, Prepared& p) {
+        const DeclaredResource& decl = *task.decl;
+        Scope& scope = *task.owner->scope;
+        const RecordIdentity who{decl.kind, decl.id, task.fqn, task.seq};
+        Provider& provider = *p.provider;
+        const Json& props = p.props;
+        const bool quiet = p.quiet;
+        const bool creating = p.creating;
+        Json& doc = p.inFlight->document();
+        const HandlerPhase phase = creating ? HandlerPhase::Create : HandlerPhase::Update;
         m_run.reporter.transition(creating ? EventType::Creating : EventType::Updating, task.fqn, decl.kind,
                                   0, quiet);
-        plan(task, decision.action, decision.reason);
+        plan(task, p.decision.action, p.decision.reason);
 
         Scope& resourceScope = scope.child(decl.id);
         const uint64_t stateWritesBefore = resourceScope.stateWrites();
@@ -205,8 +339,8 @@ private:
             setup.fqn = task.fqn;
             setup.stage = scope.stage();
             setup.props = props;
-            setup.previousProps = existing && storedProps.is_object() ? storedProps : Json::object();
-            setup.previousOutput = previousOutput;
+            setup.previousProps = p.existed && p.storedProps.is_object() ? p.storedProps : Json::object();
+            setup.previousOutput = p.previousOutput;
             setup.isReplacement = isReplacement;
             setup.adopt = scope.adopt();
             setup.quiet = quiet || scope.quiet();
@@ -238,7 +372,7 @@ private:
                                           millisecondsSince(cleanupStart), quiet);
             } else {
                 Json entry = Json::object();
-                entry["resource"] = previousSerializedOutput;
+                entry["resource"] = p.previousSerializedOutput;
                 entry["oldProps"] = doc.contains("oldProps") ? doc["oldProps"] : Json::object();
                 scope.withScopeState([&](Json& record) {
                     Json& pending = record["data"]["pendingDeletions"];
@@ -275,14 +409,103 @@ private:
             task.nestedPendingDeletions = !pending->empty();
         const ResourceStatus finalStatus =
             creating && !replaced ? ResourceStatus::Created : ResourceStatus::Updated;
-        scope.store().set(decl.id, StateRecord(records::success(who, std::move(data), finalStatus,
-                                                                sealedOutput, sealedProps)));
+        const StateRecord settled(
+            records::success(who, std::move(data), finalStatus, sealedOutput, std::move(p.sealedProps)));
         task.serializedOutput = std::move(sealedOutput);
         if (replaced)
             setPlannedAction(task, PlannedChange::Action::Replace);
-        m_run.reporter.transition(replaced ? EventType::Replaced
-                                           : (creating ? EventType::Created : EventType::Updated),
-                                  task.fqn, decl.kind, millisecondsSince(start), quiet);
+        const EventType done =
+            replaced ? EventType::Replaced : (creating ? EventType::Created : EventType::Updated);
+        if (!m_waves) {
+            scope.store().set(decl.id, settled);
+            m_run.reporter.transition(done, task.fqn, decl.kind, millisecondsSince(p.start), quiet);
+            return;
+        }
+        // Waves: the record is synced with others' while the run goes on; the resource counts as done once
+        // its record is durable (before the next wave starts, waitForSettledWrites()).
+        writeSettled(m_run, scope.store(), decl.id, settled,
+                     [this, &task, done, quiet, start = p.start](std::exception_ptr error) {
+                         if (!error) {
+                             m_run.reporter.transition(done, task.fqn, task.decl->kind,
+                                                       millisecondsSince(start), quiet);
+                             return;
+                         }
+                         task.recordFailed = true;
+                         std::string message = "unknown error";
+                         try {
+                             std::rethrow_exception(error);
+                         } catch (const std::exception& e) {
+                             message = e.what();
+                         } catch (...) {
+                         }
+                         m_run.reporter.failed(task.fqn, task.decl->kind,
+                                               "changed, but its record could not be written: " + message +
+                                                   " (the next up applies it again)",
+                                               millisecondsSince(start));
+                         task.owner->scope->fail();
+                     });
+    }
+
+    // ---- Waves (parallel runs): the in-flight records of many resources written with one sync
+
+    void prepareWave(const std::vector<size_t>& jobs) {
+        auto& tasks = m_tree.tasks();
+        // The previous wave's records are durable (or their failures known) before this wave depends on them.
+        waitForSettledWrites(m_run);
+        forEachIndexInParallel(jobs.size(), static_cast<size_t>(m_run.parallel()), [&](size_t i) {
+            m_prepared[jobs[i]] = std::make_unique<Prepared>();
+            prepare(*tasks[jobs[i]], *m_prepared[jobs[i]], true);
+        });
+        std::vector<StateSource::InFlightWrite> writes;
+        std::vector<size_t> writers;
+        for (size_t job : jobs) {
+            Prepared& p = *m_prepared[job];
+            if (!p.apply)
+                continue;
+            writes.push_back({&tasks[job]->owner->scope->store(), tasks[job]->decl->id, &*p.inFlight, {}});
+            writers.push_back(job);
+        }
+        if (writes.empty())
+            return;
+        writeInFlight(m_run, writes);
+        for (size_t i = 0; i < writes.size(); ++i) {
+            if (!writes[i].error)
+                continue;
+            Prepared& p = *m_prepared[writers[i]];
+            p.apply = false;
+            try {
+                std::rethrow_exception(writes[i].error);
+            } catch (const std::exception& e) {
+                p.ok = failedToApply(*tasks[writers[i]], p, e.what());
+            }
+        }
+    }
+
+    bool runPrepared(size_t job) {
+        Prepared& p = *m_prepared[job];
+        const bool ok = p.apply ? execute(*m_tree.tasks()[job], p) : p.ok;
+        m_prepared[job].reset();
+        return ok;
+    }
+
+    // Cancelled before they started: their records go back to what they were, so that a first Ctrl-C leaves
+    // every record created / updated or untouched.
+    void abandonWave(const std::vector<size_t>& jobs) {
+        for (size_t job : jobs) {
+            Prepared* p = m_prepared[job].get();
+            if (!p || !p->apply)
+                continue;
+            DeclaredTask& task = *m_tree.tasks()[job];
+            try {
+                restoreRecord(task.owner->scope->store(), task.decl->id, p->previousText);
+            } catch (const std::exception& e) {
+                m_run.reporter.log(LogLevel::Warn,
+                                   "cancelled before it started, but its record could not be put back: " +
+                                       std::string(e.what()),
+                                   task.fqn);
+            }
+            m_prepared[job].reset();
+        }
     }
 
     // The no-change case (the common one) decided on kind, status and props alone, without converting the
@@ -366,6 +589,8 @@ private:
 
     RunContext& m_run;
     DeclaredTree m_tree;
+    bool m_waves = false;
+    std::vector<std::unique_ptr<Prepared>> m_prepared; // waves: by task, from prepare until the job ran
     std::mutex m_planMutex;
     std::vector<PlannedChange> m_plan;
     std::map<std::string, size_t> m_planIndex;

@@ -45,10 +45,10 @@ struct RunRequest {
     bool force = false;
     bool adopt = false;
     bool quiet = false;
-    bool noLock = false;    // engine only: see RunOptions::noLock
-    int parallel = 1;       // engine only: resources applied / destroyed at once
+    bool noLock = false;             // engine only: see RunOptions::noLock
+    int parallel = kDefaultParallel; // engine only: resources applied / destroyed at once
     PasswordRing passwords; // tried in order; a program gets the one that opens its stage as ALCHEMY_PASSWORD
-    Durability durability = Durability::Durable;
+    Durability durability = Durability::Batched;
     // Engine destroy only: list what the run would delete (RunReport::plan) or throw UnknownKindsError as
     // the run would, changing nothing (RunOptions::dryRun). A program has no dry run and refuses it.
     bool dryRun = false;

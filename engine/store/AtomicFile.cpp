@@ -1,9 +1,11 @@
 #include "store/AtomicFile.h"
 
 #include "store/StoreError.h"
+#include "store/WriteGroup.h"
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -69,7 +71,70 @@ void writeAll(int fd, std::string_view content, const fs::path& path) {
     }
 }
 
+// A temp file for a write of `name`: a spare when there is one (reused in place), else a new file.
+int openTempFile(int dir, const fs::path& dirPath, const std::string& name, SpareFiles* spares,
+                 std::string& tempName, bool& reused) {
+    if (spares) {
+        while (std::optional<std::string> spare = spares->take()) {
+            const int fd = ::openat(dir, spare->c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd >= 0) {
+                tempName = std::move(*spare);
+                reused = true;
+                return fd;
+            }
+        }
+    }
+    reused = false;
+    tempName = tempFileName(name);
+    const int fd =
+        ::openat(dir, tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0)
+        fail(dirPath / tempName, "create", errno);
+    return fd;
+}
+
+// The content written from the start; a reused spare is cut to its length.
+void writeTempContent(int fd, std::string_view content, bool reused, const fs::path& target) {
+    writeAll(fd, content, target);
+    if (reused && ::ftruncate(fd, static_cast<off_t>(content.size())) != 0)
+        fail(target, "write", errno);
+}
+
 } // namespace
+
+std::optional<std::string> SpareFiles::take() {
+    std::lock_guard lock(m_mutex);
+    if (m_names.empty())
+        return std::nullopt;
+    std::string name = std::move(m_names.back());
+    m_names.pop_back();
+    return name;
+}
+
+void SpareFiles::give(std::string name) {
+    std::lock_guard lock(m_mutex);
+    m_names.push_back(std::move(name));
+}
+
+void SpareFiles::discard(int dir) {
+    std::lock_guard lock(m_mutex);
+    for (const std::string& name : m_names)
+        ::unlinkat(dir, name.c_str(), 0);
+    m_names.clear();
+}
+
+int moveIntoPlace(int dir, const std::string& tempName, const std::string& name, SpareFiles* spares) {
+    struct stat st {};
+    if (spares && ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+        // Only a record file is swapped out (a folder in the way makes the rename fail, as it should).
+        if (::renameat2(dir, tempName.c_str(), dir, name.c_str(), RENAME_EXCHANGE) == 0) {
+            spares->give(tempName);
+            return 0;
+        }
+        // EINVAL / ENOSYS: no swaps on this file system: rename.
+    }
+    return ::renameat(dir, tempName.c_str(), dir, name.c_str()) == 0 ? 0 : errno;
+}
 
 ContainedDir::ContainedDir(ContainedDir&& other) noexcept
     : m_fd(other.m_fd), m_path(std::move(other.m_path)) {
@@ -169,24 +234,27 @@ void FolderSync::sync(int folderFd, const fs::path& folder) {
 }
 
 void writeFileInDir(int dir, const fs::path& dirPath, const fs::path& root, const std::string& name,
-                    std::string_view content, Durability durability, FolderSync* folderSync) {
+                    std::string_view content, Durability durability, FolderSync* folderSync,
+                    SpareFiles* spares) {
     const fs::path target = dirPath / name;
     struct stat st {};
-    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+    const bool exists = ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (exists && S_ISLNK(st.st_mode)) {
         // Write the file the link points at, but only inside the root.
         requireSymlinkInside(root, target);
         const fs::path resolved = fs::weakly_canonical(target);
-        writeFileAtomically(realRoot(root), resolved.lexically_relative(realRoot(root)), content, durability);
+        writeFileAtomically(realRoot(root), resolved.lexically_relative(realRoot(root)), content,
+                            durability == Durability::Fast ? Durability::Fast : Durability::Durable);
         return;
     }
-
-    const std::string tempName = tempFileName(name);
-    const int fd =
-        ::openat(dir, tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd < 0)
-        fail(dirPath / tempName, "create", errno);
+    // Batched: a single write is synced as a Durable one; batches go through stageFileInDir() and WriteGroup.
+    if (durability == Durability::Batched)
+        durability = Durability::Durable;
+    std::string tempName;
+    bool reused = false;
+    const int fd = openTempFile(dir, dirPath, name, spares, tempName, reused);
     try {
-        writeAll(fd, content, target);
+        writeTempContent(fd, content, reused, target);
         // The data only: the file's metadata that matters (its name) is made durable by the folder fsync.
         if (durability == Durability::Durable && ::fdatasync(fd) != 0)
             fail(target, "flush", errno);
@@ -197,8 +265,7 @@ void writeFileInDir(int dir, const fs::path& dirPath, const fs::path& root, cons
         ::unlinkat(dir, tempName.c_str(), 0);
         throw;
     }
-    if (::renameat(dir, tempName.c_str(), dir, name.c_str()) != 0) {
-        const int error = errno;
+    if (const int error = moveIntoPlace(dir, tempName, name, spares); error != 0) {
         ::unlinkat(dir, tempName.c_str(), 0);
         fail(target, "replace", error);
     }
@@ -208,6 +275,31 @@ void writeFileInDir(int dir, const fs::path& dirPath, const fs::path& root, cons
         folderSync->sync(dir, dirPath);
     else if (::fsync(dir) != 0)
         fail(dirPath, "flush folder", errno);
+}
+
+void stageFileInDir(int dir, const fs::path& dirPath, const fs::path& root, const std::string& name,
+                    std::string_view content, StagedWrite& staged, SpareFiles* spares) {
+    staged.dirFd = dir;
+    staged.dirPath = dirPath;
+    staged.name = name;
+    struct stat st {};
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        writeFileInDir(dir, dirPath, root, name, content, Durability::Durable, nullptr);
+        return;
+    }
+    std::string tempName;
+    bool reused = false;
+    const int fd = openTempFile(dir, dirPath, name, spares, tempName, reused);
+    try {
+        writeTempContent(fd, content, reused, dirPath / name);
+    } catch (...) {
+        ::close(fd);
+        ::unlinkat(dir, tempName.c_str(), 0);
+        throw;
+    }
+    staged.fd = fd;
+    staged.tempName = tempName;
+    staged.spares = spares;
 }
 
 void writeFileAtomically(const fs::path& root, const fs::path& relativeFile, std::string_view content,
@@ -261,13 +353,18 @@ std::optional<std::string> readFileContained(const fs::path& root, const fs::pat
 }
 
 bool removeFileInDir(int dir, const fs::path& dirPath, const std::string& name, Durability durability,
-                     FolderSync* folderSync) {
+                     FolderSync* folderSync, WriteGroup* group) {
     if (::unlinkat(dir, name.c_str(), 0) != 0) {
         if (errno == ENOENT)
             return false;
         fail(dirPath / name, "delete", errno);
     }
-    if (durability == Durability::Durable) {
+    if (durability == Durability::Batched && group) {
+        // Undone by a power loss before the group's next commit, the record is back as it was.
+        group->settled(dir, dirPath);
+        return true;
+    }
+    if (durability != Durability::Fast) {
         // As before group commit: a failed folder flush after a delete is not reported.
         if (folderSync) {
             try {

@@ -13,8 +13,12 @@ namespace athanor {
 
 enum class Durability {
     Durable, // fsync the file before the rename and the folder after it (survives power loss)
+    Batched, // durability paid once per batch of writes (store/WriteGroup.h says what survives what); runs
     Fast     // atomic rename only (tests and benchmarks that measure the difference)
 };
+
+class WriteGroup;
+struct StagedWrite;
 
 // A directory opened inside a state root, component by component. A symlinked component is followed only
 // when its real path stays inside the root; otherwise StoreError. The root itself may be a symlink.
@@ -64,16 +68,45 @@ private:
     std::vector<Failure> m_failures;
 };
 
+// Temp files kept for reuse in one folder. A write that replaces a record swaps its temp file with the record
+// (RENAME_EXCHANGE, as atomic as a rename), so the old record's file becomes the next write's temp file
+// instead of being deleted: rewriting records then creates no files, which is what costs most on a file
+// system that has to search for a free inode. Spares carry temp names (a run that is killed leaves them for
+// the next one to remove, like any temp file) and are removed when their folder is closed.
+class SpareFiles {
+public:
+    std::optional<std::string> take();
+    void give(std::string name);
+    // Removes every spare from folder `dir` (it is being closed or removed).
+    void discard(int dir);
+
+private:
+    std::mutex m_mutex;
+    std::vector<std::string> m_names;
+};
+
+// Moves temp file `tempName` to `name` in folder `dir`: with `spares`, swapped with an existing `name` (the
+// old file becomes a spare), else renamed over it. 0 or the errno.
+int moveIntoPlace(int dir, const std::string& tempName, const std::string& name, SpareFiles* spares);
+
 // The file operations of a store on a folder it holds open (`dir`, located at `dirPath` inside the state
 // root `root`). `name` is a file name in it. Same guarantees as the path-based functions below;
-// `folderSync` (may be null) coalesces the folder fsyncs of concurrent writers.
+// `folderSync` (may be null) coalesces the folder fsyncs of concurrent writers; `spares` (may be null) are
+// reused as the temp file and receive the replaced file. A single write is Durable when Batched: batches go
+// through stageFileInDir() and WriteGroup.
 void writeFileInDir(int dir, const std::filesystem::path& dirPath, const std::filesystem::path& root,
                     const std::string& name, std::string_view content, Durability durability,
-                    FolderSync* folderSync);
+                    FolderSync* folderSync, SpareFiles* spares = nullptr);
+// The first half of a write for WriteGroup::commit(): the temp file written (not synced), left open in
+// `staged`. A name that is a symlink is written at once (Durable) instead: `staged` then has no temp name.
+void stageFileInDir(int dir, const std::filesystem::path& dirPath, const std::filesystem::path& root,
+                    const std::string& name, std::string_view content, StagedWrite& staged,
+                    SpareFiles* spares = nullptr);
 std::optional<std::string> readFileInDir(int dir, const std::filesystem::path& dirPath,
                                          const std::filesystem::path& root, const std::string& name);
+// With Durability::Batched and a `group`, the removal is durable at the group's next commit or flush.
 bool removeFileInDir(int dir, const std::filesystem::path& dirPath, const std::string& name,
-                     Durability durability, FolderSync* folderSync);
+                     Durability durability, FolderSync* folderSync, WriteGroup* group = nullptr);
 
 // Replaces root/relativeFile with `content` so that readers see the old bytes or the new bytes, never a mix:
 // a temp file (O_EXCL|O_NOFOLLOW) in the same folder, fsync, rename, fsync of the folder. Missing folders are

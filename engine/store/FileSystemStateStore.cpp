@@ -31,11 +31,13 @@ struct FileSystemStateStore::OpenFolder {
     OpenFolder(const OpenFolder&) = delete;
     OpenFolder& operator=(const OpenFolder&) = delete;
     ~OpenFolder() {
+        spares.discard(dir.fd());
         if (kept)
             --g_keptFolders;
     }
     ContainedDir dir;
     FolderSync sync;
+    SpareFiles spares;
     bool kept = false; // counted in g_keptFolders
     // True when the folder was removed after it was opened (a new one may exist at its path now).
     bool removed() const {
@@ -50,9 +52,10 @@ struct FileSystemStateStore::FolderCache {
 };
 
 FileSystemStateStore::FileSystemStateStore(DotAlchemyLayout layout, std::vector<std::string> chain,
-                                           Durability durability)
-    : m_layout(std::move(layout)), m_chain(std::move(chain)), m_durability(durability),
-      m_cache(std::make_unique<FolderCache>()) {
+                                           Durability durability, std::shared_ptr<WriteGroup> group)
+    : m_layout(std::move(layout)), m_chain(std::move(chain)),
+      m_durability(durability == Durability::Batched && !group ? Durability::Durable : durability),
+      m_group(std::move(group)), m_cache(std::make_unique<FolderCache>()) {
     for (const auto& part : m_chain)
         requireValidId(part, "scope name");
     m_relativeDir = scopeFolderPath(m_chain); // a '\' in a scope name is a folder separator, as in Alchemy
@@ -60,6 +63,11 @@ FileSystemStateStore::FileSystemStateStore(DotAlchemyLayout layout, std::vector<
 
 FileSystemStateStore::FileSystemStateStore(FileSystemStateStore&&) noexcept = default;
 FileSystemStateStore::~FileSystemStateStore() = default;
+
+// Spare temp files are a run's (Batched): they go when its stores close at the end of the run.
+SpareFiles* FileSystemStateStore::spares(OpenFolder& open) const {
+    return m_durability == Durability::Batched ? &open.spares : nullptr;
+}
 
 std::shared_ptr<FileSystemStateStore::OpenFolder> FileSystemStateStore::folder(bool create) {
     std::lock_guard lock(m_cache->mutex);
@@ -132,16 +140,17 @@ void FileSystemStateStore::init() {
 void FileSystemStateStore::deinit() {
     std::error_code ec;
     const fs::path dir = directory();
+    {
+        // Closing the folder removes its spare temp files (they are no records).
+        std::lock_guard lock(m_cache->mutex);
+        m_cache->open.reset();
+    }
     if (!fs::exists(dir, ec))
         return;
     for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.is_regular_file())
             throw StoreError("cannot remove scope folder " + dir.string() + ": it still contains " +
                              entry.path().filename().string());
-    {
-        std::lock_guard lock(m_cache->mutex);
-        m_cache->open.reset();
-    }
     fs::remove_all(dir, ec);
     if (ec)
         throw StoreError("cannot remove scope folder " + dir.string() + ": " + ec.message());
@@ -268,22 +277,41 @@ void FileSystemStateStore::set(const std::string& id, const StateRecord& record)
 
 void FileSystemStateStore::writeText(const std::string& id, const std::string& text) {
     const std::string name = fileNameFor(id);
+    const Durability durability = m_durability; // Batched: one write alone is synced as Durable
     if (auto sub = subPathOf(m_relativeDir, name)) {
         ContainedDir dir = ContainedDir::open(m_layout.dotAlchemy, sub->folder, true);
-        writeFileInDir(dir.fd(), dir.path(), m_layout.dotAlchemy, sub->name, text, m_durability, nullptr);
+        writeFileInDir(dir.fd(), dir.path(), m_layout.dotAlchemy, sub->name, text, durability, nullptr);
         return;
     }
     std::shared_ptr<OpenFolder> open = folder(true);
     try {
-        writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, m_durability,
-                       &open->sync);
+        writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, durability,
+                       &open->sync, spares(*open));
     } catch (const StoreError&) {
         if (!open->removed())
             throw;
         // The kept folder was removed (no file can be created in it): write into the folder at its path.
         open = reopen(open, true);
-        writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, m_durability,
-                       &open->sync);
+        writeFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, durability,
+                       &open->sync, spares(*open));
+    }
+}
+
+void FileSystemStateStore::stage(const std::string& id, const std::string& text, StagedWrite& staged) {
+    try {
+        const std::string name = fileNameFor(id);
+        std::shared_ptr<OpenFolder> open = subPathOf(m_relativeDir, name) ? nullptr : folder(true);
+        if (!open || open->removed() || m_durability != Durability::Batched) {
+            // Rare (an id with '\', a folder removed meanwhile) or not batched: written at once.
+            writeText(id, text);
+            staged.name = name;
+            return;
+        }
+        staged.keepFolder = open;
+        stageFileInDir(open->dir.fd(), open->dir.path(), m_layout.dotAlchemy, name, text, staged,
+                       spares(*open));
+    } catch (...) {
+        staged.error = std::current_exception();
     }
 }
 
@@ -291,16 +319,16 @@ void FileSystemStateStore::remove(const std::string& id) {
     const std::string name = fileNameFor(id);
     if (auto sub = subPathOf(m_relativeDir, name)) {
         if (std::optional<ContainedDir> dir = ContainedDir::openIfExists(m_layout.dotAlchemy, sub->folder))
-            removeFileInDir(dir->fd(), dir->path(), sub->name, m_durability, nullptr);
+            removeFileInDir(dir->fd(), dir->path(), sub->name, m_durability, nullptr, m_group.get());
         return;
     }
     std::shared_ptr<OpenFolder> open = folder(false);
     if (!open)
         return;
-    if (!removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync) &&
+    if (!removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync, m_group.get()) &&
         open->removed())
         if ((open = reopen(open, false)))
-            removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync);
+            removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync, m_group.get());
 }
 
 } // namespace athanor

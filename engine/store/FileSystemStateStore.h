@@ -3,6 +3,7 @@
 #include "store/AtomicFile.h"
 #include "store/DotAlchemyLayout.h"
 #include "store/StateStore.h"
+#include "store/WriteGroup.h"
 
 #include <memory>
 
@@ -13,8 +14,10 @@ namespace athanor {
 // that leaves the .alchemy folder. The text is byte-identical to what Alchemy writes.
 class FileSystemStateStore final : public StateStore {
 public:
+    // Durability::Batched needs the `group` that its writes are committed with (without one: Durable).
     FileSystemStateStore(DotAlchemyLayout layout, std::vector<std::string> chain,
-                         Durability durability = Durability::Durable);
+                         Durability durability = Durability::Durable,
+                         std::shared_ptr<WriteGroup> group = nullptr);
     FileSystemStateStore(FileSystemStateStore&&) noexcept;
     ~FileSystemStateStore() override;
 
@@ -33,6 +36,8 @@ public:
     // Exact file text of a record, for byte-level copies; nullopt when missing.
     std::optional<std::string> readText(const std::string& id) override;
     void writeText(const std::string& id, const std::string& text);
+    // The first half of a batched in-flight write (WriteGroup::commit() does the rest): errors in `staged`.
+    void stage(const std::string& id, const std::string& text, StagedWrite& staged);
     static std::optional<StateRecord> parseRecordFields(const std::string& text,
                                                         std::initializer_list<std::string_view> keys);
     std::optional<StateRecord> getFields(const std::string& id,
@@ -51,12 +56,14 @@ private:
     // The scope folder, opened (and checked for containment) once and then kept open; null when it does not
     // exist and `create` is false. A kept folder that was removed meanwhile is reopened by `reopen`.
     std::shared_ptr<OpenFolder> folder(bool create);
+    SpareFiles* spares(OpenFolder& open) const;
     std::shared_ptr<OpenFolder> reopen(const std::shared_ptr<OpenFolder>& stale, bool create);
 
     DotAlchemyLayout m_layout;
     std::vector<std::string> m_chain;
     std::filesystem::path m_relativeDir; // relative to .alchemy
     Durability m_durability;
+    std::shared_ptr<WriteGroup> m_group; // Batched only
     std::unique_ptr<FolderCache> m_cache;
 };
 

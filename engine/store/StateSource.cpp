@@ -13,4 +13,25 @@ std::unique_ptr<StageLease> StateSource::lockStage(const std::string& app, const
                            " has no lock of its own (its stageLocking() is not Native)");
 }
 
+void StateSource::writeInFlight(std::vector<InFlightWrite>& writes) {
+    for (InFlightWrite& write : writes) {
+        try {
+            write.store->set(write.id, *write.record);
+        } catch (...) {
+            write.error = std::current_exception();
+        }
+    }
+}
+
+void StateSource::writeSettled(StateStore& store, const std::string& id, const StateRecord& record,
+                               SettledDone done) {
+    std::exception_ptr error;
+    try {
+        store.set(id, record);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    done(error);
+}
+
 } // namespace athanor

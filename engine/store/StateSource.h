@@ -55,6 +55,28 @@ public:
     // then syncs once).
     virtual void sync() = 0;
 
+    // Writes records that must be durable before what follows starts (in-flight records before their
+    // changes: creating / updating / deleting; a level of new scope records): each is durable when this
+    // returns. A folder opened with Durability::Batched pays one sync for the lot (store/WriteGroup.h); the
+    // default writes them one by one. Errors per write, in `error`.
+    struct InFlightWrite {
+        StateStore* store = nullptr; // opened by this source
+        std::string id;
+        const StateRecord* record = nullptr;
+        std::exception_ptr error;
+    };
+    virtual void writeInFlight(std::vector<InFlightWrite>& writes);
+    // Writes a record whose change is done (created / updated) without waiting for it to be durable: `done`
+    // runs once it is in place and durable (on another thread), with the error when it is not. Until then
+    // the record is the in-flight one written before the change. The default writes it at once and calls
+    // `done` before returning. waitForSettledWrites(): every such write so far is done.
+    using SettledDone = std::function<void(std::exception_ptr error)>;
+    virtual void writeSettled(StateStore& store, const std::string& id, const StateRecord& record,
+                              SettledDone done);
+    virtual void waitForSettledWrites() {}
+    // Makes what stores opened with Durability::Batched wrote durable (end of a run). Throws StoreError.
+    virtual void flushBatchedWrites() {}
+
     // ---- Browsing
     // ------------------------------------------------------------------------------------------- The whole
     // tree (see loadSnapshot() in snapshot/SnapshotLoader.h, which calls this). A record that cannot be used

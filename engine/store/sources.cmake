@@ -11,6 +11,8 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/ProcessIdentity.cpp
     ${CMAKE_CURRENT_LIST_DIR}/AtomicFile.h
     ${CMAKE_CURRENT_LIST_DIR}/AtomicFile.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/WriteGroup.h
+    ${CMAKE_CURRENT_LIST_DIR}/WriteGroup.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DotAlchemyLayout.h
     ${CMAKE_CURRENT_LIST_DIR}/DotAlchemyLayout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/FileSystemStateStore.h

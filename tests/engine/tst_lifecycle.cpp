@@ -9,6 +9,7 @@
 
 #include "json/JsJsonText.h"
 #include <QTemporaryDir>
+#include <atomic>
 
 using namespace lifecycle_test;
 
@@ -703,6 +704,90 @@ private slots:
         }
         QCOMPARE(present, r.counts.created);
         QVERIFY(f.sink.events().back().result == RunResult::Cancelled);
+    }
+
+    // Default durability (batched) with --parallel > 1: a wave's in-flight records are all on disk before
+    // the first of its changes starts (one sync for all), and everything ends settled with no temp file left.
+    void wavesWriteInFlightRecordsBeforeAnyChangeStarts() {
+        Fixture f;
+        std::atomic<int> inFlightAtFirstApply{-1};
+        const fs::path stageDir = f.stageDir();
+        f.registry->add(
+            std::make_unique<TestProvider>("test::Census", f.log, [&](ProviderContext& ctx) -> Json {
+                int expected = -1;
+                int creating = 0;
+                for (const auto& entry : fs::directory_iterator(stageDir))
+                    if (entry.path().extension() == ".json" &&
+                        entry.path().filename().string().front() != '.')
+                        creating += readJson(entry.path())["status"] == "creating" ? 1 : 0;
+                inFlightAtFirstApply.compare_exchange_strong(expected, creating);
+                return ctx.props();
+            }));
+        std::vector<DeclaredResource> resources;
+        for (int i = 0; i < 20; ++i)
+            resources.push_back(resource("c" + std::to_string(i), "test::Census", props({{"i", i}})));
+        RunOptions o = options(Phase::Up, f.root(), f.registry);
+        o.durability = Durability::Batched;
+        o.parallel = 4;
+        const StackFile s = stack(f.root(), "shop", resources);
+        RunReport r = runPhaseWithStack(o, &s, f.sink, f.cancel);
+        QVERIFY(r.result == RunResult::Succeeded);
+        QCOMPARE(r.counts.created, 20);
+        QCOMPARE(inFlightAtFirstApply.load(), 20);
+        int created = 0;
+        for (const auto& entry : fs::recursive_directory_iterator(f.root() / ".alchemy")) {
+            const std::string name = entry.path().filename().string();
+            QVERIFY2(name.find(".athanor-") == std::string::npos || entry.path().extension() == ".lock",
+                     ("temp file left: " + entry.path().string()).c_str());
+            if (entry.path().parent_path() == stageDir && entry.path().extension() == ".json")
+                created += readJson(entry.path())["status"] == "created" ? 1 : 0;
+        }
+        QCOMPARE(created, 20);
+        // A second run rewrites nothing, a destroy removes everything (batched too).
+        r = runPhaseWithStack(o, &s, f.sink, f.cancel);
+        QCOMPARE(r.counts.skipped, 20);
+        RunOptions d = options(Phase::Destroy, f.root(), f.registry);
+        d.durability = Durability::Batched;
+        d.parallel = 4;
+        d.app = "shop";
+        r = runPhaseWithStack(d, nullptr, f.sink, f.cancel);
+        QCOMPARE(r.counts.deleted, 20);
+        QVERIFY(!fs::exists(stageDir));
+    }
+
+    // A first Ctrl-C in a wave: resources that had not started get their records back (none for a new one).
+    void cancelledWaveLeavesUnstartedRecordsUntouched() {
+        Fixture f;
+        std::vector<DeclaredResource> resources;
+        for (int i = 0; i < 8; ++i)
+            resources.push_back(
+                resource("slow" + std::to_string(i), "test::Thing", props({{"sleepMs", 150}})));
+        writeRecord(f.stageDir() / "slow7.json", "test::Thing", "slow7", "shop/dev/slow7", 7,
+                    props({{"sleepMs", 1}}));
+        const std::string before = readFile(f.stageDir() / "slow7.json");
+        std::thread canceller([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            f.cancel.cancel();
+        });
+        RunOptions o = options(Phase::Up, f.root(), f.registry);
+        o.durability = Durability::Batched;
+        o.parallel = 2;
+        const StackFile s = stack(f.root(), "shop", resources);
+        RunReport r = runPhaseWithStack(o, &s, f.sink, f.cancel);
+        canceller.join();
+        QVERIFY(r.result == RunResult::Cancelled);
+        QVERIFY(r.counts.created >= 2);
+        QVERIFY(r.counts.created < 7);
+        int present = 0;
+        for (int i = 0; i < 7; ++i) {
+            const fs::path file = f.stageDir() / ("slow" + std::to_string(i) + ".json");
+            if (!fs::exists(file))
+                continue;
+            ++present;
+            QCOMPARE(readJson(file)["status"].get<std::string>(), std::string("created"));
+        }
+        QCOMPARE(present, r.counts.created);
+        QCOMPARE(readFile(f.stageDir() / "slow7.json"), before); // its update never started: same bytes
     }
 
     void childScopePasswordSealsItsSecrets() {

@@ -1,5 +1,6 @@
-// Kill -9 torture: athanorctl up and destroy (--parallel 4) over a few hundred resources, SIGKILLed at random
-// moments. After every kill each record file must parse and be one of: old (settled, version 1 props), new
+// Kill -9 torture: athanorctl up and destroy with default flags (parallel, in-flight records written a wave at
+// a time with one sync, settled ones synced at wave and run boundaries) over a few hundred resources,
+// SIGKILLed at random moments. After every kill each record file must parse and be one of: old (settled, version 1 props), new
 // (settled, version 2 props) or in progress (creating / updating with version 2 props), and what is on disk
 // must agree with it (a settled record's file has its content; a deleted record's file is gone; a folder, a
 // scope or a $ref target goes only after what lies in it or uses it). Then a run without kill converges: up
@@ -293,7 +294,7 @@ private slots:
         writeFile(root / "v1.stack.json", stringifyJs(v1.stack, 2));
         writeFile(root / "v2.stack.json", stringifyJs(v2.stack, 2));
         Torture t(root, random);
-        const QStringList common{"--stage", "dev", "--parallel", "4", "--quiet"};
+        const QStringList common{"--stage", "dev", "--quiet"}; // the defaults users get
 
         const auto [firstExit, firstTook] = t.run(QStringList{"up", "v1.stack.json"} + common, std::nullopt);
         QVERIFY2(firstExit == 0, t.lastOutput().c_str());

@@ -7,6 +7,7 @@
 #include "store/RecordLocation.h"
 #include "store/RecordParse.h"
 #include "store/StoreError.h"
+#include "store/folder/FolderSource.h"
 
 #include "json/JsJsonText.h"
 #include "json/JsonParse.h"
@@ -16,6 +17,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -585,6 +587,69 @@ private slots:
 
     // Group-committed folder fsyncs: many writers into one folder, every write lands whole, no temp file
     // left.
+    // A run's batched writes (Durability::Batched) through the folder source: a batch of in-flight records
+    // across folders and settled records handed to the committer all land byte-exact; a rewrite swaps a spare
+    // temp file in (the old file becomes the spare, so rewriting creates no file); closing the stores removes
+    // the spares.
+    void batchedWritesLandExactAndLeaveNoTempFiles() {
+        FolderSource source(SourceSpec::folder(m_project));
+        std::vector<std::unique_ptr<StateStore>> stores;
+        for (const char* scope : {"a", "b", "c"})
+            stores.push_back(source.openStore({"shop", "dev", scope}, Durability::Batched));
+        std::vector<StateRecord> records;
+        records.reserve(30);
+        std::vector<StateSource::InFlightWrite> writes;
+        for (size_t i = 0; i < 30; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            Json doc = makeRecord(id, "shop/dev/x/" + id, static_cast<int>(i)).document();
+            doc["status"] = "creating";
+            records.emplace_back(std::move(doc));
+            writes.push_back({stores[i % 3].get(), id, &records.back(), {}});
+        }
+        source.writeInFlight(writes);
+        for (size_t i = 0; i < writes.size(); ++i) {
+            QVERIFY(!writes[i].error);
+            QCOMPARE(*stores[i % 3]->readText(writes[i].id), records[i].toFileText());
+        }
+        const auto inodeOf = [](const fs::path& file) {
+            struct stat st {};
+            return ::stat(file.c_str(), &st) == 0 ? st.st_ino : ino_t{0};
+        };
+        auto* a = dynamic_cast<FileSystemStateStore*>(stores[0].get());
+        const ino_t creatingInode = inodeOf(a->fileFor("r0"));
+        std::atomic<int> done{0}, failed{0};
+        for (size_t i = 0; i < 30; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            source.writeSettled(*stores[i % 3], id, makeRecord(id, "shop/dev/x/" + id, 100),
+                                [&](std::exception_ptr error) { ++(error ? failed : done); });
+        }
+        source.waitForSettledWrites();
+        QCOMPARE(done.load(), 30);
+        QCOMPARE(failed.load(), 0);
+        for (size_t i = 0; i < 30; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            QCOMPARE(*stores[i % 3]->readText(id), makeRecord(id, "shop/dev/x/" + id, 100).toFileText());
+        }
+        // r0's in-flight file is a spare now, under a temp name; a rewrite reuses a spare: no new file.
+        const auto inodesIn = [&](const fs::path& dir, bool sparesOnly) {
+            std::set<ino_t> inodes;
+            for (const auto& entry : fs::directory_iterator(dir))
+                if (!sparesOnly || entry.path().filename().string().front() == '.')
+                    inodes.insert(inodeOf(entry.path()));
+            return inodes;
+        };
+        const std::set<ino_t> sparesBefore = inodesIn(a->directory(), true);
+        QVERIFY(sparesBefore.count(creatingInode));
+        const std::set<ino_t> filesBefore = inodesIn(a->directory(), false);
+        a->set("r0", makeRecord("r0", "shop/dev/x/r0", 200));
+        QVERIFY(sparesBefore.count(inodeOf(a->fileFor("r0"))));
+        QVERIFY(inodesIn(a->directory(), false) == filesBefore);
+        source.flushBatchedWrites();
+        stores.clear();
+        const std::vector<std::string> left = hiddenFiles(m_project / ".alchemy");
+        QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
+    }
+
     void concurrentDurableWritesIntoOneFolder() {
         auto s = store({"shop", "busy"});
         s.init();

@@ -1,6 +1,7 @@
 #include "deploy/DeployActionBar.h"
 
 #include "deploy/RunOutcome.h"
+#include "lifecycle/Phase.h"
 #include "widgets/ThemeColors.h"
 
 #include <QAction>
@@ -32,7 +33,7 @@ DeployActionBar::DeployActionBar(QWidget* parent) : QObject(parent) {
     m_parallel = new QSpinBox(parent);
     m_parallel->setObjectName(QStringLiteral("parallelOption"));
     m_parallel->setRange(1, 64);
-    m_parallel->setValue(4);
+    m_parallel->setValue(kDefaultParallel);
     m_parallel->setToolTip(tr("How many independent resources are applied or destroyed at once"));
 
     m_plan = makeButton(parent, tr("Plan"), QStringLiteral("planButton"), QKeySequence(Qt::Key_F6),

@@ -13,8 +13,8 @@ class RunChangesPanel;
 class RunHistoryModel;
 
 // The History tab: every run of the project, newest first (RunHistoryStore in the source's Athanor home);
-// opening one reads its event log and hands it to the run view. Below the list, what the selected Up / Destroy
-// changed, per record (its before-images), with restore.
+// opening one reads its event log and hands it to the run view. Below the list, what the selected Up /
+// Destroy changed, per record (its before-images), with restore.
 class RunHistoryTab : public QWidget {
     Q_OBJECT
 

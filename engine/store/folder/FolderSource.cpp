@@ -27,7 +27,84 @@ bool FolderSource::exists() const {
 
 std::unique_ptr<StateStore> FolderSource::openStore(const std::vector<std::string>& chain,
                                                     Durability durability) {
-    return std::make_unique<FileSystemStateStore>(m_layout, chain, durability);
+    return std::make_unique<FileSystemStateStore>(m_layout, chain, durability,
+                                                  durability == Durability::Batched ? writeGroup() : nullptr);
+}
+
+std::shared_ptr<WriteGroup> FolderSource::writeGroup() {
+    std::lock_guard lock(m_groupMutex);
+    if (!m_group)
+        m_group = std::make_shared<WriteGroup>();
+    return m_group;
+}
+
+void FolderSource::writeInFlight(std::vector<InFlightWrite>& writes) {
+    std::vector<StagedWrite> staged(writes.size());
+    std::vector<size_t> batched; // indices written through the group
+    for (size_t i = 0; i < writes.size(); ++i) {
+        try {
+            if (auto* files = dynamic_cast<FileSystemStateStore*>(writes[i].store)) {
+                files->stage(writes[i].id, writes[i].record->toFileText(), staged[i]);
+                batched.push_back(i);
+            } else {
+                writes[i].store->set(writes[i].id, *writes[i].record);
+            }
+        } catch (...) {
+            writes[i].error = std::current_exception();
+        }
+    }
+    std::shared_ptr<WriteGroup> group;
+    {
+        std::lock_guard lock(m_groupMutex);
+        group = m_group;
+    }
+    if (group) {
+        group->commit(staged);
+    } else {
+        for (StagedWrite& write : staged)
+            if (!write.tempName.empty())
+                write.error = std::make_exception_ptr(StoreError("internal: staged write without a group"));
+    }
+    for (size_t i : batched)
+        writes[i].error = staged[i].error;
+}
+
+void FolderSource::writeSettled(StateStore& store, const std::string& id, const StateRecord& record,
+                                SettledDone done) {
+    auto* files = dynamic_cast<FileSystemStateStore*>(&store);
+    if (!files) {
+        StateSource::writeSettled(store, id, record, std::move(done));
+        return;
+    }
+    StagedWrite staged;
+    files->stage(id, record.toFileText(), staged);
+    if (staged.error || staged.tempName.empty()) { // failed, or written at once (not batched)
+        done(staged.error);
+        return;
+    }
+    writeGroup()->commitLater(std::move(staged), std::move(done));
+}
+
+void FolderSource::waitForSettledWrites() {
+    std::shared_ptr<WriteGroup> group;
+    {
+        std::lock_guard lock(m_groupMutex);
+        group = m_group;
+    }
+    if (group)
+        group->drain();
+}
+
+void FolderSource::flushBatchedWrites() {
+    std::shared_ptr<WriteGroup> group;
+    {
+        std::lock_guard lock(m_groupMutex);
+        group = m_group;
+    }
+    if (group) {
+        group->drain();
+        group->flush();
+    }
 }
 
 std::vector<std::string> FolderSource::apps() {

@@ -2,6 +2,9 @@
 
 #include "store/DotAlchemyLayout.h"
 #include "store/StateSource.h"
+#include "store/WriteGroup.h"
+
+#include <mutex>
 
 namespace athanor {
 
@@ -22,6 +25,11 @@ public:
                                           Durability durability) override;
     std::vector<std::string> apps() override;
     void sync() override;
+    void writeInFlight(std::vector<InFlightWrite>& writes) override;
+    void writeSettled(StateStore& store, const std::string& id, const StateRecord& record,
+                      SettledDone done) override;
+    void waitForSettledWrites() override;
+    void flushBatchedWrites() override;
 
     std::shared_ptr<StateSnapshot> load(const SnapshotOptions& options, const LoadProgress& progress,
                                         std::stop_token cancel) override;
@@ -36,8 +44,12 @@ public:
     std::filesystem::path athanorHome() const override { return m_layout.athanorDir(); }
 
 private:
+    std::shared_ptr<WriteGroup> writeGroup();
+
     SourceSpec m_spec;
     DotAlchemyLayout m_layout;
+    std::mutex m_groupMutex;
+    std::shared_ptr<WriteGroup> m_group; // what stores opened Batched commit with; made on first use
 };
 
 } // namespace athanor

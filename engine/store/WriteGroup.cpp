@@ -1,0 +1,205 @@
+#include "store/WriteGroup.h"
+
+#include "store/AtomicFile.h"
+#include "store/StoreError.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace athanor {
+
+namespace {
+
+// Concurrent syncs of many files cost about one journal commit together (the file system batches them);
+// one after another they cost a commit each.
+constexpr size_t kSyncThreads = 16;
+
+std::string errnoText(int error) {
+    return std::strerror(error);
+}
+
+} // namespace
+
+void forEachIndexInParallel(size_t count, size_t threads, const std::function<void(size_t)>& fn) {
+    threads = std::min(threads, count);
+    if (threads <= 1) {
+        for (size_t i = 0; i < count; ++i)
+            fn(i);
+        return;
+    }
+    std::atomic<size_t> next{0};
+    const auto worker = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < count;)
+            fn(i);
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+}
+
+WriteGroup::~WriteGroup() {
+    drain();
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_stopping = true;
+    }
+    m_queueChanged.notify_all();
+    if (m_committer.joinable())
+        m_committer.join();
+    for (auto& [key, folder] : m_dirty)
+        ::close(folder.fd);
+}
+
+void WriteGroup::commitLater(StagedWrite write, Done done) {
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_queue.emplace_back(std::move(write), std::move(done));
+        if (!m_committer.joinable())
+            m_committer = std::thread([this] { committerLoop(); });
+    }
+    m_queueChanged.notify_all();
+}
+
+void WriteGroup::committerLoop() {
+    std::unique_lock lock(m_queueMutex);
+    for (;;) {
+        m_queueChanged.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
+        if (m_queue.empty())
+            return; // stopping
+        std::vector<std::pair<StagedWrite, Done>> batch = std::exchange(m_queue, {});
+        m_inCommit = batch.size();
+        lock.unlock();
+        std::vector<StagedWrite> writes;
+        writes.reserve(batch.size());
+        for (auto& entry : batch)
+            writes.push_back(std::move(entry.first));
+        commit(writes);
+        for (size_t i = 0; i < batch.size(); ++i) {
+            try {
+                batch[i].second(writes[i].error);
+            } catch (...) { // a callback's own failure must not stop the committer
+            }
+        }
+        lock.lock();
+        m_inCommit = 0;
+        m_queueChanged.notify_all();
+    }
+}
+
+void WriteGroup::drain() {
+    std::unique_lock lock(m_queueMutex);
+    m_queueChanged.wait(lock, [this] { return m_queue.empty() && m_inCommit == 0; });
+}
+
+void WriteGroup::settled(int dirFd, const fs::path& dirPath) {
+    struct stat st {};
+    if (::fstat(dirFd, &st) != 0)
+        throw StoreError("cannot look at folder " + dirPath.string() + ": " + errnoText(errno));
+    const std::pair<uint64_t, uint64_t> key{st.st_dev, st.st_ino};
+    std::lock_guard lock(m_mutex);
+    if (m_dirty.count(key))
+        return;
+    const int fd = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        // No descriptor to keep: sync it now rather than lose track of it.
+        if (::fsync(dirFd) != 0)
+            throw StoreError("cannot flush folder " + dirPath.string() + ": " + errnoText(errno));
+        ++m_folderSyncs;
+        return;
+    }
+    m_dirty.emplace(key, Folder{fd, dirPath});
+}
+
+std::map<std::pair<uint64_t, uint64_t>, WriteGroup::Folder> WriteGroup::takeDirty() {
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_dirty, {});
+}
+
+void WriteGroup::syncFolders(std::map<std::pair<uint64_t, uint64_t>, Folder>& folders) {
+    std::vector<Folder*> list;
+    for (auto& [key, folder] : folders)
+        list.push_back(&folder);
+    std::vector<int> errors(list.size(), 0);
+    forEachIndexInParallel(list.size(), kSyncThreads,
+                           [&](size_t i) { errors[i] = ::fsync(list[i]->fd) == 0 ? 0 : errno; });
+    std::string failure;
+    for (size_t i = 0; i < list.size(); ++i) {
+        if (errors[i] != 0 && failure.empty())
+            failure = "cannot flush folder " + list[i]->path.string() + ": " + errnoText(errors[i]);
+        ::close(list[i]->fd);
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_folderSyncs += list.size();
+    }
+    if (!failure.empty())
+        throw StoreError(failure);
+}
+
+void WriteGroup::commit(std::vector<StagedWrite>& writes) {
+    std::vector<StagedWrite*> staged;
+    for (StagedWrite& write : writes)
+        if (!write.tempName.empty() && !write.error)
+            staged.push_back(&write);
+    // 1. The data of every temp file, before any of them gets its name.
+    std::vector<int> errors(staged.size(), 0);
+    forEachIndexInParallel(staged.size(), kSyncThreads, [&](size_t i) {
+        errors[i] = ::fdatasync(staged[i]->fd) == 0 ? 0 : errno;
+        if (::close(staged[i]->fd) != 0 && errors[i] == 0)
+            errors[i] = errno;
+        staged[i]->fd = -1;
+    });
+    // 2. The renames (many at once too: a rename may wait for the disk), each then owed a folder sync.
+    forEachIndexInParallel(staged.size(), kSyncThreads, [&](size_t i) {
+        if (errors[i] == 0)
+            errors[i] =
+                moveIntoPlace(staged[i]->dirFd, staged[i]->tempName, staged[i]->name, staged[i]->spares);
+    });
+    for (size_t i = 0; i < staged.size(); ++i) {
+        StagedWrite& write = *staged[i];
+        if (errors[i] != 0) {
+            ::unlinkat(write.dirFd, write.tempName.c_str(), 0);
+            write.error = std::make_exception_ptr(StoreError(
+                "cannot write " + (write.dirPath / write.name).string() + ": " + errnoText(errors[i])));
+            continue;
+        }
+        write.tempName.clear();
+        try {
+            settled(write.dirFd, write.dirPath);
+        } catch (...) {
+            write.error = std::current_exception();
+        }
+    }
+    // 3. Every folder touched since the last commit, in one pass: these renames and the settled writes. If
+    // that fails, the renamed records are in place but perhaps not durable: their changes must not start.
+    std::map<std::pair<uint64_t, uint64_t>, Folder> folders = takeDirty();
+    try {
+        syncFolders(folders);
+    } catch (...) {
+        const std::exception_ptr failure = std::current_exception();
+        for (StagedWrite* write : staged)
+            if (!write->error)
+                write->error = failure;
+    }
+}
+
+void WriteGroup::flush() {
+    std::map<std::pair<uint64_t, uint64_t>, Folder> folders = takeDirty();
+    syncFolders(folders);
+}
+
+uint64_t WriteGroup::folderSyncs() const {
+    std::lock_guard lock(m_mutex);
+    return m_folderSyncs;
+}
+
+} // namespace athanor
