@@ -59,6 +59,9 @@ public:
         return m_inner->fetch(ids, threads);
     }
     StateStore& underlying() override { return m_inner->underlying(); }
+    // For a source that writes a record past set() (a batched write to underlying()): tell the observer
+    // first.
+    void beforeBatchedWrite(const std::string& id) { m_observer->beforeWrite(*m_inner, id); }
 
 private:
     std::unique_ptr<StateStore> m_inner;

@@ -3,6 +3,7 @@
 #include "snapshot/SnapshotLoader.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
+#include "store/ObservedStateStore.h"
 #include "store/StoreError.h"
 
 #include <algorithm>
@@ -38,12 +39,24 @@ std::shared_ptr<WriteGroup> FolderSource::writeGroup() {
     return m_group;
 }
 
+namespace {
+// The file store a batched write of `id` goes to, or null when `store` is not one (then it is written with
+// set()). A run that keeps before-images opens its stores observed: the observer hears of the write first.
+FileSystemStateStore* batchedFileStore(StateStore& store, const std::string& id) {
+    auto* files = dynamic_cast<FileSystemStateStore*>(&store.underlying());
+    if (files)
+        if (auto* observed = dynamic_cast<ObservedStateStore*>(&store))
+            observed->beforeBatchedWrite(id);
+    return files;
+}
+} // namespace
+
 void FolderSource::writeInFlight(std::vector<InFlightWrite>& writes) {
     std::vector<StagedWrite> staged(writes.size());
     std::vector<size_t> batched; // indices written through the group
     for (size_t i = 0; i < writes.size(); ++i) {
         try {
-            if (auto* files = dynamic_cast<FileSystemStateStore*>(writes[i].store)) {
+            if (auto* files = batchedFileStore(*writes[i].store, writes[i].id)) {
                 files->stage(writes[i].id, writes[i].record->toFileText(), staged[i]);
                 batched.push_back(i);
             } else {
@@ -71,7 +84,7 @@ void FolderSource::writeInFlight(std::vector<InFlightWrite>& writes) {
 
 void FolderSource::writeSettled(StateStore& store, const std::string& id, const StateRecord& record,
                                 SettledDone done) {
-    auto* files = dynamic_cast<FileSystemStateStore*>(&store);
+    auto* files = batchedFileStore(store, id);
     if (!files) {
         StateSource::writeSettled(store, id, record, std::move(done));
         return;
