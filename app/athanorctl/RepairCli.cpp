@@ -3,7 +3,6 @@
 #include "CommandLine.h"
 #include "commands/StateCommands.h"
 #include "events/ConsoleFormatter.h"
-#include "versions/RecordVersions.h"
 #include "lifecycle/RunApi.h"
 #include "repair/PendingRun.h"
 #include "repair/RecordEdit.h"
@@ -14,6 +13,7 @@
 #include "repair/VersionRepairs.h"
 #include "secrets/SecretCipher.h"
 #include "store/AtomicFile.h"
+#include "versions/RecordVersions.h"
 
 #include <algorithm>
 #include <cstdlib>

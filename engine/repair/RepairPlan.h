@@ -1,8 +1,8 @@
 #pragma once
 
-#include "versions/RecordVersions.h"
 #include "repair/RepairSource.h"
 #include "state/RecordKey.h"
+#include "versions/RecordVersions.h"
 
 #include <memory>
 #include <optional>

@@ -114,7 +114,8 @@ private slots:
         QCOMPARE(readFile(tree.root() / "out-dev/data/seed.sql"), std::string("INSERT 2;"));
         auto after = filesBelow(tree.root());
         // Athanor's own files (the run's before-images in .alchemy/.athanor/history) are not state.
-        std::erase_if(after, [](const auto& entry) { return entry.first.rfind(".alchemy/.athanor/", 0) == 0; });
+        std::erase_if(after,
+                      [](const auto& entry) { return entry.first.rfind(".alchemy/.athanor/", 0) == 0; });
         int changed = 0;
         for (const auto& [file, bytes] : after)
             if (before.at(file) != bytes)

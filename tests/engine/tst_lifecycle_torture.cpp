@@ -1,10 +1,11 @@
-// Kill -9 torture: athanorctl up and destroy with default flags (parallel, in-flight records written a wave at
-// a time with one sync, settled ones synced at wave and run boundaries) over a few hundred resources,
-// SIGKILLed at random moments. After every kill each record file must parse and be one of: old (settled, version 1 props), new
-// (settled, version 2 props) or in progress (creating / updating with version 2 props), and what is on disk
-// must agree with it (a settled record's file has its content; a deleted record's file is gone; a folder, a
-// scope or a $ref target goes only after what lies in it or uses it). Then a run without kill converges: up
-// leaves exactly version 2, destroy leaves nothing, and no temp file or lock is left behind.
+// Kill -9 torture: athanorctl up and destroy with default flags (parallel, in-flight records written a wave
+// at a time with one sync, settled ones synced at wave and run boundaries) over a few hundred resources,
+// SIGKILLed at random moments. After every kill each record file must parse and be one of: old (settled,
+// version 1 props), new (settled, version 2 props) or in progress (creating / updating with version 2 props),
+// and what is on disk must agree with it (a settled record's file has its content; a deleted record's file is
+// gone; a folder, a scope or a $ref target goes only after what lies in it or uses it). Then a run without
+// kill converges: up leaves exactly version 2, destroy leaves nothing, and no temp file or lock is left
+// behind.
 //
 // The seed is printed; ATHANOR_TORTURE_SEED=<seed> replays the same stacks and kill moments.
 #include "EngineTestFiles.h"

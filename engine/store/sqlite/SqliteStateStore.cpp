@@ -145,8 +145,7 @@ void SqliteStateStore::write(const std::string& id, const StateRecord& record, b
         keys.push_back(key);
 
     auto db = m_pool->writer();
-    db->exec(m_durability != Durability::Fast ? "PRAGMA synchronous = FULL"
-                                                 : "PRAGMA synchronous = NORMAL");
+    db->exec(m_durability != Durability::Fast ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     WriteTransaction tx(*db);
     RecordColumns stored;
     {
@@ -190,8 +189,7 @@ void SqliteStateStore::remove(const std::string& id) {
     if (!m_pool->exists())
         return;
     auto db = m_pool->writer();
-    db->exec(m_durability != Durability::Fast ? "PRAGMA synchronous = FULL"
-                                                 : "PRAGMA synchronous = NORMAL");
+    db->exec(m_durability != Durability::Fast ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     WriteTransaction tx(*db);
     {
         Statement del = db->prepare(R"(DELETE FROM "resources" WHERE "scope" = ? AND "id" = ?)");
