@@ -99,7 +99,7 @@ const QByteArray kStack = R"({
     "assets": {"kind": "fs::Folder", "props": {"path": "out/assets"}},
     "config": {"kind": "fs::File", "props": {"path": "out/config.json", "content": "v1"}},
     "key": {"kind": "random::String", "props": {"length": 8}},
-    "copy": {"kind": "fs::CopyFile", "props": {"src": "out/config.json", "dest": "out/config.copy"}}
+    "copy": {"kind": "fs::CopyFile", "props": {"src": {"$ref": "config", "output": "path"}, "dest": "out/config.copy"}}
   },
   "scopes": {
     "storage": {"resources": {

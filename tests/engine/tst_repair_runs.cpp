@@ -79,7 +79,7 @@ const char* const kScopeStack = R"({
     "site": {
       "resources": {
         "index": {"kind": "fs::File", "props": {"path": "out/index.html", "content": "<h1>hi</h1>"}},
-        "copy": {"kind": "fs::CopyFile", "props": {"src": "out/index.html", "dest": "out/index.copy"}}
+        "copy": {"kind": "fs::CopyFile", "props": {"src": {"$ref": "site/index", "output": "path"}, "dest": "out/index.copy"}}
       },
       "scopes": {"assets": {"resources": {
         "css": {"kind": "fs::File", "props": {"path": "out/site.css", "content": "body{}"}}
@@ -193,6 +193,7 @@ private slots:
 
         std::string renamed = kScopeStack;
         renamed.replace(renamed.find("\"site\""), 6, "\"web\"");
+        renamed.replace(renamed.find("site/index"), 10, "web/index");
         writeFile(project.root / "alchemy.stack.json", renamed);
         const Run again = project.up();
         QVERIFY2(again.exitCode == 0, again.all().c_str());
