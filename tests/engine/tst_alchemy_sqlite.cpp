@@ -5,6 +5,7 @@
 //  - Athanor runs up on Alchemy's database, and Alchemy still skips what Athanor left unchanged.
 #include "EngineTestFiles.h"
 #include "NodeDeps.h"
+#include "ProcessRun.h"
 
 #include "json/JsonParse.h"
 #include <QProcess>
@@ -26,51 +27,16 @@ const fs::path kPrograms = fs::path(ATHANOR_TEST_DATA_DIR) / "real-alchemy-sqlit
 const char* const kMainPassword = "correct horse battery staple";
 const char* const kTeamPassword = "team-scope-password";
 
-struct Run {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
+using Run = testsupport::ProcessRun;
+using testsupport::resourceLines;
 
 Run runProcess(const QString& program, const QStringList& args, const fs::path& cwd,
                const std::map<QString, QString>& extraEnv) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("ALCHEMY_PASSWORD"));
-    env.remove(QStringLiteral("ALCHEMY_STATE_FILE"));
-    for (const auto& [name, value] : extraEnv)
-        env.insert(name, value);
-    p.setProcessEnvironment(env);
-    p.setWorkingDirectory(QString::fromStdString(cwd.string()));
-    p.start(program, args);
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        throw std::runtime_error(program.toStdString() + " did not finish");
-    }
-    Run r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput().toStdString();
-    r.err = p.readAllStandardError().toStdString();
-    return r;
+    return testsupport::runProcess(program, args, cwd, {"ALCHEMY_PASSWORD", "ALCHEMY_STATE_FILE"}, extraEnv);
 }
 
 QString q(const fs::path& p) {
     return QString::fromStdString(p.string());
-}
-
-// The resource lines of Alchemy's console: "[skipped]   team > team-config Skipped Resource (no changes)".
-std::vector<std::pair<std::string, std::string>> resourceLines(const std::string& out) {
-    std::vector<std::pair<std::string, std::string>> lines;
-    static const std::regex line(
-        R"(^\[(\w+)\]\s+(.+?) (Created|Creating|Updated|Updating|Skipped|Deleted|Deleting) Resource)");
-    std::istringstream in(out);
-    for (std::string l; std::getline(in, l);) {
-        std::smatch m;
-        if (std::regex_search(l, m, line))
-            lines.emplace_back(m[1].str(), m[2].str());
-    }
-    return lines;
 }
 
 std::vector<std::vector<std::string>> sqlRows(const fs::path& db, const std::string& sql) {

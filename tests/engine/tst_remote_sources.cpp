@@ -9,6 +9,7 @@
 //    retries; a stage cannot be locked where the server cannot exclude runs, unless --no-lock.
 #include "EngineTestFiles.h"
 #include "NodeDeps.h"
+#include "ProcessRun.h"
 #include "StateServers.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/RemoteAccess.h"
@@ -38,51 +39,20 @@ const char* const kBucket = "alchemy-state";
 const char* const kMainPassword = "correct horse battery staple";
 const char* const kTeamPassword = "team-scope-password";
 
-struct Run {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
+using Run = testsupport::ProcessRun;
+using testsupport::resourceLines;
 
 Run runProcess(const QString& program, const QStringList& args, const fs::path& cwd,
                const std::map<QString, QString>& extraEnv) {
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char* name : {"ALCHEMY_PASSWORD", "ALCHEMY_STATE_TOKEN", "AWS_PROFILE", "AWS_ACCESS_KEY_ID",
-                             "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"})
-        env.remove(QString::fromLatin1(name));
-    for (const auto& [name, value] : extraEnv)
-        env.insert(name, value);
-    p.setProcessEnvironment(env);
-    p.setWorkingDirectory(QString::fromStdString(cwd.string()));
-    p.start(program, args);
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        throw std::runtime_error(program.toStdString() + " did not finish");
-    }
-    Run r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput().toStdString();
-    r.err = p.readAllStandardError().toStdString();
-    return r;
+    return testsupport::runProcess(program, args, cwd,
+                                   {"ALCHEMY_PASSWORD", "ALCHEMY_STATE_TOKEN", "AWS_PROFILE",
+                                    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                                    "AWS_ENDPOINT_URL", "AWS_REGION"},
+                                   extraEnv);
 }
 
 QString q(const fs::path& p) {
     return QString::fromStdString(p.string());
-}
-
-std::vector<std::pair<std::string, std::string>> resourceLines(const std::string& out) {
-    std::vector<std::pair<std::string, std::string>> lines;
-    static const std::regex line(
-        R"(^\[(\w+)\]\s+(.+?) (Created|Creating|Updated|Updating|Skipped|Deleted|Deleting) Resource)");
-    std::istringstream in(out);
-    for (std::string l; std::getline(in, l);) {
-        std::smatch m;
-        if (std::regex_search(l, m, line))
-            lines.emplace_back(m[1].str(), m[2].str());
-    }
-    return lines;
 }
 
 // The last step of each group of real trees: apps shop, life and vault, one each.
