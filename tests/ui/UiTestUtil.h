@@ -1,7 +1,10 @@
 #pragma once
 
+#include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <filesystem>
@@ -31,6 +34,19 @@ inline bool writeFile(const QString& path, const QByteArray& content) {
 inline QByteArray readFile(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Every file under `dir` with its content hash: "did anything change?" Athanor's own files (.athanor: run
+// history, repair versions) are left out.
+inline QMap<QString, QByteArray> treeHash(const QString& dir) {
+    QMap<QString, QByteArray> out;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        if (!file.contains(QStringLiteral("/.athanor/")))
+            out.insert(file, QCryptographicHash::hash(readFile(file), QCryptographicHash::Sha256));
+    }
+    return out;
 }
 
 // A copy of the real lifecycle/run2-update-orphans tree with api, readme and worker left "updating" and one

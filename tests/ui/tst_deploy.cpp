@@ -74,18 +74,6 @@ QByteArray slowStack(const QString& app, int count, double seconds) {
     return json + "}}";
 }
 
-// Every file under `dir` with its content hash: "did anything change?" Run history is Athanor's own.
-QMap<QString, QByteArray> treeHash(const QString& dir) {
-    QMap<QString, QByteArray> out;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        if (!file.contains(QStringLiteral("/.athanor/")))
-            out.insert(file, QCryptographicHash::hash(test::readFile(file), QCryptographicHash::Sha256));
-    }
-    return out;
-}
-
 bool hasLine(const LogModel* model, const QString& needle) {
     for (int r = 0; r < model->rowCount(); ++r)
         if (model->entry(r).message.contains(needle))
@@ -326,7 +314,7 @@ private slots:
         QTemporaryDir tmp;
         const QString project = tmp.filePath(QStringLiteral("shop"));
         test::copyTree(test::fixture(QStringLiteral("app-stages/03-up-dev-again")), project);
-        const auto before = treeHash(project);
+        const auto before = test::treeHash(project);
         QVERIFY(before.size() > 20);
         Harness h = open(project);
         DeployConsole* c = h.console;
@@ -348,7 +336,7 @@ private slots:
             QVERIFY2(!qobject_cast<QDialog*>(w) || !w->isVisible(), qPrintable(w->objectName()));
         QCOMPARE(started.count(), 0);
         QTRY_VERIFY(c->destroyButton()->isEnabled()); // the gate opens again
-        QCOMPARE(treeHash(project), before);
+        QCOMPARE(test::treeHash(project), before);
         if (const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR"); !dir.isEmpty())
             h.window->grab().save(QString::fromLocal8Bit(dir) +
                                   QStringLiteral("/deploy-destroy-refused-before-confirm-light.png"));

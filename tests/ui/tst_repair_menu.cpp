@@ -6,13 +6,20 @@
 #include "app/Application.h"
 #include "app/MainWindow.h"
 #include "app/Theme.h"
+#include "inspector/DetailsPane.h"
 #include "inspector/ScopeTreeView.h"
 #include "models/StateTreeModel.h"
 #include "repair/RepairMenu.h"
+#include "secrets/ChangePasswordDialog.h"
+#include "secrets/SecretVault.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -34,6 +41,11 @@ QAction* actionNamed(QMenu* menu, const QString& text) {
         if (a->text() == text)
             return a;
     return nullptr;
+}
+
+// Waits until the vault has tried everything it was given.
+bool vaultSettled(SecretVault* vault) {
+    return QTest::qWaitFor([vault] { return !vault->isBusy(); }, 60000);
 }
 
 } // namespace
@@ -110,6 +122,177 @@ private slots:
         undo->trigger();
         QVERIFY(done.wait(10000));
         QCOMPARE(test::readFile(file), stuck);
+    }
+
+    // The details pane offers the tree menu's repairs (the same actions), enabled only where they apply, and
+    // they write the same thing: Settle from the pane, then Undo from the pane.
+    void detailsPaneOffersTheSameRepairs() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("p"));
+        QDir().mkpath(project);
+        QVERIFY(test::makeRunsAndPendingTree(project));
+        const QString api = project + QStringLiteral("/.alchemy/life/dev/api.json");
+        const QByteArray stuck = test::readFile(api);
+        const auto before = test::treeHash(project);
+
+        MainWindow window(m_theme.get());
+        window.resize(1300, 900);
+        window.show();
+        window.openProject(project);
+        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("life/dev/api")).isValid());
+        DetailsPane* pane = window.details();
+        const auto paneAction = [pane](const QString& name) -> QAction* {
+            for (QAction* a : pane->repairActions())
+                if (a->objectName() == name)
+                    return a;
+            return nullptr;
+        };
+        const auto names = [pane] {
+            QStringList out;
+            for (QAction* a : pane->repairActions())
+                out << a->text();
+            return out;
+        };
+
+        // A stuck record: the pane's actions are the menu's, in the same order, Settle enabled.
+        QVERIFY(window.selectFqn(QStringLiteral("life/dev/api")));
+        std::unique_ptr<QMenu> menu(window.repairMenu()->menuFor(
+            window.treeModel()->indexForFqn(QStringLiteral("life/dev/api")), &window));
+        QStringList menuNames;
+        for (QAction* a : menu->actions())
+            if (!a->isSeparator())
+                menuNames << a->text();
+        QCOMPARE(names(), menuNames);
+        QVERIFY(paneAction(QStringLiteral("settleRecord"))->isEnabled());
+        QVERIFY(!paneAction(QStringLiteral("dropPending")));
+        QTest::qWait(100);
+        shoot(&window, QStringLiteral("details-pane-actions"));
+
+        // A settled record: nothing to settle.
+        QVERIFY(window.selectFqn(QStringLiteral("life/dev/storage")));
+        QVERIFY(paneAction(QStringLiteral("settleRecord")));
+        QVERIFY(!paneAction(QStringLiteral("settleRecord"))->isEnabled());
+        // The stage's pending deletion: Drop Pending only there.
+        QVERIFY(window.selectFqn(StateTreeModel::pendingKey(QStringLiteral("life/dev"), 0)));
+        QVERIFY(paneAction(QStringLiteral("dropPending")) &&
+                paneAction(QStringLiteral("dropPending"))->isEnabled());
+        QVERIFY(!paneAction(QStringLiteral("settleRecord")));
+
+        // Settle from the pane: the same preview as the menu's, and it writes only that record.
+        QVERIFY(window.selectFqn(QStringLiteral("life/dev/api")));
+        QString preview;
+        window.repairMenu()->setConfirm([&](const QString&, const QString& text, const QString& typeName) {
+            preview = text;
+            return typeName.isEmpty();
+        });
+        QSignalSpy done(window.repairMenu(), &RepairMenu::done);
+        paneAction(QStringLiteral("settleRecord"))->trigger();
+        QVERIFY(done.wait(10000));
+        QVERIFY2(preview.contains(QStringLiteral("status updating -> created")), qPrintable(preview));
+        QVERIFY(test::readFile(api).contains("\"status\": \"created\""));
+        auto after = test::treeHash(project);
+        QVERIFY(after.value(api) != before.value(api));
+        after.remove(api);
+        auto rest = before;
+        rest.remove(api);
+        QCOMPARE(after, rest);
+        // Reloaded: the pane now offers no Settle for it.
+        QTRY_VERIFY(paneAction(QStringLiteral("settleRecord")) &&
+                    !paneAction(QStringLiteral("settleRecord"))->isEnabled());
+
+        paneAction(QStringLiteral("undoRepair"))->trigger();
+        QVERIFY(done.wait(10000));
+        QCOMPARE(test::readFile(api), stuck);
+        QCOMPARE(test::treeHash(project), before);
+    }
+
+    // Secrets › Change Password… on a copy of the real secrets tree: the new password opens every secret of
+    // the stage in the GUI, the old one opens none, and Undo Last Repair brings the exact bytes back.
+    void changePasswordThenUndo() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("p"));
+        QDir().mkpath(project);
+        test::copyTree(test::fixture(QStringLiteral("secrets/01-up/.alchemy")),
+                       project + QStringLiteral("/.alchemy"));
+        const auto before = test::treeHash(project);
+
+        MainWindow window(m_theme.get());
+        window.resize(1300, 900);
+        window.show();
+        window.openProject(project);
+        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("vault/dev/token")).isValid());
+        SecretVault* vault = window.vault();
+        const int secrets = vault->secretCount();
+        QVERIFY(secrets > 2);
+        // What the user unlocked: the stage's password and the child scope team's own.
+        vault->addPassword(SecureString("correct horse battery staple"));
+        vault->addPassword(SecureString("team-scope-password"));
+        QTRY_COMPARE_WITH_TIMEOUT(vault->openCount(), secrets, 60000);
+
+        QVERIFY(window.selectFqn(QStringLiteral("vault/dev/token")));
+        QPointer<ChangePasswordDialog> dialog = window.changePassword();
+        QVERIFY(dialog && dialog->isVisible());
+        QCOMPARE(dialog->scopeBox()->currentData().toString(), QStringLiteral("vault/dev"));
+        QVERIFY(!dialog->previewButton()->isEnabled());
+        dialog->newPasswordEdit()->setText(QStringLiteral("a brand new passphrase"));
+        dialog->repeatPasswordEdit()->setText(QStringLiteral("a brand new typo"));
+        QVERIFY(!dialog->previewButton()->isEnabled());
+        QVERIFY(dialog->errorText().contains(QStringLiteral("differ")));
+        dialog->repeatPasswordEdit()->setText(QStringLiteral("a brand new passphrase"));
+        QVERIFY(dialog->previewButton()->isEnabled());
+
+        QSignalSpy ready(dialog.data(), &ChangePasswordDialog::previewReady);
+        dialog->previewButton()->click();
+        // The fields give up their text at once (it lives in SecureStrings now).
+        QVERIFY(dialog->newPasswordEdit()->text().isEmpty());
+        QVERIFY(dialog->repeatPasswordEdit()->text().isEmpty());
+        QVERIFY(ready.wait(60000));
+        const QString preview = dialog->previewView()->toPlainText();
+        QVERIFY2(preview.contains(QStringLiteral("rekey vault/dev")), qPrintable(preview));
+        QVERIFY2(preview.contains(QStringLiteral("vault/dev/token")), qPrintable(preview));
+        QVERIFY2(preview.contains(QStringLiteral("re-encrypted")), qPrintable(preview));
+        // team's own password stays: the child scope is named as kept, not rewritten.
+        QVERIFY2(preview.contains(QStringLiteral("team-config")), qPrintable(preview));
+        QVERIFY(dialog->changeButton()->isEnabled());
+        QCOMPARE(test::treeHash(project), before); // the preview wrote nothing
+        dialog->resize(760, 560);
+        QTest::qWait(100);
+        shoot(dialog, QStringLiteral("change-password"));
+
+        QSignalSpy changed(dialog.data(), &ChangePasswordDialog::changed);
+        dialog->changeButton()->click();
+        QVERIFY(changed.wait(30000));
+        QTRY_VERIFY(!dialog);
+        QVERIFY(test::treeHash(project) != before);
+        QVERIFY(test::readFile(project + QStringLiteral("/.alchemy/vault/dev/token.json")) !=
+                test::readFile(test::fixture(QStringLiteral("secrets/01-up/.alchemy/vault/dev/token.json"))));
+
+        // The GUI with only the new password (and team's own): every secret opens.
+        vault->lock();
+        QTRY_VERIFY(vaultSettled(vault));
+        vault->addPassword(SecureString("a brand new passphrase"));
+        vault->addPassword(SecureString("team-scope-password"));
+        QTRY_COMPARE_WITH_TIMEOUT(vault->openCount(), secrets, 60000);
+        // The old password opens none of them any more.
+        vault->lock();
+        QSignalSpy checked(vault, &SecretVault::passwordChecked);
+        vault->addPassword(SecureString("correct horse battery staple"));
+        QVERIFY(checked.wait(60000) || !checked.isEmpty());
+        QCOMPARE(checked.first().first().toBool(), false);
+        QCOMPARE(vault->openCount(), 0);
+
+        // Undo Last Repair: the bytes of before, every file.
+        RepairMenu* repairs = window.repairMenu();
+        repairs->setConfirm(
+            [](const QString&, const QString&, const QString& typeName) { return typeName.isEmpty(); });
+        QSignalSpy done(repairs, &RepairMenu::done);
+        std::unique_ptr<QMenu> menu(
+            repairs->menuFor(window.treeModel()->indexForFqn(QStringLiteral("vault/dev/token")), &window));
+        QAction* undo = actionNamed(menu.get(), QStringLiteral("Undo Last Repair…"));
+        QVERIFY(undo && undo->isEnabled());
+        undo->trigger();
+        QVERIFY(done.wait(30000));
+        QCOMPARE(test::treeHash(project), before);
     }
 };
 

@@ -8,6 +8,7 @@
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
 #include "repair/RepairMenu.h"
+#include "secrets/ChangePasswordDialog.h"
 #include "secrets/SecretVault.h"
 #include "secrets/UnlockDialog.h"
 #include "sources/CopyStateDialog.h"
@@ -241,6 +242,9 @@ void MainWindow::createActions() {
     m_lockAction->setToolTip(tr("Forget every password and plaintext (Ctrl+Shift+L)"));
     m_lockAction->setEnabled(false);
     connect(m_lockAction, &QAction::triggered, this, &MainWindow::lockSecrets);
+    m_changePasswordAction = new QAction(tr("&Change Password…"), this);
+    m_changePasswordAction->setToolTip(tr("Re-encrypt the secrets of a stage or scope with a new password"));
+    connect(m_changePasswordAction, &QAction::triggered, this, &MainWindow::changePassword);
 
     m_themeAction = new QAction(icon("theme"), tr("&Dark Theme"), this);
     m_themeAction->setCheckable(true);
@@ -309,6 +313,8 @@ void MainWindow::createMenus() {
     QMenu* secrets = menuBar()->addMenu(tr("&Secrets"));
     secrets->addAction(m_unlockAction);
     secrets->addAction(m_lockAction);
+    secrets->addSeparator();
+    secrets->addAction(m_changePasswordAction);
 
     // Filled by the deploy console; an empty menu stays out of the way (see eventFilter).
     m_deployMenu = new QMenu(tr("&Deploy"), this);
@@ -387,6 +393,25 @@ bool MainWindow::askForPassword(const QString& message) {
 
 QString MainWindow::selectedFqn() const {
     return m_tree->currentFqn();
+}
+
+ChangePasswordDialog* MainWindow::changePassword() {
+    // The choices: every app, then the app, stage and child scopes around the selection (deepest chosen).
+    QStringList scopes{QString()};
+    if (const auto index = m_model->stateIndex()) {
+        QStringList around;
+        for (int32_t n = nodeForKey(*index, selectedFqn()); n > 0; n = index->nodes[size_t(n)].parent)
+            if (index->nodeKind(n) != SnapshotNodeKind::Resource)
+                around.prepend(index->nodes[size_t(n)].fqn);
+        if (around.isEmpty())
+            for (int32_t app : index->nodes[0].children)
+                around.append(index->nodes[size_t(app)].fqn);
+        scopes += around;
+    }
+    auto* dialog = new ChangePasswordDialog(m_session, m_vault, m_repairMenu, scopes, scopes.last(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
 }
 
 QString MainWindow::selectedStageFqn() const {
@@ -593,6 +618,9 @@ void MainWindow::showDetails(const std::shared_ptr<const StateIndex>& index, con
         m_details->showPendingDeletion(index, index->nodeByFqn.value(holder, -1), entry);
     else
         m_details->showNode(index, index->nodeByFqn.value(key, -1));
+    const QModelIndex row = m_model->indexForFqn(key);
+    m_details->setRepairActions(row.isValid() && m_repairMenu ? m_repairMenu->actionsFor(row, m_details)
+                                                              : QList<QAction*>());
 }
 
 void MainWindow::updateStatusBar() {

@@ -25,6 +25,7 @@ class SecretVault;
 class StateFilterProxyModel;
 class StateSession;
 class RepairMenu;
+class ChangePasswordDialog;
 class StateTreeModel;
 class Theme;
 
@@ -73,6 +74,8 @@ public:
     ScopeTreeView* treeView() const { return m_tree; }
     // The tree's context menu of repairs.
     RepairMenu* repairMenu() const { return m_repairMenu; }
+    // Secrets › Change Password…: opens the dialog (window-modal, deleted on close) for the selected scope.
+    ChangePasswordDialog* changePassword();
     StateTreeModel* treeModel() const { return m_model; }
     StateFilterProxyModel* filterModel() const { return m_proxy; }
     FilterBar* filterBar() const { return m_filterBar; }
@@ -151,6 +154,7 @@ private:
     QAction* m_previousAction;
     QAction* m_copyAction;
     QAction* m_unlockAction;
+    QAction* m_changePasswordAction = nullptr;
     QAction* m_lockAction;
     QAction* m_themeAction;
     QAction* m_liveAction;

@@ -19,6 +19,7 @@
 #include <QScrollBar>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -163,8 +164,16 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     m_pages->addWidget(m_nothing);
     m_pages->addWidget(m_recordPage);
     m_pages->addWidget(m_summary);
+    // The repairs of the shown node, the same actions as the tree's context menu (RepairMenu::actionsFor).
+    m_repairBar = new QToolBar;
+    m_repairBar->setObjectName(QStringLiteral("repairActions"));
+    m_repairBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_repairBar->setIconSize(QSize(16, 16));
+    m_repairBar->hide();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_repairBar);
     layout->addWidget(m_pages);
 
     if (m_vault) {
@@ -200,7 +209,25 @@ void DetailsPane::setRunActivity(RunActivity* activity) {
     m_summary->setRunActivity(activity);
 }
 
+void DetailsPane::setRepairActions(const QList<QAction*>& actions) {
+    m_repairBar->clear();
+    qDeleteAll(m_repairActions);
+    m_repairActions = actions;
+    if (!actions.isEmpty()) {
+        auto* label = new QLabel(tr("Repair:"));
+        label->setStyleSheet(QStringLiteral("QLabel { color: %1; padding: 0 4px; }")
+                                 .arg(ThemeColors(palette()).muted().name()));
+        m_repairBar->addWidget(label);
+    }
+    for (QAction* action : actions) {
+        action->setParent(this);
+        m_repairBar->addAction(action);
+    }
+    m_repairBar->setVisible(!actions.isEmpty());
+}
+
 void DetailsPane::clear() {
+    setRepairActions({});
     ++m_generation;
     m_index.reset();
     m_document.reset();

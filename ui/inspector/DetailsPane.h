@@ -4,11 +4,14 @@
 #include "state/RecordDocument.h"
 #include "state/StateIndex.h"
 
+#include <QList>
 #include <QThreadPool>
 #include <QWidget>
 #include <memory>
 
+class QAction;
 class QLabel;
+class QToolBar;
 class QPlainTextEdit;
 class QPushButton;
 class QStackedWidget;
@@ -46,6 +49,10 @@ public:
     void showScopeRecord();
     void showScopeSummary();
     void clear();
+    // The repairs of the shown node (RepairMenu::actionsFor: the tree menu's actions, enabled where they
+    // apply), as buttons above the page. The pane takes the actions over and deletes the previous set.
+    void setRepairActions(const QList<QAction*>& actions);
+    QList<QAction*> repairActions() const { return m_repairActions; }
 
     QString currentFqn() const { return m_fqn; }
     std::shared_ptr<const RecordDocument> document() const { return m_document; }
@@ -83,6 +90,8 @@ private:
     int64_t m_loadedModified = -1;
     quint64 m_generation = 0;
 
+    QToolBar* m_repairBar;
+    QList<QAction*> m_repairActions;
     QStackedWidget* m_pages;
     QLabel* m_nothing;
     QWidget* m_recordPage;

@@ -66,51 +66,96 @@ std::unique_ptr<QMessageBox> RepairMenu::confirmationBox(QWidget* parent, const 
 QMenu* RepairMenu::menuFor(const QModelIndex& index, QWidget* parent) {
     auto* menu = new QMenu(parent);
     menu->setObjectName(QStringLiteral("repairMenu"));
+    const QList<QAction*> actions = actionsFor(index, menu);
+    for (QAction* action : actions) {
+        if (action->objectName() == QLatin1String("undoRepair"))
+            menu->addSeparator();
+        menu->addAction(action);
+    }
+    return menu;
+}
+
+QList<QAction*> RepairMenu::actionsFor(const QModelIndex& index, QObject* owner) {
+    QList<QAction*> actions;
     const QString fqn = index.data(StateTreeModel::FqnRole).toString();
     const int pendingEntry = index.data(StateTreeModel::PendingEntryRole).toInt();
     const auto status = StatusCategory(index.data(StateTreeModel::StatusRole).toInt());
     const bool readOnly = !m_session || !m_session->source();
     const std::string path = fqn.toStdString();
 
-    if (pendingEntry >= 0 && index.data(StateTreeModel::NodeKindRole).toInt() == -1) {
+    if (index.isValid() && pendingEntry >= 0 && index.data(StateTreeModel::NodeKindRole).toInt() == -1) {
         // A pending deletion row: its holder is the parent row.
         const std::string holder = index.parent().data(StateTreeModel::FqnRole).toString().toStdString();
-        QAction* drop = menu->addAction(tr("Drop Pending Deletion…"));
+        auto* drop = new QAction(tr("Drop Pending Deletion…"), owner);
+        drop->setObjectName(QStringLiteral("dropPending"));
         drop->setToolTip(tr("Forget this replaced copy without deleting it (state pending drop)"));
+        drop->setEnabled(!readOnly);
         connect(drop, &QAction::triggered, this, [this, holder, pendingEntry] {
             run(tr("Drop pending deletion"), [holder, pendingEntry](athanor::RepairSource& source) {
                 return athanor::planPendingDrop(source, holder, size_t(pendingEntry));
             });
         });
+        actions.append(drop);
     } else if (!fqn.isEmpty()) {
-        QAction* settle = menu->addAction(tr("Settle as Created…"));
+        auto* settle = new QAction(tr("Settle as Created…"), owner);
+        settle->setObjectName(QStringLiteral("settleRecord"));
         settle->setToolTip(tr("Mark a record left creating or updating by a cancelled or crashed run as "
                               "Alchemy's success write would (drops oldProps); the resource is not checked"));
-        settle->setEnabled(isInterrupted(status));
+        settle->setEnabled(isInterrupted(status) && !readOnly);
         connect(settle, &QAction::triggered, this, [this, path] {
             run(tr("Settle record"), [path](athanor::RepairSource& source) {
                 return athanor::planSetStatus(source, path, athanor::ResourceStatus::Created);
             });
         });
-        QAction* forget = menu->addAction(tr("Forget Record…"));
+        auto* forget = new QAction(tr("Forget Record…"), owner);
+        forget->setObjectName(QStringLiteral("forgetRecord"));
         forget->setToolTip(
             tr("Remove the record and what is nested in it from state; the real resources stay "
                "(state rm --recursive)"));
+        forget->setEnabled(!readOnly);
         connect(forget, &QAction::triggered, this, [this, path] {
             run(tr("Forget record"),
                 [path](athanor::RepairSource& source) { return athanor::planRemove(source, {path}, true); });
         });
-        settle->setEnabled(settle->isEnabled() && !readOnly);
-        forget->setEnabled(!readOnly);
+        actions << settle << forget;
     }
-    menu->addSeparator();
-    QAction* undo = menu->addAction(tr("Undo Last Repair…"));
+    auto* undo = new QAction(tr("Undo Last Repair…"), owner);
+    undo->setObjectName(QStringLiteral("undoRepair"));
     undo->setEnabled(!readOnly);
     connect(undo, &QAction::triggered, this, [this] {
         run(tr("Undo last repair"),
             [](athanor::RepairSource& source) { return athanor::planUndo(source, false); });
     });
-    return menu;
+    actions.append(undo);
+    return actions;
+}
+
+void RepairMenu::apply(const athanor::RepairPlan& plan) {
+    if (!m_session || !m_session->source())
+        return;
+    const std::shared_ptr<athanor::StateSource> stateSource = m_session->source();
+    auto* apply = new QFutureWatcher<QString>(this);
+    connect(apply, &QFutureWatcher<QString>::finished, this, [this, apply, title = plan.title] {
+        apply->deleteLater();
+        const QString error = apply->result();
+        if (m_session)
+            m_session->reload();
+        if (!error.isEmpty()) {
+            QMessageBox::warning(m_dialogParent, tr("Repair state"), error);
+            emit failed(error);
+            return;
+        }
+        emit done(QString::fromStdString(title));
+    });
+    apply->setFuture(QtConcurrent::run([stateSource, plan]() -> QString {
+        try {
+            athanor::RepairSource source(stateSource);
+            athanor::applyRepair(source, plan);
+            return {};
+        } catch (const std::exception& e) {
+            return QString::fromStdString(e.what());
+        }
+    }));
 }
 
 void RepairMenu::run(const QString& what,
@@ -140,28 +185,7 @@ void RepairMenu::run(const QString& what,
                                  : tr(" — writes %n record(s).", nullptr, int(plan.changes.size())));
         if (!m_confirm(title, QString::fromStdString(athanor::previewText(plan)), typeName))
             return;
-        auto* apply = new QFutureWatcher<QString>(this);
-        connect(apply, &QFutureWatcher<QString>::finished, this, [this, apply, plan] {
-            apply->deleteLater();
-            const QString error = apply->result();
-            if (m_session)
-                m_session->reload();
-            if (!error.isEmpty()) {
-                QMessageBox::warning(m_dialogParent, tr("Repair state"), error);
-                emit failed(error);
-                return;
-            }
-            emit done(QString::fromStdString(plan.title));
-        });
-        apply->setFuture(QtConcurrent::run([stateSource, plan]() -> QString {
-            try {
-                athanor::RepairSource source(stateSource);
-                athanor::applyRepair(source, plan);
-                return {};
-            } catch (const std::exception& e) {
-                return QString::fromStdString(e.what());
-            }
-        }));
+        apply(plan);
     });
     watcher->setFuture(QtConcurrent::run([stateSource, planner]() -> Planned {
         Planned out;

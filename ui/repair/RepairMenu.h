@@ -2,6 +2,7 @@
 
 #include "lifecycle/Phase.h"
 
+#include <QList>
 #include <QModelIndex>
 #include <QObject>
 #include <QString>
@@ -9,6 +10,7 @@
 #include <memory>
 
 class QAbstractItemView;
+class QAction;
 class QMenu;
 class QMessageBox;
 class QWidget;
@@ -34,6 +36,9 @@ public:
 
     // The menu for the tree row at `index` (a record's FQN, or a pending deletion row).
     QMenu* menuFor(const QModelIndex& index, QWidget* parent);
+    // The repairs for that row as actions owned by `owner`, each enabled only where it applies: the one
+    // action set the context menu and the details pane both show. An invalid index: Undo Last Repair only.
+    QList<QAction*> actionsFor(const QModelIndex& index, QObject* owner);
 
     // Asks before writing: `preview` is the plan's text; `typeName` non-empty: that name must be typed.
     using Confirm =
@@ -46,6 +51,11 @@ public:
 
     // Plans with `planner` off the GUI thread, asks, applies; emits done() or failed().
     void run(const QString& what, std::function<athanor::RepairPlan(athanor::RepairSource&)> planner);
+
+    // Writes an already confirmed plan off the GUI thread under its stage locks (keeping versions for undo),
+    // reloads the session; emits done() or failed(). Dialogs that plan on their own (Change Password) end
+    // here.
+    void apply(const athanor::RepairPlan& plan);
 
 signals:
     void done(const QString& title);
