@@ -6,6 +6,7 @@
 #include "store/RecordParse.h"
 #include "store/StateSources.h"
 #include "store/folder/FolderSource.h"
+#include "store/sqlite/SqliteSource.h"
 
 #include "json/JsonParse.h"
 #include <algorithm>
@@ -25,23 +26,28 @@ private:
     SourceStageLock m_lock;
 };
 
+StageLockInfo lockInfoOf(const StageLockHolder& holder) {
+    StageLockInfo info;
+    info.pid = holder.pid;
+    info.host = holder.host;
+    info.since = holder.since;
+    info.operation = holder.operation;
+    info.processGoneHere = holder.pid > 0 && holder.isStaleOnThisHost();
+    return info;
+}
+
 std::optional<StageLockInfo> readLockFile(const fs::path& file) {
     const auto text = readWholeFile(file);
     if (!text)
         return std::nullopt;
-    StageLockInfo info;
-    info.where = file.string();
     StageLockHolder holder;
     try {
         holder = StageLockHolder::fromJson(parseJsonText(*text));
     } catch (const std::exception&) {
         // A damaged lock file still holds the stage; it names no holder.
     }
-    info.pid = holder.pid;
-    info.host = holder.host;
-    info.since = holder.since;
-    info.operation = holder.operation;
-    info.processGoneHere = holder.pid > 0 && holder.isStaleOnThisHost();
+    StageLockInfo info = lockInfoOf(holder);
+    info.where = file.string();
     return info;
 }
 
@@ -160,15 +166,27 @@ std::unique_ptr<StageHold> RepairSource::lockStage(const std::string& app, const
 }
 
 std::optional<StageLockInfo> RepairSource::stageLockHolder(const std::string& app, const std::string& stage) {
-    if (!m_folder)
-        throw std::runtime_error("state unlock breaks the lock files of folder sources; " + describe() +
-                                 " keeps its stage locks itself (a lock left by a process that no longer "
-                                 "exists on this host is taken over by the next run)");
-    return readLockFile(StageLock::lockFile(*m_folder, app, stage));
+    if (m_folder)
+        return readLockFile(StageLock::lockFile(*m_folder, app, stage));
+    if (auto* database = dynamic_cast<SqliteSource*>(m_source.get())) {
+        const std::optional<StageLockHolder> holder = database->stageLockHolder(app, stage);
+        if (!holder)
+            return std::nullopt;
+        StageLockInfo info = lockInfoOf(*holder);
+        info.where = database->stageLockLocation(app, stage);
+        return info;
+    }
+    throw std::runtime_error("state unlock breaks the stage locks of folder and SQLite sources; " +
+                             describe() +
+                             " keeps its stage locks itself (a lock left by a process that no longer "
+                             "exists on this host is taken over by the next run)");
 }
 
 bool RepairSource::breakStageLock(const std::string& app, const std::string& stage,
                                   const StageLockInfo& expected) {
+    if (auto* database = dynamic_cast<SqliteSource*>(m_source.get()))
+        return database->breakStageLock(
+            app, stage, StageLockHolder{expected.pid, expected.host, expected.since, expected.operation});
     if (!m_folder)
         return false;
     const fs::path file = StageLock::lockFile(*m_folder, app, stage);

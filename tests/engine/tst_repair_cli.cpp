@@ -258,6 +258,100 @@ private slots:
         QVERIFY2(s.records() == original, joined(differences(original, s.records())).c_str());
     }
 
+    // `state pending run`: the replaced copy's provider deletes it now (its file on disk goes), the entry
+    // leaves pendingDeletions, and undo brings the stage record's bytes back.
+    void pendingRunDeletesTheOldResourceAndUndoRestoresTheRecord_data() { addSourceRows(); }
+    void pendingRunDeletesTheOldResourceAndUndoRestoresTheRecord() {
+        QFETCH(bool, sqlite);
+        QTemporaryDir dir;
+        const fs::path fixture = fs::path(dir.path().toStdString()) / "fixture";
+        fs::create_directories(fixture);
+        fs::copy(kRealAlchemy / "lifecycle/run4-noop/.alchemy", fixture / ".alchemy",
+                 fs::copy_options::recursive);
+        const fs::path stageFile = fixture / ".alchemy/life/dev.json";
+        Json stage = parseJsonText(readFile(stageFile));
+        Json entry = Json::object();
+        entry["resource"] = Json::object({{"Symbol(alchemy::ResourceKind)", "fs::File"},
+                                          {"Symbol(alchemy::ResourceID)", "old-copy"},
+                                          {"Symbol(alchemy::ResourceFQN)", "life/dev/old-copy"},
+                                          {"path", "old-copy.txt"},
+                                          {"content", "replaced"}});
+        entry["oldProps"] = Json::object({{"path", "old-copy.txt"}, {"content", "replaced"}});
+        stage["data"]["pendingDeletions"] = Json::array({entry});
+        writeFile(stageFile, stage.dump(2));
+        const Source s = makeSource(fixture, fs::path(dir.path().toStdString()) / "src", sqlite);
+        // The old copy the replaced resource left: a real file, where the provider resolves its path.
+        const fs::path oldFile = s.project / "old-copy.txt";
+        writeFile(oldFile, "replaced");
+        const auto original = s.records();
+
+        const Run pendingRun =
+            run({"state", "pending", "run", "life/dev", "0", "--state", s.spec(), "--yes"});
+        QVERIFY2(pendingRun.exitCode == 0, pendingRun.all().c_str());
+        QVERIFY2(!fs::exists(oldFile), pendingRun.all().c_str());
+        const Run list = run({"state", "pending", "list", "life/dev", "--state", s.spec()});
+        QVERIFY2(list.out.find("no pending") != std::string::npos, list.all().c_str());
+        const auto changed = differences(original, s.records());
+        QVERIFY2(!changed.empty() && allContain(changed, {"life/dev.json", "[\"life\"]|dev"}),
+                 joined(changed).c_str());
+
+        const Run undo = run({"state", "undo", "--state", s.spec(), "--yes"});
+        QVERIFY2(undo.exitCode == 0, undo.all().c_str());
+        QVERIFY2(s.records() == original, joined(differences(original, s.records())).c_str());
+    }
+
+    // `state unlock` on a stage locked by another live process (a lock file, or the athanor_locks row of a
+    // SQLite source): a repair is refused naming the holder, unlock names it too and releases it, and the
+    // repair then goes through.
+    void unlockReleasesALockHeldByAnotherProcess_data() { addSourceRows(); }
+    void unlockReleasesALockHeldByAnotherProcess() {
+        QFETCH(bool, sqlite);
+        QTemporaryDir dir;
+        const Source s =
+            makeSource(kRealAlchemy / "app-stages/03-up-dev-again", dir.path().toStdString(), sqlite);
+        const auto original = s.records();
+
+        QProcess holder;
+        holder.start(QStringLiteral(ATHANOR_BIN_DIR "/tst_lifecycle_lock_holder"),
+                     {sqlite ? s.spec() : q(s.project), QStringLiteral("shop"), QStringLiteral("dev")});
+        QVERIFY(holder.waitForStarted());
+        QVERIFY(holder.waitForReadyRead(30000));
+        const QString said = QString::fromUtf8(holder.readLine()).trimmed();
+        QVERIFY2(said.startsWith(QStringLiteral("locked ")), qPrintable(said));
+        const std::string pid = said.section(' ', 1).toStdString();
+
+        const Run refused = run({"state", "rm", "shop/dev/config.json", "--state", s.spec(), "--yes"});
+        QVERIFY2(refused.exitCode != 0, refused.all().c_str());
+        QVERIFY2(refused.all().find("pid " + pid) != std::string::npos, refused.all().c_str());
+
+        // Without --yes and without a terminal nothing is released.
+        const Run asked = run({"state", "unlock", "--app", "shop", "--stage", "dev", "--state", s.spec()});
+        QVERIFY2(asked.exitCode != 0, asked.all().c_str());
+        QVERIFY2(asked.out.find("locked by pid " + pid) != std::string::npos, asked.all().c_str());
+        QVERIFY2(asked.out.find(sqlite ? "athanor_locks" : ".lock") != std::string::npos,
+                 asked.all().c_str());
+        QVERIFY2(asked.out.find("warning: unless that process is gone") != std::string::npos,
+                 asked.all().c_str());
+
+        const Run unlock =
+            run({"state", "unlock", "--app", "shop", "--stage", "dev", "--state", s.spec(), "--yes"});
+        QVERIFY2(unlock.exitCode == 0, unlock.all().c_str());
+        QVERIFY2(unlock.out.find("released the lock of stage shop/dev (held by pid " + pid + ")") !=
+                     std::string::npos,
+                 unlock.all().c_str());
+        if (sqlite)
+            QVERIFY(sqlRows(s.database(), "SELECT app FROM athanor_locks").empty());
+        QVERIFY(s.records() == original); // unlocking writes no record
+
+        const Run removed = run({"state", "rm", "shop/dev/config.json", "--state", s.spec(), "--yes"});
+        QVERIFY2(removed.exitCode == 0, removed.all().c_str());
+        QVERIFY2(run({"state", "unlock", "--app", "shop", "--stage", "dev", "--state", s.spec()})
+                         .out.find("is not locked") != std::string::npos,
+                 "the repair released its own lock");
+        holder.closeWriteChannel();
+        QVERIFY(holder.waitForFinished(10000));
+    }
+
     void editWritesTheEditedRecordAndUndoRestoresIt_data() { addSourceRows(); }
     void editWritesTheEditedRecordAndUndoRestoresIt() {
         QFETCH(bool, sqlite);

@@ -311,6 +311,68 @@ std::unique_ptr<StageLease> SqliteSource::lockStage(const std::string& app, cons
     return std::make_unique<SqliteStageLease>(m_pool, app, stage, mine);
 }
 
+namespace {
+
+StageLockHolder holderFromRow(const std::string& text) {
+    try {
+        return StageLockHolder::fromJson(parseJsonText(text));
+    } catch (const JsonParseError&) {
+        return {}; // a damaged row still holds the stage; it names no holder
+    }
+}
+
+bool sameHolder(const StageLockHolder& a, const StageLockHolder& b) {
+    return a.pid == b.pid && a.host == b.host && a.since == b.since && a.operation == b.operation;
+}
+
+} // namespace
+
+std::string SqliteSource::stageLockLocation(const std::string& app, const std::string& stage) const {
+    return "row (" + app + ", " + stage + ") of table " + sqlite::kLocksTable + " in " + m_spec.path.string();
+}
+
+std::optional<StageLockHolder> SqliteSource::stageLockHolder(const std::string& app,
+                                                             const std::string& stage) {
+    requireValidId(app, "app name");
+    requireValidId(stage, "stage name");
+    auto db = m_pool->reader();
+    if (!db || !(*db)->tableExists(sqlite::kLocksTable))
+        return std::nullopt; // nothing was ever locked here
+    Statement q = (*db)->prepare(std::string(R"(SELECT "holder" FROM )") + sqlite::kLocksTable +
+                                 R"( WHERE "app" = ? AND "stage" = ?)");
+    q.bind(1, app).bind(2, stage);
+    if (!q.step())
+        return std::nullopt;
+    return holderFromRow(std::string(q.text(0)));
+}
+
+bool SqliteSource::breakStageLock(const std::string& app, const std::string& stage,
+                                  const StageLockHolder& expected) {
+    requireValidId(app, "app name");
+    requireValidId(stage, "stage name");
+    if (!exists())
+        return false;
+    auto db = m_pool->writer();
+    // Checked and deleted under the database's write lock: a lock taken in between is never the one deleted.
+    sqlite::WriteTransaction tx(*db);
+    std::optional<std::string> held;
+    {
+        Statement q = db->prepare(std::string(R"(SELECT "holder" FROM )") + sqlite::kLocksTable +
+                                  R"( WHERE "app" = ? AND "stage" = ?)");
+        q.bind(1, app).bind(2, stage);
+        if (q.step())
+            held = std::string(q.text(0));
+    }
+    if (!held || !sameHolder(holderFromRow(*held), expected))
+        return false;
+    Statement del = db->prepare(std::string("DELETE FROM ") + sqlite::kLocksTable +
+                                R"( WHERE "app" = ? AND "stage" = ? AND "holder" = ?)");
+    del.bind(1, app).bind(2, stage).bind(3, *held);
+    del.run();
+    tx.commit();
+    return true;
+}
+
 fs::path SqliteSource::athanorHome() const {
     fs::path base;
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)

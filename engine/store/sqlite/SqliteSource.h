@@ -1,8 +1,10 @@
 #pragma once
 
+#include "store/StageLease.h"
 #include "store/StateSource.h"
 
 #include <memory>
+#include <optional>
 
 namespace athanor {
 
@@ -43,6 +45,14 @@ public:
     std::unique_ptr<StageLease> lockStage(const std::string& app, const std::string& stage,
                                           const std::string& operation,
                                           const LockWarningSink& onWarning) override;
+
+    // `state unlock` of a native lock: the holder in the stage's athanor_locks row (nullopt: not locked; a
+    // damaged row is a holder with no fields), and where that row is, for messages.
+    std::optional<StageLockHolder> stageLockHolder(const std::string& app, const std::string& stage);
+    std::string stageLockLocation(const std::string& app, const std::string& stage) const;
+    // Deletes the stage's lock row if it still names `expected` (in one write transaction); false when the
+    // lock changed hands or was released meanwhile (nothing deleted then).
+    bool breakStageLock(const std::string& app, const std::string& stage, const StageLockHolder& expected);
 
     std::filesystem::path athanorHome() const override;
 
