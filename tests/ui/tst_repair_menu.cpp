@@ -88,7 +88,7 @@ private slots:
         RepairMenu* repairs = window.repairMenu();
         std::unique_ptr<QMenu> menu(repairs->menuFor(source, &window));
         QAction* settle = actionNamed(menu.get(), QStringLiteral("Settle as Created…"));
-        QAction* forget = actionNamed(menu.get(), QStringLiteral("Forget Record…"));
+        QAction* forget = actionNamed(menu.get(), QStringLiteral("Forget…"));
         QVERIFY(settle && forget);
         QVERIFY(settle->isEnabled());
         menu->popup(window.mapToGlobal(QPoint(300, 300)));

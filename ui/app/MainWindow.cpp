@@ -69,6 +69,7 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
 
     m_tree = new ScopeTreeView(m_model, m_proxy);
     m_repairMenu = new RepairMenu(m_tree, m_session, this);
+    m_repairMenu->setVault(m_vault);
     m_filterBar = new FilterBar(m_proxy);
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);

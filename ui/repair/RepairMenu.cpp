@@ -2,6 +2,7 @@
 
 #include "models/StateTreeModel.h"
 #include "models/StatusCategory.h"
+#include "repair/RecordRepairDialogs.h"
 #include "repair/RecordRepairs.h"
 #include "repair/RepairPreview.h"
 #include "repair/VersionRepairs.h"
@@ -107,17 +108,31 @@ QList<QAction*> RepairMenu::actionsFor(const QModelIndex& index, QObject* owner)
                 return athanor::planSetStatus(source, path, athanor::ResourceStatus::Created);
             });
         });
-        auto* forget = new QAction(tr("Forget Record…"), owner);
+        const int kind = index.data(StateTreeModel::NodeKindRole).toInt();
+        const bool isResource = kind == int(SnapshotNodeKind::Resource);
+        const bool isScope = !isResource;
+        auto* move = new QAction(tr("Move/Rename…"), owner);
+        move->setObjectName(QStringLiteral("moveRecord"));
+        move->setToolTip(tr("Give the record a new id or scope; nested records follow (state mv)"));
+        move->setEnabled(!readOnly && isResource);
+        connect(move, &QAction::triggered, this,
+                [this, fqn] { openDialog(new MoveRecordDialog(m_session, this, fqn, m_dialogParent)); });
+        auto* forget = new QAction(tr("Forget…"), owner);
         forget->setObjectName(QStringLiteral("forgetRecord"));
-        forget->setToolTip(
-            tr("Remove the record and what is nested in it from state; the real resources stay "
-               "(state rm --recursive)"));
+        forget->setToolTip(tr("Remove the record (and, if asked, what is nested in it) from state; the real "
+                              "resources stay (state rm)"));
         forget->setEnabled(!readOnly);
-        connect(forget, &QAction::triggered, this, [this, path] {
-            run(tr("Forget record"),
-                [path](athanor::RepairSource& source) { return athanor::planRemove(source, {path}, true); });
+        connect(forget, &QAction::triggered, this, [this, fqn, isScope] {
+            openDialog(new ForgetRecordDialog(m_session, this, fqn, isScope, m_dialogParent));
         });
-        actions << settle << forget;
+        auto* edit = new QAction(tr("Edit Record…"), owner);
+        edit->setObjectName(QStringLiteral("editRecord"));
+        edit->setToolTip(tr("Edit the record's JSON; validated before anything is written (state edit)"));
+        edit->setEnabled(!readOnly && (isResource || kind == int(SnapshotNodeKind::Stage)));
+        connect(edit, &QAction::triggered, this, [this, fqn] {
+            openDialog(new EditRecordDialog(m_session, this, m_vault, fqn, m_dialogParent));
+        });
+        actions << settle << move << forget << edit;
     }
     auto* undo = new QAction(tr("Undo Last Repair…"), owner);
     undo->setObjectName(QStringLiteral("undoRepair"));
@@ -128,6 +143,11 @@ QList<QAction*> RepairMenu::actionsFor(const QModelIndex& index, QObject* owner)
     });
     actions.append(undo);
     return actions;
+}
+
+void RepairMenu::openDialog(QDialog* dialog) {
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void RepairMenu::apply(const athanor::RepairPlan& plan) {

@@ -10,6 +10,7 @@
 #include <memory>
 
 class QAbstractItemView;
+class QDialog;
 class QAction;
 class QMenu;
 class QMessageBox;
@@ -22,6 +23,7 @@ struct RepairPlan;
 
 namespace athanor::ui {
 
+class SecretVault;
 class StateSession;
 
 // The tree's context menu of repairs (engine/repair): settle a record left creating / updating, forget a
@@ -44,6 +46,8 @@ public:
     using Confirm =
         std::function<bool(const QString& title, const QString& preview, const QString& typeName)>;
     void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
+    // The vault whose passwords Edit Record… decrypts with.
+    void setVault(SecretVault* vault) { m_vault = vault; }
 
     // The confirmation the default Confirm shows (tests grab it for screenshots).
     static std::unique_ptr<QMessageBox> confirmationBox(QWidget* parent, const QString& title,
@@ -62,10 +66,13 @@ signals:
     void failed(const QString& message);
 
 private:
+    void openDialog(QDialog* dialog); // window-modal, deleted on close
+
     QAbstractItemView* m_tree;
     StateSession* m_session;
     QWidget* m_dialogParent;
     Confirm m_confirm;
+    SecretVault* m_vault = nullptr;
 };
 
 } // namespace athanor::ui
