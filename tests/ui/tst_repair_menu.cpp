@@ -9,7 +9,10 @@
 #include "inspector/DetailsPane.h"
 #include "inspector/ScopeTreeView.h"
 #include "models/StateTreeModel.h"
+#include "repair/RecordRepairs.h"
 #include "repair/RepairMenu.h"
+#include "repair/RepairSource.h"
+#include "state/StateSession.h"
 #include "secrets/ChangePasswordDialog.h"
 #include "secrets/SecretVault.h"
 
@@ -19,10 +22,12 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace athanor;
@@ -204,6 +209,95 @@ private slots:
         QVERIFY(done.wait(10000));
         QCOMPARE(test::readFile(api), stuck);
         QCOMPARE(test::treeHash(project), before);
+    }
+
+    // Release Stage Lock… on a stage another live process holds: the confirmation names the holder's pid and
+    // the lock file and needs the stage name typed; afterwards nobody holds the stage and a repair goes
+    // through.
+    void releaseStageLockNamesTheHolder() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("p"));
+        QDir().mkpath(project);
+        test::copyTree(test::fixture(QStringLiteral("app-stages/03-up-dev-again/.alchemy")),
+                       project + QStringLiteral("/.alchemy"));
+        QProcess holder;
+        holder.start(QStringLiteral(ATHANOR_BIN_DIR "/tst_lifecycle_lock_holder"),
+                     {project, QStringLiteral("shop"), QStringLiteral("dev")});
+        QVERIFY(holder.waitForStarted());
+        QVERIFY(holder.waitForReadyRead(30000));
+        const QString said = QString::fromUtf8(holder.readLine()).trimmed();
+        QVERIFY2(said.startsWith(QStringLiteral("locked ")), qPrintable(said));
+        const QString pid = said.section(QLatin1Char(' '), 1);
+
+        MainWindow window(m_theme.get());
+        window.resize(1300, 900);
+        window.show();
+        window.openProject(project);
+        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("shop/dev")).isValid());
+        RepairMenu* repairs = window.repairMenu();
+        QSignalSpy done(repairs, &RepairMenu::done);
+        QSignalSpy failed(repairs, &RepairMenu::failed);
+
+        // The message boxes a refusal shows are closed as they come.
+        QTimer closer;
+        connect(&closer, &QTimer::timeout, &window, [] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
+                box->accept();
+        });
+        closer.start(50);
+        const auto forgetConfig = [repairs] {
+            repairs->setConfirm(
+                [](const QString&, const QString&, const QString& name) { return name.isEmpty(); });
+            repairs->run(QStringLiteral("Forget record"), [](athanor::RepairSource& source) {
+                return athanor::planRemove(source, {"shop/dev/config.json"}, false);
+            });
+        };
+        const QString config = project + QStringLiteral("/.alchemy/shop/dev/config.json.json");
+
+        // While it is held, a repair is refused naming the holder.
+        forgetConfig();
+        QVERIFY(failed.wait(10000));
+        QVERIFY2(failed.first().first().toString().contains(QStringLiteral("pid ") + pid),
+                 qPrintable(failed.first().first().toString()));
+        QVERIFY(QFile::exists(config));
+
+        std::unique_ptr<QMenu> menu(
+            repairs->menuFor(window.treeModel()->indexForFqn(QStringLiteral("shop/dev")), &window));
+        QAction* release = actionNamed(menu.get(), QStringLiteral("Release Stage Lock…"));
+        QVERIFY(release && release->isEnabled());
+        QString asked, detail, typeName;
+        repairs->setConfirm([&](const QString& title, const QString& text, const QString& name) {
+            asked = title;
+            detail = text;
+            typeName = name;
+            return true;
+        });
+        release->trigger();
+        QVERIFY(done.wait(10000));
+        QVERIFY2(asked.contains(QStringLiteral("pid ") + pid), qPrintable(asked));
+        QVERIFY2(detail.contains(QStringLiteral(".lock")), qPrintable(detail));
+        QVERIFY2(detail.contains(QStringLiteral("second writer")), qPrintable(detail));
+        QCOMPARE(typeName, QStringLiteral("dev"));
+        athanor::RepairSource source(window.session()->source());
+        QVERIFY(!source.stageLockHolder("shop", "dev"));
+
+        // A stage nobody holds: said so, nothing asked.
+        asked.clear();
+        failed.clear();
+        release->trigger();
+        QVERIFY(failed.wait(10000));
+        QVERIFY2(failed.first().first().toString().contains(QStringLiteral("not locked")),
+                 qPrintable(failed.first().first().toString()));
+        QVERIFY(asked.isEmpty());
+        closer.stop();
+
+        // The stage is free: the repair goes through.
+        done.clear();
+        forgetConfig();
+        QVERIFY(done.wait(10000));
+        QVERIFY(!QFile::exists(config));
+        holder.closeWriteChannel();
+        QVERIFY(holder.waitForFinished(10000));
     }
 
     // Secrets › Change Password… on a copy of the real secrets tree: the new password opens every secret of

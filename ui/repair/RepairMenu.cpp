@@ -133,6 +133,18 @@ QList<QAction*> RepairMenu::actionsFor(const QModelIndex& index, QObject* owner)
             openDialog(new EditRecordDialog(m_session, this, m_vault, fqn, m_dialogParent));
         });
         actions << settle << move << forget << edit;
+        if (kind == int(SnapshotNodeKind::Stage)) {
+            const QStringList parts = fqn.split(QLatin1Char('/'));
+            auto* unlock = new QAction(tr("Release Stage Lock…"), owner);
+            unlock->setObjectName(QStringLiteral("releaseStageLock"));
+            unlock->setToolTip(tr("Force-release the stage's lock left by a run, naming its holder "
+                                  "(state unlock)"));
+            unlock->setEnabled(!readOnly && parts.size() == 2);
+            connect(unlock, &QAction::triggered, this, [this, parts] {
+                releaseStageLock(parts.value(0).toStdString(), parts.value(1).toStdString());
+            });
+            actions.append(unlock);
+        }
     }
     auto* undo = new QAction(tr("Undo Last Repair…"), owner);
     undo->setObjectName(QStringLiteral("undoRepair"));
@@ -143,6 +155,74 @@ QList<QAction*> RepairMenu::actionsFor(const QModelIndex& index, QObject* owner)
     });
     actions.append(undo);
     return actions;
+}
+
+void RepairMenu::releaseStageLock(const std::string& app, const std::string& stage) {
+    if (!m_session || !m_session->source())
+        return;
+    const std::shared_ptr<athanor::StateSource> stateSource = m_session->source();
+    struct Holder {
+        std::optional<athanor::StageLockInfo> info;
+        QString error;
+    };
+    const QString stageName = QString::fromStdString(app + "/" + stage);
+    auto* watcher = new QFutureWatcher<Holder>(this);
+    connect(watcher, &QFutureWatcher<Holder>::finished, this,
+            [this, watcher, stateSource, app, stage, stageName] {
+                watcher->deleteLater();
+                const Holder holder = watcher->result();
+                QString refusal = holder.error;
+                if (refusal.isEmpty() && !holder.info)
+                    refusal = tr("Stage %1 is not locked.").arg(stageName);
+                if (!refusal.isEmpty()) {
+                    QMessageBox::information(m_dialogParent, tr("Release stage lock"), refusal);
+                    emit failed(refusal);
+                    return;
+                }
+                const athanor::StageLockInfo info = *holder.info;
+                const QString title = tr("Release the lock of stage %1, held by %2?")
+                                          .arg(stageName, QString::fromStdString(info.describe()));
+                const QString detail =
+                    tr("lock %1\n%2")
+                        .arg(QString::fromStdString(info.where),
+                             info.processGoneHere ? tr("That process no longer exists on this host.")
+                                                  : tr("Unless that process is gone, releasing its lock lets "
+                                                       "a second writer in while it "
+                                                       "still writes."));
+                if (!m_confirm(title, detail, QString::fromStdString(stage)))
+                    return;
+                auto* release = new QFutureWatcher<QString>(this);
+                connect(release, &QFutureWatcher<QString>::finished, this, [this, release, stageName] {
+                    release->deleteLater();
+                    const QString error = release->result();
+                    if (!error.isEmpty()) {
+                        QMessageBox::warning(m_dialogParent, tr("Release stage lock"), error);
+                        emit failed(error);
+                        return;
+                    }
+                    emit done(tr("released the lock of stage %1").arg(stageName));
+                });
+                release->setFuture(QtConcurrent::run([stateSource, app, stage, info]() -> QString {
+                    try {
+                        athanor::RepairSource source(stateSource);
+                        if (!source.breakStageLock(app, stage, info))
+                            return tr("The lock changed hands meanwhile; it was left in place.");
+                        return {};
+                    } catch (const std::exception& e) {
+                        return QString::fromStdString(e.what());
+                    }
+                }));
+            });
+    watcher->setFuture(QtConcurrent::run([stateSource, app, stage]() -> Holder {
+        Holder out;
+        try {
+            athanor::RepairSource source(stateSource);
+            out.info = source.stageLockHolder(app, stage);
+        } catch (const std::exception& e) {
+            out.error = QString::fromStdString(e.what());
+        }
+        return out;
+    }));
 }
 
 void RepairMenu::openDialog(QDialog* dialog) {

@@ -8,6 +8,7 @@
 #include <QString>
 #include <functional>
 #include <memory>
+#include <string>
 
 class QAbstractItemView;
 class QDialog;
@@ -60,6 +61,10 @@ public:
     // reloads the session; emits done() or failed(). Dialogs that plan on their own (Change Password) end
     // here.
     void apply(const athanor::RepairPlan& plan);
+
+    // `state unlock` of a stage: names the holder (read off the GUI thread), asks with the stage name typed,
+    // releases the lock if it is still that holder's; emits done() or failed().
+    void releaseStageLock(const std::string& app, const std::string& stage);
 
 signals:
     void done(const QString& title);
