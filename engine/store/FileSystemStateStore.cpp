@@ -10,6 +10,7 @@
 #include <mutex>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -81,6 +82,9 @@ std::shared_ptr<FileSystemStateStore::OpenFolder> FileSystemStateStore::folder(b
     } else {
         return nullptr; // a missing folder is not remembered: it may be created later
     }
+    if (m_durability == Durability::Batched && m_group && m_chain.size() >= 2)
+        // Folders of a stage lend spares to each other (the stage's stale temp files are swept below it).
+        open->spares.join(m_group->spares(), open->dir.fd(), m_chain.size());
     if (g_keptFolders.fetch_add(1) < kMaxKeptFolders) {
         open->kept = true;
         m_cache->open = open;
@@ -148,7 +152,8 @@ void FileSystemStateStore::deinit() {
     if (!fs::exists(dir, ec))
         return;
     for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_regular_file())
+        if (entry.is_regular_file() && tempFileWriter(entry.path().filename().string()) != ::getpid())
+            // This process's temp files are no records (a spare another folder lent meanwhile): they go too.
             throw StoreError("cannot remove scope folder " + dir.string() + ": it still contains " +
                              entry.path().filename().string());
     fs::remove_all(dir, ec);
