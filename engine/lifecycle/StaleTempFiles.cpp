@@ -23,18 +23,22 @@ bool isStale(const fs::path& file, long writer) {
     return started && *started > written + 1; // the pid was reused by a later process
 }
 
+// Removes `entry` when it is a stale temp file whose target name starts with `prefix` (any when empty).
+bool removeIfStale(const fs::directory_entry& entry, const std::string& prefix) {
+    const std::string name = entry.path().filename().string();
+    const std::optional<long> writer = tempFileWriter(name);
+    if (!writer || name.compare(1, prefix.size(), prefix) != 0)
+        return false;
+    std::error_code ec;
+    return isStale(entry.path(), *writer) && fs::remove(entry.path(), ec);
+}
+
 // Removes the stale temp files directly in `folder` whose target name starts with `prefix` (all when empty).
 size_t sweep(const fs::path& folder, const std::string& prefix) {
     size_t removed = 0;
     std::error_code ec;
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        const std::optional<long> writer = tempFileWriter(name);
-        if (!writer || name.compare(1, prefix.size(), prefix) != 0)
-            continue;
-        if (isStale(it->path(), *writer) && fs::remove(it->path(), ec))
-            ++removed;
-    }
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+        removed += removeIfStale(*it, prefix);
     return removed;
 }
 
@@ -43,15 +47,13 @@ size_t sweep(const fs::path& folder, const std::string& prefix) {
 size_t removeStaleTempFiles(const DotAlchemyLayout& layout, const std::string& app, const std::string& stage,
                             const fs::path& lockFolder) {
     const fs::path stageDir = layout.dotAlchemy / scopeFolderPath({app, stage});
-    size_t removed = sweep(stageDir, "");
+    // One walk of the stage: every file in it and in its folders (not through symlinked folders).
+    size_t removed = 0;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(stageDir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_symlink(ec)) {
+        if (it->is_symlink(ec))
             it.disable_recursion_pending();
-            continue;
-        }
-        if (it->is_directory(ec))
-            removed += sweep(it->path(), "");
+        removed += removeIfStale(*it, "");
     }
     const std::string record = idToRecordPath(stage); // "dev.json": its temp is ".dev.json.athanor-..."
     if (record.find('/') == std::string::npos)
