@@ -583,6 +583,13 @@ private slots:
         QVERIFY(!parseRecordFields("{\"kind\": ", {"kind"}));
         QVERIFY(!parseRecordFields("[1,2]", {"kind"}));
         QVERIFY(!parseRecordFields("", {"kind"}));
+        // A duplicate top-level key (in a small record and in a large one) is left to the whole parse.
+        QVERIFY(!parseRecordFields(R"({"kind":"a","status":"created","kind":"b"})", {"kind"}));
+        std::string large = "{";
+        for (int i = 0; i < 40; ++i)
+            large += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+        QVERIFY(parseRecordFields(large + "\"kind\":\"a\"}", {"kind"}));
+        QVERIFY(!parseRecordFields(large + "\"k7\":1}", {"kind"}));
     }
 
     // Group-committed folder fsyncs: many writers into one folder, every write lands whole, no temp file
