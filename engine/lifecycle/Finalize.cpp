@@ -30,7 +30,7 @@ void queueScope(RunContext& run, DeclaredTree& tree, DeclaredScopeNode& node, St
     for (const auto& id : ids)
         if (!node.declaredIds.count(id))
             orphans.push_back(id);
-    destroyer.addRecords(scope, orphans);
+    destroyer.addRecords(scope, orphans, ids);
 }
 
 std::string reasonFor(const StateDestroyer::Planned& planned, bool destroying) {

@@ -4,7 +4,11 @@
 #include "store/IdCodec.h"
 #include "store/ProcessIdentity.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <string_view>
 #include <sys/stat.h>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -23,18 +27,46 @@ bool isStale(const fs::path& file, long writer) {
     return started && *started > written + 1; // the pid was reused by a later process
 }
 
-// Removes the stale temp files directly in `folder` whose target name starts with `prefix` (all when empty).
-size_t sweep(const fs::path& folder, const std::string& prefix) {
-    size_t removed = 0;
+// Removes `file` when it is a stale temp file whose target name starts with `prefix` (any when empty).
+bool removeIfStale(const fs::path& file, std::string_view name, const std::string& prefix) {
+    const std::optional<long> writer = tempFileWriter(name);
+    if (!writer || name.compare(1, prefix.size(), prefix) != 0)
+        return false;
     std::error_code ec;
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        const std::optional<long> writer = tempFileWriter(name);
-        if (!writer || name.compare(1, prefix.size(), prefix) != 0)
+    return isStale(file, *writer) && fs::remove(file, ec);
+}
+
+// Removes the stale temp files directly in `folder` whose target name starts with `prefix` (all when empty),
+// and with `recurse` those in its folders too (not through symlinks). readdir, not std::filesystem's
+// iterators, which build a path per entry: this walks every record of the stage before each run.
+size_t sweep(const fs::path& folder, const std::string& prefix, bool recurse = false) {
+    DIR* dir = ::opendir(folder.c_str());
+    if (!dir)
+        return 0;
+    size_t removed = 0;
+    std::vector<std::string> folders;
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string_view name(entry->d_name);
+        if (name == "." || name == "..")
             continue;
-        if (isStale(it->path(), *writer) && fs::remove(it->path(), ec))
-            ++removed;
+        if (tempFileWriter(name)) {
+            removed += removeIfStale(folder / entry->d_name, name, prefix);
+            continue;
+        }
+        if (!recurse)
+            continue;
+        bool isFolder = entry->d_type == DT_DIR;
+        if (entry->d_type == DT_UNKNOWN) {
+            struct stat st {};
+            isFolder =
+                ::fstatat(::dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+        }
+        if (isFolder)
+            folders.emplace_back(name);
     }
+    ::closedir(dir);
+    for (const std::string& name : folders)
+        removed += sweep(folder / name, prefix, true);
     return removed;
 }
 
@@ -43,16 +75,7 @@ size_t sweep(const fs::path& folder, const std::string& prefix) {
 size_t removeStaleTempFiles(const DotAlchemyLayout& layout, const std::string& app, const std::string& stage,
                             const fs::path& lockFolder) {
     const fs::path stageDir = layout.dotAlchemy / scopeFolderPath({app, stage});
-    size_t removed = sweep(stageDir, "");
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(stageDir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_symlink(ec)) {
-            it.disable_recursion_pending();
-            continue;
-        }
-        if (it->is_directory(ec))
-            removed += sweep(it->path(), "");
-    }
+    size_t removed = sweep(stageDir, "", true);
     const std::string record = idToRecordPath(stage); // "dev.json": its temp is ".dev.json.athanor-..."
     if (record.find('/') == std::string::npos)
         removed += sweep(layout.dotAlchemy / app, record + ".athanor-");

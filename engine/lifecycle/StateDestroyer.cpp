@@ -275,9 +275,10 @@ std::vector<size_t> StateDestroyer::addScanned(Scope& scope) {
     return steps;
 }
 
-std::vector<size_t> StateDestroyer::addRecords(Scope& scope, const std::vector<std::string>& ids) {
+std::vector<size_t> StateDestroyer::addRecords(Scope& scope, const std::vector<std::string>& ids,
+                                               const std::vector<std::string>& listed) {
     // The folders the scope's own records use for their nested scopes are theirs, not strays of an orphan's.
-    for (const std::string& id : scope.store().list())
+    for (const std::string& id : listed)
         m_ownedFolders.insert(scopeFolderPath(scope.chain()) + "/" + slashes(id));
     std::vector<size_t> steps;
     for (Entry& entry : readEntries(scope, ids))

@@ -40,8 +40,10 @@ public:
     std::vector<size_t> addScopeContents(Scope& scope);
     // Pending deletions (replaced copies) listed in `scope`'s data. `data`: the data when already at hand.
     std::vector<size_t> addPendingDeletions(Scope& scope, const std::optional<Json>& data = std::nullopt);
-    // Records `ids` of `scope` (orphans), highest seq first, each with what is nested under it.
-    std::vector<size_t> addRecords(Scope& scope, const std::vector<std::string>& ids);
+    // Records `ids` of `scope` (orphans), highest seq first, each with what is nested under it. `listed`:
+    // every record id of `scope` as the caller just listed it (so the folder is not listed again).
+    std::vector<size_t> addRecords(Scope& scope, const std::vector<std::string>& ids,
+                                   const std::vector<std::string>& listed);
     // A step that runs only when all of `after` succeeded (touches nothing but state).
     size_t addFinal(std::function<bool()> job, const std::vector<size_t>& after, std::string name);
     // fqn -> fqns it uses ($ref), from the stack file: the user is deleted before what it uses.

@@ -548,7 +548,7 @@ private:
         if (ids.empty())
             return;
         StateDestroyer destroyer(m_run, StateDestroyer::Purpose::Finalize);
-        destroyer.addRecords(resourceScope, ids);
+        destroyer.addRecords(resourceScope, ids, ids);
         if (!destroyer.unknownKinds().empty())
             throw RunFailure("cannot delete the nested resources of " + resourceScope.chainText() +
                              ": no provider for kind(s) " + destroyer.unknownKindsText() +

@@ -3,6 +3,7 @@
 #include "providers/Provider.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
+#include "store/RecordParse.h"
 #include "store/StoreError.h"
 
 #include "json/JsonParse.h"
@@ -40,7 +41,9 @@ public:
         const std::optional<std::string> text = read();
         Json document;
         try {
-            document = parseJsonText(*text);
+            // The record fast path (simdjson) gives parseJsonText()'s exact result and falls back to it for
+            // anything else, errors included: a 10,000-resource stack parses in a fraction of the time.
+            document = parseRecordText(*text);
         } catch (const JsonParseError& e) {
             throw StackError(m_file.string() + ": " + e.what());
         }

@@ -3,6 +3,7 @@
 #include "store/StoreError.h"
 #include "store/WriteGroup.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -75,7 +76,7 @@ void writeAll(int fd, std::string_view content, const fs::path& path) {
 int openTempFile(int dir, const fs::path& dirPath, const std::string& name, SpareFiles* spares,
                  std::string& tempName, bool& reused) {
     if (spares) {
-        while (std::optional<std::string> spare = spares->take()) {
+        while (std::optional<std::string> spare = spares->take(name)) {
             const int fd = ::openat(dir, spare->c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
             if (fd >= 0) {
                 tempName = std::move(*spare);
@@ -102,7 +103,14 @@ void writeTempContent(int fd, std::string_view content, bool reused, const fs::p
 
 } // namespace
 
-std::optional<std::string> SpareFiles::take() {
+void SpareFiles::join(SparePool& pool, int dir, size_t depth) {
+    m_dir = dir;
+    m_depth = depth;
+    m_pool = &pool;
+    pool.add(*this);
+}
+
+std::optional<std::string> SpareFiles::takeOwn() {
     std::lock_guard lock(m_mutex);
     if (m_names.empty())
         return std::nullopt;
@@ -111,16 +119,81 @@ std::optional<std::string> SpareFiles::take() {
     return name;
 }
 
+std::optional<std::string> SpareFiles::take(const std::string& name) {
+    if (std::optional<std::string> own = takeOwn())
+        return own;
+    return m_pool ? m_pool->borrow(m_dir, name, *this) : std::nullopt;
+}
+
 void SpareFiles::give(std::string name) {
     std::lock_guard lock(m_mutex);
     m_names.push_back(std::move(name));
 }
 
 void SpareFiles::discard(int dir) {
+    if (m_pool) {
+        m_pool->leave(*this); // moves what it can; never lends to or borrows from this folder again
+        m_pool = nullptr;
+    }
     std::lock_guard lock(m_mutex);
     for (const std::string& name : m_names)
         ::unlinkat(dir, name.c_str(), 0);
     m_names.clear();
+}
+
+void SparePool::add(SpareFiles& folder) {
+    std::lock_guard lock(m_mutex);
+    m_folders.push_back(&folder);
+}
+
+void SparePool::leave(SpareFiles& folder) {
+    // The pool's lock first, then a folder's: the order every pool operation takes them in.
+    std::lock_guard lock(m_mutex);
+    m_folders.erase(std::remove(m_folders.begin(), m_folders.end(), &folder), m_folders.end());
+    SpareFiles* heir = nullptr;
+    for (SpareFiles* other : m_folders)
+        if (!heir || other->m_depth < heir->m_depth)
+            heir = other;
+    if (!heir)
+        return;
+    std::scoped_lock both(folder.m_mutex, heir->m_mutex);
+    // Enough for a wave of writes elsewhere; more would only be moved again and deleted at the end of the
+    // run.
+    constexpr size_t kMaxInherited = 512;
+    while (!folder.m_names.empty() && heir->m_names.size() < kMaxInherited) {
+        std::string moved = tempFileName("spare");
+        if (::renameat(folder.m_dir, folder.m_names.back().c_str(), heir->m_dir, moved.c_str()) != 0)
+            break; // another file system, or gone: the rest are deleted with the folder's
+        folder.m_names.pop_back();
+        heir->m_names.push_back(std::move(moved));
+        ++m_lent;
+    }
+}
+
+std::optional<std::string> SparePool::borrow(int dir, const std::string& name, const SpareFiles& self) {
+    std::lock_guard lock(m_mutex);
+    for (SpareFiles* other : m_folders) {
+        if (other == &self)
+            continue;
+        std::lock_guard otherLock(other->m_mutex);
+        if (other->m_names.empty())
+            continue;
+        std::string moved = tempFileName(name);
+        if (::renameat(other->m_dir, other->m_names.back().c_str(), dir, moved.c_str()) != 0) {
+            if (errno == ENOENT)
+                other->m_names.pop_back(); // removed by someone else: no spare any more
+            return std::nullopt;           // else another file system (EXDEV): a new file it is
+        }
+        other->m_names.pop_back();
+        ++m_lent;
+        return moved;
+    }
+    return std::nullopt;
+}
+
+uint64_t SparePool::lent() const {
+    std::lock_guard lock(m_mutex);
+    return m_lent;
 }
 
 int moveIntoPlace(int dir, const std::string& tempName, const std::string& name, SpareFiles* spares) {

@@ -73,16 +73,50 @@ private:
 // instead of being deleted: rewriting records then creates no files, which is what costs most on a file
 // system that has to search for a free inode. Spares carry temp names (a run that is killed leaves them for
 // the next one to remove, like any temp file) and are removed when their folder is closed.
+class SparePool;
 class SpareFiles {
 public:
-    std::optional<std::string> take();
+    // Lends this folder's spares to the other folders of `pool` and borrows theirs when it has none. `dir`
+    // stays open until discard(); `depth` is the folder's depth (spares of a closing folder move to the
+    // shallowest other one, which stays open longest).
+    void join(SparePool& pool, int dir, size_t depth);
+    // A spare to write a record `name` with: one of this folder's, else one moved in from another folder of
+    // the pool (under a temp name for `name`), else nullopt.
+    std::optional<std::string> take(const std::string& name);
     void give(std::string name);
-    // Removes every spare from folder `dir` (it is being closed or removed).
+    // Removes every spare from folder `dir` (it is being closed or removed): moved to another folder of the
+    // pool when there is one, else deleted.
     void discard(int dir);
 
 private:
+    friend class SparePool;
+    std::optional<std::string> takeOwn();
     std::mutex m_mutex;
     std::vector<std::string> m_names;
+    SparePool* m_pool = nullptr;
+    int m_dir = -1;
+    size_t m_depth = 0;
+};
+
+// The spare files of every folder a run writes in batches. A write in a folder without a spare takes one
+// from another folder (a rename inside the same file system) instead of creating a file: a destroy rewrites
+// each record once ("deleting") in folders it then empties, so without lending nearly every such write would
+// create a file, and on ext4 creating a file among many just deleted ones takes longer the more there are
+// (its search for a free inode skips recently deleted ones).
+class SparePool {
+public:
+    void add(SpareFiles& folder);
+    // `folder` is closing: its spares go to the shallowest other folder (or are deleted when there is none).
+    void leave(SpareFiles& folder);
+    // A spare of another folder moved into `dir` under a temp name for `name`; nullopt when there is none.
+    std::optional<std::string> borrow(int dir, const std::string& name, const SpareFiles& self);
+    // Spares moved between folders so far (tests: proof that a write reused another folder's file).
+    uint64_t lent() const;
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<SpareFiles*> m_folders;
+    uint64_t m_lent = 0;
 };
 
 // Moves temp file `tempName` to `name` in folder `dir`: with `spares`, swapped with an existing `name` (the

@@ -7,9 +7,11 @@
 #include "json/JsonParse.h"
 #include <algorithm>
 #include <atomic>
+#include <dirent.h>
 #include <mutex>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -81,6 +83,9 @@ std::shared_ptr<FileSystemStateStore::OpenFolder> FileSystemStateStore::folder(b
     } else {
         return nullptr; // a missing folder is not remembered: it may be created later
     }
+    if (m_durability == Durability::Batched && m_group && m_chain.size() >= 2)
+        // Folders of a stage lend spares to each other (the stage's stale temp files are swept below it).
+        open->spares.join(m_group->spares(), open->dir.fd(), m_chain.size());
     if (g_keptFolders.fetch_add(1) < kMaxKeptFolders) {
         open->kept = true;
         m_cache->open = open;
@@ -148,7 +153,8 @@ void FileSystemStateStore::deinit() {
     if (!fs::exists(dir, ec))
         return;
     for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_regular_file())
+        if (entry.is_regular_file() && tempFileWriter(entry.path().filename().string()) != ::getpid())
+            // This process's temp files are no records (a spare another folder lent meanwhile): they go too.
             throw StoreError("cannot remove scope folder " + dir.string() + ": it still contains " +
                              entry.path().filename().string());
     fs::remove_all(dir, ec);
@@ -156,24 +162,51 @@ void FileSystemStateStore::deinit() {
         throw StoreError("cannot remove scope folder " + dir.string() + ": " + ec.message());
 }
 
+namespace {
+
+// Calls fn(name, isRegularFile, isFolder) for each entry of folder `dir` (symlinks followed, as
+// std::filesystem's status does). readdir, not directory_iterator, which builds a path per entry: up lists
+// every scope folder of the stage.
+template <class Fn>
+void forEachEntry(const fs::path& dir, Fn&& fn) {
+    DIR* folder = ::opendir(dir.c_str());
+    if (!folder)
+        return; // missing (or unreadable): nothing listed, as before
+    while (const dirent* entry = ::readdir(folder)) {
+        const std::string_view name(entry->d_name);
+        if (name == "." || name == "..")
+            continue;
+        bool file = entry->d_type == DT_REG, isFolder = entry->d_type == DT_DIR;
+        if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) {
+            struct stat st {};
+            if (::fstatat(::dirfd(folder), entry->d_name, &st, 0) == 0) {
+                file = S_ISREG(st.st_mode);
+                isFolder = S_ISDIR(st.st_mode);
+            }
+        }
+        fn(name, file, isFolder);
+    }
+    ::closedir(folder);
+}
+
+} // namespace
+
 std::vector<std::string> FileSystemStateStore::list() {
     std::vector<std::string> ids;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(directory(), ec)) {
-        const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file(ec) && isRecordFileName(name))
+    forEachEntry(directory(), [&](std::string_view name, bool file, bool) {
+        if (file && isRecordFileName(name))
             ids.push_back(fileNameToId(name));
-    }
+    });
     std::sort(ids.begin(), ids.end());
     return ids;
 }
 
 std::vector<std::string> FileSystemStateStore::listScopes() {
     std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(directory(), ec))
-        if (entry.is_directory(ec) && entry.path().filename().string().front() != '.')
-            names.push_back(entry.path().filename().string());
+    forEachEntry(directory(), [&](std::string_view name, bool, bool isFolder) {
+        if (isFolder && name.front() != '.')
+            names.emplace_back(name);
+    });
     std::sort(names.begin(), names.end());
     return names;
 }

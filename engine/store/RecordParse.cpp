@@ -3,10 +3,12 @@
 #include "store/RecordParseDom.h"
 
 #include "json/JsonParse.h"
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace athanor {
 
@@ -130,9 +132,19 @@ std::optional<Json> parseRecordFields(std::string_view text, std::initializer_li
     try {
         Json out = Json::object();
         auto& members = out.get_ref<Json::object_t&>();
+        // A record has about ten top-level keys: duplicates found by looking back, without a hash set (and
+        // its allocations) per record; a set only for a large object.
+        std::vector<std::string_view> keysSoFar;
+        keysSoFar.reserve(16);
         std::unordered_set<std::string_view> seen;
+        const bool large = object.size() > 32;
         for (auto field : object) {
-            if (!seen.insert(field.key).second || hasControlCharacter(field.key))
+            const bool duplicate =
+                large ? !seen.insert(field.key).second
+                      : std::find(keysSoFar.begin(), keysSoFar.end(), field.key) != keysSoFar.end();
+            if (!large)
+                keysSoFar.push_back(field.key);
+            if (duplicate || hasControlCharacter(field.key))
                 return std::nullopt; // a duplicate top-level key: which value wins is nlohmann's business
             for (std::string_view key : keys)
                 if (key == field.key) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/AtomicFile.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -14,8 +16,6 @@
 #include <vector>
 
 namespace athanor {
-
-class SpareFiles;
 
 // A record write made as a temp file beside its record, not yet renamed into place (an in-flight write of a
 // wave): WriteGroup::commit() makes its data durable, renames it, and makes the rename durable.
@@ -71,7 +71,12 @@ public:
     // How many folder syncs the group made (tests and benchmarks: proof that writes share syncs).
     uint64_t folderSyncs() const;
 
+    // The spare temp files of every folder written through this group, lent between folders (AtomicFile.h).
+    SparePool& spares() { return m_spares; }
+
 private:
+    SparePool m_spares; // first: outlives the staged writes (and their folders) the members below hold
+
     struct Folder {
         int fd = -1;
         std::filesystem::path path;

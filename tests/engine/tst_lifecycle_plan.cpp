@@ -1,6 +1,7 @@
 // Plan and Up agree: plan is computed by the decision code up acts on (decideChange, queueFinalize), in the
 // order up applies resources, and a $ref to a resource that will change is "known after apply" rather than
 // its stale stored value. Each scenario plans, then runs up, and compares what each says per resource.
+#include "lifecycle/ChangeDecision.h"
 #include "providers/BuiltinProviders.h"
 #include "tst_lifecycle_support.h"
 
@@ -134,6 +135,40 @@ private slots:
         for (const auto& [fqn, change] : planned)
             QVERIFY2(byFqn(up).at(fqn).action == change.action, fqn.c_str());
         QCOMPARE(readFile(f.root() / "version.txt"), std::string("1.0.2"));
+    }
+
+    // "No changes" is decided on canonical text (JS key order, JS numbers), also when the documents are not
+    // identical: the shortcut for identical props decides nothing else.
+    void unchangedPropsAreDecidedOnCanonicalText() {
+        Fixture f;
+        Provider& files = *f.registry->find("fs::File");
+        const auto decide = [&](const Json& stored, const Json& declared) {
+            ChangeInputs in;
+            in.declaredKind = "fs::File";
+            in.exists = true;
+            in.recordKind = "fs::File";
+            in.status = ResourceStatus::Created;
+            in.statusText = "created";
+            in.storedProps = &stored;
+            in.props = &declared;
+            return QString::fromStdString(std::string(toString(decideChange(in, files).action)));
+        };
+        const Json same = Json::parse(R"({"path":"a.txt","content":"x","n":[1,-2,{"b":true,"c":null}]})");
+        QCOMPARE(decide(same, same), QString("skip"));
+        QCOMPARE(decide(Json::parse(R"({"path":"a.txt","n":1})"), Json::parse(R"({"path":"a.txt","n":1.0})")),
+                 QString("skip")); // JSON.stringify prints both as 1
+        QCOMPARE(decide(Json::parse(R"({"path":"a.txt","b":1,"7":2})"),
+                        Json::parse(R"({"path":"a.txt","7":2,"b":1})")),
+                 QString("skip")); // an array-index key comes first in JavaScript either way
+        QCOMPARE(decide(Json::parse(R"({"path":"a.txt","b":1,"c":2})"),
+                        Json::parse(R"({"path":"a.txt","c":2,"b":1})")),
+                 QString("update")); // other keys keep their order
+        QCOMPARE(decide(Json::parse(R"({"path":"a.txt","n":-1})"),
+                        Json::parse(R"({"path":"a.txt","n":18446744073709551615})")),
+                 QString("update"));
+        QCOMPARE(decide(Json::parse(R"({"path":"a.txt","n":[1,2]})"),
+                        Json::parse(R"({"path":"a.txt","n":[1,2,3]})")),
+                 QString("update"));
     }
 
     void aUserDeclaredBeforeWhatItUsesIsPlannedAfterIt() {

@@ -583,6 +583,13 @@ private slots:
         QVERIFY(!parseRecordFields("{\"kind\": ", {"kind"}));
         QVERIFY(!parseRecordFields("[1,2]", {"kind"}));
         QVERIFY(!parseRecordFields("", {"kind"}));
+        // A duplicate top-level key (in a small record and in a large one) is left to the whole parse.
+        QVERIFY(!parseRecordFields(R"({"kind":"a","status":"created","kind":"b"})", {"kind"}));
+        std::string large = "{";
+        for (int i = 0; i < 40; ++i)
+            large += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+        QVERIFY(parseRecordFields(large + "\"kind\":\"a\"}", {"kind"}));
+        QVERIFY(!parseRecordFields(large + "\"k7\":1}", {"kind"}));
     }
 
     // Group-committed folder fsyncs: many writers into one folder, every write lands whole, no temp file
@@ -646,6 +653,52 @@ private slots:
         QVERIFY(inodesIn(a->directory(), false) == filesBefore);
         source.flushBatchedWrites();
         stores.clear();
+        const std::vector<std::string> left = hiddenFiles(m_project / ".alchemy");
+        QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
+    }
+
+    // A stage's folders lend each other their spare temp files: a write in a folder without a spare takes
+    // another folder's (a rename, not a new file), which is what keeps a destroy from creating a file per
+    // "deleting" record. A folder that is removed hands its spares on; nothing is left once the stores close.
+    void sparesAreLentBetweenAStagesFolders() {
+        FolderSource source(SourceSpec::folder(m_project));
+        std::unique_ptr<StateStore> storeA = source.openStore({"shop", "dev", "a"}, Durability::Batched);
+        std::unique_ptr<StateStore> storeB = source.openStore({"shop", "dev", "b"}, Durability::Batched);
+        std::unique_ptr<StateStore> stage = source.openStore({"shop", "dev"}, Durability::Batched);
+        auto* a = dynamic_cast<FileSystemStateStore*>(storeA.get());
+        auto* b = dynamic_cast<FileSystemStateStore*>(storeB.get());
+        auto* s = dynamic_cast<FileSystemStateStore*>(stage.get());
+        QVERIFY(a && b && s);
+        const auto inodeOf = [](const fs::path& file) {
+            struct stat st {};
+            return ::stat(file.c_str(), &st) == 0 ? st.st_ino : ino_t{0};
+        };
+        stage->set("a", makeRecord("a", "shop/dev/a", 1));
+        a->set("x", makeRecord("x", "shop/dev/a/x", 1));
+        const ino_t firstX = inodeOf(a->fileFor("x"));
+        a->set("x", makeRecord("x", "shop/dev/a/x", 2)); // the first file of x is a's spare now
+        QCOMPARE(hiddenFiles(a->directory()).size(), size_t(1));
+        b->set("y", makeRecord("y", "shop/dev/b/y", 1)); // b has no spare of its own: it takes a's
+        QCOMPARE(inodeOf(b->fileFor("y")), firstX);
+        QCOMPARE(*b->readText("y"), makeRecord("y", "shop/dev/b/y", 1).toFileText());
+        QVERIFY(hiddenFiles(a->directory()).empty());
+        b->set("y",
+               makeRecord("y", "shop/dev/b/y", 2)); // no spare anywhere: a new file; y's first is b's spare
+
+        // b's spare (y's first file) goes to the stage folder when b's folder is removed, and is reused
+        // there.
+        const std::vector<std::string> bSpares = hiddenFiles(b->directory());
+        QCOMPARE(bSpares.size(), size_t(1));
+        const ino_t bSpare = inodeOf(b->directory() / bSpares.front());
+        b->remove("y");
+        b->deinit();
+        QVERIFY(!fs::exists(b->directory()));
+        stage->set("a", makeRecord("a", "shop/dev/a", 2));
+        QCOMPARE(inodeOf(s->fileFor("a")), bSpare);
+        source.flushBatchedWrites();
+        storeA.reset();
+        storeB.reset();
+        stage.reset();
         const std::vector<std::string> left = hiddenFiles(m_project / ".alchemy");
         QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
     }
