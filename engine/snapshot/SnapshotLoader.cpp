@@ -418,6 +418,10 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
         walker.walkApp(app, options);
     }
 
+    // Doubling left up to half the capacity unused (10 MB of 100,000 records, for the snapshot's life); the
+    // records hold only short names yet, so the move is cheap.
+    snap->records.shrink_to_fit();
+
     // Read and summarize every record file, split over a few threads (small files: syscalls dominate).
     // Threads take chunks of neighbouring records (same folder) from a counter; the calling thread reports.
     auto& records = snap->records;
