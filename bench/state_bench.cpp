@@ -8,6 +8,8 @@
 //   floor      open/fstat/read/close of every record file (paths known in advance), 1 and 2 threads
 //   snapshot   loadSnapshot() with 1 thread and with the default thread count
 //   list       stateList() (snapshot + sorted FQN output) into a discarding stream
+//   check      stateCheck() (every record validated against Alchemy's schema) into a discarding stream;
+//              issue 14's goal is at most 3× the floor with the same thread count
 //   sqlite     the same records migrated into an Alchemy SQLite database, loadSnapshot() of it; its ratio is
 //              to the folder's loadSnapshot() with the same thread count (issue 11: at most 2×)
 // and prints ms, µs per record, the ratio to the floor with the same thread count, and the per-record cost
@@ -315,6 +317,11 @@ int main(int argc, char** argv) {
                 std::ostream null(&nullBuffer);
                 const Timing list =
                     median(reps, [&] { stateList(SourceSpec::folder(tree.project), {}, null, null); });
+                int checkExit = -1;
+                const Timing check = median(
+                    reps, [&] { checkExit = stateCheck(SourceSpec::folder(tree.project), null, null); });
+                if (checkExit != 0)
+                    throw std::runtime_error("state check of " + tree.project.string() + " found errors");
                 if (loaded != records || errors != 0)
                     throw std::runtime_error("snapshot of " + tree.project.string() + " has " +
                                              std::to_string(loaded) + " records and " +
@@ -329,6 +336,7 @@ int main(int argc, char** argv) {
                 rows.push_back(
                     {layout, records, "loadSnapshot", dt + " (default)", snapDefault, floorDefault});
                 rows.push_back({layout, records, "state list", dt + " (default)", list, floorDefault});
+                rows.push_back({layout, records, "state check", dt + " (default)", check, floorDefault});
 
                 // The same records in Alchemy's SQLite store: migrated (ciphertexts as they are), then
                 // loaded.

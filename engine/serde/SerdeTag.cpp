@@ -40,34 +40,6 @@ constexpr std::array<std::pair<SerdeTag, std::string_view>, 7> kTags{{
     {SerdeTag::Resource, "@resource"},
 }};
 
-// [+-]?YYYY(YY)?-MM-DDTHH:MM:SS(.fraction)?Z, the form Date.prototype.toISOString writes. By hand:
-// libstdc++'s std::regex recurses once per character and overflows the stack on a long fraction.
-bool isIsoTimestamp(std::string_view text) {
-    size_t at = 0;
-    const auto digits = [&](size_t min, size_t max) {
-        size_t n = 0;
-        while (at < text.size() && n < max && text[at] >= '0' && text[at] <= '9') {
-            ++at;
-            ++n;
-        }
-        return n >= min;
-    };
-    const auto literal = [&](char c) {
-        if (at >= text.size() || text[at] != c)
-            return false;
-        ++at;
-        return true;
-    };
-    if (at < text.size() && (text[at] == '+' || text[at] == '-'))
-        ++at;
-    if (!(digits(4, 6) && literal('-') && digits(2, 2) && literal('-') && digits(2, 2) && literal('T') &&
-          digits(2, 2) && literal(':') && digits(2, 2) && literal(':') && digits(2, 2)))
-        return false;
-    if (literal('.') && !digits(1, text.size()))
-        return false;
-    return literal('Z') && at == text.size();
-}
-
 // `where`: the node's JSON pointer, extended and restored on the way down (no copy per level).
 void scan(const Json& node, std::string& where, std::vector<SerdeIssue>& issues) {
     const size_t mark = where.size();
@@ -137,6 +109,34 @@ void scan(const Json& node, std::string& where, std::vector<SerdeIssue>& issues)
 }
 
 } // namespace
+
+// [+-]?YYYY(YY)?-MM-DDTHH:MM:SS(.fraction)?Z, the form Date.prototype.toISOString writes. By hand:
+// libstdc++'s std::regex recurses once per character and overflows the stack on a long fraction.
+bool isIsoTimestamp(std::string_view text) {
+    size_t at = 0;
+    const auto digits = [&](size_t min, size_t max) {
+        size_t n = 0;
+        while (at < text.size() && n < max && text[at] >= '0' && text[at] <= '9') {
+            ++at;
+            ++n;
+        }
+        return n >= min;
+    };
+    const auto literal = [&](char c) {
+        if (at >= text.size() || text[at] != c)
+            return false;
+        ++at;
+        return true;
+    };
+    if (at < text.size() && (text[at] == '+' || text[at] == '-'))
+        ++at;
+    if (!(digits(4, 6) && literal('-') && digits(2, 2) && literal('-') && digits(2, 2) && literal('T') &&
+          digits(2, 2) && literal(':') && digits(2, 2) && literal(':') && digits(2, 2)))
+        return false;
+    if (literal('.') && !digits(1, text.size()))
+        return false;
+    return literal('Z') && at == text.size();
+}
 
 SerdeTag serdeTagOf(const Json& node) {
     if (!node.is_object() || node.empty())

@@ -19,6 +19,9 @@ std::string_view serdeTagKey(SerdeTag tag); // "@secret", ... ("" for None/Unkno
 // A symbol written as "Symbol(alchemy::ResourceKind)": returns the description, or "" when `key` is not one.
 std::string_view symbolDescription(std::string_view key);
 
+// Whether an @date's text is what Date.prototype.toISOString writes ([+-]?YYYY(YY)?-MM-DDTHH:MM:SS(.f)?Z).
+bool isIsoTimestamp(std::string_view text);
+
 struct SerdeIssue {
     std::string pointer; // RFC 6901 pointer into the record
     std::string message;

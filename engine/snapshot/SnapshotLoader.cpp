@@ -335,23 +335,35 @@ void summarizeParsed(const Json& doc, SnapshotRecord& r) {
     r.pendingDeletions = pendingDeletionsOf(doc);
 }
 
-void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& parser, SnapshotRecord& r) {
+void summarizeElement(simdjson::dom::element& root, SnapshotRecord& r);
+
+void summarize(int rootFd, std::vector<char>& buffer, simdjson::dom::parser& parser, SnapshotRecord& r,
+               const RecordTextVisitor& visit) {
     size_t size = 0;
     if (const int error = readInto(rootFd, r.relativePath, buffer, size, r); error != 0) {
         r.error = std::string("cannot read: ") + std::strerror(error);
         return;
     }
+    const std::string_view text(buffer.data(), size);
     simdjson::dom::element root;
     if (parser.parse(buffer.data(), size, false).get(root) != simdjson::SUCCESS) {
         // Only on this path: nlohmann gives a message with line and column, and the reference parser accepts
         // what simdjson does not but JSON.stringify writes (a lone surrogate escape).
         try {
-            summarizeParsed(parseJsonText(std::string_view(buffer.data(), size)), r);
+            summarizeParsed(parseJsonText(text), r);
         } catch (const JsonParseError& e) {
             r.error = e.what();
         }
+        if (visit)
+            visit(r, text, nullptr);
         return;
     }
+    summarizeElement(root, r);
+    if (visit)
+        visit(r, text, &root);
+}
+
+void summarizeElement(simdjson::dom::element& root, SnapshotRecord& r) {
     simdjson::dom::object o;
     if (root.get_object().get(o) != simdjson::SUCCESS) {
         r.error = "the record is not a JSON object";
@@ -406,6 +418,10 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
         walker.walkApp(app, options);
     }
 
+    // Doubling left up to half the capacity unused (10 MB of 100,000 records, for the snapshot's life); the
+    // records hold only short names yet, so the move is cheap.
+    snap->records.shrink_to_fit();
+
     // Read and summarize every record file, split over a few threads (small files: syscalls dominate).
     // Threads take chunks of neighbouring records (same folder) from a counter; the calling thread reports.
     auto& records = snap->records;
@@ -434,7 +450,7 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
             const size_t end = std::min(total, begin + kChunk);
             for (size_t i = begin; i < end; ++i) {
                 try {
-                    summarize(rootFd, buffer, parser, records[i]);
+                    summarize(rootFd, buffer, parser, records[i], options.visitRecordText);
                 } catch (
                     const std::exception& e) { // out of memory: that file's error, never the whole tree's
                     records[i].error = e.what();

@@ -4,12 +4,24 @@
 #include "store/StateSource.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <string>
 #include <vector>
 
+namespace simdjson::dom {
+class element;
+} // namespace simdjson::dom
+
 namespace athanor {
+
+// Called by a folder scan's reader threads (concurrently) once for every record file read, after its summary:
+// the record (`error` set when it could not be used), the file's text, and simdjson's parse of it (null when
+// simdjson refused the text). What needs every record's whole text (`state check`) looks at it here instead
+// of reading each file a second time.
+using RecordTextVisitor = std::function<void(const SnapshotRecord& record, std::string_view text,
+                                             const simdjson::dom::element* parsed)>;
 
 struct SnapshotOptions {
     std::string app;      // only this app (empty: all)
@@ -17,6 +29,8 @@ struct SnapshotOptions {
     unsigned threads = 0; // reader threads; 0 = one per core (at most 8)
     // The apps to load from a source that cannot list its apps (StateSource::listsApps() false).
     std::vector<std::string> knownApps = {};
+    // Folder sources only (scanStateFolder); other sources never call it.
+    RecordTextVisitor visitRecordText = {};
 };
 
 // The one entry point for a whole tree: every record of `source`, summarised, in a scope tree. Safe to call

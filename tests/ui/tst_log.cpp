@@ -13,9 +13,11 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <fstream>
 #include <mutex>
 #include <spdlog/spdlog.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace athanor::ui;
 using athanor::LogLevel;
@@ -53,6 +55,42 @@ class TestLog : public QObject {
     Q_OBJECT
 
 private slots:
+    // Issue 14: the slots grow with the lines (an empty log of 100,000 lines held 6.4 MB at every start);
+    // the order, the capacity and dropping the oldest stay what they were, across a wrap and a regrowth.
+    void ringBufferGrowsAsLinesArrive() {
+        LogRingBuffer<std::string> ring(5);
+        QCOMPARE(ring.capacity(), std::size_t{5});
+        ring.clear(); // nothing to clear: no slot yet
+        QVERIFY(ring.empty());
+        for (int i = 0; i < 3; ++i)
+            ring.push(std::to_string(i));
+        ring.dropFront(2); // the head moves before the slots reach the capacity
+        for (int i = 3; i < 9; ++i)
+            ring.push(std::to_string(i));
+        QCOMPARE(ring.size(), std::size_t{5});
+        std::vector<std::string> kept;
+        for (std::size_t i = 0; i < ring.size(); ++i)
+            kept.push_back(ring.at(i));
+        QCOMPARE(kept, (std::vector<std::string>{"4", "5", "6", "7", "8"}));
+        ring.clear();
+        ring.push("again");
+        QCOMPARE(ring.size(), std::size_t{1});
+        QCOMPARE(ring.at(0), std::string("again"));
+    }
+
+    void emptyLogModelCostsNoMemory() {
+        const auto residentKb = [] {
+            std::ifstream statm("/proc/self/statm");
+            long pages = 0, resident = 0;
+            statm >> pages >> resident;
+            return resident * (sysconf(_SC_PAGESIZE) / 1024);
+        };
+        const long before = residentKb();
+        LogModel model(LogModel::kDefaultCapacity);
+        const long grown = residentKb() - before;
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY2(grown < 1024, qPrintable(QStringLiteral("an empty log took %1 KB").arg(grown)));
+    }
     void ringBufferKeepsNewest() {
         LogModel model(10);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);

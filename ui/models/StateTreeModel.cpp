@@ -366,7 +366,7 @@ QVariant StateTreeModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn:
-            return n.name;
+            return m_index->nameOf(node);
         case KindColumn:
             return kindText(node);
         case StatusColumn:
@@ -440,7 +440,7 @@ QVariant StateTreeModel::data(const QModelIndex& index, int role) const {
             return n.row;
         return data(index, Qt::DisplayRole);
     case SearchTextRole:
-        return n.name + QLatin1Char('\n') + n.fqn + QLatin1Char('\n') + n.kind;
+        return m_index->nameOf(node) + QLatin1Char('\n') + n.fqn + QLatin1Char('\n') + n.kind;
     default:
         break;
     }

@@ -8,7 +8,7 @@
 #include <QCollatorSortKey>
 #include <QElapsedTimer>
 #include <algorithm>
-#include <set>
+#include <map>
 
 namespace athanor::ui {
 
@@ -26,6 +26,10 @@ QString toQString(const std::string& s) {
 const SnapshotRecord* StateIndex::record(int32_t node) const {
     const int32_t r = snapshot->nodes[static_cast<size_t>(node)].record;
     return r >= 0 ? &snapshot->records[static_cast<size_t>(r)] : nullptr;
+}
+
+QString StateIndex::nameOf(int32_t node) const {
+    return toQString(snapshot->nodes[static_cast<size_t>(node)].name);
 }
 
 bool StateIndex::sameContentAs(const StateIndex& other) const {
@@ -64,20 +68,21 @@ std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const
 
     index->nodes.resize(snap.nodes.size());
     index->nodeByFqn.reserve(static_cast<qsizetype>(snap.nodes.size()));
-    std::set<std::string> kinds;
+    std::map<std::string, QString, std::less<>> kindTexts;
     for (size_t i = 0; i < snap.nodes.size(); ++i) {
         const SnapshotNode& sn = snap.nodes[i];
         Node& n = index->nodes[i];
-        n.name = toQString(sn.name);
         n.fqn = toQString(sn.fqn);
         n.parent = sn.parent;
         n.children = sn.children;
         if (sn.record >= 0) {
             const SnapshotRecord& r = snap.records[static_cast<size_t>(sn.record)];
-            n.kind = toQString(r.kind);
+            // One shared QString per distinct kind (a handful), not one allocation per record.
+            auto kind = kindTexts.find(r.kind);
+            if (kind == kindTexts.end())
+                kind = kindTexts.emplace(r.kind, toQString(r.kind)).first;
+            n.kind = kind->second;
             n.status = statusCategoryOf(r);
-            if (!r.kind.empty())
-                kinds.insert(r.kind);
             index->secrets += static_cast<int>(r.secretCount);
         }
         if (i > 0)
@@ -104,8 +109,8 @@ std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const
     const QCollator collator = naturalCollator();
     std::vector<QCollatorSortKey> keys;
     keys.reserve(index->nodes.size());
-    for (const Node& n : index->nodes)
-        keys.push_back(collator.sortKey(n.name));
+    for (const SnapshotNode& sn : snap.nodes)
+        keys.push_back(collator.sortKey(toQString(sn.name)));
     for (Node& n : index->nodes) {
         std::stable_sort(n.children.begin(), n.children.end(), [&](int32_t a, int32_t b) {
             return keys[static_cast<size_t>(a)].compare(keys[static_cast<size_t>(b)]) < 0;
@@ -132,8 +137,9 @@ std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const
     index->interrupted = index->nodes.empty() ? 0 : index->nodes[0].interrupted;
 
     QStringList kindList;
-    for (const auto& k : kinds)
-        kindList << toQString(k);
+    for (const auto& [kind, text] : kindTexts)
+        if (!kind.empty())
+            kindList << text;
     std::sort(kindList.begin(), kindList.end(),
               [&](const QString& a, const QString& b) { return collator(a, b); });
     index->kinds = kindList;

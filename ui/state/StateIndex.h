@@ -17,8 +17,7 @@ namespace athanor::ui {
 // swaps a pointer: display strings, naturally sorted children, per-subtree counts and an FQN lookup.
 struct StateIndex {
     struct Node {
-        QString name;
-        QString fqn;
+        QString fqn;  // the name is the snapshot node's (nameOf()): one QString less per node
         QString kind; // the record's kind; empty for folders without a record
         StatusCategory status = StatusCategory::None;
         int32_t parent = -1;
@@ -44,6 +43,7 @@ struct StateIndex {
     static std::shared_ptr<const StateIndex> build(const std::filesystem::path& projectOrDotAlchemy);
 
     const SnapshotRecord* record(int32_t node) const;
+    QString nameOf(int32_t node) const; // the path segment(s) the node adds, e.g. "routes/api/v1"
     SnapshotNodeKind nodeKind(int32_t node) const { return snapshot->nodes[static_cast<size_t>(node)].kind; }
     bool hasState() const { return snapshot && snapshot->stateFolderExists && !snapshot->records.empty(); }
     // Whether a newer snapshot shows the same records (nothing for the views to redo).
