@@ -27,7 +27,7 @@ depends=$(field Depends)
 # Versioned libraries are what dpkg-shlibdeps computes from the linked executables; libqt6svg6 (Qt's SVG
 # plug-ins, which draw the icons) is named by hand because nothing links it.
 libraries=("libc6 (>=" "libsodium23 (>=")
-[[ $with_gui == ON ]] && libraries+=("libqt6widgets6 (>=" "libqt6svg6")
+[[ $with_gui == ON ]] && libraries+=("libqt6widgets6 (>=" "libqt6svg6" "libqt6keychain1")
 for library in "${libraries[@]}"; do
     [[ $depends == *"$library"* ]] || problem "Depends lacks '$library' (dpkg-shlibdeps not run?): $depends"
 done

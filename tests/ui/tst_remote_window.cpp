@@ -2,7 +2,9 @@
 // under miniflare): opening shows progress (records loaded / total) with Cancel; a stopped server gives a
 // banner while the last snapshot stays on screen, and the next refresh recovers; a wrong token says so and
 // offers to enter another; File › Open State Source… takes a worker's URL, apps and token (kept in memory,
-// never in settings); on S3 the window says why Alchemy's own runs there end failed (hazard §14.4).
+// never in settings); on S3 the window says why Alchemy's own runs there end failed (hazard §14.4); a
+// Cloudflare source chosen in that dialog is browsed like a folder: stages, scopes, records, their details,
+// and Unlock Secrets decrypts them.
 #include "NodeDeps.h"
 #include "StateServers.h"
 #include "UiTestUtil.h"
@@ -10,7 +12,12 @@
 #include "app/MainWindow.h"
 #include "app/Theme.h"
 #include "commands/StateMigration.h"
+#include "inspector/DetailsPane.h"
+#include "inspector/JsonTreeView.h"
+#include "models/JsonTreeModel.h"
 #include "models/StateTreeModel.h"
+#include "secrets/SecretVault.h"
+#include "secrets/UnlockDialog.h"
 #include "sources/OpenSourceDialog.h"
 #include "sources/SourceBanner.h"
 #include "sources/SourcePicker.h"
@@ -19,6 +26,7 @@
 #include "store/StateSources.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -80,6 +88,14 @@ class TestRemoteWindow : public QObject {
         if (!QTest::qWaitForWindowActive(w.get()))
             qWarning("the window did not become active");
         return w;
+    }
+    // App `vault` of secrets/02-read on the worker, migrated once (a migrate refuses an app already there).
+    bool m_vaultOnWorker = false;
+    void copyVaultToWorker() {
+        const SourceSpec worker = SourceSpec::parse("cloudflare:" + m_worker->url());
+        rememberAccessSecret(worker, {"", SecureString(kToken), SecureString(), "the test"});
+        if (!std::exchange(m_vaultOnWorker, true))
+            copyInto(fixtureProject("secrets/02-read"), worker);
     }
     SourceSpec s3(const char* prefix) const {
         return SourceSpec::parse(std::string("s3://") + kBucket + "/" + prefix);
@@ -198,8 +214,7 @@ private slots:
 
     void theOpenDialogTakesAWorkersUrlAppsAndToken() {
         const SourceSpec worker = SourceSpec::parse("cloudflare:" + m_worker->url());
-        rememberAccessSecret(worker, {"", SecureString(kToken), SecureString(), "the test"});
-        copyInto(fixtureProject("secrets/02-read"), worker);
+        copyVaultToWorker();
         forgetAccessSecret(worker); // from here on, only what the dialog keeps
         OpenSourceDialog dialog({});
         SourcePicker* picker = dialog.picker();
@@ -232,6 +247,83 @@ private slots:
         QVERIFY(w->selectFqn(QStringLiteral("vault/dev/team/team-exec")) ||
                 !w->treeModel()->stateIndex()->snapshot->records.empty());
         QCOMPARE(w->session()->knownApps(), QStringList{QStringLiteral("vault")});
+        forgetAccessSecret(worker);
+    }
+
+    // File › Open State Source… on the worker (URL, app, token), then the tree, a record's details and Unlock
+    // Secrets, as on a folder: records Athanor migrated there from a tree real Alchemy wrote with secrets.
+    void browsesACloudflareSourceAndUnlocksItsSecrets() {
+        const SourceSpec worker = SourceSpec::parse("cloudflare:" + m_worker->url());
+        copyVaultToWorker();
+        forgetAccessSecret(worker);
+        OpenSourceDialog::rememberApps(worker, {});
+
+        auto w = window();
+        QSignalSpy shown(w.get(), &MainWindow::treeShown);
+        bool asked = false;
+        QTimer::singleShot(0, [&] {
+            auto* dialog = qobject_cast<OpenSourceDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            SourcePicker* picker = dialog->picker();
+            picker->kindBox()->setCurrentIndex(
+                picker->kindBox()->findData(int(SourceSpec::Kind::Cloudflare)));
+            picker->locationEdit()->setText(QString::fromStdString(m_worker->url()));
+            picker->appsEdit()->setText(QStringLiteral("vault"));
+            picker->secretEdit()->setText(QString::fromLatin1(kToken));
+            asked = true;
+            dialog->buttons()->button(QDialogButtonBox::Open)->click();
+        });
+        w->chooseSource();
+        QVERIFY(asked);
+        QVERIFY(shown.count() > 0 || shown.wait(30000));
+        QCOMPARE(OpenSourceDialog::rememberedApps(worker), QStringList{QStringLiteral("vault")});
+        QAbstractItemModelTester tester(w->treeModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        // Stages, scopes and records as the folder shows them.
+        const auto index = w->treeModel()->stateIndex();
+        QVERIFY(index);
+        QCOMPARE(int(index->snapshot->records.size()), 5);
+        for (const char* fqn : {"vault", "vault/dev", "vault/dev/team", "vault/dev/config", "vault/dev/token",
+                                "vault/dev/team/team-config"})
+            QVERIFY2(w->treeModel()->indexForFqn(QString::fromLatin1(fqn)).isValid(), fqn);
+
+        // A record's details, its secrets masked until the password is given.
+        QVERIFY(w->selectFqn(QStringLiteral("vault/dev/config")));
+        QTRY_VERIFY_WITH_TIMEOUT(w->details()->document() &&
+                                     w->details()->document()->fqn == QStringLiteral("vault/dev/config"),
+                                 20000);
+        JsonTreeModel* props = w->details()->view(DetailsPane::PropsTab)->jsonModel();
+        auto apiKey = [&] {
+            for (int row = 0; row < props->rowCount(); ++row)
+                if (props->index(row, 0).data().toString() == QStringLiteral("apiKey"))
+                    return props->index(row, 0);
+            return QModelIndex();
+        };
+        QVERIFY(apiKey().data(JsonTreeModel::SecretRole).toBool());
+        QCOMPARE(apiKey().siblingAtColumn(1).data().toString(), QStringLiteral("•••••••"));
+        shot(w.get(), "remote-cloudflare-record");
+
+        // Unlock Secrets with the stage's password, typed into the dialog.
+        auto* unlock = w->details()->findChild<QPushButton*>(QStringLiteral("unlockButton"));
+        QVERIFY(unlock && unlock->isVisible());
+        QSignalSpy decrypted(w->vault(), &SecretVault::decryptionFinished);
+        bool typed = false;
+        QTimer::singleShot(0, [&] {
+            auto* dialog = qobject_cast<UnlockDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            QTest::keyClicks(dialog->passwordEdit(), QStringLiteral("correct horse battery staple"));
+            dialog->unlockButton()->click();
+            typed = true;
+            QTRY_VERIFY_WITH_TIMEOUT(!dialog->isVisible(), 60000);
+        });
+        unlock->click();
+        QVERIFY(typed);
+        QTRY_VERIFY_WITH_TIMEOUT(!decrypted.isEmpty(), 60000);
+        QTRY_VERIFY(apiKey().data(JsonTreeModel::SecretOpenRole).toBool());
+        props->setRevealed(apiKey(), true);
+        QCOMPARE(apiKey().siblingAtColumn(1).data().toString(), QStringLiteral("s3cr3t-value"));
+        shot(w.get(), "remote-cloudflare-unlocked");
         forgetAccessSecret(worker);
     }
 

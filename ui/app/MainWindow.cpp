@@ -12,6 +12,7 @@
 #include "secrets/SecretVault.h"
 #include "secrets/UnlockDialog.h"
 #include "sources/CopyStateDialog.h"
+#include "sources/CredentialKeychain.h"
 #include "sources/OpenSourceDialog.h"
 #include "sources/SourceBanner.h"
 #include "state/StateSession.h"
@@ -195,6 +196,11 @@ void MainWindow::createActions() {
     m_copyStateAction = new QAction(tr("Cop&y State To…"), this);
     m_copyStateAction->setToolTip(tr("Copy every record into another folder or SQLite database"));
     connect(m_copyStateAction, &QAction::triggered, this, &MainWindow::copyState);
+    m_forgetCredentialsAction = new QAction(tr("&Forget Saved Credentials"), this);
+    m_forgetCredentialsAction->setObjectName(QStringLiteral("forgetCredentialsAction"));
+    m_forgetCredentialsAction->setToolTip(
+        tr("Remove the open Cloudflare or S3 source's token or keys from the desktop keychain and memory"));
+    connect(m_forgetCredentialsAction, &QAction::triggered, this, &MainWindow::forgetSavedCredentials);
 
     m_reloadAction = new QAction(icon("refresh"), tr("&Reload"), this);
     m_reloadAction->setShortcuts({QKeySequence::Refresh, QKeySequence(Qt::CTRL | Qt::Key_R)});
@@ -292,6 +298,7 @@ void MainWindow::createMenus() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addAction(m_copyStateAction);
+    file->addAction(m_forgetCredentialsAction);
     file->addAction(m_reloadAction);
     file->addAction(m_closeAction);
     file->addSeparator();
@@ -477,14 +484,20 @@ void MainWindow::openSource(const athanor::SourceSpec& spec) {
         return;
     }
     const QString text = QString::fromStdString(spec.toString());
-    if (spec.isRemote()) { // nothing to check here: the load (off the GUI thread) says what is wrong
-        m_vault->lock();
-        m_details->clear();
-        m_model->setIndex(nullptr);
-        m_firstTreeOfProject = true;
-        m_session->openSource(spec, spec.kind == athanor::SourceSpec::Kind::Cloudflare
-                                        ? OpenSourceDialog::rememberedApps(spec)
-                                        : QStringList());
+    if (spec.isRemote()) {
+        if (!athanor::rememberedAccessSecret(spec) && CredentialKeychain::available()) {
+            // Saved there on request: read back before the load would ask for it (an async job).
+            CredentialKeychain::read(
+                spec, this, [this, spec](std::optional<athanor::AccessSecret> secret, const QString& error) {
+                    if (secret)
+                        athanor::rememberAccessSecret(spec, std::move(*secret));
+                    else if (!error.isEmpty())
+                        statusBar()->showMessage(error, 8000);
+                    openRemoteSource(spec);
+                });
+            return;
+        }
+        openRemoteSource(spec);
         return;
     }
     if (!QFileInfo(QString::fromStdString(spec.path.string())).isFile()) {
@@ -500,12 +513,52 @@ void MainWindow::openSource(const athanor::SourceSpec& spec) {
     m_session->openSource(spec);
 }
 
+// Nothing to check here: the load (off the GUI thread) says what is wrong.
+void MainWindow::openRemoteSource(const athanor::SourceSpec& spec) {
+    m_vault->lock();
+    m_details->clear();
+    m_model->setIndex(nullptr);
+    m_firstTreeOfProject = true;
+    m_session->openSource(spec, spec.kind == athanor::SourceSpec::Kind::Cloudflare
+                                    ? OpenSourceDialog::rememberedApps(spec)
+                                    : QStringList());
+}
+
 void MainWindow::chooseSource() {
     OpenSourceDialog dialog(RecentProjects::list(), this);
     if (m_session->isOpen())
         dialog.setSpec(m_session->spec());
-    if (dialog.exec() == QDialog::Accepted && dialog.chosen())
-        openSource(*dialog.chosen());
+    if (dialog.exec() != QDialog::Accepted || !dialog.chosen())
+        return;
+    const athanor::SourceSpec spec = *dialog.chosen();
+    if (dialog.rememberInKeychain()) {
+        if (const std::optional<athanor::AccessSecret> secret = athanor::rememberedAccessSecret(spec))
+            CredentialKeychain::store(spec, *secret, this, [this, spec](const QString& error) {
+                statusBar()->showMessage(error.isEmpty()
+                                             ? tr("The credentials of %1 are saved in the desktop keychain.")
+                                                   .arg(QString::fromStdString(spec.toString()))
+                                             : error,
+                                         8000);
+            });
+    }
+    openSource(spec);
+}
+
+void MainWindow::forgetSavedCredentials() {
+    if (!m_session->isOpen() || !m_session->spec().isRemote()) {
+        statusBar()->showMessage(tr("Open a Cloudflare or S3 source to forget its credentials."), 6000);
+        return;
+    }
+    const athanor::SourceSpec spec = m_session->spec();
+    athanor::forgetAccessSecret(spec);
+    CredentialKeychain::forget(spec, this, [this, spec](const QString& error) {
+        statusBar()->showMessage(error.isEmpty()
+                                     ? tr("The credentials of %1 are forgotten; the next open asks "
+                                          "for them.")
+                                           .arg(QString::fromStdString(spec.toString()))
+                                     : error,
+                                 8000);
+    });
 }
 
 void MainWindow::copyState() {

@@ -46,6 +46,9 @@ public:
     // File › Open State Source… and File › Copy State To… (ui/sources).
     void chooseSource();
     void copyState();
+    // File › Forget Saved Credentials: the open remote source's secret leaves the desktop keychain and
+    // memory.
+    void forgetSavedCredentials();
 
     // ---- Hosting the deploy console -----------------------------------------------------------------
     // Puts `console` into the bottom dock (created on the first call, object name "deployConsoleDock", its
@@ -99,6 +102,7 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    void openRemoteSource(const athanor::SourceSpec& spec);
     void createActions();
     void createMenus();
     void createToolBars();
@@ -146,6 +150,7 @@ private:
     QAction* m_openAction;
     QAction* m_openSourceAction;
     QAction* m_copyStateAction;
+    QAction* m_forgetCredentialsAction;
     QAction* m_reloadAction;
     QAction* m_closeAction;
     QAction* m_quitAction;

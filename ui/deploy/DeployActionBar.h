@@ -28,6 +28,7 @@ struct DeployFacts {
     bool aborting = false;
     bool confirmationOpen = false; // a plan or destroy dialog waits for an answer
     bool checkingDestroy = false;  // the engine's destroy dry run is looking at the stage
+    bool checkingLock = false;     // asking the source whether it can lock the stage
     QString stage;
     int resources = 0;    // the stage's resources in state
     bool program = false; // the dock runs the project's own Alchemy program

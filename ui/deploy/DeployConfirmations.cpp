@@ -6,6 +6,8 @@
 #include "deploy/RunSummaryWidget.h"
 
 #include <QDialog>
+#include <QMessageBox>
+#include <QPushButton>
 
 namespace athanor::ui {
 
@@ -14,9 +16,58 @@ using athanor::Phase;
 DeployConfirmations::DeployConfirmations(RunController* controller, RunSummaryWidget* summary,
                                          QWidget* dialogParent)
     : QObject(dialogParent), m_controller(controller), m_summary(summary), m_parent(dialogParent),
-      m_preview(new DestroyPreview(this)) {
+      m_preview(new DestroyPreview(this)), m_lockCheck(new StageLockCheck(this)) {
     connect(m_preview, &DestroyPreview::runningChanged, this, &DeployConfirmations::pendingChanged);
     connect(m_preview, &DestroyPreview::finished, this, &DeployConfirmations::onDestroyPreviewed);
+    connect(m_lockCheck, &StageLockCheck::runningChanged, this, &DeployConfirmations::pendingChanged);
+    connect(m_lockCheck, &StageLockCheck::finished, this, &DeployConfirmations::onStageLockChecked);
+}
+
+void DeployConfirmations::discard() {
+    m_preview->discard();
+    m_lockCheck->discard();
+    m_lockPending = {};
+}
+
+void DeployConfirmations::checkStageLock(const QString& specText, Phase phase, const QString& stage,
+                                         std::function<void(bool noLock)> proceed) {
+    if (!m_lockCheck->start(specText))
+        return; // one at a time: the buttons are disabled while a check runs
+    m_lockPending = {phase, stage, std::move(proceed)};
+}
+
+void DeployConfirmations::onStageLockChecked(const StageLockCheck::Result& result) {
+    PendingLockCheck pending = std::exchange(m_lockPending, {});
+    if (!pending.proceed)
+        return;
+    if (result.reason.isEmpty()) {
+        pending.proceed(false);
+        return;
+    }
+    auto* question = new QMessageBox(QMessageBox::Warning, tr("Run without a stage lock?"),
+                                     tr("%1 on stage <b>%2</b> cannot lock the stage on %3: %4.<br><br>"
+                                        "Another run on this stage at the same time (a teammate, CI) could "
+                                        "overwrite what this one writes. Run anyway, without a lock, this "
+                                        "time only?")
+                                         .arg(phaseTitle(pending.phase), pending.stage.toHtmlEscaped(),
+                                              result.source.toHtmlEscaped(), result.reason.toHtmlEscaped()),
+                                     QMessageBox::Cancel, m_parent);
+    question->setObjectName(QStringLiteral("stageLockQuestion"));
+    question->setTextFormat(Qt::RichText);
+    QPushButton* run = question->addButton(tr("Run without a stage lock"), QMessageBox::AcceptRole);
+    run->setObjectName(QStringLiteral("runWithoutLock"));
+    question->setDefaultButton(QMessageBox::Cancel); // the safe answer is the default
+    connect(question, &QMessageBox::finished, this, [this, question, run, pending] {
+        if (question->clickedButton() == run) {
+            m_dialog = nullptr; // the gate opens for the run it allowed
+            pending.proceed(true);
+            return;
+        }
+        m_summary->showMessage(tr("%1 on stage <b>%2</b> was not run: it would have had no stage lock.")
+                                   .arg(phaseTitle(pending.phase), pending.stage.toHtmlEscaped()),
+                               RunSummaryWidget::Tone::Muted);
+    });
+    showDialog(question);
 }
 
 bool DeployConfirmations::ensurePassword(Phase phase, const PasswordNeed& need) {

@@ -3,6 +3,7 @@
 #include "deploy/DeployRequest.h"
 #include "deploy/DestroyConfirmDialog.h"
 #include "deploy/DestroyPreview.h"
+#include "deploy/StageLockCheck.h"
 #include "deploy/TaskListModel.h"
 #include "secrets/SecureString.h"
 
@@ -24,8 +25,9 @@ class RunSummaryWidget;
 struct RunOutcome;
 
 // What is asked before a run: the plan Up applies only once confirmed, the destroy dialog (the built-in
-// engine's dry run first: its refusal instead of a dialog, or exactly its deletions in the dialog), and the
-// password a run needs for the stage's secrets. One dialog at a time, window-modal; pendingDialog() says
+// engine's dry run first: its refusal instead of a dialog, or exactly its deletions in the dialog), the
+// password a run needs for the stage's secrets, and whether to run without a stage lock on a source that
+// cannot exclude concurrent runs. One dialog at a time, window-modal; pendingDialog() says
 // which is open.
 class DeployConfirmations : public QObject {
     Q_OBJECT
@@ -47,8 +49,16 @@ public:
     void setPasswordPrompt(PasswordPrompt prompt) { m_passwordPrompt = std::move(prompt); }
     QDialog* pendingDialog() const { return m_dialog; }
     bool isCheckingDestroy() const { return m_preview->isRunning(); }
-    // The project changed: a destroy check still in flight no longer matters.
-    void discard() { m_preview->discard(); }
+    bool isCheckingStageLock() const { return m_lockCheck->isRunning(); }
+    // The project changed: a destroy or lock check still in flight no longer matters.
+    void discard();
+
+    // Before a run that writes (Up, Destroy) on `specText`: whether the source can lock the stage, checked
+    // off the GUI thread (S3 probes its endpoint). Where it cannot, asks once, naming the source and why:
+    // "Run without a stage lock" calls `proceed(true)` (--no-lock for that run only), Cancel runs nothing
+    // and the banner says so. Where it can, `proceed(false)` at once after the check.
+    void checkStageLock(const QString& specText, athanor::Phase phase, const QString& stage,
+                        std::function<void(bool noLock)> proceed);
 
     // True when a run of `phase` has the password it needs (asking for it when the state or the stack holds
     // secrets); false when the user cancels, which the banner says.
@@ -71,6 +81,7 @@ signals:
 
 private:
     void onDestroyPreviewed(std::shared_ptr<const DestroyPreview::Result> result);
+    void onStageLockChecked(const StageLockCheck::Result& result);
     void showDialog(QDialog* dialog);
 
     RunController* m_controller;
@@ -78,6 +89,12 @@ private:
     QWidget* m_parent;
     DestroyPreview* m_preview;
     QHash<QString, QString> m_statusOf; // of the destroy being checked
+    StageLockCheck* m_lockCheck;
+    struct PendingLockCheck {
+        athanor::Phase phase = athanor::Phase::Up;
+        QString stage;
+        std::function<void(bool noLock)> proceed;
+    } m_lockPending; // of the lock check in flight
     PasswordPrompt m_passwordPrompt;
     QPointer<QDialog> m_dialog;
 };

@@ -11,6 +11,7 @@
 #include "deploy/RunSummaryWidget.h"
 #include "deploy/RunTargetWidget.h"
 #include "deploy/StageSelector.h"
+#include "store/SourceSpec.h"
 #include "store/folder/FolderSource.h"
 
 #include <QCheckBox>
@@ -277,6 +278,7 @@ DeployFacts DeployConsole::facts() const {
     f.aborting = m_controller->isAborting();
     f.confirmationOpen = m_confirm->pendingDialog() != nullptr;
     f.checkingDestroy = m_confirm->isCheckingDestroy();
+    f.checkingLock = m_confirm->isCheckingStageLock();
     f.stage = stage();
     const StageSelector::Entry* entry = m_stages->currentEntry();
     f.resources = entry ? entry->resources : 0;
@@ -294,7 +296,7 @@ void DeployConsole::updateActions() {
     const DeployFacts f = facts();
     m_actions->update(f);
     m_run->updateStatus(f);
-    const bool busy = f.running || f.checkingDestroy;
+    const bool busy = f.running || f.checkingDestroy || f.checkingLock;
     m_stages->comboBox()->setEnabled(!busy && !m_root.isEmpty());
     m_target->chooseButton()->setEnabled(!busy && !m_root.isEmpty());
 }
@@ -315,6 +317,7 @@ DeployRequest DeployConsole::makeRequest(Phase phase) const {
     r.force = m_actions->forceOption()->isChecked() && !m_readOnly;
     r.adopt = m_actions->adoptOption()->isChecked() && !m_readOnly;
     r.parallel = m_actions->parallelOption()->value();
+    r.noLock = m_noLock && (phase == Phase::Up || phase == Phase::Destroy);
     return r;
 }
 
@@ -340,12 +343,36 @@ void DeployConsole::plan() {
     startRun(Phase::Plan, Purpose::Plain);
 }
 
+void DeployConsole::afterStageLockCheck(Phase phase, std::function<void()> next) {
+    m_noLock = false;
+    if (!whyNot(phase).isEmpty())
+        return;
+    bool remote = false;
+    try {
+        remote = athanor::SourceSpec::parse(m_stateSpec.toStdString()).isRemote();
+    } catch (const std::exception&) {
+        remote = false; // the run names the bad source
+    }
+    // A program writes to the store its own code names: the engine's lock is not its concern.
+    if (!remote || m_target->isProgram()) {
+        next();
+        return;
+    }
+    m_confirm->checkStageLock(m_stateSpec, phase, stage(), [this, next = std::move(next)](bool noLock) {
+        m_noLock = noLock;
+        next();
+    });
+}
+
 void DeployConsole::up() {
-    // A program has no dry run to show first: Up runs it, as `alchemy deploy` does.
-    if (m_target->isProgram())
-        startRun(Phase::Up, Purpose::Plain);
-    else
-        startRun(Phase::Plan, Purpose::PlanForUp);
+    // Asked before the plan, so Cancel runs nothing at all and the Up that follows is not asked again.
+    afterStageLockCheck(Phase::Up, [this] {
+        // A program has no dry run to show first: Up runs it, as `alchemy deploy` does.
+        if (m_target->isProgram())
+            startRun(Phase::Up, Purpose::Plain);
+        else
+            startRun(Phase::Plan, Purpose::PlanForUp);
+    });
 }
 
 void DeployConsole::read() {
@@ -363,6 +390,10 @@ std::vector<DestroyConfirmDialog::Item> DeployConsole::destroyItems() const {
 }
 
 void DeployConsole::destroy() {
+    afterStageLockCheck(Phase::Destroy, [this] { confirmDestroy(); });
+}
+
+void DeployConsole::confirmDestroy() {
     if (!whyNot(Phase::Destroy).isEmpty())
         return;
     const auto items = destroyItems();
@@ -451,8 +482,10 @@ void DeployConsole::onRunFinished(std::shared_ptr<const RunOutcome> outcome) {
         if (outcome->end == RunEnd::Succeeded)
             m_tabs->setCurrentIndex(1);
     }
-    if (phase == Phase::Up || phase == Phase::Destroy)
+    if (phase == Phase::Up || phase == Phase::Destroy) {
+        m_noLock = false; // the consent was for that run only
         emit stateChanged();
+    }
     reloadHistory();
     updateActions();
     emit runFinished(outcome);

@@ -5,6 +5,7 @@
 #include "snapshot/StateSnapshot.h"
 
 #include <QWidget>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -143,10 +144,15 @@ private:
     void onProgress(int done, int total);
     bool startRun(athanor::Phase phase, Purpose purpose,
                   const std::vector<TaskListModel::Planned>& planned = {});
+    // Up and Destroy write: on a remote source that cannot lock the stage, the user's consent first
+    // (DeployConfirmations::checkStageLock), then `next` with m_noLock as answered.
+    void afterStageLockCheck(athanor::Phase phase, std::function<void()> next);
     DeployRequest makeRequest(athanor::Phase phase) const;
     // What state holds for the stage, in the engine's order (a program's destroy lists these).
     std::vector<DestroyConfirmDialog::Item> destroyItems() const;
     void offerDestroyWithProgram(const QString& stage, bool confirmFirst);
+    // Destroy once the lock question (if any) is answered: the dry run, then the dialog.
+    void confirmDestroy();
     void onSummaryAction(const QString& id);
     void selectTask(const QString& fqn);
 
@@ -169,6 +175,7 @@ private:
     QString m_athanorHome; // where run history lives
     QString m_stackFile;   // the engine's stack file; empty when the dock runs a program
     bool m_readOnly = false;
+    bool m_noLock = false; // the Up / Destroy being prepared runs without a stage lock, as the user allowed
     Purpose m_purpose = Purpose::Plain;
 };
 

@@ -70,6 +70,12 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
             reload->start();
     });
     QObject::connect(console, &DeployConsole::stateChanged, session, &StateSession::reload);
+    // A remote source is polled faster while a run goes: a program writes to its own store (maybe this one)
+    // without telling the session, and the engine's writes land on a server nobody watches.
+    QObject::connect(console->controller(), &RunController::runStarted, session,
+                     [session] { session->setRunInProgress(true); });
+    QObject::connect(console, &DeployConsole::runFinished, session,
+                     [session] { session->setRunInProgress(false); });
 
     // One password dialog and one vault for the inspector and for runs: a password typed for a run also
     // unlocks the tree's secrets, and one given to the inspector serves runs. Nothing is stored.

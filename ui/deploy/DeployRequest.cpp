@@ -20,6 +20,7 @@ athanor::RunRequest toRunRequest(const DeployRequest& request) {
     o.force = request.force;
     o.adopt = request.adopt;
     o.parallel = request.parallel > 0 ? request.parallel : 1;
+    o.noLock = request.noLock && !request.isProgram(); // a program locks its own store, if at all
     return o;
 }
 

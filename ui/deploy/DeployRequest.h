@@ -24,6 +24,8 @@ struct DeployRequest {
     bool force = false;
     bool adopt = false;
     int parallel = 1;
+    // Up / Destroy on a source that cannot lock the stage, run anyway as the user allowed (--no-lock).
+    bool noLock = false;
 
     bool isProgram() const { return !program.isEmpty(); }
 };

@@ -39,6 +39,8 @@ target_sources(athanor_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/StageSelector.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployActionBar.h
     ${CMAKE_CURRENT_LIST_DIR}/DeployActionBar.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/StageLockCheck.h
+    ${CMAKE_CURRENT_LIST_DIR}/StageLockCheck.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DeployConfirmations.h
     ${CMAKE_CURRENT_LIST_DIR}/DeployConfirmations.cpp
     ${CMAKE_CURRENT_LIST_DIR}/LiveRunView.h

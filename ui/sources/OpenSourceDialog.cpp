@@ -1,7 +1,9 @@
 #include "sources/OpenSourceDialog.h"
 
+#include "sources/CredentialKeychain.h"
 #include "sources/SourcePicker.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -40,8 +42,12 @@ OpenSourceDialog::OpenSourceDialog(const QStringList& recentSources, QWidget* pa
     m_problem->setWordWrap(true);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel);
 
+    m_keychain = new QCheckBox(tr("Remember in the desktop keychain"));
+    m_keychain->setObjectName(QStringLiteral("rememberInKeychain"));
+    m_keychain->setToolTip(tr("Otherwise the token or keys stay in memory until Athanor quits"));
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_picker);
+    layout->addWidget(m_keychain);
     auto* recentTitle = new QLabel(tr("Recent sources:"));
     layout->addSpacing(6);
     layout->addWidget(recentTitle);
@@ -98,7 +104,15 @@ void OpenSourceDialog::rememberApps(const SourceSpec& spec, const QStringList& a
         QStringLiteral("remoteApps/") + QString::fromStdString(spec.toString()).toUtf8().toBase64(), apps);
 }
 
+bool OpenSourceDialog::rememberInKeychain() const {
+    return !m_keychain->isHidden() && m_keychain->isEnabled() && m_keychain->isChecked();
+}
+
 void OpenSourceDialog::updateState() {
+    // Only a remote source has a secret to keep, and only a desktop with a keychain can keep it.
+    const std::optional<SourceSpec> spec = m_picker->spec();
+    m_keychain->setVisible(spec && spec->isRemote());
+    m_keychain->setEnabled(CredentialKeychain::available() && m_picker->accessSecret().has_value());
     const QString problem = m_picker->problem();
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty() && !m_picker->locationEdit()->text().trimmed().isEmpty());

@@ -5,6 +5,7 @@
 #include <QDialog>
 #include <optional>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QListWidget;
@@ -29,6 +30,9 @@ public:
     QDialogButtonBox* buttons() const { return m_buttons; }
 
     void accept() override;
+    // "Remember in the desktop keychain" was ticked (off by default): the caller saves the secret there.
+    bool rememberInKeychain() const;
+    QCheckBox* keychainOption() const { return m_keychain; }
 
     // The apps to show of a Cloudflare worker, remembered per source (QSettings; names only).
     static QStringList rememberedApps(const SourceSpec& spec);
@@ -40,6 +44,7 @@ private:
     SourcePicker* m_picker;
     QListWidget* m_recent;
     QLabel* m_problem;
+    QCheckBox* m_keychain;
     QDialogButtonBox* m_buttons;
     std::optional<SourceSpec> m_chosen;
 };

@@ -98,7 +98,7 @@ void SourcePicker::updateHint() {
         m_hint->setText(
             tr("The URL of the alchemy-state-service worker. It keeps every app of the account in "
                "one database and cannot list them: name the apps to show. The token stays in "
-               "memory for this session only."));
+               "memory for this session only, unless you ask the desktop keychain to keep it."));
         m_location->setPlaceholderText(tr("https://alchemy-state-service.<subdomain>.workers.dev"));
         return;
     }
@@ -106,7 +106,7 @@ void SourcePicker::updateHint() {
         m_hint->setText(
             tr("s3://BUCKET[/PREFIX] (default prefix alchemy/). Region and endpoint come from "
                "AWS_REGION and AWS_ENDPOINT_URL_S3 (MinIO, R2, Ceph), or ?region=REGION. Keys stay "
-               "in memory for this session only."));
+               "in memory for this session only, unless you ask the desktop keychain to keep them."));
         m_location->setPlaceholderText(tr("s3://team-state/alchemy/"));
         return;
     }

@@ -5,4 +5,5 @@ target_sources(athanor_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/StateCopyJob.h ${CMAKE_CURRENT_LIST_DIR}/StateCopyJob.cpp
     ${CMAKE_CURRENT_LIST_DIR}/CopyStateDialog.h ${CMAKE_CURRENT_LIST_DIR}/CopyStateDialog.cpp
     ${CMAKE_CURRENT_LIST_DIR}/SourceBanner.h ${CMAKE_CURRENT_LIST_DIR}/SourceBanner.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/CredentialKeychain.h ${CMAKE_CURRENT_LIST_DIR}/CredentialKeychain.cpp
 )

@@ -20,6 +20,8 @@ namespace {
 constexpr int kDebounceMs = 200;
 // Where nothing can be watched (a database, a folder past the inotify limit), this often "changed since?".
 constexpr int kPollMs = 1000;
+// A remote source while a run from the dock writes to it: this often "changed since?".
+constexpr int kRemoteRunPollMs = 2000;
 // Progress reports of a running load reach the GUI thread at most this often.
 constexpr qint64 kProgressMs = 100;
 
@@ -90,7 +92,7 @@ void StateSession::openSource(const SourceSpec& spec, const QStringList& knownAp
     m_index.reset();
     m_reloadQueued = false;
     m_poll.stop();
-    m_poll.setInterval(spec.isRemote() ? m_remotePollMs : kPollMs);
+    m_poll.setInterval(spec.isRemote() ? remotePollInterval() : kPollMs);
     m_lastGoodLoad = QDateTime();
     m_watcher->clear();
     emit projectOpened(toQString(spec.toString()));
@@ -255,7 +257,24 @@ void StateSession::setPollInterval(int seconds) {
     m_remotePollMs = 1000 * std::max(1, seconds);
     QSettings().setValue(QStringLiteral("remote/pollSeconds"), std::max(1, seconds));
     if (m_spec.isRemote())
-        m_poll.setInterval(m_remotePollMs);
+        m_poll.setInterval(remotePollInterval());
+}
+
+int StateSession::remotePollInterval() const {
+    return m_runInProgress ? std::min(kRemoteRunPollMs, m_remotePollMs) : m_remotePollMs;
+}
+
+void StateSession::setRunInProgress(bool running) {
+    if (running == m_runInProgress)
+        return;
+    m_runInProgress = running;
+    if (!m_spec.isRemote())
+        return; // folders are watched, databases polled every second anyway
+    m_poll.setInterval(remotePollInterval());
+    if (running && m_live && m_source)
+        m_poll.start();
+    if (!running && isOpen())
+        reload(); // what the run's last writes changed
 }
 
 int StateSession::pollIntervalSeconds() const {
@@ -281,7 +300,7 @@ void StateSession::updateWatches() {
 void StateSession::pollChanges() {
     if (m_polling || m_loading || !m_source)
         return;
-    if (m_spec.isRemote() && !m_pollActive)
+    if (m_spec.isRemote() && !m_pollActive && !m_runInProgress)
         return;                               // a team's server is asked only while the window is in use
     if (!m_index || !m_lastError.isEmpty()) { // the last load failed: try again
         reload();

@@ -72,6 +72,11 @@ public:
     void setPollInterval(int seconds);
     int pollIntervalSeconds() const;
     void setPollActive(bool active);
+    // A run from the deploy dock is going (the built-in engine on this source, or a program writing to its
+    // own store, which may be this one): a remote source is polled every 2 s while it runs, the window
+    // active or not, and loaded once more when it ends. Failed polls keep the last good snapshot.
+    void setRunInProgress(bool running);
+    bool runInProgress() const { return m_runInProgress; }
     // When the snapshot on screen was loaded (invalid before the first good load).
     QDateTime lastGoodLoad() const { return m_lastGoodLoad; }
 
@@ -100,6 +105,7 @@ private:
     void onLoaded(quint64 generation, const std::shared_ptr<LoadResult>& result);
     void updateWatches();
     void pollChanges();
+    int remotePollInterval() const;
 
     SourceSpec m_spec;
     bool m_resolved = false; // m_spec is the resolved source (m_source is open)
@@ -119,6 +125,7 @@ private:
     bool m_live = true;
     bool m_pollActive = true;
     int m_remotePollMs = 10000;
+    bool m_runInProgress = false;
     QStringList m_knownApps;
     QDateTime m_lastGoodLoad;
     QThreadPool m_pool; // last member: destroyed first, waiting for a running load before the rest goes

@@ -255,18 +255,22 @@ bool S3Source::honoursCreateOnly() {
     return honoured;
 }
 
+std::string S3Source::whyNoStageLock() const {
+    std::lock_guard lock(m_mutex);
+    if (!m_createOnly || *m_createOnly)
+        return {};
+    return "the endpoint ignores If-None-Match on PutObject (a second create-only write of one object "
+           "succeeded), so concurrent runs cannot be excluded there";
+}
+
 std::unique_ptr<StageLease> S3Source::lockStage(const std::string& app, const std::string& stage,
                                                 const std::string& operation,
                                                 const LockWarningSink& onWarning) {
     const std::string key = m_location.prefix + std::string(kAthanorFolder) + "locks/" + app + "/" + stage;
     const std::string where = "s3://" + m_location.bucket + "/" + key;
     if (!honoursCreateOnly())
-        throw StageLockUnavailableError(
-            describe() +
-            " ignores If-None-Match on PutObject (a second create-only write of one object "
-            "succeeded), so concurrent runs on stage " +
-            app + "/" + stage +
-            " cannot be excluded on this endpoint; run with --no-lock to proceed without a lock");
+        throw StageLockUnavailableError(describe() + ": " + whyNoStageLock() + " (stage " + app + "/" +
+                                        stage + "); run with --no-lock to proceed without a lock");
     const std::shared_ptr<s3::Client> s3 = client();
     const std::string mine = stringifyJs(StageLockHolder::thisProcess(operation).toJson(), 0);
     try {

@@ -52,6 +52,8 @@ public:
                                           const LockWarningSink& onWarning) override;
     // Whether the endpoint refuses a second create-only PutObject of one key (probed once per source).
     bool honoursCreateOnly();
+    // Once honoursCreateOnly() found the endpoint ignores the condition: why runs cannot be excluded.
+    std::string whyNoStageLock() const override;
 
     std::filesystem::path athanorHome() const override;
 
@@ -67,7 +69,7 @@ private:
     s3::S3Location m_location;
     s3::Endpoint m_endpoint;
     std::shared_ptr<http::Client> m_http;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::shared_ptr<s3::Client> m_client;
     std::optional<bool> m_createOnly;
 };

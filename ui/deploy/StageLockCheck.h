@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace athanor::ui {
+
+// Whether a run that writes can lock its stage on a state source, asked before the run: a source that
+// cannot exclude concurrent runs (Alchemy's Cloudflare worker always; an S3 endpoint that ignores
+// If-None-Match) needs the user's consent to run without a lock (the GUI's --no-lock). Off the GUI thread:
+// the S3 detection makes requests. One check at a time.
+class StageLockCheck : public QObject {
+    Q_OBJECT
+
+public:
+    struct Result {
+        QString reason; // why no stage lock can be taken there; empty: the run locks as usual
+        QString source; // the source as the user knows it (StateSource::describe())
+    };
+
+    explicit StageLockCheck(QObject* parent = nullptr);
+
+    // False when a check is in flight. `specText`: the source (SourceSpec text).
+    bool start(const QString& specText);
+    bool isRunning() const { return m_running; }
+    // A check still in flight no longer matters (the project changed): its result is dropped.
+    void discard();
+
+    // The check itself, on the calling thread. A source that cannot be reached gives an empty reason: the
+    // run then says what is wrong, naming the source, before it changes anything.
+    static Result check(const QString& specText);
+
+signals:
+    void finished(const athanor::ui::StageLockCheck::Result& result);
+    void runningChanged(bool running);
+
+private:
+    bool m_running = false;
+    quint64 m_generation = 0;
+};
+
+} // namespace athanor::ui
