@@ -451,6 +451,7 @@ bool MainWindow::isShowingTree() const {
 void MainWindow::openProject(const QString& path) {
     if (path.isEmpty())
         return;
+    ++m_openRequests;
     if (path.startsWith(QStringLiteral("sqlite:")) || path.startsWith(QStringLiteral("cloudflare:")) ||
         path.startsWith(QStringLiteral("s3://"))) {
         try {
@@ -484,16 +485,19 @@ void MainWindow::openSource(const athanor::SourceSpec& spec) {
         return;
     }
     const QString text = QString::fromStdString(spec.toString());
+    const quint64 request = ++m_openRequests;
     if (spec.isRemote()) {
         if (!athanor::rememberedAccessSecret(spec) && CredentialKeychain::available()) {
             // Saved there on request: read back before the load would ask for it (an async job).
             CredentialKeychain::read(
-                spec, this, [this, spec](std::optional<athanor::AccessSecret> secret, const QString& error) {
+                spec, this,
+                [this, spec, request](std::optional<athanor::AccessSecret> secret, const QString& error) {
                     if (secret)
                         athanor::rememberAccessSecret(spec, std::move(*secret));
                     else if (!error.isEmpty())
                         statusBar()->showMessage(error, 8000);
-                    openRemoteSource(spec);
+                    if (request == m_openRequests) // else the user has opened something else meanwhile
+                        openRemoteSource(spec);
                 });
             return;
         }

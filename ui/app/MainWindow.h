@@ -146,6 +146,9 @@ private:
     QLabel* m_secretsLabel;
     QLabel* m_loadLabel;
     bool m_firstTreeOfProject = true;
+    // Counts open requests, so that a keychain read finishing after the user opened something else opens
+    // nothing.
+    quint64 m_openRequests = 0;
 
     QAction* m_openAction;
     QAction* m_openSourceAction;
