@@ -12,9 +12,9 @@
 #include "repair/RecordRepairs.h"
 #include "repair/RepairMenu.h"
 #include "repair/RepairSource.h"
-#include "state/StateSession.h"
 #include "secrets/ChangePasswordDialog.h"
 #include "secrets/SecretVault.h"
+#include "state/StateSession.h"
 
 #include <QAction>
 #include <QComboBox>
