@@ -42,9 +42,10 @@ const char* const kRepairUsage =
     "  athanorctl state unlock [--app A] [--stage S]        force-release a stage lock\n"
     "  athanorctl state rekey [--app A] [--stage S] [--scope FQN] --new-password-file F\n"
     "  athanorctl state undo [--force] | history [FQN] [--keep N] | restore FQN VERSION\n"
-    "    common: [--state SOURCE] [--password-file F] [--yes] [--dry-run]; every repair takes the stage "
-    "lock\n"
-    "    and keeps the previous bytes of what it writes (state undo, state history).\n";
+    "    common: [--state SOURCE] [--password-file F] [--yes] [--dry-run] [--no-lock]; every repair takes\n"
+    "    the stage lock and keeps the previous bytes of what it writes (state undo, state history).\n"
+    "    --no-lock: repair where the source cannot lock the stage (a Cloudflare worker, an S3 endpoint\n"
+    "    that ignores If-None-Match), knowing nothing keeps another writer off it meanwhile.\n";
 
 namespace {
 
@@ -136,6 +137,10 @@ int previewAndApply(RepairSource& source, const RepairPlan& plan, const CommandL
             std::cout << "note: " << note << "\n";
         return 0;
     }
+    // Refused before the preview asks anything, with the message a run gives (names the source, why, and
+    // --no-lock); a dry run writes nothing and needs no lock.
+    if (!cl.flag("dry-run"))
+        source.requireStageLocks(plan.stages());
     std::cout << previewText(plan);
     if (cl.flag("dry-run"))
         return 0;
@@ -241,6 +246,8 @@ int editCommand(RepairSource& source, const CommandLine& cl) {
                      "(--encrypted)\n";
         return kExitFailed;
     }
+    if (!cl.flag("dry-run") && !session.key.chain.empty())
+        source.requireStageLocks({{session.key.app(), session.key.stage()}}); // before the editor opens
     std::string text = session.text;
     for (;;) {
         std::optional<std::string> edited;
@@ -309,6 +316,8 @@ int pendingCommand(RepairSource& source, const CommandLine& cl) {
     if (index >= pending.entries.size())
         throw RepairError(pending.scopeRecord.path() + " has no pending deletion " + std::to_string(index));
     const auto& entry = pending.entries[index];
+    if (!cl.flag("dry-run") && !pending.scopeRecord.chain.empty())
+        source.requireStageLocks({{pending.scopeRecord.app(), pending.scopeRecord.stage()}});
     std::cout << "pending run: delete the replaced copy " << (entry.fqn.empty() ? entry.id : entry.fqn)
               << " (" << entry.kind << ") through its provider now, then drop it from "
               << pending.scopeRecord.path() << "\n";
@@ -372,6 +381,13 @@ int unlockCommand(RepairSource& source, const CommandLine& cl) {
         throw UsageError("state unlock takes --app and --stage, no arguments");
     const std::string app = singleApp(source, cl);
     const std::string stage = resolveStageName(cl.valueOr("stage", ""));
+    if (!source.keepsStageLocks()) {
+        // Nothing to do is not a failure: a script that unlocks before it runs goes on.
+        std::cout << "there is no lock of stage " << app << "/" << stage
+                  << " to release: " << source.state().stageLockSupport().reason
+                  << "; runs and repairs there need --no-lock\n";
+        return 0;
+    }
     const std::optional<StageLockInfo> holder = source.stageLockHolder(app, stage);
     if (!holder) {
         std::cout << "stage " << app << "/" << stage << " is not locked\n";
@@ -466,9 +482,10 @@ int runRepairCommand(const std::string& sub, const std::vector<std::string>& arg
     const CommandLine cl(
         args,
         {"root", "state", "password-file", "app", "stage", "scope", "output", "new-password-file", "keep"},
-        {"recursive", "yes", "dry-run", "encrypted", "decrypt", "overwrite", "force"});
+        {"recursive", "yes", "dry-run", "encrypted", "decrypt", "overwrite", "force", "no-lock"});
     const std::shared_ptr<RepairSource> source =
         RepairSource::open(stateSourceOption(cl).value_or(SourceSpec::folder(".")));
+    source->setNoLock(cl.flag("no-lock"));
     try {
         // Import may fill an empty source; everything else needs state to repair.
         if (sub != "import" && !source->exists())
@@ -516,6 +533,9 @@ int runRepairCommand(const std::string& sub, const std::vector<std::string>& arg
         }
     } catch (const LockHeldError& e) {
         std::cerr << "athanorctl: refused: " << e.what() << "\n";
+        return kExitLocked;
+    } catch (const StageLockUnavailableError& e) {
+        std::cerr << "athanorctl: " << e.what() << "\n"; // as a run says it, and with its exit code
         return kExitLocked;
     } catch (const RepairError& e) {
         std::cerr << "athanorctl: " << e.what() << "\n";

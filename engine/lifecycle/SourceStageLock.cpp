@@ -2,6 +2,8 @@
 
 #include "lifecycle/RunApi.h"
 
+#include <stdexcept>
+
 namespace athanor {
 
 SourceStageLock lockSourceStage(StateSource& source, const std::string& app, const std::string& stage,
@@ -23,6 +25,7 @@ SourceStageLock lockSourceStage(StateSource& source, const std::string& app, con
                                              operation, warn));
         break;
     case StageLocking::Native:
+        requireStageLockSupport(source, app, stage);
         try {
             lock.native = source.lockStage(app, stage, operation, warn);
         } catch (const StageLockedError& e) {
@@ -30,11 +33,17 @@ SourceStageLock lockSourceStage(StateSource& source, const std::string& app, con
         }
         break;
     case StageLocking::Unsupported:
-        throw StageLockUnavailableError(source.describe() + ": " + source.whyNoStageLock() + " (stage " +
-                                        app + "/" + stage +
-                                        "); run with --no-lock to proceed without a lock");
+        requireStageLockSupport(source, app, stage);
+        throw std::logic_error(source.describe() + " keeps no stage locks but says it excludes writers");
     }
     return lock;
+}
+
+void requireStageLockSupport(StateSource& source, const std::string& app, const std::string& stage) {
+    const StageLockSupport support = source.stageLockSupport();
+    if (!support.excludesWriters)
+        throw StageLockUnavailableError(support.reason + " (stage " + app + "/" + stage +
+                                        "); run with --no-lock to proceed without a lock");
 }
 
 } // namespace athanor

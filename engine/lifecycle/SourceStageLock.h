@@ -25,4 +25,9 @@ SourceStageLock lockSourceStage(StateSource& source, const std::string& app, con
                                 const std::string& operation, std::vector<std::string>& warnings,
                                 bool noLock = false);
 
+// Throws the StageLockUnavailableError lockSourceStage() would (naming the source, why, and --no-lock) when
+// `source` cannot exclude concurrent writers of the stage (StateSource::stageLockSupport()); asked before
+// anything is written or asked, so a refusal comes first.
+void requireStageLockSupport(StateSource& source, const std::string& app, const std::string& stage);
+
 } // namespace athanor

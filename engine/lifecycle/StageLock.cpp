@@ -165,14 +165,7 @@ void writeCandidate(Candidate& candidate, const fs::path& file, const std::strin
 
 fs::path StageLock::lockFile(const DotAlchemyLayout& layout, const std::string& app,
                              const std::string& stage) {
-    requireValidId(app, "app name");
-    requireValidId(stage, "stage name");
-    // Names may hold '/', which the file store maps to ':' (IdCodec); do the same so one lock = one file.
-    const auto flat = [](const std::string& name) {
-        std::string fileName = idToFileName(name);
-        return fileName.substr(0, fileName.size() - std::string_view(".json").size());
-    };
-    return layout.athanorDir() / "locks" / flat(app) / (flat(stage) + ".lock");
+    return layout.stageLockFile(app, stage);
 }
 
 StageLock StageLock::acquire(const DotAlchemyLayout& layout, const std::string& app, const std::string& stage,

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "state/RecordKey.h"
-#include "store/DotAlchemyLayout.h"
 #include "store/StateSource.h"
 #include "store/StateStore.h"
 
@@ -10,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace athanor {
@@ -61,23 +61,36 @@ public:
     // A record as text (a folder's file bytes, a row in file form); nullopt when it does not exist. Never
     // parsed for a folder, so a record file that does not parse can still be read, kept and removed.
     std::optional<std::string> readText(const RecordKey& key);
-    // Stores exactly `text` as the record: a folder's file bytes; for a database the record it parses to,
-    // with nothing of the row it replaces kept (StateStore::put).
+    // Stores exactly `text` as the record: a folder's file bytes; for other sources the record it parses to,
+    // with nothing of the row or object it replaces kept (StateStore::putText).
     void writeText(const RecordKey& key, const std::string& text);
     void remove(const RecordKey& key);
     // After records were removed: the folders of `chain` and below that hold nothing any more go, as the
-    // scope's deinit would (a folder still holding any file stays). Nothing to do for a database.
+    // scope's deinit would (a folder still holding any file stays). Nothing to do for a database or a remote
+    // store (StateSource::pruneEmptyScope).
     void pruneEmptyScope(const std::vector<std::string>& chain);
     // Where a record is, for messages (its file, its row).
     std::string location(const RecordKey& key) const;
 
+    // The user's --no-lock for this repair (the GUI: "Run without a stage lock" answered for one operation):
+    // where the source cannot exclude concurrent writers, its repairs write without a stage lock instead of
+    // being refused. A folder still takes its lock file.
+    void setNoLock(bool noLock) { m_noLock = noLock; }
+    bool noLock() const { return m_noLock; }
     // The stage lock every repair takes, the one runs take (lifecycle/SourceStageLock); throws LockHeldError
-    // (lifecycle/RunApi.h) naming the holder when a run or another repair has it.
+    // (lifecycle/RunApi.h) naming the holder when a run or another repair has it, and
+    // StageLockUnavailableError (naming the source, why, and --no-lock) where the source cannot exclude
+    // concurrent writers, unless noLock().
     std::unique_ptr<StageHold> lockStage(const std::string& app, const std::string& stage,
                                          const std::string& operation,
                                          const std::function<void(const std::string&)>& onWarning = {});
-    // Who holds the stage's lock now; nullopt when nobody does. std::runtime_error for a source whose
-    // locks `state unlock` cannot break.
+    // The refusal lockStage() would give for any of `stages`, before anything is asked or written (nothing
+    // unless noLock() is false and the source cannot exclude concurrent writers). May ask the server once
+    // (StateSource::stageLockSupport()).
+    void requireStageLocks(const std::vector<std::pair<std::string, std::string>>& stages);
+    // False for a source that keeps no stage locks at all (Alchemy's Cloudflare worker): nothing to unlock.
+    bool keepsStageLocks() const;
+    // Who holds the stage's lock now; nullopt when nobody does (always, where !keepsStageLocks()).
     std::optional<StageLockInfo> stageLockHolder(const std::string& app, const std::string& stage);
     // Removes the stage's lock if it is still `expected`'s (force-unlock). False when the lock changed
     // hands or was released meanwhile (nothing removed then).
@@ -85,7 +98,7 @@ public:
 
 private:
     std::shared_ptr<StateSource> m_source;
-    std::optional<DotAlchemyLayout> m_folder; // a folder source: its layout (exact file bytes, lock files)
+    bool m_noLock = false;
 };
 
 } // namespace athanor

@@ -1,5 +1,7 @@
 #include "store/DotAlchemyLayout.h"
 
+#include "store/IdCodec.h"
+
 #include <array>
 
 namespace fs = std::filesystem;
@@ -25,6 +27,17 @@ fs::path DotAlchemyLayout::scopeDir(const std::vector<std::string>& chain) const
     for (const auto& part : chain)
         dir /= part;
     return dir;
+}
+
+fs::path DotAlchemyLayout::stageLockFile(const std::string& app, const std::string& stage) const {
+    requireValidId(app, "app name");
+    requireValidId(stage, "stage name");
+    // Names may hold '/', which the file store maps to ':' (IdCodec); do the same so one lock = one file.
+    const auto flat = [](const std::string& name) {
+        std::string fileName = idToFileName(name);
+        return fileName.substr(0, fileName.size() - std::string_view(".json").size());
+    };
+    return athanorDir() / "locks" / flat(app) / (flat(stage) + ".lock");
 }
 
 bool isReservedTopLevelName(std::string_view name) {

@@ -19,6 +19,9 @@ struct DotAlchemyLayout {
 
     std::filesystem::path scopeDir(const std::vector<std::string>& chain) const;
     std::filesystem::path athanorDir() const { return dotAlchemy / ".athanor"; }
+    // The stage lock file lifecycle/StageLock takes: .athanor/locks/<app>/<stage>.lock (names checked, '/'
+    // as ':' so one stage is one file).
+    std::filesystem::path stageLockFile(const std::string& app, const std::string& stage) const;
 };
 
 // Top-level names under .alchemy that are not apps: Alchemy's logs/ and pids/, Cloudflare local-dev

@@ -36,6 +36,7 @@ public:
     // Exact file text of a record, for byte-level copies; nullopt when missing.
     std::optional<std::string> readText(const std::string& id) override;
     void writeText(const std::string& id, const std::string& text);
+    void putText(const std::string& id, const std::string& text) override { writeText(id, text); }
     // The first half of a batched in-flight write (WriteGroup::commit() does the rest): errors in `staged`.
     void stage(const std::string& id, const std::string& text, StagedWrite& staged);
     static std::optional<StateRecord> parseRecordFields(const std::string& text,

@@ -19,6 +19,10 @@ struct StageLockHolder {
     static std::string thisHost();
     // A holder on this host whose process no longer exists: its lock may be taken over.
     bool isStaleOnThisHost() const;
+    // The same holder (all four fields): a force-unlock removes a lock only while it is still the one named.
+    bool sameAs(const StageLockHolder& other) const {
+        return pid == other.pid && host == other.host && since == other.since && operation == other.operation;
+    }
     Json toJson() const;                              // {"pid", "host", "since", "operation"}
     static StageLockHolder fromJson(const Json& doc); // missing fields stay empty
     // "stage shop/dev is locked by pid 12 on host h since … (running up)"

@@ -13,6 +13,24 @@ std::unique_ptr<StageLease> StateSource::lockStage(const std::string& app, const
                            " has no lock of its own (its stageLocking() is not Native)");
 }
 
+StageLockSupport StateSource::stageLockSupport() {
+    if (stageLocking() != StageLocking::Unsupported)
+        return {};
+    return {false, describe() + ": it keeps no stage locks, so concurrent runs cannot be excluded there"};
+}
+
+std::optional<StageLockHolder> StateSource::stageLockHolder(const std::string&, const std::string&) {
+    return std::nullopt; // overridden by every source that keeps locks
+}
+
+std::string StateSource::stageLockLocation(const std::string& app, const std::string& stage) const {
+    return "stage " + app + "/" + stage + " of " + describe();
+}
+
+bool StateSource::breakStageLock(const std::string&, const std::string&, const StageLockHolder&) {
+    return false;
+}
+
 void StateSource::writeInFlight(std::vector<InFlightWrite>& writes) {
     for (InFlightWrite& write : writes) {
         try {

@@ -25,8 +25,15 @@ using LoadProgress = std::function<void(size_t loaded, size_t total)>;
 // How a source keeps two runs off one stage.
 enum class StageLocking {
     LockFile,   // a lock file in the source's Athanor home (lifecycle/StageLock), as for folders
-    Native,     // the source's own lock: lockStage() (a row in a SQLite database)
-    Unsupported // the source cannot exclude concurrent runs: whyNoStageLock() says why
+    Native,     // the source's own lock: lockStage() (a row in a SQLite database, an S3 object)
+    Unsupported // the source keeps no stage locks at all (Alchemy's Cloudflare worker)
+};
+
+// Whether a source can keep a second writer off a stage while one writes: what runs and repairs ask before
+// they write (athanorctl refuses without --no-lock, the GUI asks once).
+struct StageLockSupport {
+    bool excludesWriters = true;
+    std::string reason; // when it cannot: why, naming the source ("cloudflare:https://…: Alchemy's …")
 };
 
 // The one door to a place where Alchemy keeps state (a folder, a SQLite database): everything that reads
@@ -51,6 +58,10 @@ public:
     // then names its apps: SnapshotOptions::knownApps).
     virtual bool listsApps() const { return true; }
     virtual std::vector<std::string> apps() = 0;
+    // After records of `chain` and below were removed (a repair): what held only them goes, as the scope's
+    // deinit would (a folder's empty folders; a folder still holding any file stays). Nothing to do where a
+    // scope is only its records (databases, remote stores).
+    virtual void pruneEmptyScope(const std::vector<std::string>& chain) { (void)chain; }
     // Makes every write made through stores opened with Durability::Fast durable (a bulk copy writes fast,
     // then syncs once).
     virtual void sync() = 0;
@@ -102,12 +113,25 @@ public:
     // ---- Stage locks
     // ----------------------------------------------------------------------------------------
     virtual StageLocking stageLocking() const = 0;
-    virtual std::string whyNoStageLock() const { return {}; }
+    // Whether a stage lock taken here excludes concurrent writers. The default follows stageLocking()
+    // (Unsupported: no); a source that must ask its server (S3: does the endpoint honour a create-only
+    // write?) does so once per object and keeps the answer. Throws SourceUnavailableError when it cannot
+    // ask.
+    virtual StageLockSupport stageLockSupport();
     // Native locking only: takes the stage or throws StageLockedError naming the holder. A lock left by a
     // process that no longer exists on this host is taken over and reported through `onWarning`.
     virtual std::unique_ptr<StageLease> lockStage(const std::string& app, const std::string& stage,
                                                   const std::string& operation,
                                                   const LockWarningSink& onWarning);
+    // `state unlock`: who holds the stage's lock now (nullopt: nobody; a damaged lock is a holder with no
+    // fields). A source that keeps no locks (StageLocking::Unsupported) has none.
+    virtual std::optional<StageLockHolder> stageLockHolder(const std::string& app, const std::string& stage);
+    // Where the stage's lock is kept, for messages (its file, its database row, its object).
+    virtual std::string stageLockLocation(const std::string& app, const std::string& stage) const;
+    // Removes the stage's lock if it still names `expected` (force-unlock); false when the lock changed hands
+    // or was released meanwhile (nothing removed then).
+    virtual bool breakStageLock(const std::string& app, const std::string& stage,
+                                const StageLockHolder& expected);
 
     // ---- Athanor's own files
     // -------------------------------------------------------------------------------- A local folder for

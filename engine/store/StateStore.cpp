@@ -7,6 +7,16 @@
 
 namespace athanor {
 
+void StateStore::putText(const std::string& id, const std::string& text) {
+    StateRecord record;
+    try {
+        record = StateRecord(parseRecordText(text));
+    } catch (const std::exception& e) {
+        throw StoreError("cannot store " + location(id) + ": the record does not parse (" + e.what() + ")");
+    }
+    put(id, record);
+}
+
 std::optional<StateRecord> StateStore::parseRecord(const std::string& id, const std::string& text) const {
     try {
         Json doc = parseRecordText(text);

@@ -38,6 +38,10 @@ public:
     // Stores exactly `record`: nothing of the record it replaces is left. Differs from set() only where
     // Alchemy's set() merges (its SQL store keeps an absent props / oldProps); repairs and undo use it.
     virtual void put(const std::string& id, const StateRecord& record) { set(id, record); }
+    // put() of the record `text` holds, in file form: a repair writing back the exact text it read. The file
+    // store writes the bytes as they are; others store the record they parse to (StoreError naming the
+    // location when it does not parse).
+    virtual void putText(const std::string& id, const std::string& text);
     virtual void remove(const std::string& id) = 0; // Alchemy's delete(); missing ids are ignored
     virtual std::vector<std::string> listScopes() = 0;
 

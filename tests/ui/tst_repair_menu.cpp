@@ -16,12 +16,15 @@
 #include "secrets/SecretVault.h"
 #include "state/StateSession.h"
 
+#include "json/JsJsonText.h"
+#include "json/JsonParse.h"
 #include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
@@ -298,6 +301,68 @@ private slots:
         QVERIFY(!QFile::exists(config));
         holder.closeWriteChannel();
         QVERIFY(holder.waitForFinished(10000));
+    }
+
+    // Cancel while Change Password plans (every secret of 400 records decrypted, re-encrypted and checked,
+    // scrypt each time): the plan stops, nothing is written (the tree hashes the same, no operation is kept
+    // for undo), the dialog stays and says so.
+    void cancelWhileChangePasswordPlansWritesNothing() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("p"));
+        QDir().mkpath(project);
+        test::copyTree(test::fixture(QStringLiteral("secrets/01-up/.alchemy")),
+                       project + QStringLiteral("/.alchemy"));
+        // Copies of a real record with secrets under other ids: its ciphertexts open with the same password.
+        const QString dev = project + QStringLiteral("/.alchemy/vault/dev/");
+        const athanor::Json config =
+            athanor::parseJsonText(test::readFile(dev + QStringLiteral("config.json")).toStdString());
+        for (int i = 0; i < 400; ++i) {
+            athanor::Json copy = config;
+            const std::string id = "config-" + std::to_string(i);
+            copy["id"] = id;
+            copy["fqn"] = "vault/dev/" + id;
+            QVERIFY(test::writeFile(dev + QString::fromStdString(id) + QStringLiteral(".json"),
+                                    QByteArray::fromStdString(athanor::stringifyJs(copy, 2))));
+        }
+        const auto before = test::treeHash(project);
+
+        MainWindow window(m_theme.get());
+        window.resize(1300, 900);
+        window.show();
+        window.openProject(project);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.treeModel()->indexForFqn(QStringLiteral("vault/dev/config-399")).isValid(), 30000);
+        QVERIFY(window.selectFqn(QStringLiteral("vault/dev/token")));
+        QPointer<ChangePasswordDialog> dialog = window.changePassword();
+        QVERIFY(dialog && dialog->isVisible());
+        QCOMPARE(dialog->scopeBox()->currentData().toString(), QStringLiteral("vault/dev"));
+        dialog->oldPasswordEdit()->setText(QStringLiteral("correct horse battery staple"));
+        dialog->newPasswordEdit()->setText(QStringLiteral("a brand new passphrase"));
+        dialog->repeatPasswordEdit()->setText(QStringLiteral("a brand new passphrase"));
+        QSignalSpy ready(dialog.data(), &ChangePasswordDialog::previewReady);
+        QSignalSpy failed(dialog.data(), &ChangePasswordDialog::failed);
+        dialog->previewButton()->click();
+        QVERIFY(dialog->isBusy());
+        // The rekey is under way: its progress shows records done of the total.
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->progressBar()->maximum() > 100 && dialog->progressBar()->value() > 0,
+                                 60000);
+        QVERIFY(dialog->progressBar()->value() < dialog->progressBar()->maximum());
+        dialog->reject();                       // what its Cancel button does while it plans
+        QVERIFY(dialog && dialog->isVisible()); // stays, for another try
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 30000);
+        QCOMPARE(ready.count(), 0);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(dialog->errorText().contains(QStringLiteral("cancelled; nothing was written")),
+                 qPrintable(dialog->errorText()));
+        QVERIFY(!dialog->changeButton()->isEnabled());
+        QTest::qWait(300); // nothing arrives late
+        QCOMPARE(test::treeHash(project), before);
+        QVERIFY(!QDir(project + QStringLiteral("/.alchemy/.athanor/history")).exists() ||
+                QDir(project + QStringLiteral("/.alchemy/.athanor/history"))
+                    .entryList(QDir::AllEntries | QDir::NoDotAndDotDot)
+                    .isEmpty());
+        dialog->reject();
+        QTRY_VERIFY(!dialog || !dialog->isVisible());
     }
 
     // Secrets › Change Password… on a copy of the real secrets tree: the new password opens every secret of

@@ -4,6 +4,7 @@
 #include "deploy/RunController.h"
 #include "deploy/RunOutcome.h"
 #include "deploy/RunSummaryWidget.h"
+#include "widgets/StageLockQuestion.h"
 
 #include <QDialog>
 #include <QMessageBox>
@@ -44,21 +45,10 @@ void DeployConfirmations::onStageLockChecked(const StageLockCheck::Result& resul
         pending.proceed(false);
         return;
     }
-    auto* question = new QMessageBox(QMessageBox::Warning, tr("Run without a stage lock?"),
-                                     tr("%1 on stage <b>%2</b> cannot lock the stage on %3: %4.<br><br>"
-                                        "Another run on this stage at the same time (a teammate, CI) could "
-                                        "overwrite what this one writes. Run anyway, without a lock, this "
-                                        "time only?")
-                                         .arg(phaseTitle(pending.phase), pending.stage.toHtmlEscaped(),
-                                              result.source.toHtmlEscaped(), result.reason.toHtmlEscaped()),
-                                     QMessageBox::Cancel, m_parent);
-    question->setObjectName(QStringLiteral("stageLockQuestion"));
-    question->setTextFormat(Qt::RichText);
-    QPushButton* run = question->addButton(tr("Run without a stage lock"), QMessageBox::AcceptRole);
-    run->setObjectName(QStringLiteral("runWithoutLock"));
-    question->setDefaultButton(QMessageBox::Cancel); // the safe answer is the default
-    connect(question, &QMessageBox::finished, this, [this, question, run, pending] {
-        if (question->clickedButton() == run) {
+    QMessageBox* question =
+        makeStageLockQuestion(m_parent, phaseTitle(pending.phase), pending.stage, result.reason);
+    connect(question, &QMessageBox::finished, this, [this, question, pending] {
+        if (runsWithoutLock(question)) {
             m_dialog = nullptr; // the gate opens for the run it allowed
             pending.proceed(true);
             return;

@@ -1,7 +1,7 @@
 #include "deploy/StageLockCheck.h"
 
+#include "store/StateSource.h"
 #include "store/StateSources.h"
-#include "store/s3/S3Source.h"
 
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
@@ -10,20 +10,31 @@ namespace athanor::ui {
 
 StageLockCheck::StageLockCheck(QObject* parent) : QObject(parent) {}
 
-StageLockCheck::Result StageLockCheck::check(const QString& specText) {
+StageLockCheck::Result StageLockCheck::check(const QString& specText, OpenedSource* opened) {
     Result result;
+    std::unique_lock<std::mutex> hold;
+    if (opened)
+        hold = std::unique_lock(opened->mutex);
     try {
         const auto spec = athanor::SourceSpec::parse(specText.toStdString());
         if (!spec.isRemote())
             return result; // folders and databases always lock
-        const std::shared_ptr<athanor::StateSource> source = athanor::openStateSource(spec);
+        std::shared_ptr<athanor::StateSource> source;
+        if (opened && opened->specText == specText)
+            source = opened->source;
+        if (!source)
+            source = athanor::openStateSource(spec);
+        if (opened) {
+            opened->specText = specText;
+            opened->source = source;
+        }
         result.source = QString::fromStdString(source->describe());
-        if (source->stageLocking() == athanor::StageLocking::Unsupported)
-            result.reason = QString::fromStdString(source->whyNoStageLock());
-        else if (auto* s3 = dynamic_cast<athanor::S3Source*>(source.get()); s3 && !s3->honoursCreateOnly())
-            result.reason = QString::fromStdString(s3->whyNoStageLock());
+        if (const athanor::StageLockSupport support = source->stageLockSupport(); !support.excludesWriters)
+            result.reason = QString::fromStdString(support.reason);
     } catch (const std::exception&) {
         result.reason.clear(); // the run reports the failure itself, before it writes anything
+        if (opened)
+            opened->source.reset(); // asked again next time (new credentials, the server back)
     }
     return result;
 }
@@ -42,7 +53,8 @@ bool StageLockCheck::start(const QString& specText) {
         emit runningChanged(false);
         emit finished(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([specText] { return check(specText); }));
+    watcher->setFuture(
+        QtConcurrent::run([specText, opened = m_opened] { return check(specText, opened.get()); }));
     emit runningChanged(true);
     return true;
 }

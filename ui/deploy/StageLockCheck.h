@@ -2,6 +2,12 @@
 
 #include <QObject>
 #include <QString>
+#include <memory>
+#include <mutex>
+
+namespace athanor {
+class StateSource;
+}
 
 namespace athanor::ui {
 
@@ -26,9 +32,18 @@ public:
     // A check still in flight no longer matters (the project changed): its result is dropped.
     void discard();
 
-    // The check itself, on the calling thread. A source that cannot be reached gives an empty reason: the
-    // run then says what is wrong, naming the source, before it changes anything.
-    static Result check(const QString& specText);
+    // The source a check opened, kept for the next check of the same spec: its answer (S3's endpoint probe)
+    // is asked once per source object, not before every run.
+    struct OpenedSource {
+        std::mutex mutex;
+        QString specText;
+        std::shared_ptr<athanor::StateSource> source;
+    };
+
+    // The check itself, on the calling thread (StateSource::stageLockSupport()). A source that cannot be
+    // reached gives an empty reason: the run then says what is wrong, naming the source, before it changes
+    // anything.
+    static Result check(const QString& specText, OpenedSource* opened = nullptr);
 
 signals:
     void finished(const athanor::ui::StageLockCheck::Result& result);
@@ -37,6 +52,7 @@ signals:
 private:
     bool m_running = false;
     quint64 m_generation = 0;
+    std::shared_ptr<OpenedSource> m_opened = std::make_shared<OpenedSource>();
 };
 
 } // namespace athanor::ui

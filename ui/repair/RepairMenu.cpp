@@ -3,6 +3,7 @@
 #include "models/StateTreeModel.h"
 #include "models/StatusCategory.h"
 #include "repair/RecordRepairDialogs.h"
+#include "repair/RepairWrite.h"
 #include "repair/RecordRepairs.h"
 #include "repair/RepairPreview.h"
 #include "repair/VersionRepairs.h"
@@ -217,6 +218,13 @@ void RepairMenu::releaseStageLock(const std::string& app, const std::string& sta
         Holder out;
         try {
             athanor::RepairSource source(stateSource);
+            if (!source.keepsStageLocks()) {
+                out.error = tr("There is no lock of stage %1 to release: %2. Runs and repairs there ask "
+                               "before they write without one.")
+                                .arg(QString::fromStdString(app + "/" + stage),
+                                     QString::fromStdString(stateSource->stageLockSupport().reason));
+                return out;
+            }
             out.info = source.stageLockHolder(app, stage);
         } catch (const std::exception& e) {
             out.error = QString::fromStdString(e.what());
@@ -234,28 +242,23 @@ void RepairMenu::apply(const athanor::RepairPlan& plan) {
     if (!m_session || !m_session->source())
         return;
     const std::shared_ptr<athanor::StateSource> stateSource = m_session->source();
-    auto* apply = new QFutureWatcher<QString>(this);
-    connect(apply, &QFutureWatcher<QString>::finished, this, [this, apply, title = plan.title] {
-        apply->deleteLater();
-        const QString error = apply->result();
-        if (m_session)
-            m_session->reload();
-        if (!error.isEmpty()) {
-            QMessageBox::warning(m_dialogParent, tr("Repair state"), error);
-            emit failed(error);
-            return;
-        }
-        emit done(QString::fromStdString(title));
-    });
-    apply->setFuture(QtConcurrent::run([stateSource, plan]() -> QString {
-        try {
-            athanor::RepairSource source(stateSource);
-            athanor::applyRepair(source, plan);
-            return {};
-        } catch (const std::exception& e) {
-            return QString::fromStdString(e.what());
-        }
-    }));
+    writeRepair(
+        this, m_dialogParent, [stateSource] { return std::make_shared<athanor::RepairSource>(stateSource); },
+        [plan](athanor::RepairSource&) { return plan; },
+        [this](const RepairWriteResult& result) {
+            if (result.end == RepairWriteResult::End::Declined) {
+                emit failed(result.message); // the user's answer: no warning on top of it
+                return;
+            }
+            if (m_session)
+                m_session->reload();
+            if (result.end == RepairWriteResult::End::Failed) {
+                QMessageBox::warning(m_dialogParent, tr("Repair state"), result.message);
+                emit failed(result.message);
+                return;
+            }
+            emit done(result.title);
+        });
 }
 
 void RepairMenu::run(const QString& what,

@@ -2,6 +2,7 @@
 
 #include "models/JsonDiffModel.h"
 #include "repair/RepairPlan.h"
+#include "repair/RepairWrite.h"
 #include "repair/VersionRepairs.h"
 #include "store/RecordParse.h"
 
@@ -246,27 +247,23 @@ void RunChangesPanel::restoreCurrent() {
     setStatus(tr("Restoring %1…").arg(fqn));
     const std::string spec = m_spec.toStdString(), version = m_operationId;
     const std::string path = change.key.path();
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, fqn] {
-        watcher->deleteLater();
-        const QString error = watcher->result();
-        if (!error.isEmpty()) {
-            setStatus(error);
-            emit failed(error);
-            return;
-        }
-        setStatus(tr("Restored %1 to its version before this run.").arg(fqn));
-        emit restored(fqn);
-    });
-    watcher->setFuture(QtConcurrent::run([spec, path, version]() -> QString {
-        try {
-            const auto source = athanor::RepairSource::open(athanor::SourceSpec::parse(spec));
-            athanor::applyRepair(*source, athanor::planRestore(*source, path, version));
-            return {};
-        } catch (const std::exception& e) {
-            return QString::fromStdString(e.what());
-        }
-    }));
+    writeRepair(
+        this, this,
+        [spec] { return athanor::RepairSource::open(athanor::SourceSpec::parse(spec)); },
+        [path, version](athanor::RepairSource& source) { return athanor::planRestore(source, path, version); },
+        [this, fqn](const RepairWriteResult& result) {
+            if (result.end != RepairWriteResult::End::Written) {
+                setStatus(result.message);
+                if (result.end == RepairWriteResult::End::Declined) {
+                    m_restore->setEnabled(true); // nothing changed: the restore can be asked again
+                    return;
+                }
+                emit failed(result.message);
+                return;
+            }
+            setStatus(tr("Restored %1 to its version before this run.").arg(fqn));
+            emit restored(fqn);
+        });
 }
 
 } // namespace athanor::ui

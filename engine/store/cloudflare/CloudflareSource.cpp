@@ -197,10 +197,9 @@ std::string CloudflareSource::recordLocation(const std::vector<std::string>& cha
     return cloudflare::rowLocation(describe(), chain, id);
 }
 
-std::string CloudflareSource::whyNoStageLock() const {
-    return "Alchemy's Cloudflare state worker has no compare-and-swap, so concurrent runs on one stage "
-           "cannot be "
-           "excluded there";
+StageLockSupport CloudflareSource::stageLockSupport() {
+    return {false, describe() + ": Alchemy's Cloudflare state worker has no compare-and-swap, so concurrent "
+                                "runs on one stage cannot be excluded there"};
 }
 
 std::filesystem::path CloudflareSource::athanorHome() const {

@@ -49,7 +49,7 @@ public:
     bool changedSince(const StateSnapshot&) override { return true; }
 
     StageLocking stageLocking() const override { return StageLocking::Unsupported; }
-    std::string whyNoStageLock() const override;
+    StageLockSupport stageLockSupport() override; // never: the worker has no compare-and-swap
 
     std::filesystem::path athanorHome() const override;
 

@@ -97,6 +97,13 @@ void CloudflareStateStore::set(const std::string& id, const StateRecord& record)
     }
 }
 
+void CloudflareStateStore::put(const std::string& id, const StateRecord& record) {
+    const Json& document = record.document();
+    if (!document.contains("props") || !document.contains("oldProps"))
+        remove(id);
+    set(id, record);
+}
+
 void CloudflareStateStore::remove(const std::string& id) {
     requireValidId(id);
     try {

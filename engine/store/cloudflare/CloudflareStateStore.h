@@ -24,6 +24,9 @@ public:
     std::map<std::string, StateRecord> getBatch(const std::vector<std::string>& ids) override;
     std::map<std::string, StateRecord> all() override; // one call
     void set(const std::string& id, const StateRecord& record) override;
+    // The worker's upsert keeps an absent props / oldProps: a record without one replaces the row only after
+    // the row is deleted (two calls; a repair has kept the row's text before either).
+    void put(const std::string& id, const StateRecord& record) override;
     void remove(const std::string& id) override;
     std::vector<std::string> listScopes() override; // sorted
     const std::vector<std::string>& chain() const override { return m_chain; }

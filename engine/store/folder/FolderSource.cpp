@@ -6,6 +6,8 @@
 #include "store/ObservedStateStore.h"
 #include "store/StoreError.h"
 
+#include "json/JsonParse.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -156,6 +158,66 @@ std::optional<std::string> FolderSource::readRecordText(const std::vector<std::s
                                                         const std::string& id) {
     // Contained read: a symlink leading out of .alchemy is refused, as the scan does.
     return FileSystemStateStore(m_layout, chain).readText(id);
+}
+
+namespace {
+
+// nullopt: no lock file. A file that does not parse still holds the stage; it names no holder.
+std::optional<StageLockHolder> readLockFile(const fs::path& file) {
+    const std::optional<std::string> text = readWholeFile(file);
+    if (!text)
+        return std::nullopt;
+    try {
+        return StageLockHolder::fromJson(parseJsonText(*text));
+    } catch (const std::exception&) {
+        return StageLockHolder{};
+    }
+}
+
+} // namespace
+
+void FolderSource::pruneEmptyScope(const std::vector<std::string>& chain) {
+    if (chain.empty())
+        return;
+    const fs::path top = m_layout.scopeDir(chain);
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(top, ec)))
+        return;
+    std::vector<fs::path> folders{top};
+    for (auto it = fs::recursive_directory_iterator(top, ec); !ec && it != fs::end(it); it.increment(ec))
+        if (it->is_directory(ec) && !it->is_symlink(ec))
+            folders.push_back(it->path());
+    // Deepest first; rmdir removes a folder only when it is empty, so nothing that still holds a file goes.
+    std::sort(folders.begin(), folders.end(), [](const fs::path& a, const fs::path& b) {
+        return std::distance(a.begin(), a.end()) > std::distance(b.begin(), b.end());
+    });
+    for (const auto& folder : folders)
+        ::rmdir(folder.c_str());
+}
+
+std::optional<StageLockHolder> FolderSource::stageLockHolder(const std::string& app,
+                                                             const std::string& stage) {
+    return readLockFile(m_layout.stageLockFile(app, stage));
+}
+
+std::string FolderSource::stageLockLocation(const std::string& app, const std::string& stage) const {
+    return m_layout.stageLockFile(app, stage).string();
+}
+
+bool FolderSource::breakStageLock(const std::string& app, const std::string& stage,
+                                  const StageLockHolder& expected) {
+    const fs::path file = m_layout.stageLockFile(app, stage);
+    const fs::path aside = file.string() + ".unlock." + std::to_string(::getpid());
+    if (::rename(file.c_str(), aside.c_str()) != 0)
+        return false;
+    const std::optional<StageLockHolder> moved = readLockFile(aside);
+    if (!moved || !moved->sameAs(expected)) {
+        ::link(aside.c_str(), file.c_str());
+        ::unlink(aside.c_str());
+        return false;
+    }
+    ::unlink(aside.c_str());
+    return true;
 }
 
 std::string FolderSource::recordLocation(const std::vector<std::string>& chain, const std::string& id) const {

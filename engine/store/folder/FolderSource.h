@@ -25,6 +25,7 @@ public:
                                           Durability durability) override;
     std::vector<std::string> apps() override;
     void sync() override;
+    void pruneEmptyScope(const std::vector<std::string>& chain) override;
     void writeInFlight(std::vector<InFlightWrite>& writes) override;
     void writeSettled(StateStore& store, const std::string& id, const StateRecord& record,
                       SettledDone done) override;
@@ -41,6 +42,12 @@ public:
     bool changedSince(const StateSnapshot& snapshot) override;
 
     StageLocking stageLocking() const override { return StageLocking::LockFile; }
+    // The lock file's holder (lifecycle/StageLock writes it); a file that does not parse names no one.
+    std::optional<StageLockHolder> stageLockHolder(const std::string& app, const std::string& stage) override;
+    std::string stageLockLocation(const std::string& app, const std::string& stage) const override;
+    // Moves the lock file aside (only one remover wins), then checks it: a lock taken in between is put back.
+    bool breakStageLock(const std::string& app, const std::string& stage,
+                        const StageLockHolder& expected) override;
     std::filesystem::path athanorHome() const override { return m_layout.athanorDir(); }
 
 private:

@@ -3,6 +3,7 @@
 #include "snapshot/SnapshotLoader.h"
 #include "snapshot/SnapshotTree.h"
 #include "store/RecordParse.h"
+#include "store/IdCodec.h"
 #include "store/RemoteAccess.h"
 #include "store/http/BoundedParallel.h"
 #include "store/s3/S3Client.h"
@@ -55,6 +56,15 @@ private:
     std::string m_key, m_body;
     bool m_held = true;
 };
+
+// A damaged lock object still holds the stage, as a damaged lock file does; it names no holder.
+StageLockHolder holderFromObject(const std::string& text) {
+    try {
+        return StageLockHolder::fromJson(parseJsonText(text));
+    } catch (const JsonParseError&) {
+        return {};
+    }
+}
 
 } // namespace
 
@@ -230,47 +240,53 @@ std::string S3Source::recordLocation(const std::vector<std::string>& chain, cons
     return "s3://" + m_location.bucket + "/" + s3::objectKey(m_location.prefix, chain, id);
 }
 
-bool S3Source::honoursCreateOnly() {
+StageLockSupport S3Source::stageLockSupport() {
+    std::optional<bool> honoured;
     {
         std::lock_guard lock(m_mutex);
-        if (m_createOnly)
-            return *m_createOnly;
+        honoured = m_createOnly;
     }
-    const std::shared_ptr<s3::Client> s3 = client();
-    std::random_device random;
-    const std::string key = m_location.prefix + std::string(kAthanorFolder) + "probes/" +
-                            StageLockHolder::thisHost() + "-" + std::to_string(::getpid()) + "-" +
-                            std::to_string(random());
-    bool honoured = false;
-    try {
-        const bool first = s3->putIfAbsent(key, "{}");
-        const bool second = s3->putIfAbsent(key, "{}");
-        honoured = first && !second;
-        s3->remove(key);
-    } catch (const http::RemoteError& e) {
-        throwRemoteFailure(e);
+    if (!honoured) {
+        const std::shared_ptr<s3::Client> s3 = client();
+        std::random_device random;
+        const std::string key = m_location.prefix + std::string(kAthanorFolder) + "probes/" +
+                                StageLockHolder::thisHost() + "-" + std::to_string(::getpid()) + "-" +
+                                std::to_string(random());
+        try {
+            const bool first = s3->putIfAbsent(key, "{}");
+            const bool second = s3->putIfAbsent(key, "{}");
+            honoured = first && !second;
+            s3->remove(key);
+        } catch (const http::RemoteError& e) {
+            throwRemoteFailure(e);
+        }
+        std::lock_guard lock(m_mutex);
+        m_createOnly = honoured;
     }
-    std::lock_guard lock(m_mutex);
-    m_createOnly = honoured;
-    return honoured;
+    if (*honoured)
+        return {};
+    return {false, describe() + ": the endpoint ignores If-None-Match on PutObject (a second create-only "
+                                "write of one object succeeded), so concurrent runs cannot be excluded there"};
 }
 
-std::string S3Source::whyNoStageLock() const {
-    std::lock_guard lock(m_mutex);
-    if (!m_createOnly || *m_createOnly)
-        return {};
-    return "the endpoint ignores If-None-Match on PutObject (a second create-only write of one object "
-           "succeeded), so concurrent runs cannot be excluded there";
+std::string S3Source::lockKey(const std::string& app, const std::string& stage) const {
+    requireValidId(app, "app name");
+    requireValidId(stage, "stage name");
+    return m_location.prefix + std::string(kAthanorFolder) + "locks/" + app + "/" + stage;
+}
+
+std::string S3Source::stageLockLocation(const std::string& app, const std::string& stage) const {
+    return "s3://" + m_location.bucket + "/" + lockKey(app, stage);
 }
 
 std::unique_ptr<StageLease> S3Source::lockStage(const std::string& app, const std::string& stage,
                                                 const std::string& operation,
                                                 const LockWarningSink& onWarning) {
-    const std::string key = m_location.prefix + std::string(kAthanorFolder) + "locks/" + app + "/" + stage;
-    const std::string where = "s3://" + m_location.bucket + "/" + key;
-    if (!honoursCreateOnly())
-        throw StageLockUnavailableError(describe() + ": " + whyNoStageLock() + " (stage " + app + "/" +
-                                        stage + "); run with --no-lock to proceed without a lock");
+    const std::string key = lockKey(app, stage);
+    const std::string where = stageLockLocation(app, stage);
+    if (const StageLockSupport support = stageLockSupport(); !support.excludesWriters)
+        throw StageLockUnavailableError(support.reason + " (stage " + app + "/" + stage +
+                                        "); run with --no-lock to proceed without a lock");
     const std::shared_ptr<s3::Client> s3 = client();
     const std::string mine = stringifyJs(StageLockHolder::thisProcess(operation).toJson(), 0);
     try {
@@ -280,12 +296,7 @@ std::unique_ptr<StageLease> S3Source::lockStage(const std::string& app, const st
             const std::optional<std::string> held = s3->get(key);
             if (!held)
                 continue; // released between the two calls
-            StageLockHolder holder;
-            try {
-                holder = StageLockHolder::fromJson(parseJsonText(*held));
-            } catch (const JsonParseError&) {
-                // A damaged lock: held by an unknown process, as a damaged lock file is.
-            }
+            const StageLockHolder holder = holderFromObject(*held);
             if (!holder.isStaleOnThisHost() || holder.pid == 0 || attempt > 0)
                 throw StageLockedError(holder, app, stage, where);
             if (onWarning)
@@ -298,6 +309,33 @@ std::unique_ptr<StageLease> S3Source::lockStage(const std::string& app, const st
         throwRemoteFailure(e);
     }
     throw StageLockedError(StageLockHolder{}, app, stage, where);
+}
+
+std::optional<StageLockHolder> S3Source::stageLockHolder(const std::string& app, const std::string& stage) {
+    const std::string key = lockKey(app, stage);
+    try {
+        const std::optional<std::string> held = client()->get(key);
+        if (!held)
+            return std::nullopt;
+        return holderFromObject(*held);
+    } catch (const http::RemoteError& e) {
+        throwRemoteFailure(e);
+    }
+}
+
+bool S3Source::breakStageLock(const std::string& app, const std::string& stage,
+                              const StageLockHolder& expected) {
+    const std::string key = lockKey(app, stage);
+    const std::shared_ptr<s3::Client> s3 = client();
+    try {
+        const std::optional<std::string> held = s3->get(key);
+        if (!held || !holderFromObject(*held).sameAs(expected))
+            return false;
+        s3->remove(key);
+        return true;
+    } catch (const http::RemoteError& e) {
+        throwRemoteFailure(e);
+    }
 }
 
 std::filesystem::path S3Source::athanorHome() const {

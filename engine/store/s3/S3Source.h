@@ -47,13 +47,21 @@ public:
     bool changedSince(const StateSnapshot& snapshot) override;
 
     StageLocking stageLocking() const override { return StageLocking::Native; }
+    // Whether the endpoint refuses a second create-only PutObject of one key: probed once per source object
+    // (a create-only write twice and a delete under <prefix>.athanor/probes/), the answer kept.
+    StageLockSupport stageLockSupport() override;
     std::unique_ptr<StageLease> lockStage(const std::string& app, const std::string& stage,
                                           const std::string& operation,
                                           const LockWarningSink& onWarning) override;
-    // Whether the endpoint refuses a second create-only PutObject of one key (probed once per source).
-    bool honoursCreateOnly();
-    // Once honoursCreateOnly() found the endpoint ignores the condition: why runs cannot be excluded.
-    std::string whyNoStageLock() const override;
+    // The lock object <prefix>.athanor/locks/<app>/<stage>, whatever the probe says: a lock left on an
+    // endpoint is released the same way.
+    std::optional<StageLockHolder> stageLockHolder(const std::string& app, const std::string& stage) override;
+    std::string stageLockLocation(const std::string& app, const std::string& stage) const override;
+    // Read, compared, deleted: S3 has no delete-if-unchanged for every endpoint, so a lock taken in the
+    // moment between the read and the delete could go too (the holder's run then finds its lock gone when it
+    // releases it, and leaves it alone).
+    bool breakStageLock(const std::string& app, const std::string& stage,
+                        const StageLockHolder& expected) override;
 
     std::filesystem::path athanorHome() const override;
 
@@ -64,6 +72,7 @@ private:
     std::shared_ptr<s3::Client> client();
     // The listing of `listPrefix` in change-token form: every key with its ETag and size.
     std::string listingToken(const std::string& listPrefix, std::stop_token cancel);
+    std::string lockKey(const std::string& app, const std::string& stage) const;
 
     SourceSpec m_spec;
     s3::S3Location m_location;

@@ -321,10 +321,6 @@ StageLockHolder holderFromRow(const std::string& text) {
     }
 }
 
-bool sameHolder(const StageLockHolder& a, const StageLockHolder& b) {
-    return a.pid == b.pid && a.host == b.host && a.since == b.since && a.operation == b.operation;
-}
-
 } // namespace
 
 std::string SqliteSource::stageLockLocation(const std::string& app, const std::string& stage) const {
@@ -363,7 +359,7 @@ bool SqliteSource::breakStageLock(const std::string& app, const std::string& sta
         if (q.step())
             held = std::string(q.text(0));
     }
-    if (!held || !sameHolder(holderFromRow(*held), expected))
+    if (!held || !holderFromRow(*held).sameAs(expected))
         return false;
     Statement del = db->prepare(std::string("DELETE FROM ") + sqlite::kLocksTable +
                                 R"( WHERE "app" = ? AND "stage" = ? AND "holder" = ?)");

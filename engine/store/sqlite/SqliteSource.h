@@ -48,11 +48,12 @@ public:
 
     // `state unlock` of a native lock: the holder in the stage's athanor_locks row (nullopt: not locked; a
     // damaged row is a holder with no fields), and where that row is, for messages.
-    std::optional<StageLockHolder> stageLockHolder(const std::string& app, const std::string& stage);
-    std::string stageLockLocation(const std::string& app, const std::string& stage) const;
+    std::optional<StageLockHolder> stageLockHolder(const std::string& app, const std::string& stage) override;
+    std::string stageLockLocation(const std::string& app, const std::string& stage) const override;
     // Deletes the stage's lock row if it still names `expected` (in one write transaction); false when the
     // lock changed hands or was released meanwhile (nothing deleted then).
-    bool breakStageLock(const std::string& app, const std::string& stage, const StageLockHolder& expected);
+    bool breakStageLock(const std::string& app, const std::string& stage,
+                        const StageLockHolder& expected) override;
 
     std::filesystem::path athanorHome() const override;
 
