@@ -3,9 +3,9 @@
 #include "models/StateTreeModel.h"
 #include "models/StatusCategory.h"
 #include "repair/RecordRepairDialogs.h"
-#include "repair/RepairWrite.h"
 #include "repair/RecordRepairs.h"
 #include "repair/RepairPreview.h"
+#include "repair/RepairWrite.h"
 #include "repair/VersionRepairs.h"
 #include "state/StateSession.h"
 

@@ -248,9 +248,10 @@ void RunChangesPanel::restoreCurrent() {
     const std::string spec = m_spec.toStdString(), version = m_operationId;
     const std::string path = change.key.path();
     writeRepair(
-        this, this,
-        [spec] { return athanor::RepairSource::open(athanor::SourceSpec::parse(spec)); },
-        [path, version](athanor::RepairSource& source) { return athanor::planRestore(source, path, version); },
+        this, this, [spec] { return athanor::RepairSource::open(athanor::SourceSpec::parse(spec)); },
+        [path, version](athanor::RepairSource& source) {
+            return athanor::planRestore(source, path, version);
+        },
         [this, fqn](const RepairWriteResult& result) {
             if (result.end != RepairWriteResult::End::Written) {
                 setStatus(result.message);

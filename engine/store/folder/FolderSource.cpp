@@ -7,7 +7,6 @@
 #include "store/StoreError.h"
 
 #include "json/JsonParse.h"
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>

@@ -2,8 +2,8 @@
 
 #include "snapshot/SnapshotLoader.h"
 #include "snapshot/SnapshotTree.h"
-#include "store/RecordParse.h"
 #include "store/IdCodec.h"
+#include "store/RecordParse.h"
 #include "store/RemoteAccess.h"
 #include "store/http/BoundedParallel.h"
 #include "store/s3/S3Client.h"
@@ -265,8 +265,9 @@ StageLockSupport S3Source::stageLockSupport() {
     }
     if (*honoured)
         return {};
-    return {false, describe() + ": the endpoint ignores If-None-Match on PutObject (a second create-only "
-                                "write of one object succeeded), so concurrent runs cannot be excluded there"};
+    return {false, describe() +
+                       ": the endpoint ignores If-None-Match on PutObject (a second create-only "
+                       "write of one object succeeded), so concurrent runs cannot be excluded there"};
 }
 
 std::string S3Source::lockKey(const std::string& app, const std::string& stage) const {
