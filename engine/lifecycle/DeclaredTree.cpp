@@ -54,6 +54,7 @@ void DeclaredTree::addScope(DeclaredScopeNode& node) {
         task->path = node.path.empty() ? resource.id : node.path + "/" + resource.id;
         node.declaredIds.insert(resource.id);
         m_byPath[task->path] = m_tasks.size();
+        node.tasks.push_back(task.get());
         m_tasks.push_back(std::move(task));
     }
     for (const DeclaredScope& childDecl : decl.scopes) {

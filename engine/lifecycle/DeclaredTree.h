@@ -15,6 +15,8 @@
 
 namespace athanor {
 
+struct DeclaredTask;
+
 // A scope the stack file declares, bound to its Scope object.
 struct DeclaredScopeNode {
     const DeclaredScope* decl = nullptr;
@@ -24,7 +26,8 @@ struct DeclaredScopeNode {
     int64_t seq = 0;                   // a child scope's seq in its parent (naked scope record)
     std::set<std::string> declaredIds; // resource ids and child scope names: everything else is an orphan
     std::vector<std::unique_ptr<DeclaredScopeNode>> children;
-    std::string problem; // set when the scope's record conflicts or cannot be read
+    std::vector<DeclaredTask*> tasks; // its declared resources, in declaration order
+    std::string problem;              // set when the scope's record conflicts or cannot be read
 };
 
 // A resource the stack file declares, with what its run produced.

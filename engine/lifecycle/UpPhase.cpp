@@ -171,7 +171,8 @@ private:
         bool apply = false; // false: done already (skipped, or failed and reported); `ok` says which
         bool ok = false;
         Provider* provider = nullptr;
-        Json props; // plain, $refs substituted
+        const Json* props = nullptr; // plain, $refs substituted: the declaration's own props when it has none
+        Json substitutedProps;
         bool quiet = false;
         std::chrono::steady_clock::time_point start;
         ChangeDecision decision;
@@ -218,8 +219,13 @@ private:
                 throw RunFailure("not applied: its scope " + scope.chainText() +
                                  " is unusable: " + task.owner->problem);
             p.provider = &m_run.providerFor(decl.kind, task.fqn, "apply");
-            p.props = substituteRefs(decl.props, m_tree, m_run);
-            p.quiet = quietProp(p.props);
+            if (decl.dependsOn.empty()) {
+                p.props = &decl.props; // nothing to substitute: no copy
+            } else {
+                p.substitutedProps = substituteRefs(decl.props, m_tree, m_run);
+                p.props = &p.substitutedProps;
+            }
+            p.quiet = quietProp(*p.props);
             prepareResource(task, p, keepPreviousText);
             return;
         } catch (const UnreadableRecordError& e) {
@@ -259,7 +265,7 @@ private:
         const DeclaredResource& decl = *task.decl;
         Scope& scope = *task.owner->scope;
         const RecordIdentity who{decl.kind, decl.id, task.fqn, task.seq};
-        const Json& props = p.props;
+        const Json& props = *p.props;
 
         std::optional<StateRecord> existing;
         if (std::optional<std::string> text = scope.store().readText(decl.id)) {
@@ -320,7 +326,7 @@ private:
         Scope& scope = *task.owner->scope;
         const RecordIdentity who{decl.kind, decl.id, task.fqn, task.seq};
         Provider& provider = *p.provider;
-        const Json& props = p.props;
+        const Json& props = *p.props;
         const bool quiet = p.quiet;
         const bool creating = p.creating;
         Json& doc = p.inFlight->document();
