@@ -11,9 +11,11 @@
 #include "lifecycle/WaveWrites.h"
 #include "serde/PlainForms.h"
 #include "store/FileSystemStateStore.h"
+#include "store/RecordParse.h"
 #include "store/StoreError.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace athanor {
 
@@ -523,6 +525,18 @@ private:
         Scope& scope = *task.owner->scope;
         if (scope.force() || provider.alwaysUpdate())
             return false;
+        // The common case, decided on the record's DOM with nothing converted: settled, same kind, props the
+        // same document as declared. Only without secrets, whose stored form differs from the plain one.
+        if (!containsPlainSecrets(props) &&
+            recordHasKindStatusAndProps(
+                text, decl.kind, {toString(ResourceStatus::Created), toString(ResourceStatus::Updated)},
+                props)) {
+            task.serializedRecordText = std::make_shared<const std::string>(std::move(text));
+            plan(task, PlannedChange::Action::Skip, kNoChangesReason);
+            m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start),
+                                      quiet);
+            return true;
+        }
         std::optional<StateRecord> fields =
             FileSystemStateStore::parseRecordFields(text, {"kind", "provider", "status", "props"});
         if (!fields || fields->kind() != decl.kind)
@@ -570,13 +584,13 @@ private:
         change.kind = task.decl->kind;
         change.reason = std::move(reason);
         std::lock_guard lock(m_planMutex);
-        m_planIndex[task.fqn] = m_plan.size();
+        m_planIndex[&task] = m_plan.size();
         m_plan.push_back(std::move(change));
     }
 
     void setPlannedAction(DeclaredTask& task, PlannedChange::Action action) {
         std::lock_guard lock(m_planMutex);
-        auto it = m_planIndex.find(task.fqn);
+        auto it = m_planIndex.find(&task);
         if (it != m_planIndex.end())
             m_plan[it->second].action = action;
     }
@@ -599,7 +613,7 @@ private:
     std::vector<std::unique_ptr<Prepared>> m_prepared; // waves: by task, from prepare until the job ran
     std::mutex m_planMutex;
     std::vector<PlannedChange> m_plan;
-    std::map<std::string, size_t> m_planIndex;
+    std::unordered_map<const DeclaredTask*, size_t> m_planIndex;
 };
 
 } // namespace
