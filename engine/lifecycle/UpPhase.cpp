@@ -9,6 +9,7 @@
 #include "lifecycle/StateDestroyer.h"
 #include "lifecycle/TaskGraph.h"
 #include "lifecycle/WaveWrites.h"
+#include "lifecycle/WorkerPool.h"
 #include "serde/PlainForms.h"
 #include "store/FileSystemStateStore.h"
 #include "store/RecordParse.h"
@@ -23,7 +24,8 @@ namespace {
 
 class UpPhase {
 public:
-    UpPhase(RunContext& run, const StackFile& stack) : m_run(run), m_tree(run, stack) {}
+    UpPhase(RunContext& run, const StackFile& stack)
+        : m_run(run), m_tree(run, stack), m_pool(static_cast<size_t>(run.parallel())) {}
 
     void execute() {
         m_run.reporter.runStarted(static_cast<int>(m_tree.tasks().size()));
@@ -48,6 +50,9 @@ public:
         };
         hooks.abandon = [this](const std::vector<size_t>& jobs) {
             abandonWave(jobs);
+        };
+        hooks.needsThread = [this](size_t job) {
+            return m_prepared[job] && m_prepared[job]->apply;
         };
         graph.run(
             m_run.parallel(), m_run.cancel,
@@ -460,7 +465,7 @@ private:
         auto& tasks = m_tree.tasks();
         // The previous wave's records are durable (or their failures known) before this wave depends on them.
         waitForSettledWrites(m_run);
-        forEachIndexInParallel(jobs.size(), static_cast<size_t>(m_run.parallel()), [&](size_t i) {
+        m_pool.forEach(jobs.size(), [&](size_t i) {
             m_prepared[jobs[i]] = std::make_unique<Prepared>();
             prepare(*tasks[jobs[i]], *m_prepared[jobs[i]], true);
         });
@@ -611,6 +616,7 @@ private:
     DeclaredTree m_tree;
     bool m_waves = false;
     std::vector<std::unique_ptr<Prepared>> m_prepared; // waves: by task, from prepare until the job ran
+    WorkerPool m_pool;                                 // prepares every wave's resources
     std::mutex m_planMutex;
     std::vector<PlannedChange> m_plan;
     std::unordered_map<const DeclaredTask*, size_t> m_planIndex;
