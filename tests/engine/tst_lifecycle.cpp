@@ -586,6 +586,15 @@ private slots:
         QVERIFY(!fs::exists(f.stageDir() / "nowhere"));
         QVERIFY(!fs::exists(f.stageDir() / "nowhere.json"));
         QCOMPARE(filesBelow(f.root()), before);
+
+        // One unreadable record: named by its file, the other outputs still read and counted.
+        writeFile(f.stageDir() / "grp/b.json", "{\"kind\": ");
+        r = f.run(Phase::Read, s);
+        QVERIFY(r.result == RunResult::Failed);
+        QCOMPARE(r.counts.read, 1);
+        QCOMPARE(r.outputs.size(), size_t(1));
+        QCOMPARE(r.outputs.at("shop/dev/a")["token"], secret("s3"));
+        QVERIFY(r.errors.front().find("b.json") != std::string::npos);
     }
 
     void planShowsWhatUpWouldDoAndChangesNothing() {
