@@ -232,14 +232,18 @@ Json planToJson(const RunReport& report, bool showSecrets) {
     return changes;
 }
 
-Json outputsToJson(const RunReport& report, bool showSecrets) {
+// Takes the outputs out of `report` (printed once, not copied).
+Json outputsToJson(RunReport& report, bool showSecrets) {
     Json outputs = Json::object();
     // The FQNs are unique (a map's keys): appended without operator[]'s linear search of an ordered object,
     // which made printing 10,000 outputs quadratic.
     auto& members = outputs.get_ref<Json::object_t&>();
     members.reserve(report.outputs.size());
-    for (const auto& [fqn, output] : report.outputs)
-        members.emplace_back(fqn, shownValue(withoutEnvelope(output), showSecrets));
+    for (auto& [fqn, output] : report.outputs) {
+        Json shown = withoutEnvelope(std::move(output));
+        members.emplace_back(fqn, showSecrets ? unwrapSecrets(shown) : maskSecrets(std::move(shown), kMask));
+    }
+    report.outputs.clear();
     return outputs;
 }
 

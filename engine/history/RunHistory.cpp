@@ -191,8 +191,9 @@ std::string runSummaryText(const RunSummary& s) {
 
 void writeRunSummary(const fs::path& file, const RunSummary& summary) {
     try {
-        writeFileAtomically(file.parent_path(), file.filename(), runSummaryText(summary),
-                            Durability::Durable);
+        // Atomic, not synced: a power loss may lose the last run's summary (its log is not synced either),
+        // never tear it; a no-change up pays no fsync for its history.
+        writeFileAtomically(file.parent_path(), file.filename(), runSummaryText(summary), Durability::Fast);
     } catch (const std::exception& e) {
         throw std::runtime_error("cannot write the run summary " + file.string() + ": " + e.what());
     }

@@ -83,7 +83,7 @@ ChangeDecision decideChange(const ChangeInputs& in, const Provider& provider) {
     else if (provider.alwaysUpdate())
         why = "always updated (" + in.declaredKind + ")";
     else if (sameCanonicalText(in.storedProps ? *in.storedProps : Json(), props))
-        return {Action::Skip, "no changes"};
+        return {Action::Skip, kNoChangesReason};
     else
         why = "props changed";
 

@@ -35,4 +35,7 @@ struct ChangeDecision {
 // record holds another kind.
 ChangeDecision decideChange(const ChangeInputs& inputs, const Provider& provider);
 
+// The reason of a Skip (also up's fast skip, decided on the record's text: UpPhase skipUnchanged()).
+inline constexpr const char* kNoChangesReason = "no changes";
+
 } // namespace athanor

@@ -45,15 +45,19 @@ DeclaredTree::DeclaredTree(RunContext& run, const StackFile& stack) : m_run(run)
 void DeclaredTree::addScope(DeclaredScopeNode& node) {
     const DeclaredScope& decl = *node.decl;
     int64_t seq = 0;
+    node.declaredIds.reserve(decl.resources.size() + decl.scopes.size());
+    m_byPath.reserve(m_byPath.size() + decl.resources.size());
+    const std::string fqnPrefix = node.scope->chainText() + "/";
     for (const DeclaredResource& resource : decl.resources) {
         auto task = std::make_unique<DeclaredTask>();
         task->decl = &resource;
         task->owner = &node;
         task->seq = seq++;
-        task->fqn = node.scope->fqn(resource.id);
+        task->fqn = fqnPrefix + resource.id; // Scope::fqn(), without building the chain's text each time
         task->path = node.path.empty() ? resource.id : node.path + "/" + resource.id;
         node.declaredIds.insert(resource.id);
         m_byPath[task->path] = m_tasks.size();
+        node.tasks.push_back(task.get());
         m_tasks.push_back(std::move(task));
     }
     for (const DeclaredScope& childDecl : decl.scopes) {

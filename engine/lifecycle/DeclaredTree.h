@@ -11,20 +11,25 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace athanor {
+
+struct DeclaredTask;
 
 // A scope the stack file declares, bound to its Scope object.
 struct DeclaredScopeNode {
     const DeclaredScope* decl = nullptr;
     Scope* scope = nullptr;
     DeclaredScopeNode* parent = nullptr;
-    std::string path;                  // relative to the stage: "" for the stage, "storage/cache"
-    int64_t seq = 0;                   // a child scope's seq in its parent (naked scope record)
-    std::set<std::string> declaredIds; // resource ids and child scope names: everything else is an orphan
+    std::string path;                            // relative to the stage: "" for the stage, "storage/cache"
+    int64_t seq = 0;                             // a child scope's seq in its parent (naked scope record)
+    std::unordered_set<std::string> declaredIds; // resource ids and child scope names: the rest is orphans
     std::vector<std::unique_ptr<DeclaredScopeNode>> children;
-    std::string problem; // set when the scope's record conflicts or cannot be read
+    std::vector<DeclaredTask*> tasks; // its declared resources, in declaration order
+    std::string problem;              // set when the scope's record conflicts or cannot be read
 };
 
 // A resource the stack file declares, with what its run produced.
@@ -72,7 +77,7 @@ private:
     RunContext& m_run;
     std::unique_ptr<DeclaredScopeNode> m_stage;
     std::vector<std::unique_ptr<DeclaredTask>> m_tasks;
-    std::map<std::string, size_t> m_byPath;
+    std::unordered_map<std::string, size_t> m_byPath;
 };
 
 // Replaces every {"$ref": path, "output": "a.b"} in plain props by the referenced resource's output value

@@ -17,8 +17,8 @@ void queueScope(RunContext& run, DeclaredTree& tree, DeclaredScopeNode& node, St
             scope.runDeferred();
         ids = scope.store().list();
         destroyer.addPendingDeletions(scope);
-        for (auto& task : tree.tasks())
-            if (task->owner == &node && task->nestedPendingDeletions)
+        for (DeclaredTask* task : node.tasks)
+            if (task->nestedPendingDeletions)
                 if (Scope* resourceScope = scope.findChild(task->decl->id))
                     destroyer.addPendingDeletions(*resourceScope);
     }

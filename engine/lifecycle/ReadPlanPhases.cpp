@@ -192,8 +192,11 @@ void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
     DeclaredTree tree(run, stack);
     auto& tasks = tree.tasks();
     run.reporter.runStarted(static_cast<int>(tasks.size()));
-    std::mutex outputsMutex;
-    const auto readOne = [&](DeclaredTask& task) {
+    // Each read fills its own slot: no lock shared by the readers (10 threads on a few cores spent more time
+    // waking each other than reading).
+    std::vector<std::optional<Json>> outputs(tasks.size());
+    const auto readOne = [&](size_t index) {
+        DeclaredTask& task = *tasks[index];
         try {
             // Only kind and output are used: the rest of the record is validated, not converted.
             std::optional<StateRecord> record =
@@ -205,12 +208,7 @@ void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
                                  task.decl->kind);
             Json& doc = record->document();
             auto stored = doc.find("output");
-            Json output = stored != doc.end() ? run.open(std::move(*stored), task.fqn) : Json::object();
-            {
-                std::lock_guard lock(outputsMutex);
-                report.outputs[task.fqn] = std::move(output);
-            }
-            run.reporter.countRead();
+            outputs[index] = stored != doc.end() ? run.open(std::move(*stored), task.fqn) : Json::object();
         } catch (const UnreadableRecordError& e) {
             run.reporter.failed(task.fqn, task.decl->kind, unreadableMessage(e));
         } catch (const std::exception& e) {
@@ -223,19 +221,23 @@ void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
     std::atomic<size_t> next{0};
     const auto worker = [&] {
         for (size_t i; !run.cancel.isCancelled() && (i = next.fetch_add(1)) < tasks.size();)
-            readOne(*tasks[i]);
+            readOne(i);
     };
     const size_t threads = std::min<size_t>(static_cast<size_t>(run.parallel()), tasks.size());
-    if (threads <= 1) {
-        worker();
-        return;
-    }
     std::vector<std::thread> pool;
     for (size_t t = 1; t < threads; ++t)
         pool.emplace_back(worker);
     worker();
     for (auto& thread : pool)
         thread.join();
+    size_t read = 0;
+    for (size_t i = 0; i < tasks.size(); ++i) {
+        if (!outputs[i])
+            continue;
+        report.outputs.emplace(tasks[i]->fqn, std::move(*outputs[i]));
+        ++read;
+    }
+    run.reporter.countRead(read);
 }
 
 void runPlanPhase(RunContext& run, const StackFile& stack) {

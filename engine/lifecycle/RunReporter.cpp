@@ -110,9 +110,9 @@ void RunReporter::runError(const std::string& message) {
     log(LogLevel::Error, message);
 }
 
-void RunReporter::countRead() {
+void RunReporter::countRead(size_t count) {
     std::lock_guard lock(m_mutex);
-    ++m_counts.read;
+    m_counts.read += static_cast<int>(count);
 }
 
 void RunReporter::log(LogLevel level, const std::string& message, const std::string& fqn) {

@@ -28,7 +28,7 @@ public:
                 double durationMs = 0);
     // A failure of the run that belongs to no single resource.
     void runError(const std::string& message);
-    void countRead();
+    void countRead(size_t count = 1);
     void log(LogLevel level, const std::string& message, const std::string& fqn = {});
     // A log line held back until runStarted(), so that every stream begins with run-started.
     void logAfterStart(LogLevel level, const std::string& message);

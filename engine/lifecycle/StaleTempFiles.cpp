@@ -83,6 +83,9 @@ size_t removeStaleTempFiles(const DotAlchemyLayout& layout, const std::string& a
     // Run history (history/RunHistory.h) is shared by every stage; its temp files are stale by their writer's
     // pid alone, which is all `sweep` removes, so a run of any stage may clear them.
     removed += sweep(layout.dotAlchemy / ".athanor" / "runs", "");
+    // So is the version store (versions/RecordVersions.h): a run or repair killed while it wrote an
+    // operation's file leaves its temp file there.
+    removed += sweep(layout.dotAlchemy / ".athanor" / "history", "");
     return removed;
 }
 

@@ -278,8 +278,10 @@ std::vector<size_t> StateDestroyer::addScanned(Scope& scope) {
 std::vector<size_t> StateDestroyer::addRecords(Scope& scope, const std::vector<std::string>& ids,
                                                const std::vector<std::string>& listed) {
     // The folders the scope's own records use for their nested scopes are theirs, not strays of an orphan's.
+    const std::string folder = scopeFolderPath(scope.chain()) + "/";
+    m_ownedFolders.reserve(m_ownedFolders.size() + listed.size());
     for (const std::string& id : listed)
-        m_ownedFolders.insert(scopeFolderPath(scope.chain()) + "/" + slashes(id));
+        m_ownedFolders.insert(folder + slashes(id));
     std::vector<size_t> steps;
     for (Entry& entry : readEntries(scope, ids))
         if (auto step = addEntry(scope, std::move(entry)))

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace athanor {
@@ -148,7 +149,8 @@ private:
     std::map<std::string, std::vector<Entry>> m_scanned;
     std::vector<std::string> m_scannedFolders; // folders scanned whole
     std::set<std::string> m_visitedFolders;    // scope folders whose scanned records were queued
-    std::set<std::string> m_ownedFolders;      // folders that a record's nested scope or a naked scope uses
+    std::unordered_set<std::string>
+        m_ownedFolders; // folders that a record's nested scope or a naked scope uses
     std::map<std::string, std::string> m_canonicalFolders; // footprint folders with symlinks resolved
 };
 

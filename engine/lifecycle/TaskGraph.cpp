@@ -1,5 +1,6 @@
 #include "lifecycle/TaskGraph.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -117,8 +118,9 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
             worker();
         } else {
             std::vector<std::thread> pool;
-            for (size_t i = 0; i < threads; ++i)
+            for (size_t i = 1; i < threads; ++i)
                 pool.emplace_back(worker);
+            worker(); // the calling thread is one of them
             for (auto& t : pool)
                 t.join();
         }
@@ -145,7 +147,10 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
                 std::lock_guard lock(mutex);
                 wave.insert(jobs.begin(), jobs.end());
             }
-            runWorkers(jobs.size());
+            size_t busy = jobs.size();
+            if (waves->needsThread)
+                busy = static_cast<size_t>(std::count_if(jobs.begin(), jobs.end(), waves->needsThread));
+            runWorkers(busy);
             if (!wave.empty()) { // cancelled: these were prepared but never started
                 const std::vector<size_t> abandoned(wave.begin(), wave.end());
                 wave.clear();

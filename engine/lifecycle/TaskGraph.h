@@ -32,6 +32,10 @@ public:
         size_t maxJobs = 512;
         std::function<void(const std::vector<size_t>& jobs)> prepare;
         std::function<void(const std::vector<size_t>& jobs)> abandon;
+        // After `prepare`: whether a job still has work that may block (false: it finishes at once, as a
+        // no-change up's skipped resources do). A wave gets threads only for those; none: the calling thread
+        // runs it. Unset: every job may.
+        std::function<bool(size_t job)> needsThread;
     };
 
     // Runs everything; a job that throws counts as failed (`onException` hears the message).

@@ -9,11 +9,14 @@
 #include "lifecycle/StateDestroyer.h"
 #include "lifecycle/TaskGraph.h"
 #include "lifecycle/WaveWrites.h"
+#include "lifecycle/WorkerPool.h"
 #include "serde/PlainForms.h"
 #include "store/FileSystemStateStore.h"
+#include "store/RecordParse.h"
 #include "store/StoreError.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace athanor {
 
@@ -21,7 +24,8 @@ namespace {
 
 class UpPhase {
 public:
-    UpPhase(RunContext& run, const StackFile& stack) : m_run(run), m_tree(run, stack) {}
+    UpPhase(RunContext& run, const StackFile& stack)
+        : m_run(run), m_tree(run, stack), m_pool(static_cast<size_t>(run.parallel())) {}
 
     void execute() {
         m_run.reporter.runStarted(static_cast<int>(m_tree.tasks().size()));
@@ -46,6 +50,9 @@ public:
         };
         hooks.abandon = [this](const std::vector<size_t>& jobs) {
             abandonWave(jobs);
+        };
+        hooks.needsThread = [this](size_t job) {
+            return m_prepared[job] && m_prepared[job]->apply;
         };
         graph.run(
             m_run.parallel(), m_run.cancel,
@@ -171,7 +178,8 @@ private:
         bool apply = false; // false: done already (skipped, or failed and reported); `ok` says which
         bool ok = false;
         Provider* provider = nullptr;
-        Json props; // plain, $refs substituted
+        const Json* props = nullptr; // plain, $refs substituted: the declaration's own props when it has none
+        Json substitutedProps;
         bool quiet = false;
         std::chrono::steady_clock::time_point start;
         ChangeDecision decision;
@@ -218,8 +226,13 @@ private:
                 throw RunFailure("not applied: its scope " + scope.chainText() +
                                  " is unusable: " + task.owner->problem);
             p.provider = &m_run.providerFor(decl.kind, task.fqn, "apply");
-            p.props = substituteRefs(decl.props, m_tree, m_run);
-            p.quiet = quietProp(p.props);
+            if (decl.dependsOn.empty()) {
+                p.props = &decl.props; // nothing to substitute: no copy
+            } else {
+                p.substitutedProps = substituteRefs(decl.props, m_tree, m_run);
+                p.props = &p.substitutedProps;
+            }
+            p.quiet = quietProp(*p.props);
             prepareResource(task, p, keepPreviousText);
             return;
         } catch (const UnreadableRecordError& e) {
@@ -259,7 +272,7 @@ private:
         const DeclaredResource& decl = *task.decl;
         Scope& scope = *task.owner->scope;
         const RecordIdentity who{decl.kind, decl.id, task.fqn, task.seq};
-        const Json& props = p.props;
+        const Json& props = *p.props;
 
         std::optional<StateRecord> existing;
         if (std::optional<std::string> text = scope.store().readText(decl.id)) {
@@ -320,7 +333,7 @@ private:
         Scope& scope = *task.owner->scope;
         const RecordIdentity who{decl.kind, decl.id, task.fqn, task.seq};
         Provider& provider = *p.provider;
-        const Json& props = p.props;
+        const Json& props = *p.props;
         const bool quiet = p.quiet;
         const bool creating = p.creating;
         Json& doc = p.inFlight->document();
@@ -452,7 +465,7 @@ private:
         auto& tasks = m_tree.tasks();
         // The previous wave's records are durable (or their failures known) before this wave depends on them.
         waitForSettledWrites(m_run);
-        forEachIndexInParallel(jobs.size(), static_cast<size_t>(m_run.parallel()), [&](size_t i) {
+        m_pool.forEach(jobs.size(), [&](size_t i) {
             m_prepared[jobs[i]] = std::make_unique<Prepared>();
             prepare(*tasks[jobs[i]], *m_prepared[jobs[i]], true);
         });
@@ -517,6 +530,18 @@ private:
         Scope& scope = *task.owner->scope;
         if (scope.force() || provider.alwaysUpdate())
             return false;
+        // The common case, decided on the record's DOM with nothing converted: settled, same kind, props the
+        // same document as declared. Only without secrets, whose stored form differs from the plain one.
+        if (!containsPlainSecrets(props) &&
+            recordHasKindStatusAndProps(
+                text, decl.kind, {toString(ResourceStatus::Created), toString(ResourceStatus::Updated)},
+                props)) {
+            task.serializedRecordText = std::make_shared<const std::string>(std::move(text));
+            plan(task, PlannedChange::Action::Skip, kNoChangesReason);
+            m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start),
+                                      quiet);
+            return true;
+        }
         std::optional<StateRecord> fields =
             FileSystemStateStore::parseRecordFields(text, {"kind", "provider", "status", "props"});
         if (!fields || fields->kind() != decl.kind)
@@ -564,13 +589,13 @@ private:
         change.kind = task.decl->kind;
         change.reason = std::move(reason);
         std::lock_guard lock(m_planMutex);
-        m_planIndex[task.fqn] = m_plan.size();
+        m_planIndex[&task] = m_plan.size();
         m_plan.push_back(std::move(change));
     }
 
     void setPlannedAction(DeclaredTask& task, PlannedChange::Action action) {
         std::lock_guard lock(m_planMutex);
-        auto it = m_planIndex.find(task.fqn);
+        auto it = m_planIndex.find(&task);
         if (it != m_planIndex.end())
             m_plan[it->second].action = action;
     }
@@ -591,9 +616,10 @@ private:
     DeclaredTree m_tree;
     bool m_waves = false;
     std::vector<std::unique_ptr<Prepared>> m_prepared; // waves: by task, from prepare until the job ran
+    WorkerPool m_pool;                                 // prepares every wave's resources
     std::mutex m_planMutex;
     std::vector<PlannedChange> m_plan;
-    std::map<std::string, size_t> m_planIndex;
+    std::unordered_map<const DeclaredTask*, size_t> m_planIndex;
 };
 
 } // namespace

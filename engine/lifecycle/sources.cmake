@@ -13,6 +13,8 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/StaleTempFiles.cpp
     ${CMAKE_CURRENT_LIST_DIR}/TaskGraph.h
     ${CMAKE_CURRENT_LIST_DIR}/TaskGraph.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/WorkerPool.h
+    ${CMAKE_CURRENT_LIST_DIR}/WorkerPool.cpp
     ${CMAKE_CURRENT_LIST_DIR}/WaveWrites.h
     ${CMAKE_CURRENT_LIST_DIR}/WaveWrites.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunReporter.h

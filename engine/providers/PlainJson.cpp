@@ -48,6 +48,32 @@ Json maskSecrets(const Json& value, std::string_view mask) {
     return value;
 }
 
+Json maskSecrets(Json&& value, std::string_view mask) {
+    if (isPlainSecret(value))
+        return Json(std::string(mask));
+    if (value.is_object()) {
+        for (auto& member : value.get_ref<Json::object_t&>())
+            member.second = maskSecrets(std::move(member.second), mask);
+    } else if (value.is_array()) {
+        for (auto& element : value.get_ref<Json::array_t&>())
+            element = maskSecrets(std::move(element), mask);
+    }
+    return std::move(value);
+}
+
+Json withoutEnvelope(Json&& output) {
+    if (!output.is_object())
+        return std::move(output);
+    auto& members = output.get_ref<Json::object_t&>();
+    Json kept = Json::object();
+    auto& keptMembers = kept.get_ref<Json::object_t&>();
+    keptMembers.reserve(members.size());
+    for (auto& [key, member] : members)
+        if (!key.starts_with("Symbol("))
+            keptMembers.emplace_back(key, std::move(member));
+    return kept;
+}
+
 Json withoutEnvelope(const Json& output) {
     if (!output.is_object())
         return output;

@@ -21,6 +21,9 @@ Json maskSecrets(const Json& value, std::string_view mask = "\u2022\u2022\u2022\
 // An output without the engine's envelope keys ("Symbol(alchemy::ResourceKind)", ...): handlers that return
 // their previous output unchanged must not return the envelope, the engine adds a fresh one.
 Json withoutEnvelope(const Json& output);
+// The same two, taking the value apart instead of copying it (athanorctl read prints 10,000 outputs).
+Json maskSecrets(Json&& value, std::string_view mask = "\u2022\u2022\u2022\u2022\u2022\u2022");
+Json withoutEnvelope(Json&& output);
 
 // The member `key` of `object`, or nullptr when absent, null or `object` is not an object (JS `props.key
 // ??`).

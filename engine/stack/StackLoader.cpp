@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace athanor {
 namespace {
@@ -62,6 +63,8 @@ public:
         requireName(stack.app, "/app", "app name");
         if (const auto password = document.find("password"); password != document.end())
             stack.password = readPassword(*password, "/password");
+        // The props are moved out of the parsed document, expanded in place: a 10,000-resource stack is
+        // converted once, never copied.
         stack.root = readScope(document, "", "", {});
         checkReferences(stack);
         return stack;
@@ -120,35 +123,40 @@ private:
     }
 
     SecureString readPassword(const Json& value, const std::string& pointer) {
-        const Json resolved = expand(value, pointer, ExpandMode::Password);
+        Json resolved = value;
+        std::string at = pointer;
+        expandInPlace(resolved, at, ExpandMode::Password);
         if (!resolved.is_string())
             fail(pointer, "must be a string or {\"$env\": \"NAME\"}, not " + std::string(typeName(resolved)));
         return SecureString(resolved.get<std::string>());
     }
 
-    DeclaredScope readScope(const Json& object, const std::string& pointer, const std::string& name,
+    DeclaredScope readScope(Json& object, const std::string& pointer, const std::string& name,
                             const std::string& path) {
         DeclaredScope scope;
         scope.name = name;
         scope.jsonPath = pointer;
-        std::set<std::string> names;
-        if (const auto resources = object.find("resources"); resources != object.end()) {
+        Json* resources = nullptr;
+        if (const auto found = object.find("resources"); found != object.end()) {
+            resources = &*found;
             const std::string resourcesPointer = pointer + "/resources";
             expectObject(*resources, resourcesPointer);
-            for (const auto& [id, declaration] : resources->items()) {
-                const std::string at = resourcesPointer + "/" + jsonPointerToken(id);
+            scope.resources.reserve(resources->size());
+            for (auto& [id, declaration] : resources->items()) {
+                std::string at = resourcesPointer;
+                appendJsonPointerToken(at, id);
                 requireName(id, at, "resource id");
-                scope.resources.push_back(readResource(declaration, at, id, path));
-                names.insert(id);
+                scope.resources.push_back(readResource(declaration, std::move(at), id, path));
             }
         }
         if (const auto scopes = object.find("scopes"); scopes != object.end()) {
             const std::string scopesPointer = pointer + "/scopes";
             expectObject(*scopes, scopesPointer);
-            for (const auto& [childName, declaration] : scopes->items()) {
-                const std::string at = scopesPointer + "/" + jsonPointerToken(childName);
+            for (auto& [childName, declaration] : scopes->items()) {
+                std::string at = scopesPointer;
+                appendJsonPointerToken(at, childName);
                 requireName(childName, at, "scope name");
-                if (names.count(childName))
+                if (resources && resources->contains(childName))
                     fail(at, "scope \"" + childName +
                                  "\" has the same name as a resource of its parent scope "
                                  "(both would be stored as " +
@@ -165,53 +173,68 @@ private:
         return scope;
     }
 
-    DeclaredResource readResource(const Json& declaration, const std::string& pointer, const std::string& id,
+    DeclaredResource readResource(Json& declaration, std::string pointer, const std::string& id,
                                   const std::string& scopePath) {
         expectObject(declaration, pointer);
         checkKeys(declaration, pointer, {"kind", "props"});
         DeclaredResource resource;
         resource.id = id;
-        resource.jsonPath = pointer;
         const auto kind = declaration.find("kind");
         if (kind == declaration.end())
             fail(pointer, "\"kind\" is required (for example \"fs::File\")");
-        if (!kind->is_string() || kind->get<std::string>().empty())
+        if (!kind->is_string() || kind->get_ref<const std::string&>().empty())
             fail(pointer + "/kind", "must be a non-empty string");
-        resource.kind = kind->get<std::string>();
+        resource.kind = std::move(kind->get_ref<std::string&>());
         if (const auto props = declaration.find("props"); props != declaration.end()) {
-            expectObject(*props, pointer + "/props");
+            m_pointer.assign(pointer);
+            m_pointer += "/props";
+            expectObject(*props, m_pointer);
             m_currentDependencies = &resource.dependsOn;
-            resource.props = expand(*props, pointer + "/props", ExpandMode::Props);
+            expandInPlace(*props, m_pointer, ExpandMode::Props);
             m_currentDependencies = nullptr;
+            resource.props = std::move(*props);
         }
-        const std::string path = scopePath.empty() ? id : scopePath + "/" + id;
+        std::string path = scopePath.empty() ? id : scopePath + "/" + id;
         if (const auto [it, inserted] = m_declared.emplace(path, pointer); !inserted)
             fail(pointer, "declares \"" + path + "\" again (first declared at " + it->second + ")");
-        m_order.push_back(path);
+        m_order.push_back(std::move(path));
+        resource.jsonPath = std::move(pointer);
         return resource;
     }
 
     enum class ExpandMode { Props, Secret, Password };
 
-    // Replaces $env / $secret in `value`, records $ref targets; `pointer` locates `value` for errors.
-    Json expand(const Json& value, const std::string& pointer, ExpandMode mode) {
+    // Replaces $env / $secret in `value` where it is, records $ref targets. `pointer` locates `value` for
+    // errors; it is extended for the members and given back as it came (no string built per member).
+    void expandInPlace(Json& value, std::string& pointer, ExpandMode mode) {
+        const size_t length = pointer.size();
         if (value.is_array()) {
-            Json out = Json::array();
-            for (size_t i = 0; i < value.size(); ++i)
-                out.push_back(expand(value[i], pointer + "/" + std::to_string(i), mode));
-            return out;
+            for (size_t i = 0; i < value.size(); ++i) {
+                pointer += '/';
+                pointer += std::to_string(i);
+                expandInPlace(value[i], pointer, mode);
+                pointer.resize(length);
+            }
+            return;
         }
         if (!value.is_object())
-            return value;
-        if (value.contains("$env"))
-            return expandEnv(value, pointer);
+            return;
+        if (value.contains("$env")) {
+            value = expandEnv(value, pointer);
+            return;
+        }
         if (value.contains("$secret")) {
             if (mode != ExpandMode::Props)
                 fail(pointer, "a $secret cannot be used here");
             checkKeys(value, pointer, {"$secret"});
+            Json inner = std::move(value.at("$secret"));
+            pointer += "/$secret";
+            expandInPlace(inner, pointer, ExpandMode::Secret);
+            pointer.resize(length);
             Json secret = Json::object();
-            secret["@secret"] = expand(value.at("$secret"), pointer + "/$secret", ExpandMode::Secret);
-            return secret;
+            secret["@secret"] = std::move(inner);
+            value = std::move(secret);
+            return;
         }
         if (value.contains("$ref")) {
             if (mode != ExpandMode::Props)
@@ -232,12 +255,13 @@ private:
                     m_currentDependencies->push_back(path);
                 m_references.push_back({path, pointer});
             }
-            return value;
+            return;
         }
-        Json out = Json::object();
-        for (const auto& [key, member] : value.items())
-            out[key] = expand(member, pointer + "/" + jsonPointerToken(key), mode);
-        return out;
+        for (auto& [key, member] : value.items()) {
+            appendJsonPointerToken(pointer, key);
+            expandInPlace(member, pointer, mode);
+            pointer.resize(length);
+        }
     }
 
     Json expandEnv(const Json& value, const std::string& pointer) {
@@ -254,6 +278,8 @@ private:
     }
 
     void checkReferences(const StackFile& stack) {
+        if (m_references.empty())
+            return; // nothing refers to anything: no unknown target, no cycle
         for (const auto& [path, pointer] : m_references) {
             if (!m_declared.count(path))
                 fail(pointer, "unknown reference \"" + path + "\" (no resource is declared at that path)");
@@ -308,10 +334,11 @@ private:
     }
 
     std::filesystem::path m_file;
-    std::map<std::string, std::string> m_declared; // stage-relative path -> JSON pointer
+    std::unordered_map<std::string, std::string> m_declared; // stage-relative path -> JSON pointer
     std::vector<std::string> m_order;
     std::vector<std::pair<std::string, std::string>> m_references; // target path, pointer of the $ref
     std::vector<std::string>* m_currentDependencies = nullptr;
+    std::string m_pointer; // the props' JSON pointer, reused from resource to resource
 };
 
 } // namespace

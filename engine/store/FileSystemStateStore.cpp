@@ -9,6 +9,7 @@
 #include <atomic>
 #include <dirent.h>
 #include <mutex>
+#include <shared_mutex>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -49,7 +50,8 @@ struct FileSystemStateStore::OpenFolder {
 };
 
 struct FileSystemStateStore::FolderCache {
-    std::mutex mutex;
+    // Readers share it: the reads of a scope's records by many threads at once never wait for each other.
+    std::shared_mutex mutex;
     std::shared_ptr<OpenFolder> open;
 };
 
@@ -72,8 +74,13 @@ SpareFiles* FileSystemStateStore::spares(OpenFolder& open) const {
 }
 
 std::shared_ptr<FileSystemStateStore::OpenFolder> FileSystemStateStore::folder(bool create) {
+    {
+        std::shared_lock lock(m_cache->mutex);
+        if (m_cache->open)
+            return m_cache->open;
+    }
     std::lock_guard lock(m_cache->mutex);
-    if (m_cache->open)
+    if (m_cache->open) // opened by another thread meanwhile
         return m_cache->open;
     std::shared_ptr<OpenFolder> open;
     if (create) {

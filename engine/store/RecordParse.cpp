@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -156,6 +158,106 @@ std::optional<Json> parseRecordFields(std::string_view text, std::initializer_li
     } catch (const NotExact&) {
         return std::nullopt;
     }
+}
+
+namespace {
+
+bool isIntegerType(Json::value_t t) {
+    return t == Json::value_t::number_integer || t == Json::value_t::number_unsigned;
+}
+
+// The element and the value are the same document as ChangeDecision's identicalDocuments() sees it: integers
+// by value and sign whatever their kind, doubles by value, objects member by member in order.
+bool sameDocument(simdjson::dom::element e, const Json& j) {
+    switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+        if (!j.is_object())
+            return false;
+        const auto& members = j.get_ref<const Json::object_t&>();
+        const simdjson::dom::object object(e);
+        if (object.size() != members.size())
+            return false;
+        auto member = members.begin();
+        for (auto field : object) {
+            if (member == members.end() || field.key != member->first ||
+                !sameDocument(field.value, member->second))
+                return false;
+            ++member;
+        }
+        return member == members.end();
+    }
+    case simdjson::dom::element_type::ARRAY: {
+        if (!j.is_array())
+            return false;
+        const auto& items = j.get_ref<const Json::array_t&>();
+        size_t i = 0;
+        for (auto item : simdjson::dom::array(e)) {
+            if (i == items.size() || !sameDocument(item, items[i]))
+                return false;
+            ++i;
+        }
+        return i == items.size();
+    }
+    case simdjson::dom::element_type::STRING:
+        return j.is_string() && e.get_string().value_unsafe() == j.get_ref<const std::string&>();
+    case simdjson::dom::element_type::INT64: {
+        if (!isIntegerType(j.type()))
+            return false;
+        const int64_t v = e.get_int64().value_unsafe();
+        const bool negative = j.type() == Json::value_t::number_integer && j.get<int64_t>() < 0;
+        if (v < 0)
+            return negative && j.get<int64_t>() == v;
+        return !negative && j.get<uint64_t>() == static_cast<uint64_t>(v);
+    }
+    case simdjson::dom::element_type::UINT64:
+        return isIntegerType(j.type()) &&
+               !(j.type() == Json::value_t::number_integer && j.get<int64_t>() < 0) &&
+               j.get<uint64_t>() == e.get_uint64().value_unsafe();
+    case simdjson::dom::element_type::DOUBLE:
+        return j.is_number_float() && j.get<double>() == e.get_double().value_unsafe();
+    case simdjson::dom::element_type::BOOL:
+        return j.is_boolean() && j.get<bool>() == e.get_bool().value_unsafe();
+    case simdjson::dom::element_type::NULL_VALUE:
+        return j.is_null();
+    }
+    return false;
+}
+
+} // namespace
+
+bool recordHasKindStatusAndProps(std::string_view text, std::string_view kind,
+                                 std::initializer_list<std::string_view> statuses, const Json& props) {
+    simdjson::dom::element root;
+    simdjson::dom::object object;
+    if (hasSurrogateEscape(text) || !parseDom(text, root) ||
+        root.get_object().get(object) != simdjson::SUCCESS)
+        return false;
+    // Which of two equal top-level keys counts is nlohmann's business: none here (looked back for, as in
+    // parseRecordFields()).
+    std::string_view keysSoFar[32];
+    size_t keyCount = 0;
+    std::optional<simdjson::dom::element> kindField, statusField, propsField;
+    for (auto field : object) {
+        if (keyCount == std::size(keysSoFar) || hasControlCharacter(field.key))
+            return false;
+        for (size_t i = 0; i < keyCount; ++i)
+            if (keysSoFar[i] == field.key)
+                return false;
+        keysSoFar[keyCount++] = field.key;
+        if (field.key == "kind")
+            kindField = field.value;
+        else if (field.key == "status")
+            statusField = field.value;
+        else if (field.key == "props")
+            propsField = field.value;
+    }
+    std::string_view value;
+    if (!kindField || kindField->get_string().get(value) != simdjson::SUCCESS || value != kind)
+        return false;
+    if (!statusField || statusField->get_string().get(value) != simdjson::SUCCESS ||
+        std::find(statuses.begin(), statuses.end(), value) == statuses.end())
+        return false;
+    return propsField && sameDocument(*propsField, props);
 }
 
 } // namespace athanor

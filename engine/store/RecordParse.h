@@ -20,4 +20,12 @@ Json parseRecordText(std::string_view text);
 // fast path cannot be exact: parse the whole text then, which also reports the error.
 std::optional<Json> parseRecordFields(std::string_view text, std::initializer_list<std::string_view> keys);
 
+// True when `text` is certainly a record whose "kind" is `kind`, whose "status" is one of `statuses` and
+// whose "props" is the same document as `props` (same keys in the same order, same strings, same number
+// kinds), decided on simdjson's DOM without converting anything: a no-change up compares 10,000 records this
+// way. False decides nothing (anything unusual: a duplicate top-level key, a lone surrogate escape, a legacy
+// "provider" key, a parse error); the caller then takes its full path.
+bool recordHasKindStatusAndProps(std::string_view text, std::string_view kind,
+                                 std::initializer_list<std::string_view> statuses, const Json& props);
+
 } // namespace athanor

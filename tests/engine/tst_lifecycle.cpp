@@ -3,6 +3,7 @@
 // folders.
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/Scope.h"
+#include "lifecycle/WorkerPool.h"
 #include "secrets/SecretWalker.h"
 #include "serde/PlainForms.h"
 #include "tst_lifecycle_support.h"
@@ -10,6 +11,9 @@
 #include "json/JsJsonText.h"
 #include <QTemporaryDir>
 #include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
 
 using namespace lifecycle_test;
 
@@ -582,6 +586,15 @@ private slots:
         QVERIFY(!fs::exists(f.stageDir() / "nowhere"));
         QVERIFY(!fs::exists(f.stageDir() / "nowhere.json"));
         QCOMPARE(filesBelow(f.root()), before);
+
+        // One unreadable record: named by its file, the other outputs still read and counted.
+        writeFile(f.stageDir() / "grp/b.json", "{\"kind\": ");
+        r = f.run(Phase::Read, s);
+        QVERIFY(r.result == RunResult::Failed);
+        QCOMPARE(r.counts.read, 1);
+        QCOMPARE(r.outputs.size(), size_t(1));
+        QCOMPARE(r.outputs.at("shop/dev/a")["token"], secret("s3"));
+        QVERIFY(r.errors.front().find("b.json") != std::string::npos);
     }
 
     void planShowsWhatUpWouldDoAndChangesNothing() {
@@ -674,6 +687,39 @@ private slots:
         f.log->maxRunning = 0;
         r = f.destroy(3);
         QCOMPARE(r.counts.deleted, 6);
+    }
+
+    // The run's pool: every index of every batch exactly once, never more threads at once than asked, the
+    // same helpers from batch to batch (a late helper never runs an index of a finished batch).
+    void workerPoolRunsEachIndexOnceWithinItsThreads() {
+        WorkerPool pool(4);
+        std::mutex mutex;
+        std::set<std::thread::id> threadsSeen;
+        for (size_t batch = 0; batch < 200; ++batch) {
+            const size_t count = batch % 7 == 0 ? 1 : 1 + batch % 37;
+            std::vector<std::atomic<int>> calls(count);
+            std::atomic<int> running{0}, mostAtOnce{0};
+            pool.forEach(count, [&](size_t i) {
+                const int now = ++running;
+                for (int seen = mostAtOnce.load();
+                     now > seen && !mostAtOnce.compare_exchange_weak(seen, now);)
+                    ;
+                ++calls[i];
+                {
+                    std::lock_guard lock(mutex);
+                    threadsSeen.insert(std::this_thread::get_id());
+                }
+                --running;
+            });
+            for (size_t i = 0; i < count; ++i)
+                QCOMPARE(calls[i].load(), 1);
+            QVERIFY(mostAtOnce.load() <= 4);
+        }
+        QVERIFY(threadsSeen.size() <= 4); // the caller and three helpers, kept from batch to batch
+        WorkerPool alone(1);
+        std::vector<size_t> order;
+        alone.forEach(5, [&](size_t i) { order.push_back(i); });
+        QCOMPARE(order, (std::vector<size_t>{0, 1, 2, 3, 4}));
     }
 
     void cancellationStopsStartingAndLeavesConsistentRecords() {

@@ -284,10 +284,12 @@ private slots:
         const std::string gone = ".athanor-" + std::to_string(dead) + "-";
         const std::string alive = ".athanor-" + std::to_string(::getpid()) + "-";
         const fs::path dev = root / ".alchemy/shop/dev";
-        const std::vector<fs::path> stale{dev / (".a.json" + gone + "0.tmp"),
-                                          dev / ("nested/.x.json" + gone + "1.tmp"),
-                                          root / (".alchemy/shop/.dev.json" + gone + "2.tmp"),
-                                          root / (".alchemy/.athanor/locks/shop/.dev.lock" + gone + "3.tmp")};
+        const std::vector<fs::path> stale{
+            dev / (".a.json" + gone + "0.tmp"), dev / ("nested/.x.json" + gone + "1.tmp"),
+            root / (".alchemy/shop/.dev.json" + gone + "2.tmp"),
+            root / (".alchemy/.athanor/locks/shop/.dev.lock" + gone + "3.tmp"),
+            // an operation of the version store, killed while it was written
+            root / (".alchemy/.athanor/history/.20250101-000000-000000-up.json" + gone + "5.tmp")};
         const std::vector<fs::path> kept{dev / (".a.json" + alive + "7.tmp"), // a live writer
                                          root /
                                              (".alchemy/shop/.prod.json" + gone + "4.tmp"), // another stage
@@ -305,7 +307,7 @@ private slots:
             QVERIFY2(fs::exists(file), file.c_str());
         bool said = false;
         for (const auto& e : sink.events())
-            said = said || e.message == "removed 4 temp file(s) left by interrupted runs";
+            said = said || e.message == "removed 5 temp file(s) left by interrupted runs";
         QVERIFY(said);
         // Plan and read hold no lock: they remove nothing.
         writeFile(stale[0], "x");

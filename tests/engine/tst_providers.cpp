@@ -124,6 +124,13 @@ private slots:
         QCOMPARE(maskSecrets(value, "*").dump(), std::string(R"({"a":"*","b":["*"],"c":"x"})"));
         const Json envelope = withEnvelope(Json{{"path", "p"}}, "fs::File");
         QCOMPARE(withoutEnvelope(envelope).dump(), std::string(R"({"path":"p"})"));
+        // The moving forms give the same documents (key order included).
+        QCOMPARE(maskSecrets(Json(value), "*").dump(), maskSecrets(value, "*").dump());
+        QCOMPARE(maskSecrets(Json(value["a"]), "*").dump(), std::string(R"("*")"));
+        Json nested =
+            withEnvelope(Json{{"z", 1}, {"s", {{"@secret", "t"}}}, {"a", Json::array({2, 3})}}, "k");
+        QCOMPARE(withoutEnvelope(Json(nested)).dump(), withoutEnvelope(nested).dump());
+        QCOMPARE(withoutEnvelope(Json("text")).dump(), std::string(R"("text")"));
         QCOMPARE(toWellFormedUtf8("ok \xC3\xA9 \xFF end"), std::string("ok \xC3\xA9 \xEF\xBF\xBD end"));
         QCOMPARE(toWellFormedUtf8("\xE2\x82"), std::string("\xEF\xBF\xBD"));
         QCOMPARE(tailOf("1\n2\n3\n4\n", 2), std::string("3\n4"));

@@ -143,6 +143,21 @@ private slots:
                          "\"default\" is given)"));
     }
 
+    // Props are expanded in place with one pointer buffer: what a nested sibling appended is gone again
+    // when the next member is reached, and the props of one resource never leak into the next's.
+    void pointersAfterNestedSiblings() {
+        QCOMPARE(errorFor(R"({"app": "shop", "resources": {
+                 "a": {"kind": "fs::File", "props": {"deep": [{"x": [1, {"y": {"$secret": "s"}}]}]}},
+                 "b": {"kind": "fs::File", "props": {"list": [0, [1, 2]], "z~/": {"$secret": {"$ref": "a"}}}}}})"),
+                 QString("FILE: /resources/b/props/z~0~1/$secret: a $ref cannot be used here"));
+        QCOMPARE(
+            errorFor(R"({"app": "shop", "resources": {
+                 "a": {"kind": "fs::File", "props": {"m": {"n": {"$env": "HOME"}}, "o": [[{"$env": "ATHANOR_TEST_STACK_UNSET"}]]}}}})"),
+            QString(
+                "FILE: /resources/a/props/o/0/0: environment variable ATHANOR_TEST_STACK_UNSET is not set "
+                "(and no \"default\" is given)"));
+    }
+
     void badIds() {
         QCOMPARE(errorFor(R"({"app": "shop", "resources": {"a:b": {"kind": "fs::File"}}})"),
                  QString("FILE: /resources/a:b: invalid resource id \"a:b\": it contains ':'"));

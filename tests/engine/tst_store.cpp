@@ -592,6 +592,49 @@ private slots:
         QVERIFY(!parseRecordFields(large + "\"k7\":1}", {"kind"}));
     }
 
+    // Up's fast skip: true only for the same document (key order, strings, number kinds), the asked-for kind
+    // and a listed status; anything unusual is false, which decides nothing (the full decision runs).
+    void recordKindStatusAndPropsMatchOnlyTheSameDocument() {
+        const Json props =
+            parseRecordText(R"({"path":"x","n":1,"neg":-2,"f":1.5,"list":[true,null,{"a":"b"}]})");
+        // Plain strings here: moc misreads a raw string that ends in a quote.
+        const auto record = [](const std::string& kind, const std::string& status,
+                               const std::string& propsText) {
+            return "{\"kind\":\"" + kind + "\",\"id\":\"a\",\"status\":\"" + status +
+                   "\",\"output\":{\"big\":[1,2,3]},\"props\":" + propsText + "}";
+        };
+        const std::string same = R"({"path":"x","n":1,"neg":-2,"f":1.5,"list":[true,null,{"a":"b"}]})";
+        const auto matches = [&](const std::string& text) {
+            return recordHasKindStatusAndProps(text, "fs::File", {"created", "updated"}, props);
+        };
+        QVERIFY(matches(record("fs::File", "created", same)));
+        QVERIFY(matches(record("fs::File", "updated", same)));
+        QVERIFY(!matches(record("fs::File", "creating", same)));
+        QVERIFY(!matches(record("fs::Folder", "created", same)));
+        // Another key order, number kind, string, array length or nested value.
+        QVERIFY(!matches(record("fs::File", "created",
+                                R"({"n":1,"path":"x","neg":-2,"f":1.5,"list":[true,null,{"a":"b"}]})")));
+        QVERIFY(!matches(record("fs::File", "created",
+                                R"({"path":"x","n":1.0,"neg":-2,"f":1.5,"list":[true,null,{"a":"b"}]})")));
+        QVERIFY(!matches(record("fs::File", "created",
+                                R"({"path":"y","n":1,"neg":-2,"f":1.5,"list":[true,null,{"a":"b"}]})")));
+        QVERIFY(!matches(
+            record("fs::File", "created", R"({"path":"x","n":1,"neg":-2,"f":1.5,"list":[true,null]})")));
+        QVERIFY(!matches(record("fs::File", "created",
+                                R"({"path":"x","n":1,"neg":-2,"f":1.5,"list":[true,null,{"a":"c"}]})")));
+        QVERIFY(!matches(record("fs::File", "created", R"({"path":"x"})")));
+        QVERIFY(!matches(
+            record("fs::File", "created",
+                   R"({"path":"x","n":1,"neg":-2,"f":1.5,"list":[true,null,{"a":"b"}],"extra":1})")));
+        // No props, a legacy "provider" key, a duplicate top-level key, a lone surrogate, a broken text.
+        QVERIFY(!matches(R"({"kind":"fs::File","status":"created"})"));
+        QVERIFY(!matches(R"({"provider":"fs::File","status":"created","props":)" + same + "}"));
+        QVERIFY(!matches(R"({"kind":"fs::File","status":"created","props":)" + same + R"(,"props":{}})"));
+        QVERIFY(!matches(R"({"kind":"fs::File","status":"created","kind":"fs::File","props":)" + same + "}"));
+        QVERIFY(!matches(R"({"kind":"fs::File","status":"created","note":"\ud800","props":)" + same + "}"));
+        QVERIFY(!matches(record("fs::File", "created", same).substr(0, 40)));
+    }
+
     // Group-committed folder fsyncs: many writers into one folder, every write lands whole, no temp file
     // left.
     // A run's batched writes (Durability::Batched) through the folder source: a batch of in-flight records
