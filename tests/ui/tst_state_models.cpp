@@ -154,6 +154,31 @@ private slots:
         QCOMPARE(index->unreadable, 0);
     }
 
+    // The FQN lookup (node indexes sorted by the snapshot's FQNs) finds every node of a real tree and of
+    // names outside ASCII, and nothing else.
+    void fqnLookupFindsEveryNode() {
+        QTemporaryDir dir;
+        test::copyTree(test::fixture(QStringLiteral("app-stages/03-up-dev-again/.alchemy")),
+                       dir.filePath(QStringLiteral(".alchemy")));
+        const QString stage = dir.filePath(QStringLiteral(".alchemy/shop/dev"));
+        const QByteArray record =
+            R"({"kind":"fs::File","id":"x","fqn":"","seq":1,"status":"created","data":{},"props":{},"output":{}})";
+        for (const QString& name : {QStringLiteral("résumé"), QStringLiteral("日本"), QStringLiteral("a b"),
+                                    QStringLiteral("Z-last")})
+            QVERIFY(test::writeFile(stage + QLatin1Char('/') + name + QStringLiteral(".json"), record));
+        const auto index = StateIndex::build(dir.path().toStdString());
+        QVERIFY(index->nodes.size() > 20);
+        for (size_t n = 1; n < index->nodes.size(); ++n)
+            QCOMPARE(index->nodeByFqn.value(index->nodes[n].fqn), static_cast<int32_t>(n));
+        QCOMPARE(index->nodeByFqn.value(QStringLiteral("shop/dev/résumé")) > 0, true);
+        QCOMPARE(index->nodeByFqn.value(QStringLiteral("shop/dev/日本")) > 0, true);
+        QCOMPARE(index->nodeByFqn.value(QString()), -1); // the root is never a row
+        QCOMPARE(index->nodeByFqn.value(QStringLiteral("shop/dev/résum")), -1);
+        QCOMPARE(index->nodeByFqn.value(QStringLiteral("shop/dev/zzz"), -7), -7);
+        QVERIFY(!index->nodeByFqn.contains(QStringLiteral("shop/de")));
+        QVERIFY(index->nodeByFqn.contains(QStringLiteral("shop/dev")));
+    }
+
     void nestedResourcesSitUnderTheirOwner() {
         StateTreeModel model;
         model.setIndex(

@@ -48,10 +48,12 @@ void SecretVault::setIndex(std::shared_ptr<const StateIndex> index) {
     const bool sameProject = m_index && index && sourceOf(*m_index) == sourceOf(*index);
     m_index = std::move(index);
     m_recordByPath.clear();
+    // Only records that hold secrets are ever queued (queueRecords()): a key per record of a 100,000-record
+    // tree cost 14 MB and a pass on the GUI thread.
     if (m_index)
         for (size_t i = 0; i < m_index->snapshot->records.size(); ++i)
-            m_recordByPath.insert(QString::fromStdString(m_index->snapshot->records[i].key()),
-                                  static_cast<int>(i));
+            if (const SnapshotRecord& r = m_index->snapshot->records[i]; r.secretCount > 0 && r.ok())
+                m_recordByPath.insert(QString::fromStdString(r.key()), static_cast<int>(i));
     if (!sameProject) {
         // Another project: its passwords, plaintexts and reveals must not carry over.
         if (hasPasswords() || !m_plain.empty())

@@ -23,6 +23,36 @@ QString toQString(const std::string& s) {
 
 } // namespace
 
+void NodeFqnLookup::build(const StateSnapshot& snapshot) {
+    m_snapshot = &snapshot;
+    m_byFqn.clear();
+    m_byFqn.reserve(snapshot.nodes.empty() ? 0 : snapshot.nodes.size() - 1);
+    for (size_t i = 1; i < snapshot.nodes.size(); ++i)
+        m_byFqn.push_back(static_cast<int32_t>(i));
+    const auto fqnOf = [&](int32_t n) -> const std::string& {
+        return snapshot.nodes[static_cast<size_t>(n)].fqn;
+    };
+    // Stable, so that of nodes sharing an FQN the one made last is found (as the QHash this replaced kept).
+    std::stable_sort(m_byFqn.begin(), m_byFqn.end(),
+                     [&](int32_t a, int32_t b) { return fqnOf(a) < fqnOf(b); });
+}
+
+int32_t NodeFqnLookup::value(std::string_view fqn, int32_t absent) const {
+    if (!m_snapshot)
+        return absent;
+    const auto& nodes = m_snapshot->nodes;
+    const auto it = std::upper_bound(m_byFqn.begin(), m_byFqn.end(), fqn, [&](std::string_view f, int32_t n) {
+        return f < std::string_view(nodes[static_cast<size_t>(n)].fqn);
+    });
+    return it != m_byFqn.begin() && nodes[static_cast<size_t>(*std::prev(it))].fqn == fqn ? *std::prev(it)
+                                                                                          : absent;
+}
+
+int32_t NodeFqnLookup::value(const QString& fqn, int32_t absent) const {
+    const QByteArray utf8 = fqn.toUtf8();
+    return value(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())), absent);
+}
+
 const SnapshotRecord* StateIndex::record(int32_t node) const {
     const int32_t r = snapshot->nodes[static_cast<size_t>(node)].record;
     return r >= 0 ? &snapshot->records[static_cast<size_t>(r)] : nullptr;
@@ -67,7 +97,6 @@ std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const
     const StateSnapshot& snap = *index->snapshot;
 
     index->nodes.resize(snap.nodes.size());
-    index->nodeByFqn.reserve(static_cast<qsizetype>(snap.nodes.size()));
     std::map<std::string, QString, std::less<>> kindTexts;
     for (size_t i = 0; i < snap.nodes.size(); ++i) {
         const SnapshotNode& sn = snap.nodes[i];
@@ -85,8 +114,6 @@ std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const
             n.status = statusCategoryOf(r);
             index->secrets += static_cast<int>(r.secretCount);
         }
-        if (i > 0)
-            index->nodeByFqn.insert(n.fqn, static_cast<int32_t>(i));
         switch (sn.kind) {
         case SnapshotNodeKind::App:
             ++index->apps;
@@ -104,6 +131,8 @@ std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const
             break;
         }
     }
+
+    index->nodeByFqn.build(snap);
 
     // Natural order among siblings ("item2" before "item10"), decided here once with precomputed keys.
     const QCollator collator = naturalCollator();

@@ -3,15 +3,30 @@
 #include "models/StatusCategory.h"
 #include "snapshot/StateSnapshot.h"
 
-#include <QHash>
 #include <QString>
 #include <QStringList>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 namespace athanor::ui {
+
+// Node lookup by FQN over the snapshot's own strings: node indexes sorted by FQN (4 bytes a node; a
+// QHash<QString, int32_t> of 100,000 nodes held 8 MB and took a QString per node).
+class NodeFqnLookup {
+public:
+    void build(const StateSnapshot& snapshot);
+    // The node with this FQN (the root's "" is never found), or `absent`.
+    int32_t value(const QString& fqn, int32_t absent = -1) const;
+    int32_t value(std::string_view fqn, int32_t absent = -1) const;
+    bool contains(const QString& fqn) const { return value(fqn) >= 0; }
+
+private:
+    const StateSnapshot* m_snapshot = nullptr; // owned by the StateIndex holding this lookup
+    std::vector<int32_t> m_byFqn;
+};
 
 // Everything the views need from one snapshot, computed once on a worker thread so that the GUI thread only
 // swaps a pointer: display strings, naturally sorted children, per-subtree counts and an FQN lookup.
@@ -30,7 +45,7 @@ struct StateIndex {
 
     std::shared_ptr<const StateSnapshot> snapshot;
     std::vector<Node> nodes; // same indexes as snapshot->nodes; nodes[0] is the root
-    QHash<QString, int32_t> nodeByFqn;
+    NodeFqnLookup nodeByFqn;
     QStringList kinds; // distinct record kinds, naturally sorted
     int apps = 0, stages = 0, scopes = 0, resources = 0, unreadable = 0, interrupted = 0, secrets = 0;
     QStringList watchFolders; // folders whose changes show state changes (the source's watchFolders())
