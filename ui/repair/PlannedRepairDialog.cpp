@@ -151,23 +151,18 @@ void PlannedRepairDialog::write() {
     m_writing = true;
     updateWriteButton();
     m_status->setText(tr("Writing…"));
-    const std::string title = m_plan->title;
-    auto* context = new QObject(this); // lives until the write is answered
-    connect(m_repairs, &RepairMenu::done, context, [this, context, title](const QString& doneTitle) {
-        if (doneTitle.toStdString() != title)
-            return;
-        context->deleteLater();
-        m_writing = false;
-        emit written();
-        QDialog::accept();
-    });
-    connect(m_repairs, &RepairMenu::failed, context, [this, context](const QString& message) {
-        context->deleteLater();
-        m_writing = false;
-        refuse(message);
-        emit writeFailed(message);
-    });
-    m_repairs->apply(*m_plan);
+    m_repairs->applyThen(
+        *m_plan, this,
+        [this] {
+            m_writing = false;
+            emit written();
+            QDialog::accept();
+        },
+        [this](const QString& message) {
+            m_writing = false;
+            refuse(message);
+            emit writeFailed(message);
+        });
 }
 
 void PlannedRepairDialog::reject() {

@@ -296,40 +296,35 @@ void ChangePasswordDialog::writePlan() {
         plural(qint64(m_plan->changes.size()), tr("Writing 1 record…"), tr("Writing %1 records…")));
     m_progress->setRange(0, 0);
     setBusy(true);
-    const std::string title = m_plan->title;
-    auto* context = new QObject(this); // the connections below live until the write is answered
-    connect(m_repairs, &RepairMenu::done, context, [this, context, title](const QString& doneTitle) {
-        if (doneTitle.toStdString() != title)
-            return;
-        context->deleteLater();
-        m_writing = false;
-        setBusy(false);
-        // The vault learns the new password once the reloaded tree (with the new ciphertexts) is in it:
-        // tried on the old tree it would open nothing and be dropped.
-        if (m_vault && m_session) {
-            auto password = std::make_shared<SecureString>(std::move(m_newPassword));
-            QPointer<SecretVault> vault = m_vault;
-            auto* once = new QObject(m_vault);
-            connect(m_session, &StateSession::indexChanged, once, [vault, password, once] {
-                once->deleteLater();
-                if (vault)
-                    vault->addPassword(std::move(*password));
-            });
-        }
-        m_newPassword.clear();
-        emit changed();
-        QDialog::accept();
-    });
-    connect(m_repairs, &RepairMenu::failed, context, [this, context](const QString& message) {
-        context->deleteLater();
-        m_writing = false;
-        setBusy(false);
-        m_plan.reset();
-        m_newPassword.clear();
-        showError(message);
-        emit failed(message);
-    });
-    m_repairs->apply(*m_plan);
+    m_repairs->applyThen(
+        *m_plan, this,
+        [this] {
+            m_writing = false;
+            setBusy(false);
+            // The vault learns the new password once the reloaded tree (with the new ciphertexts) is in it:
+            // tried on the old tree it would open nothing and be dropped.
+            if (m_vault && m_session) {
+                auto password = std::make_shared<SecureString>(std::move(m_newPassword));
+                QPointer<SecretVault> vault = m_vault;
+                auto* once = new QObject(m_vault);
+                connect(m_session, &StateSession::indexChanged, once, [vault, password, once] {
+                    once->deleteLater();
+                    if (vault)
+                        vault->addPassword(std::move(*password));
+                });
+            }
+            m_newPassword.clear();
+            emit changed();
+            QDialog::accept();
+        },
+        [this](const QString& message) {
+            m_writing = false;
+            setBusy(false);
+            m_plan.reset();
+            m_newPassword.clear();
+            showError(message);
+            emit failed(message);
+        });
 }
 
 void ChangePasswordDialog::reject() {
