@@ -3,6 +3,7 @@
 // they leave, the events Athanor emits and the processes left behind (by pid).
 #include "NodeDeps.h"
 #include "ProgramTestSupport.h"
+#include "ScopedEnv.h"
 #include "lifecycle/StageLock.h"
 #include "program/ProgramBackend.h"
 #include "program/ProgramRuntime.h"
@@ -68,26 +69,6 @@ RunReport run(const RunRequest& r, RecordingSink& sink) {
     return backend.run(r, sink, cancel);
 }
 
-// Process-wide environment for one test (the program inherits it).
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const std::string& value) : m_name(name) {
-        if (const char* old = std::getenv(name))
-            m_old = old;
-        ::setenv(name, value.c_str(), 1);
-    }
-    ~ScopedEnv() {
-        if (m_old)
-            ::setenv(m_name, m_old->c_str(), 1);
-        else
-            ::unsetenv(m_name);
-    }
-
-private:
-    const char* m_name;
-    std::optional<std::string> m_old;
-};
-
 const std::vector<std::string> kBasicCreated = {
     "created prog/dev/out",          "created prog/dev/config",    "created prog/dev/routes/api",
     "created prog/dev/left > right", "created prog/dev/note/copy", "created prog/dev/note",
@@ -131,7 +112,7 @@ void checkBasicLifecycle(Project& project, const std::string& runtime) {
 
     // A second up with one change: that resource updates, the rest is skipped.
     {
-        ScopedEnv content("PROGRAM_CONTENT", "v2");
+        test::ScopedEnv content("PROGRAM_CONTENT", "v2");
         RecordingSink again;
         report = run(request(project, Phase::Up, runtime), again);
         QVERIFY2(report.result == RunResult::Succeeded, again.allText().c_str());
@@ -194,7 +175,7 @@ private slots:
         requireNodeDeps();
         Project project("basic-ts");
         const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
-        ScopedEnv withBun("PATH", node_deps::bin("bun").parent_path().string() + ":" + path);
+        test::ScopedEnv withBun("PATH", node_deps::bin("bun").parent_path().string() + ":" + path);
         RecordingSink sink;
         try {
             run(request(project, Phase::Up), sink);
@@ -288,7 +269,7 @@ private slots:
     void stopNowKillsTheWholeGroup() {
         requireNodeDeps();
         Project project("slow");
-        ScopedEnv hang("HANG_ON_EXIT", "1");
+        test::ScopedEnv hang("HANG_ON_EXIT", "1");
         RecordingSink sink;
         CancellationToken cancel;
         ProgramBackend backend;

@@ -180,6 +180,29 @@ Json runCounts(const std::string& out) {
     return counts;
 }
 
+// `<dir>/fixture`: lifecycle/run4-noop with a replaced copy (life/dev/old-copy, an fs::File whose resource
+// carries `resourceProps` and whose entry `oldProps`) queued in the stage record's pendingDeletions, as an
+// interrupted run leaves it.
+fs::path withPendingDeletion(const fs::path& dir, const Json& resourceProps, const Json& oldProps) {
+    const fs::path fixture = dir / "fixture";
+    fs::create_directories(fixture);
+    fs::copy(kRealAlchemy / "lifecycle/run4-noop/.alchemy", fixture / ".alchemy",
+             fs::copy_options::recursive);
+    const fs::path stageFile = fixture / ".alchemy/life/dev.json";
+    Json stage = parseJsonText(readFile(stageFile));
+    Json resource = Json::object({{"Symbol(alchemy::ResourceKind)", "fs::File"},
+                                  {"Symbol(alchemy::ResourceID)", "old-copy"},
+                                  {"Symbol(alchemy::ResourceFQN)", "life/dev/old-copy"}});
+    for (const auto& [key, value] : resourceProps.items())
+        resource[key] = value;
+    Json entry = Json::object();
+    entry["resource"] = resource;
+    entry["oldProps"] = oldProps;
+    stage["data"]["pendingDeletions"] = Json::array({entry});
+    writeFile(stageFile, stage.dump(2));
+    return fixture;
+}
+
 } // namespace
 
 class TestRepairCli : public QObject {
@@ -223,20 +246,8 @@ private slots:
     void pendingDropAndUndo() {
         QFETCH(bool, sqlite);
         QTemporaryDir dir;
-        // The stage record of run4 with a replaced copy queued for deletion, as an interrupted run leaves it.
-        const fs::path fixture = fs::path(dir.path().toStdString()) / "fixture";
-        fs::create_directories(fixture);
-        fs::copy(kRealAlchemy / "lifecycle/run4-noop/.alchemy", fixture / ".alchemy",
-                 fs::copy_options::recursive);
-        const fs::path stageFile = fixture / ".alchemy/life/dev.json";
-        Json stage = parseJsonText(readFile(stageFile));
-        Json entry = Json::object();
-        entry["resource"] = Json::object({{"Symbol(alchemy::ResourceKind)", "fs::File"},
-                                          {"Symbol(alchemy::ResourceID)", "old-copy"},
-                                          {"Symbol(alchemy::ResourceFQN)", "life/dev/old-copy"}});
-        entry["oldProps"] = Json::object({{"path", "gone.txt"}, {"content", "x"}});
-        stage["data"]["pendingDeletions"] = Json::array({entry});
-        writeFile(stageFile, stage.dump(2));
+        const fs::path fixture = withPendingDeletion(fs::path(dir.path().toStdString()), Json::object(),
+                                                     Json::object({{"path", "gone.txt"}, {"content", "x"}}));
         const Source s = makeSource(fixture, fs::path(dir.path().toStdString()) / "src", sqlite);
         const auto original = s.records();
 
@@ -264,21 +275,8 @@ private slots:
     void pendingRunDeletesTheOldResourceAndUndoRestoresTheRecord() {
         QFETCH(bool, sqlite);
         QTemporaryDir dir;
-        const fs::path fixture = fs::path(dir.path().toStdString()) / "fixture";
-        fs::create_directories(fixture);
-        fs::copy(kRealAlchemy / "lifecycle/run4-noop/.alchemy", fixture / ".alchemy",
-                 fs::copy_options::recursive);
-        const fs::path stageFile = fixture / ".alchemy/life/dev.json";
-        Json stage = parseJsonText(readFile(stageFile));
-        Json entry = Json::object();
-        entry["resource"] = Json::object({{"Symbol(alchemy::ResourceKind)", "fs::File"},
-                                          {"Symbol(alchemy::ResourceID)", "old-copy"},
-                                          {"Symbol(alchemy::ResourceFQN)", "life/dev/old-copy"},
-                                          {"path", "old-copy.txt"},
-                                          {"content", "replaced"}});
-        entry["oldProps"] = Json::object({{"path", "old-copy.txt"}, {"content", "replaced"}});
-        stage["data"]["pendingDeletions"] = Json::array({entry});
-        writeFile(stageFile, stage.dump(2));
+        const Json props = Json::object({{"path", "old-copy.txt"}, {"content", "replaced"}});
+        const fs::path fixture = withPendingDeletion(fs::path(dir.path().toStdString()), props, props);
         const Source s = makeSource(fixture, fs::path(dir.path().toStdString()) / "src", sqlite);
         // The old copy the replaced resource left: a real file, where the provider resolves its path.
         const fs::path oldFile = s.project / "old-copy.txt";

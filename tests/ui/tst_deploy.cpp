@@ -55,10 +55,6 @@ namespace {
 
 constexpr int kRunTimeout = 60000;
 
-QString demoSource() {
-    return QStringLiteral(ATHANOR_TEST_DATA_DIR) + QStringLiteral("/../../examples/demo");
-}
-
 // A stack of `count` independent commands that each take `seconds`.
 QByteArray slowStack(const QString& app, int count, double seconds) {
     QByteArray json = "{\"app\": \"" + app.toUtf8() + "\", \"resources\": {";
@@ -74,13 +70,6 @@ QByteArray slowStack(const QString& app, int count, double seconds) {
     return json + "}}";
 }
 
-bool hasLine(const LogModel* model, const QString& needle) {
-    for (int r = 0; r < model->rowCount(); ++r)
-        if (model->entry(r).message.contains(needle))
-            return true;
-    return false;
-}
-
 // What the scope tree's Status column says for a node.
 QString treeText(MainWindow* window, const QString& fqn) {
     return window->treeModel()
@@ -90,14 +79,6 @@ QString treeText(MainWindow* window, const QString& fqn) {
         .toString();
 }
 
-StatusCategory treeStatus(MainWindow* window, const QString& fqn) {
-    const auto index = window->treeModel()->stateIndex();
-    if (!index)
-        return StatusCategory::None;
-    const int32_t node = index->nodeByFqn.value(fqn, -1);
-    return node < 0 ? StatusCategory::None : index->nodes[std::size_t(node)].status;
-}
-
 } // namespace
 
 class TestDeploy : public QObject {
@@ -105,50 +86,15 @@ class TestDeploy : public QObject {
 
     std::unique_ptr<Theme> m_theme;
 
-    struct Harness {
-        std::unique_ptr<MainWindow> window;
-        DeployConsole* console = nullptr;
-    };
+    using Harness = test::DeployWindow;
 
     Harness open(const QString& project, bool readOnly = false) {
-        Harness h;
-        h.window = std::make_unique<MainWindow>(m_theme.get());
-        h.console = installDeployConsole(h.window.get(), readOnly);
-        h.window->resize(1300, 900);
-        h.window->show();
-        h.window->openProject(project);
-        return h;
-    }
-
-    // Waits for the next run to end and returns how it ended.
-    static std::shared_ptr<const RunOutcome> waitRun(DeployConsole* console) {
-        QSignalSpy finished(console, &DeployConsole::runFinished);
-        if (!finished.wait(kRunTimeout))
-            return nullptr;
-        return finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>();
-    }
-
-    // Presses Up, waits for the plan, applies it; returns the plan dialog's change count.
-    static int pressUpAndConfirm(DeployConsole* console) {
-        QTest::mouseClick(console->upButton(), Qt::LeftButton);
-        auto plan = waitRun(console);
-        if (!plan || plan->request.phase != Phase::Plan || plan->end != RunEnd::Succeeded)
-            return -1;
-        auto* dialog = qobject_cast<PlanDialog*>(console->pendingDialog());
-        if (!dialog || !dialog->applyButton())
-            return -1;
-        const int changes = dialog->changeCount();
-        QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
-        return changes;
+        return test::openDeployWindow(m_theme.get(), project, {1300, 900}, readOnly);
     }
 
 private slots:
     void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_deploy"));
-        QSettings().clear();
-        initResources();
-        m_theme = std::make_unique<Theme>();
+        m_theme = test::startGuiTest(QStringLiteral("tst_deploy"));
         qputenv("ALCHEMY_STAGE", "dev");
         qunsetenv("ALCHEMY_PASSWORD");
         qunsetenv("DEMO_FAIL");
@@ -157,7 +103,7 @@ private slots:
     void demoUpReadDestroy() {
         QTemporaryDir tmp;
         const QString project = tmp.filePath(QStringLiteral("demo"));
-        test::copyTree(demoSource(), project);
+        test::copyTree(test::demoProject(), project);
         Harness h = open(project);
         DeployConsole* c = h.console;
         QTRY_VERIFY(!c->projectRoot().isEmpty());
@@ -170,7 +116,7 @@ private slots:
 
         // Up: the plan first, then only on confirmation.
         QTest::mouseClick(c->upButton(), Qt::LeftButton);
-        auto plan = waitRun(c);
+        auto plan = test::waitRun(c, kRunTimeout);
         QVERIFY(plan);
         QCOMPARE(int(plan->request.phase), int(Phase::Plan));
         QCOMPARE(plan->end, RunEnd::Succeeded);
@@ -183,7 +129,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(project + QStringLiteral("/.alchemy")));
         QVERIFY(!c->upButton()->isEnabled()); // the confirmation is open
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
-        auto up = waitRun(c);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up);
         QCOMPARE(int(up->request.phase), int(Phase::Up));
         QVERIFY2(up->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
@@ -197,10 +143,11 @@ private slots:
         QCOMPARE(test::readFile(project + QStringLiteral("/out/site/key.fingerprint")).trimmed().size(), 16);
 
         // The tree shows the new records, the task list and the log tell the story.
-        QTRY_COMPARE_WITH_TIMEOUT(treeStatus(h.window.get(), QStringLiteral("demo/dev/build")),
+        QTRY_COMPARE_WITH_TIMEOUT(test::treeStatus(h.window.get(), QStringLiteral("demo/dev/build")),
                                   StatusCategory::Created, 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(treeStatus(h.window.get(), QStringLiteral("demo/dev/site/smoke-test")),
-                                  StatusCategory::Created, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            test::treeStatus(h.window.get(), QStringLiteral("demo/dev/site/smoke-test")),
+            StatusCategory::Created, 10000);
         TaskListModel* tasks = c->controller()->taskModel();
         QAbstractItemModelTester taskTester(tasks, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(tasks->rowCount(), 8);
@@ -208,15 +155,15 @@ private slots:
             QCOMPARE(tasks->state(r), TaskListModel::State::Done);
         QCOMPARE(c->progressBar()->value(), 8);
         const LogModel* log = c->controller()->logModel();
-        QVERIFY(hasLine(log, QStringLiteral("[created]   build Created Resource")));
-        QVERIFY(hasLine(log, QStringLiteral("[created]   site > version Created Resource")));
-        QVERIFY(hasLine(log, QStringLiteral("Up succeeded")));
+        QVERIFY(test::hasLogLine(log, QStringLiteral("[created]   build Created Resource")));
+        QVERIFY(test::hasLogLine(log, QStringLiteral("[created]   site > version Created Resource")));
+        QVERIFY(test::hasLogLine(log, QStringLiteral("Up succeeded")));
         QVERIFY(c->summary()->text().contains(QStringLiteral("Up succeeded")));
 
         // Read: every declared resource's outputs, the secret masked until revealed.
         QTRY_VERIFY(c->readButton()->isEnabled());
         QTest::mouseClick(c->readButton(), Qt::LeftButton);
-        auto read = waitRun(c);
+        auto read = test::waitRun(c, kRunTimeout);
         QVERIFY(read);
         QVERIFY2(read->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         OutputsModel* outputs = c->outputsModel();
@@ -264,7 +211,8 @@ private slots:
         QCOMPARE(history->entry(upRow).counts.created, 8);
         c->openHistoryLog(upRow);
         QVERIFY(c->logPane()->showingArchive());
-        QVERIFY(hasLine(c->logPane()->shownModel(), QStringLiteral("[created]   build Created Resource")));
+        QVERIFY(test::hasLogLine(c->logPane()->shownModel(),
+                                 QStringLiteral("[created]   build Created Resource")));
         // Beside the past log, the past run's task list: all eight created.
         auto* taskView = c->findChild<QTreeView*>(QStringLiteral("taskView"));
         QVERIFY(taskView);
@@ -293,7 +241,7 @@ private slots:
         QTest::keyClicks(confirm->nameEdit(), QStringLiteral("dev"));
         QVERIFY(confirm->destroyButton()->isEnabled());
         QTest::mouseClick(confirm->destroyButton(), Qt::LeftButton);
-        auto destroyed = waitRun(c);
+        auto destroyed = test::waitRun(c, kRunTimeout);
         QVERIFY(destroyed);
         QCOMPARE(int(destroyed->request.phase), int(Phase::Destroy));
         QVERIFY2(destroyed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
@@ -302,7 +250,7 @@ private slots:
         const auto snapshot = loadSnapshot(project.toStdString());
         for (const auto& r : snapshot->records)
             QVERIFY2(r.fqn.rfind("demo/dev/", 0) != 0, r.fqn.c_str());
-        QTRY_COMPARE_WITH_TIMEOUT(treeStatus(h.window.get(), QStringLiteral("demo/dev/build")),
+        QTRY_COMPARE_WITH_TIMEOUT(test::treeStatus(h.window.get(), QStringLiteral("demo/dev/build")),
                                   StatusCategory::None, 10000);
         QTRY_VERIFY(!c->destroyButton()->isEnabled());
     }
@@ -337,9 +285,7 @@ private slots:
         QCOMPARE(started.count(), 0);
         QTRY_VERIFY(c->destroyButton()->isEnabled()); // the gate opens again
         QCOMPARE(test::treeHash(project), before);
-        if (const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR"); !dir.isEmpty())
-            h.window->grab().save(QString::fromLocal8Bit(dir) +
-                                  QStringLiteral("/deploy-destroy-refused-before-confirm-light.png"));
+        test::saveScreenshot(h.window.get(), QStringLiteral("deploy-destroy-refused-before-confirm-light"));
     }
 
     // Issue 10: what the destroy dialog lists is the engine's dry run of that destroy, so it promises what
@@ -348,12 +294,12 @@ private slots:
     void destroyDialogListsWhatTheEngineDeletes() {
         QTemporaryDir tmp;
         const QString project = tmp.filePath(QStringLiteral("demo"));
-        test::copyTree(demoSource(), project);
+        test::copyTree(test::demoProject(), project);
         Harness h = open(project);
         DeployConsole* c = h.console;
         QTRY_VERIFY(c->upButton()->isEnabled());
-        QCOMPARE(pressUpAndConfirm(c), 8);
-        auto up = waitRun(c);
+        QCOMPARE(test::pressUpAndConfirm(c, kRunTimeout), 8);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up && up->end == RunEnd::Succeeded);
         const QString site = project + QStringLiteral("/.alchemy/demo/dev/site.json");
         QByteArray record = test::readFile(site);
@@ -387,7 +333,7 @@ private slots:
                 });
         QTest::keyClicks(confirm->nameEdit(), QStringLiteral("dev"));
         QTest::mouseClick(confirm->destroyButton(), Qt::LeftButton);
-        auto destroyed = waitRun(c);
+        auto destroyed = test::waitRun(c, kRunTimeout);
         QVERIFY(destroyed);
         QVERIFY2(destroyed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QCOMPARE(deleting, promised);
@@ -471,8 +417,8 @@ private slots:
         DeployConsole* c = h.console;
         QTRY_VERIFY(c->upButton()->isEnabled());
         c->setParallel(1);
-        QVERIFY(pressUpAndConfirm(c) == 2);
-        auto up = waitRun(c);
+        QVERIFY(test::pressUpAndConfirm(c, kRunTimeout) == 2);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up);
         QCOMPARE(up->end, RunEnd::Failed);
         QCOMPARE(QString::fromStdString(up->report.firstFailureFqn), QStringLiteral("pin/dev/broken"));
@@ -497,16 +443,17 @@ private slots:
             DeployConsole* c = h.console;
             QTRY_VERIFY(c->upButton()->isEnabled());
             c->setParallel(2);
-            QCOMPARE(pressUpAndConfirm(c), 2);
+            QCOMPARE(test::pressUpAndConfirm(c, kRunTimeout), 2);
             // Both running: their records say "creating" on disk, the tree says running, never interrupted.
             QTRY_COMPARE_WITH_TIMEOUT(treeText(h.window.get(), QStringLiteral("three/dev")),
                                       QStringLiteral("2 running"), 20000);
             QCOMPARE(treeText(h.window.get(), QStringLiteral("three/dev/step0")), QStringLiteral("running"));
-            QCOMPARE(treeStatus(h.window.get(), QStringLiteral("three/dev/step0")), StatusCategory::Creating);
+            QCOMPARE(test::treeStatus(h.window.get(), QStringLiteral("three/dev/step0")),
+                     StatusCategory::Creating);
             QVERIFY(!h.window->findChild<QLabel*>(QStringLiteral("countsLabel"))
                          ->text()
                          .contains(QStringLiteral("interrupted")));
-            auto up = waitRun(c);
+            auto up = test::waitRun(c, kRunTimeout);
             QVERIFY(up && up->end == RunEnd::Succeeded);
             QTRY_COMPARE_WITH_TIMEOUT(treeText(h.window.get(), QStringLiteral("three/dev/step1")),
                                       QStringLiteral("created"), 10000);
@@ -521,8 +468,8 @@ private slots:
                 "\"echo 'disk on fire' >&2; exit 3\"}}}}"));
             c->setStackFile(stack);
             QTRY_VERIFY(c->upButton()->isEnabled());
-            QVERIFY(pressUpAndConfirm(c) >= 1);
-            failedUp = waitRun(c);
+            QVERIFY(test::pressUpAndConfirm(c, kRunTimeout) >= 1);
+            failedUp = test::waitRun(c, kRunTimeout);
             QVERIFY(failedUp && failedUp->end == RunEnd::Failed);
             QTRY_COMPARE_WITH_TIMEOUT(treeText(h.window.get(), QStringLiteral("three/dev/broken")),
                                       QStringLiteral("failed"), 10000);
@@ -552,7 +499,7 @@ private slots:
         const QString link = text.mid(href + 6, text.indexOf(QLatin1Char('"'), href + 6) - href - 6);
         emit note->linkActivated(QTextDocumentFragment::fromHtml(link).toPlainText());
         QVERIFY(h.console->logPane()->showingArchive());
-        QVERIFY(hasLine(h.console->logPane()->shownModel(), QStringLiteral("disk on fire")));
+        QVERIFY(test::hasLogLine(h.console->logPane()->shownModel(), QStringLiteral("disk on fire")));
         QCOMPARE(QFileInfo(failedUp->logFile).fileName(),
                  QFileInfo(QTextDocumentFragment::fromHtml(link).toPlainText()).fileName());
 
@@ -597,7 +544,7 @@ private slots:
         DeployConsole* c = h.console;
         QTRY_VERIFY(c->upButton()->isEnabled());
         c->setParallel(1);
-        QCOMPARE(pressUpAndConfirm(c), 6);
+        QCOMPARE(test::pressUpAndConfirm(c, kRunTimeout), 6);
         QSignalSpy finished(c, &DeployConsole::runFinished);
         TaskListModel* tasks = c->controller()->taskModel();
         QTRY_VERIFY_WITH_TIMEOUT(tasks->doneCount() >= 1, 20000);
@@ -640,8 +587,8 @@ private slots:
 
         // Consistent means resumable: the next Up finishes the job.
         c->setParallel(6);
-        QCOMPARE(pressUpAndConfirm(c), absent);
-        auto resumed = waitRun(c);
+        QCOMPARE(test::pressUpAndConfirm(c, kRunTimeout), absent);
+        auto resumed = test::waitRun(c, kRunTimeout);
         QVERIFY(resumed);
         QVERIFY2(resumed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QCOMPARE(resumed->report.counts.created, absent);
@@ -655,7 +602,7 @@ private slots:
         DeployConsole* c = h.console;
         QTRY_VERIFY(c->upButton()->isEnabled());
         c->setParallel(1);
-        QCOMPARE(pressUpAndConfirm(c), 2);
+        QCOMPARE(test::pressUpAndConfirm(c, kRunTimeout), 2);
         QSignalSpy finished(c, &DeployConsole::runFinished);
         TaskListModel* tasks = c->controller()->taskModel();
         QTRY_VERIFY_WITH_TIMEOUT(tasks->state(tasks->row(QStringLiteral("stuck/dev/step0"))) ==
@@ -669,7 +616,7 @@ private slots:
         QVERIFY(finished.wait(kRunTimeout));
         QVERIFY(timer.elapsed() < 15000);
         QCOMPARE(finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>()->end, RunEnd::Cancelled);
-        QVERIFY(hasLine(c->controller()->logModel(), QStringLiteral("Stop requested")));
+        QVERIFY(test::hasLogLine(c->controller()->logModel(), QStringLiteral("Stop requested")));
         // The killed resource says so in state (the next Up resumes it); the other never started.
         const auto snapshot = loadSnapshot(tmp.path().toStdString());
         const SnapshotRecord* step0 = snapshot->findRecord("stuck/dev/step0");
@@ -698,8 +645,8 @@ private slots:
         Harness h = open(tmp.path());
         DeployConsole* c = h.console;
         QTRY_VERIFY(c->upButton()->isEnabled());
-        QVERIFY(pressUpAndConfirm(c) >= 0); // plan takes no lock
-        auto up = waitRun(c);
+        QVERIFY(test::pressUpAndConfirm(c, kRunTimeout) >= 0); // plan takes no lock
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up);
         QCOMPARE(up->end, RunEnd::LockHeld);
         QVERIFY(up->lock);
@@ -708,8 +655,8 @@ private slots:
         const QString summary = c->summary()->text();
         QVERIFY2(summary.contains(QStringLiteral("pid %1").arg(other.processId())), qPrintable(summary));
         QVERIFY(summary.contains(QStringLiteral("locked")));
-        QVERIFY(hasLine(c->controller()->logModel(),
-                        QStringLiteral("is locked by pid %1").arg(other.processId())));
+        QVERIFY(test::hasLogLine(c->controller()->logModel(),
+                                 QStringLiteral("is locked by pid %1").arg(other.processId())));
         QVERIFY(other.waitForFinished(30000));
         QCOMPARE(other.exitCode(), 0);
     }
@@ -722,7 +669,7 @@ private slots:
         DeployConsole* c = h.console;
         QTRY_VERIFY(c->upButton()->isEnabled());
         c->setParallel(1);
-        QCOMPARE(pressUpAndConfirm(c), 5);
+        QCOMPARE(test::pressUpAndConfirm(c, kRunTimeout), 5);
         QTRY_VERIFY(c->controller()->isRunning());
         QSignalSpy finished(c, &DeployConsole::runFinished);
         QVERIFY(!h.window->close()); // refused while running: it asks first
@@ -737,7 +684,7 @@ private slots:
     void readOnlyHidesUpAndDestroy() {
         QTemporaryDir tmp;
         const QString project = tmp.filePath(QStringLiteral("demo"));
-        test::copyTree(demoSource(), project);
+        test::copyTree(test::demoProject(), project);
         Harness h = open(project, true);
         DeployConsole* c = h.console;
         QTRY_VERIFY(!c->projectRoot().isEmpty());
@@ -905,14 +852,14 @@ private slots:
     void taskTableFitsWithoutScrolling() {
         QTemporaryDir tmp;
         const QString project = tmp.filePath(QStringLiteral("demo"));
-        test::copyTree(demoSource(), project);
+        test::copyTree(test::demoProject(), project);
         QSettings().remove(QStringLiteral("window"));
         Harness h = open(project);
         DeployConsole* c = h.console;
         QVERIFY(QTest::qWaitForWindowExposed(h.window.get()));
         QTRY_VERIFY(c->upButton()->isEnabled());
-        QCOMPARE(pressUpAndConfirm(c), 8);
-        auto up = waitRun(c);
+        QCOMPARE(test::pressUpAndConfirm(c, kRunTimeout), 8);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up && up->end == RunEnd::Succeeded);
         QTreeView* tasks = c->taskView();
         QHeaderView* header = tasks->header();
@@ -931,11 +878,8 @@ private slots:
                                               s << QString::number(header->sectionSize(col));
                                           return s.join(QLatin1Char(','));
                                       }());
-            if (const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR"); !dir.isEmpty())
-                h.window->grab().save(QStringLiteral("%1/task-table-%2x%3.png")
-                                          .arg(QString::fromLocal8Bit(dir))
-                                          .arg(size.width())
-                                          .arg(size.height()));
+            test::saveScreenshot(h.window.get(),
+                                 QStringLiteral("task-table-%1x%2").arg(size.width()).arg(size.height()));
             QVERIFY2(!tasks->horizontalScrollBar()->isVisible(), qPrintable(where));
             for (const int col : {int(TaskListModel::ActionColumn), int(TaskListModel::DurationColumn),
                                   int(TaskListModel::MessageColumn)}) {

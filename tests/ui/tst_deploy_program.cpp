@@ -43,26 +43,6 @@ QString bunDir() {
     return QString::fromStdString(node_deps::bin("bun").parent_path().string());
 }
 
-// Sets an environment variable for one scope.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const QByteArray& value)
-        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name)) {
-        qputenv(name, value);
-    }
-    ~ScopedEnv() {
-        if (m_had)
-            qputenv(m_name, m_old);
-        else
-            qunsetenv(m_name);
-    }
-
-private:
-    const char* m_name;
-    bool m_had;
-    QByteArray m_old;
-};
-
 // Every file under `dir` with its content hash: "did anything change?"
 QMap<QString, QByteArray> treeHash(const QString& dir) {
     QMap<QString, QByteArray> out;
@@ -76,22 +56,6 @@ QMap<QString, QByteArray> treeHash(const QString& dir) {
     return out;
 }
 
-// With ATHANOR_SCREENSHOT_DIR set (run under Xvfb for docs/screenshots), saves what the window shows.
-void screenshot(QWidget* window, const QString& name) {
-    const QString dir = qEnvironmentVariable("ATHANOR_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(300); // let the last repaint land
-    QVERIFY(window->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
-}
-
-bool hasLine(const LogModel* model, const QString& needle) {
-    for (int r = 0; r < model->rowCount(); ++r)
-        if (model->entry(r).message.contains(needle))
-            return true;
-    return false;
-}
-
 } // namespace
 
 class TestDeployProgram : public QObject {
@@ -99,19 +63,10 @@ class TestDeployProgram : public QObject {
 
     std::unique_ptr<Theme> m_theme;
 
-    struct Harness {
-        std::unique_ptr<MainWindow> window;
-        DeployConsole* console = nullptr;
-    };
+    using Harness = test::DeployWindow;
 
     Harness open(const QString& project) {
-        Harness h;
-        h.window = std::make_unique<MainWindow>(m_theme.get());
-        h.console = installDeployConsole(h.window.get(), false);
-        h.window->resize(1400, 900);
-        h.window->show();
-        h.window->openProject(project);
-        return h;
+        return test::openDeployWindow(m_theme.get(), project, {1400, 900});
     }
 
     // A scratch project holding tests/data/programs/<program>, node_modules linked to the real Alchemy.
@@ -119,13 +74,6 @@ class TestDeployProgram : public QObject {
         const QString dir = tmp.filePath(QStringLiteral("project"));
         program_test::setUpProject(dir.toStdString(), program, node_deps::nodeModules());
         return dir;
-    }
-
-    static std::shared_ptr<const RunOutcome> waitRun(DeployConsole* console) {
-        QSignalSpy finished(console, &DeployConsole::runFinished);
-        if (!finished.wait(kRunTimeout))
-            return nullptr;
-        return finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>();
     }
 
     static bool confirmDestroy(DeployConsole* c, const QString& stage) {
@@ -141,11 +89,7 @@ class TestDeployProgram : public QObject {
 
 private slots:
     void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_deploy_program"));
-        QSettings().clear();
-        initResources();
-        m_theme = std::make_unique<Theme>();
+        m_theme = test::startGuiTest(QStringLiteral("tst_deploy_program"));
         qputenv("ALCHEMY_STAGE", "dev");
         qunsetenv("ALCHEMY_PASSWORD");
         qunsetenv("ATHANOR_RUNTIME");
@@ -159,7 +103,8 @@ private slots:
         QTemporaryDir tmp;
         const QString dir = project(tmp, "basic-ts");
         QVERIFY(test::writeFile(dir + QStringLiteral("/bun.lock"), "{}"));
-        ScopedEnv path("PATH", (bunDir() + QLatin1Char(':') + qEnvironmentVariable("PATH")).toUtf8());
+        test::ScopedEnv path("PATH",
+                             (bunDir() + QLatin1Char(':') + qEnvironmentVariable("PATH")).toStdString());
         Harness h = open(dir);
         DeployConsole* c = h.console;
         QAbstractItemModelTester tasksTester(c->controller()->taskModel());
@@ -175,10 +120,10 @@ private slots:
         QTest::mouseClick(c->upButton(), Qt::LeftButton);
         QVERIFY(c->controller()->isRunning());
         QCOMPARE(c->controller()->currentRequest().program, dir + QStringLiteral("/alchemy.run.ts"));
-        auto up = waitRun(c);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up);
         QVERIFY2(up->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
-        screenshot(h.window.get(), QStringLiteral("deploy-program-finished-light"));
+        test::saveScreenshot(h.window.get(), QStringLiteral("deploy-program-finished-light"));
         QCOMPARE(QString::fromUtf8(test::readFile(dir + QStringLiteral("/out/config.txt"))),
                  QStringLiteral("v1"));
         TaskListModel* tasks = c->controller()->taskModel();
@@ -189,15 +134,15 @@ private slots:
             QCOMPARE(tasks->state(row), TaskListModel::State::Done);
         }
         QVERIFY(c->summary()->text().contains(QStringLiteral("Up succeeded")));
-        QVERIFY(hasLine(c->controller()->logModel(), QStringLiteral("prog/dev/config")) ||
-                hasLine(c->controller()->logModel(), QStringLiteral("config")));
+        QVERIFY(test::hasLogLine(c->controller()->logModel(), QStringLiteral("prog/dev/config")) ||
+                test::hasLogLine(c->controller()->logModel(), QStringLiteral("config")));
         c->reloadHistory();
         QTRY_VERIFY(c->historyModel()->rowCount() >= 1);
 
         // Read: the stage's outputs after the program ran with --read.
         QTRY_VERIFY_WITH_TIMEOUT(c->readButton()->isEnabled(), 20000);
         QTest::mouseClick(c->readButton(), Qt::LeftButton);
-        auto read = waitRun(c);
+        auto read = test::waitRun(c, kRunTimeout);
         QVERIFY(read);
         QVERIFY2(read->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QVERIFY(c->outputsModel()->resourceCount() >= 5);
@@ -206,7 +151,7 @@ private slots:
         QTRY_VERIFY(c->destroyButton()->isEnabled());
         QTest::mouseClick(c->destroyButton(), Qt::LeftButton);
         QVERIFY(confirmDestroy(c, QStringLiteral("dev")));
-        auto destroyed = waitRun(c);
+        auto destroyed = test::waitRun(c, kRunTimeout);
         QVERIFY(destroyed);
         QVERIFY2(destroyed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QVERIFY(destroyed->request.isProgram());
@@ -224,10 +169,10 @@ private slots:
         QCOMPARE(c->target()->program(), dir + QStringLiteral("/alchemy.run.mjs"));
         QTRY_VERIFY(c->upButton()->isEnabled());
         QTest::mouseClick(c->upButton(), Qt::LeftButton);
-        auto up = waitRun(c);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up);
         QCOMPARE(up->end, RunEnd::Failed);
-        screenshot(h.window.get(), QStringLiteral("deploy-program-failed-light"));
+        test::saveScreenshot(h.window.get(), QStringLiteral("deploy-program-failed-light"));
         const QString summary = c->summary()->text();
         QVERIFY2(summary.contains(QStringLiteral("First failure: bad-thing")), qPrintable(summary));
         QVERIFY2(summary.contains(QStringLiteral("quota exceeded for bad-thing")), qPrintable(summary));
@@ -243,7 +188,7 @@ private slots:
         requireNodeDeps();
         QTemporaryDir tmp;
         const QString dir = project(tmp, "slow");
-        ScopedEnv hang("HANG_ON_EXIT", "1");
+        test::ScopedEnv hang("HANG_ON_EXIT", "1");
         Harness h = open(dir);
         DeployConsole* c = h.console;
         QTRY_VERIFY(c->upButton()->isEnabled());
@@ -259,16 +204,16 @@ private slots:
         QCOMPARE(c->progressBar()->maximum(), 0); // busy: the program has no total
         QTRY_VERIFY2(c->statusLabel()->text().contains(QStringLiteral("done")),
                      qPrintable(c->statusLabel()->text()));
-        screenshot(h.window.get(), QStringLiteral("deploy-program-running-light"));
+        test::saveScreenshot(h.window.get(), QStringLiteral("deploy-program-running-light"));
 
         QVERIFY(c->cancelButton()->toolTip().contains(QStringLiteral("SIGINT")));
         QTest::mouseClick(c->cancelButton(), Qt::LeftButton);
         QCOMPARE(c->cancelButton()->text(), QStringLiteral("Stop now"));
         QVERIFY(c->cancelButton()->toolTip().contains(QStringLiteral("SIGKILL")));
         QVERIFY(c->cancelButton()->isEnabled());
-        QVERIFY(hasLine(c->controller()->logModel(), QStringLiteral("SIGINT")) || QTest::qWaitFor([&] {
-                    return hasLine(c->controller()->logModel(), QStringLiteral("SIGINT"));
-                }));
+        QVERIFY(test::hasLogLine(c->controller()->logModel(), QStringLiteral("SIGINT")) ||
+                QTest::qWaitFor(
+                    [&] { return test::hasLogLine(c->controller()->logModel(), QStringLiteral("SIGINT")); }));
         QTest::qWait(1500);
         QVERIFY(finished.isEmpty()); // SIGINT alone does not stop this program
         QTest::mouseClick(c->cancelButton(), Qt::LeftButton);
@@ -287,7 +232,7 @@ private slots:
         const QString dir = project(tmp, "basic-ts");
         {
             QTemporaryDir empty;
-            ScopedEnv path("PATH", empty.path().toUtf8());
+            test::ScopedEnv path("PATH", empty.path().toStdString());
             Harness h = open(dir);
             DeployConsole* c = h.console;
             QTRY_VERIFY_WITH_TIMEOUT(!c->target()->runtimeProblem().isEmpty(), 20000);
@@ -295,7 +240,7 @@ private slots:
                      qPrintable(c->target()->label()));
             QTRY_VERIFY(c->upButton()->isEnabled());
             QTest::mouseClick(c->upButton(), Qt::LeftButton);
-            auto up = waitRun(c);
+            auto up = test::waitRun(c, kRunTimeout);
             QVERIFY(up);
             QCOMPARE(up->end, RunEnd::Error);
             const QString summary = c->summary()->text();
@@ -304,12 +249,13 @@ private slots:
                      qPrintable(summary));
             QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/.alchemy/prog")));
         }
-        ScopedEnv path("PATH", (bunDir() + QLatin1Char(':') + qEnvironmentVariable("PATH")).toUtf8());
+        test::ScopedEnv path("PATH",
+                             (bunDir() + QLatin1Char(':') + qEnvironmentVariable("PATH")).toStdString());
         Harness h = open(dir);
         DeployConsole* c = h.console;
         QTRY_VERIFY(c->upButton()->isEnabled());
         QTest::mouseClick(c->upButton(), Qt::LeftButton);
-        auto refused = waitRun(c);
+        auto refused = test::waitRun(c, kRunTimeout);
         QVERIFY(refused);
         QCOMPARE(refused->end, RunEnd::Error);
         QVERIFY2(refused->runtimeAlternative.endsWith(QStringLiteral("/bun")), qPrintable(refused->error));
@@ -320,7 +266,7 @@ private slots:
         QCOMPARE(c->target()->runtimeOverride(), refused->runtimeAlternative);
         QTRY_VERIFY_WITH_TIMEOUT(c->target()->label().contains(QStringLiteral("(bun 1.")), 20000);
         QTest::mouseClick(c->upButton(), Qt::LeftButton);
-        auto up = waitRun(c);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up);
         QVERIFY2(up->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QVERIFY(QFileInfo::exists(dir + QStringLiteral("/out/config.txt")));
@@ -334,7 +280,7 @@ private slots:
         const QString password = QStringLiteral("correct horse battery staple");
         QTemporaryDir tmp;
         const QString dir = project(tmp, "secrets");
-        ScopedEnv runtime("ATHANOR_RUNTIME", QByteArray::fromStdString(node_deps::bin("bun").string()));
+        test::ScopedEnv runtime("ATHANOR_RUNTIME", node_deps::bin("bun").string());
         {
             Harness h = open(dir);
             DeployConsole* c = h.console;
@@ -348,7 +294,7 @@ private slots:
             QCOMPARE(reasons.size(), 1);
             QVERIFY2(reasons.front().contains(QStringLiteral("program declares secrets")),
                      qPrintable(reasons.front()));
-            auto up = waitRun(c);
+            auto up = test::waitRun(c, kRunTimeout);
             QVERIFY(up);
             QVERIFY2(up->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
             const QByteArray token = test::readFile(dir + QStringLiteral("/out/token.txt"));
@@ -356,7 +302,7 @@ private slots:
             // Read in the same session: no second question, the secret opens with the same password.
             QTRY_VERIFY_WITH_TIMEOUT(c->readButton()->isEnabled(), 20000);
             QTest::mouseClick(c->readButton(), Qt::LeftButton);
-            auto read = waitRun(c);
+            auto read = test::waitRun(c, kRunTimeout);
             QVERIFY(read);
             QVERIFY2(read->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
             QCOMPARE(reasons.size(), 1);
@@ -364,7 +310,7 @@ private slots:
                          read->report.outputs.at("vaultprog/dev/session-key")["value"]["@secret"]
                              .get<std::string>()),
                      token);
-            QVERIFY(!hasLine(c->controller()->logModel(), password));
+            QVERIFY(!test::hasLogLine(c->controller()->logModel(), password));
         }
         // Nowhere on disk but in the sealed state: not in settings, not in run history.
         QSettings settings;
@@ -435,12 +381,13 @@ private slots:
         QTemporaryDir tmp;
         const QString dir = project(tmp, "basic-ts");
         QVERIFY(test::writeFile(dir + QStringLiteral("/bun.lock"), "{}"));
-        ScopedEnv path("PATH", (bunDir() + QLatin1Char(':') + qEnvironmentVariable("PATH")).toUtf8());
+        test::ScopedEnv path("PATH",
+                             (bunDir() + QLatin1Char(':') + qEnvironmentVariable("PATH")).toStdString());
         {
             Harness h = open(dir);
             QTRY_VERIFY(h.console->upButton()->isEnabled());
             QTest::mouseClick(h.console->upButton(), Qt::LeftButton);
-            auto up = waitRun(h.console);
+            auto up = test::waitRun(h.console, kRunTimeout);
             QVERIFY(up && up->end == RunEnd::Succeeded);
         }
         QVERIFY(test::writeFile(dir + QStringLiteral("/alchemy.stack.json"),
@@ -464,13 +411,13 @@ private slots:
                      summary.contains(QStringLiteral("test::Note")),
                  qPrintable(summary));
         QCOMPARE(c->summary()->actionButton()->text(), QStringLiteral("Destroy with alchemy.run.ts"));
-        screenshot(h.window.get(), QStringLiteral("deploy-program-destroy-refused-light"));
+        test::saveScreenshot(h.window.get(), QStringLiteral("deploy-program-destroy-refused-light"));
 
         // The program's destroy is confirmed like any other: the typed stage name first.
         QTest::mouseClick(c->summary()->actionButton(), Qt::LeftButton);
         QVERIFY(c->target()->isProgram());
         QVERIFY(confirmDestroy(c, QStringLiteral("dev")));
-        auto destroyed = waitRun(c);
+        auto destroyed = test::waitRun(c, kRunTimeout);
         QVERIFY(destroyed);
         QVERIFY(destroyed->request.isProgram());
         QVERIFY2(destroyed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));

@@ -74,9 +74,7 @@ class TestInspectorWindow : public QObject {
     std::unique_ptr<Theme> m_theme;
 
     std::unique_ptr<MainWindow> openWindow(const QString& path) {
-        auto window = std::make_unique<MainWindow>(m_theme.get());
-        window->resize(1200, 800);
-        window->show();
+        auto window = test::shownWindow(m_theme.get(), {1200, 800});
         QSignalSpy shown(window.get(), &MainWindow::treeShown);
         window->openProject(path);
         if (!shown.wait(kTimeout))
@@ -117,15 +115,8 @@ class TestInspectorWindow : public QObject {
         });
     }
 
-    static QModelIndex childNamed(QAbstractItemModel* model, const QString& key) {
-        for (int row = 0; row < model->rowCount(); ++row)
-            if (model->index(row, 0).data().toString() == key)
-                return model->index(row, 0);
-        return {};
-    }
-
     static QString shownValue(QAbstractItemModel* model, const QString& key) {
-        return childNamed(model, key).siblingAtColumn(JsonTreeModel::ValueColumn).data().toString();
+        return test::rowNamed(model, key).siblingAtColumn(JsonTreeModel::ValueColumn).data().toString();
     }
 
     static bool selectAndLoad(MainWindow* window, const QString& fqn) {
@@ -161,11 +152,7 @@ class TestInspectorWindow : public QObject {
 
 private slots:
     void initTestCase() {
-        initResources();
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_inspector_window"));
-        QSettings().clear();
-        m_theme = std::make_unique<Theme>();
+        m_theme = test::startGuiTest(QStringLiteral("tst_inspector_window"));
         m_theme->apply(Theme::Mode::Light);
     }
 
@@ -308,10 +295,7 @@ private slots:
         QVERIFY(unlock && unlock->isVisible());
         JsonTreeModel* props = window->details()->view(DetailsPane::PropsTab)->jsonModel();
         auto apiKey = [&] {
-            for (int row = 0; row < props->rowCount(); ++row)
-                if (props->index(row, 0).data().toString() == QStringLiteral("apiKey"))
-                    return props->index(row, 0);
-            return QModelIndex();
+            return test::rowNamed(props, QStringLiteral("apiKey"));
         };
         QVERIFY(apiKey().data(JsonTreeModel::SecretRole).toBool());
         QCOMPARE(apiKey().siblingAtColumn(1).data().toString(), QStringLiteral("•••••••"));
@@ -396,11 +380,12 @@ private slots:
         window->details()->tabs()->setCurrentIndex(DetailsPane::PropsTab);
         JsonTreeView* view = window->details()->view(DetailsPane::PropsTab);
         JsonTreeModel* props = view->jsonModel();
-        QTRY_VERIFY(childNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
+        QTRY_VERIFY(
+            test::rowNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
         // Double-click reveals, as the user does it.
         for (const char* key : {"apiKey", "creds"}) {
             const QModelIndex value =
-                childNamed(props, QString::fromLatin1(key)).siblingAtColumn(JsonTreeModel::ValueColumn);
+                test::rowNamed(props, QString::fromLatin1(key)).siblingAtColumn(JsonTreeModel::ValueColumn);
             view->scrollTo(value);
             // A widget double-click in QTest is the second click only: press first, as a mouse does.
             const QPoint at = view->visualRect(value).center();
@@ -412,10 +397,11 @@ private slots:
 
         // Another record with secrets at the same JSON paths: masked.
         QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/team/team-config")));
-        QTRY_VERIFY(childNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
+        QTRY_VERIFY(
+            test::rowNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
         QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("•••••••"));
         QCOMPARE(shownValue(props, QStringLiteral("creds")), QStringLiteral("•••••••"));
-        QVERIFY(!childNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::RevealedRole).toBool());
+        QVERIFY(!test::rowNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::RevealedRole).toBool());
         // Reveal All of this record leaves the other one as it was.
         auto* revealAll = window->details()->findChild<QPushButton*>(QStringLiteral("revealAllButton"));
         QVERIFY(revealAll && revealAll->isVisible() && !revealAll->isChecked());
@@ -439,7 +425,7 @@ private slots:
         vault->addPassword(SecureString("team-scope-password"));
         QTRY_VERIFY_WITH_TIMEOUT(!vault->isBusy() && vault->lockedCount() == 0 && vault->openCount() > 0,
                                  60000);
-        QVERIFY(childNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
+        QVERIFY(test::rowNamed(props, QStringLiteral("apiKey")).data(JsonTreeModel::SecretOpenRole).toBool());
         QCOMPARE(shownValue(props, QStringLiteral("apiKey")), QStringLiteral("•••••••"));
         QCOMPARE(shownValue(props, QStringLiteral("creds")), QStringLiteral("•••••••"));
         QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/team/team-config")));
@@ -457,11 +443,11 @@ private slots:
         QVERIFY(selectAndLoad(window.get(), QStringLiteral("vault/dev/config")));
         window->details()->tabs()->setCurrentIndex(DetailsPane::PropsTab);
         JsonTreeView* view = window->details()->view(DetailsPane::PropsTab);
-        QTRY_VERIFY(childNamed(view->jsonModel(), QStringLiteral("apiKey"))
+        QTRY_VERIFY(test::rowNamed(view->jsonModel(), QStringLiteral("apiKey"))
                         .data(JsonTreeModel::SecretOpenRole)
                         .toBool());
         auto copyApiKey = [&] {
-            view->setCurrentIndex(childNamed(view->jsonModel(), QStringLiteral("apiKey")));
+            view->setCurrentIndex(test::rowNamed(view->jsonModel(), QStringLiteral("apiKey")));
             view->setFocus();
             QTest::keySequence(view, QKeySequence::Copy);
         };
@@ -476,7 +462,7 @@ private slots:
 
         // After the timeout (shortened here) it goes by itself.
         vault->addPassword(SecureString("correct horse battery staple"));
-        QTRY_VERIFY_WITH_TIMEOUT(childNamed(view->jsonModel(), QStringLiteral("apiKey"))
+        QTRY_VERIFY_WITH_TIMEOUT(test::rowNamed(view->jsonModel(), QStringLiteral("apiKey"))
                                      .data(JsonTreeModel::SecretOpenRole)
                                      .toBool(),
                                  60000);
@@ -498,7 +484,7 @@ private slots:
 
         // Closing the window takes it off too.
         vault->addPassword(SecureString("correct horse battery staple"));
-        QTRY_VERIFY_WITH_TIMEOUT(childNamed(view->jsonModel(), QStringLiteral("apiKey"))
+        QTRY_VERIFY_WITH_TIMEOUT(test::rowNamed(view->jsonModel(), QStringLiteral("apiKey"))
                                      .data(JsonTreeModel::SecretOpenRole)
                                      .toBool(),
                                  60000);
@@ -542,7 +528,7 @@ private slots:
         QVERIFY(!tabs->isTabEnabled(DetailsPane::DataTab));
         JsonTreeModel* output = window->details()->view(DetailsPane::OutputTab)->jsonModel();
         QCOMPARE(shownValue(output, QStringLiteral("path")), QStringLiteral("\"old-readme.txt\""));
-        QCOMPARE(childNamed(output, QStringLiteral("path")).data(JsonTreeModel::PointerRole).toString(),
+        QCOMPARE(test::rowNamed(output, QStringLiteral("path")).data(JsonTreeModel::PointerRole).toString(),
                  QStringLiteral("/data/pendingDeletions/0/resource/path"));
         JsonTreeModel* props = window->details()->view(DetailsPane::PropsTab)->jsonModel();
         QCOMPARE(shownValue(props, QStringLiteral("path")), QStringLiteral("\"old-readme.txt\""));
@@ -591,7 +577,7 @@ private slots:
         QCOMPARE(window->findChild<QLabel*>(QStringLiteral("headerKind"))->text(),
                  QStringLiteral("alchemy::Scope"));
         JsonTreeModel* data = window->details()->view(DetailsPane::DataTab)->jsonModel();
-        QVERIFY(childNamed(data, QStringLiteral("pendingDeletions")).isValid());
+        QVERIFY(test::rowNamed(data, QStringLiteral("pendingDeletions")).isValid());
         QVERIFY(tabs->isTabEnabled(DetailsPane::DataTab));
         auto* back = header->findChild<QToolButton*>(QStringLiteral("headerSummary"));
         QVERIFY(back && back->isVisible());

@@ -69,43 +69,6 @@ QStringList recordsOn(const SourceSpec& spec, const QStringList& apps = {}) {
     return fqns;
 }
 
-// Copies a real tree into `target` (Athanor's migrate, as athanorctl state migrate does).
-void copyInto(const QString& project, const SourceSpec& target) {
-    auto from = openStateSource(SourceSpec::folder(project.toStdString()));
-    auto to = openStateSource(target);
-    const MigrationReport report = migrateState(*from, *to, {});
-    QVERIFY2(report.succeeded(), report.problems.empty() ? "refused" : report.problems.front().c_str());
-}
-
-// Sets an environment variable for one scope.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const QByteArray& value)
-        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name)) {
-        qputenv(name, value);
-    }
-    ~ScopedEnv() {
-        if (m_had)
-            qputenv(m_name, m_old);
-        else
-            qunsetenv(m_name);
-    }
-
-private:
-    const char* m_name;
-    bool m_had;
-    QByteArray m_old;
-};
-
-void shot(QWidget* widget, const char* name) {
-    const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(200);
-    widget->window()->grab().save(QString::fromUtf8(dir) + QLatin1Char('/') + QLatin1String(name) +
-                                  QStringLiteral(".png"));
-}
-
 } // namespace
 
 class TestRemoteDeploy : public QObject {
@@ -117,10 +80,7 @@ class TestRemoteDeploy : public QObject {
     std::unique_ptr<state_servers::NodeServer> m_worker;
     std::unique_ptr<state_servers::NodeServer> m_s3;
 
-    struct Harness {
-        std::unique_ptr<MainWindow> window;
-        DeployConsole* console = nullptr;
-    };
+    using Harness = test::DeployWindow;
 
     // The window on `spec`, run from a project folder holding the stack (the current folder: a remote
     // source's project folder, as for `athanor s3://...` started in the project).
@@ -128,24 +88,12 @@ class TestRemoteDeploy : public QObject {
         QDir().mkpath(project);
         test::writeFile(project + QStringLiteral("/alchemy.stack.json"), kStack);
         QDir::setCurrent(project);
-        Harness h;
-        h.window = std::make_unique<MainWindow>(m_theme.get());
-        h.console = installDeployConsole(h.window.get(), false);
-        h.window->resize(1300, 900);
-        h.window->show();
+        Harness h = test::openDeployWindow(m_theme.get(), QString::fromStdString(spec.toString()));
         h.window->activateWindow();
         QSignalSpy loaded(h.window->session(), &StateSession::loadFinished);
-        h.window->openProject(QString::fromStdString(spec.toString()));
         if (!loaded.wait(30000))
             qWarning("the remote source did not load");
         return h;
-    }
-
-    static std::shared_ptr<const RunOutcome> waitRun(DeployConsole* console) {
-        QSignalSpy finished(console, &DeployConsole::runFinished);
-        if (!finished.wait(kRunTimeout))
-            return nullptr;
-        return finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>();
     }
 
     // Presses Up and waits for the lock question (asked off the GUI thread first).
@@ -176,14 +124,15 @@ class TestRemoteDeploy : public QObject {
         QVERIFY(question->text().contains(QStringLiteral("<b>dev</b>")));
         QCOMPARE(started.count(), 0); // asked before anything runs, the plan included
         QVERIFY(!c->upButton()->isEnabled());
-        shot(question, spec.kind == SourceSpec::Kind::S3 ? "remote-deploy-lock-question-s3"
-                                                         : "remote-deploy-lock-question-cloudflare");
+        test::saveScreenshot(question, spec.kind == SourceSpec::Kind::S3
+                                           ? "remote-deploy-lock-question-s3"
+                                           : "remote-deploy-lock-question-cloudflare");
         auto* run = question->findChild<QPushButton*>(QStringLiteral("runWithoutLock"));
         QVERIFY(run);
         QCOMPARE(run->text(), QStringLiteral("Run without a stage lock"));
         QTest::mouseClick(run, Qt::LeftButton);
 
-        auto plan = waitRun(c);
+        auto plan = test::waitRun(c, kRunTimeout);
         QVERIFY(plan);
         QCOMPARE(int(plan->request.phase), int(Phase::Plan));
         QVERIFY2(plan->end == RunEnd::Succeeded, qPrintable(plan->error));
@@ -191,7 +140,7 @@ class TestRemoteDeploy : public QObject {
         QVERIFY(dialog); // no second question: the answer was for this Up
         QCOMPARE(dialog->changeCount(), 2);
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
-        auto up = waitRun(c);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up);
         QCOMPARE(int(up->request.phase), int(Phase::Up));
         QVERIFY(up->request.noLock);
@@ -208,8 +157,9 @@ class TestRemoteDeploy : public QObject {
                                      h.window->treeModel()->indexForFqn(expected[1]).isValid(),
                                  20000);
         QVERIFY(h.window->selectFqn(expected[0]));
-        shot(h.window.get(),
-             spec.kind == SourceSpec::Kind::S3 ? "remote-deploy-up-s3" : "remote-deploy-up-cloudflare");
+        test::saveScreenshot(h.window.get(), spec.kind == SourceSpec::Kind::S3
+                                                 ? "remote-deploy-up-s3"
+                                                 : "remote-deploy-up-cloudflare");
 
         // The consent was for that run: the next Up asks again; Cancel runs nothing.
         QSignalSpy startedAfter(c->controller(), &RunController::runStarted);
@@ -225,13 +175,9 @@ class TestRemoteDeploy : public QObject {
 
 private slots:
     void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_remote_deploy"));
-        QSettings().clear();
+        m_theme = test::startGuiTest(QStringLiteral("tst_remote_deploy"));
         // Slower than any wait below: what shows during a run comes from the run's own faster polling.
         QSettings().setValue(QStringLiteral("remote/pollSeconds"), 120);
-        initResources();
-        m_theme = std::make_unique<Theme>();
         m_cwd = QDir::currentPath();
         qputenv("XDG_DATA_HOME", m_tmp.filePath(QStringLiteral("xdg")).toUtf8());
         qputenv("ALCHEMY_STAGE", "dev");
@@ -304,7 +250,7 @@ private slots:
         session.setPollActive(false); // another window is in front
 
         // Not running: a write by someone else shows only at the next 120 s poll.
-        copyInto(QStringLiteral(ATHANOR_TEST_DATA_DIR "/real-alchemy/lifecycle/run4-noop"), spec);
+        test::copyStateInto(test::fixture(QStringLiteral("lifecycle/run4-noop")), spec);
         QSignalSpy changed(&session, &StateSession::indexChanged);
         QTest::qWait(3000);
         QCOMPARE(changed.count(), 0);
@@ -329,13 +275,13 @@ private slots:
                             project + QStringLiteral("/node_modules")));
         const SourceSpec spec = SourceSpec::parse(std::string("s3://") + kBucket + "/program/");
         // The program finds its store and keys as Alchemy does: in its environment.
-        ScopedEnv store("STATE_STORE", "s3");
-        ScopedEnv bucket("S3_BUCKET", kBucket);
-        ScopedEnv prefix("S3_PREFIX", "program/");
-        ScopedEnv key("AWS_ACCESS_KEY_ID", state_servers::kS3rverKey);
-        ScopedEnv secret("AWS_SECRET_ACCESS_KEY", state_servers::kS3rverSecret);
-        ScopedEnv home("HOME", (project + QStringLiteral("/home")).toUtf8());
-        ScopedEnv track("DO_NOT_TRACK", "1");
+        test::ScopedEnv store("STATE_STORE", "s3");
+        test::ScopedEnv bucket("S3_BUCKET", kBucket);
+        test::ScopedEnv prefix("S3_PREFIX", "program/");
+        test::ScopedEnv key("AWS_ACCESS_KEY_ID", state_servers::kS3rverKey);
+        test::ScopedEnv secret("AWS_SECRET_ACCESS_KEY", state_servers::kS3rverSecret);
+        test::ScopedEnv home("HOME", (project + QStringLiteral("/home")).toStdString());
+        test::ScopedEnv track("DO_NOT_TRACK", "1");
 
         QDir::setCurrent(project);
         MainWindow window(m_theme.get());
@@ -365,7 +311,7 @@ private slots:
             QTRY_VERIFY2_WITH_TIMEOUT(window.treeModel()->indexForFqn(QString::fromLatin1(fqn)).isValid(),
                                       fqn, 20000);
         QVERIFY(window.selectFqn(QStringLiteral("vault/dev/readme")));
-        shot(&window, "remote-deploy-program-s3");
+        test::saveScreenshot(&window, "remote-deploy-program-s3");
     }
 };
 

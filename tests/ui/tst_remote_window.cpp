@@ -47,29 +47,6 @@ namespace {
 const char* const kToken = "team-state-token";
 const char* const kBucket = "alchemy-state";
 
-QString fixtureProject(const char* relative) {
-    return QStringLiteral(ATHANOR_TEST_DATA_DIR "/real-alchemy/") + QString::fromLatin1(relative);
-}
-
-// Copies a real tree into `target` (Athanor's migrate, as athanorctl state migrate does).
-void copyInto(const QString& project, const SourceSpec& target) {
-    auto from = openStateSource(SourceSpec::folder(project.toStdString()));
-    auto to = openStateSource(target);
-    const MigrationReport report = migrateState(*from, *to, {});
-    QVERIFY2(report.succeeded(), report.problems.empty() ? "refused" : report.problems.front().c_str());
-}
-
-// With ATHANOR_SCREENSHOT_DIR set (run under Xvfb with QT_QPA_PLATFORM=xcb), saves what the window shows at
-// that moment: the states this test drives are the ones to look at.
-void shot(QWidget* widget, const char* name) {
-    const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QCoreApplication::processEvents();
-    widget->grab().save(QString::fromUtf8(dir) + QLatin1Char('/') + QLatin1String(name) +
-                        QStringLiteral(".png"));
-}
-
 } // namespace
 
 class TestRemoteWindow : public QObject {
@@ -80,22 +57,14 @@ class TestRemoteWindow : public QObject {
     std::unique_ptr<state_servers::NodeServer> m_worker;
     std::unique_ptr<state_servers::NodeServer> m_s3;
 
-    std::unique_ptr<MainWindow> window() {
-        auto w = std::make_unique<MainWindow>(m_theme.get());
-        w->resize(1200, 800);
-        w->show();
-        w->activateWindow(); // remote sources are polled only while the window is active
-        if (!QTest::qWaitForWindowActive(w.get()))
-            qWarning("the window did not become active");
-        return w;
-    }
+    std::unique_ptr<MainWindow> window() { return test::shownWindow(m_theme.get(), {1200, 800}, true); }
     // App `vault` of secrets/02-read on the worker, migrated once (a migrate refuses an app already there).
     bool m_vaultOnWorker = false;
     void copyVaultToWorker() {
         const SourceSpec worker = SourceSpec::parse("cloudflare:" + m_worker->url());
         rememberAccessSecret(worker, {"", SecureString(kToken), SecureString(), "the test"});
         if (!std::exchange(m_vaultOnWorker, true))
-            copyInto(fixtureProject("secrets/02-read"), worker);
+            test::copyStateInto(test::fixture(QStringLiteral("secrets/02-read")), worker);
     }
     SourceSpec s3(const char* prefix) const {
         return SourceSpec::parse(std::string("s3://") + kBucket + "/" + prefix);
@@ -103,12 +72,8 @@ class TestRemoteWindow : public QObject {
 
 private slots:
     void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_remote_window"));
-        QSettings().clear();
+        m_theme = test::startGuiTest(QStringLiteral("tst_remote_window"));
         QSettings().setValue(QStringLiteral("remote/pollSeconds"), 1); // the banner test waits for a poll
-        initResources();
-        m_theme = std::make_unique<Theme>();
         qputenv("XDG_DATA_HOME", m_tmp.filePath(QStringLiteral("xdg")).toUtf8());
         for (const char* name :
              {"ALCHEMY_STATE_TOKEN", "AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"})
@@ -132,7 +97,7 @@ private slots:
     }
 
     void opensAnS3BucketWithProgressAndSaysWhyAlchemysRunsFail() {
-        copyInto(fixtureProject("app-stages/03-up-dev-again"), s3("shown/"));
+        test::copyStateInto(test::fixture(QStringLiteral("app-stages/03-up-dev-again")), s3("shown/"));
         auto w = window();
         QSignalSpy progress(w->session(), &StateSession::loadProgress);
         QSignalSpy shown(w.get(), &MainWindow::treeShown);
@@ -140,7 +105,7 @@ private slots:
         QVERIFY(w->sourceBanner()->isVisible()); // opening: the progress strip shows at once
         QVERIFY(w->sourceBanner()->cancelButton()->isVisible());
         QTRY_VERIFY(!progress.isEmpty() || !shown.isEmpty());
-        shot(w.get(), "remote-s3-opening");
+        test::saveScreenshot(w.get(), "remote-s3-opening");
         QVERIFY(shown.count() > 0 || shown.wait(30000));
         QAbstractItemModelTester tester(w->treeModel(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -158,11 +123,11 @@ private slots:
         QTRY_VERIFY(w->sourceBanner()->noteLabel()->isVisible());
         QVERIFY(w->sourceBanner()->noteLabel()->text().contains(QStringLiteral("TypeError")));
         QVERIFY(!w->sourceBanner()->messageLabel()->isVisible());
-        shot(w.get(), "remote-s3-note");
+        test::saveScreenshot(w.get(), "remote-s3-note");
     }
 
     void aStoppedServerGivesABannerAndTheLastSnapshotStays() {
-        copyInto(fixtureProject("lifecycle/run4-noop"), s3("outage/"));
+        test::copyStateInto(test::fixture(QStringLiteral("lifecycle/run4-noop")), s3("outage/"));
         auto w = window();
         QSignalSpy shown(w.get(), &MainWindow::treeShown);
         w->openProject(QString::fromStdString(s3("outage/").toString()));
@@ -185,7 +150,7 @@ private slots:
         QCOMPARE(w->treeModel()->stateIndex(), before); // the tree stays as it was
         QVERIFY(w->isShowingTree());
         QVERIFY(w->selectFqn(QStringLiteral("life/dev/api")));
-        shot(w.get(), "remote-s3-offline-banner");
+        test::saveScreenshot(w.get(), "remote-s3-offline-banner");
 
         // The server comes back: the next poll recovers by itself and the banner goes.
         m_s3 = state_servers::startS3Server(
@@ -208,7 +173,7 @@ private slots:
         QVERIFY(failed.last().at(1).toString().contains(QStringLiteral("the state token is invalid")));
         QVERIFY(failed.last().at(1).toString().contains(QStringLiteral("came from the token typed in")));
         QVERIFY(w->sourceBanner()->credentialsButton()->isVisible());
-        shot(w.get(), "remote-cloudflare-401");
+        test::saveScreenshot(w.get(), "remote-cloudflare-401");
         forgetAccessSecret(worker);
     }
 
@@ -229,7 +194,7 @@ private slots:
         dialog.show();
         QTest::qWait(50); // the queued resize to the rows a remote kind adds
         QVERIFY(dialog.height() >= dialog.layout()->heightForWidth(dialog.width()));
-        shot(&dialog, "remote-open-dialog");
+        test::saveScreenshot(&dialog, "remote-open-dialog");
         open->click();
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(*dialog.chosen(), worker);
@@ -260,21 +225,10 @@ private slots:
 
         auto w = window();
         QSignalSpy shown(w.get(), &MainWindow::treeShown);
-        bool asked = false;
-        QTimer::singleShot(0, [&] {
-            auto* dialog = qobject_cast<OpenSourceDialog*>(QApplication::activeModalWidget());
-            QVERIFY(dialog);
-            SourcePicker* picker = dialog->picker();
-            picker->kindBox()->setCurrentIndex(
-                picker->kindBox()->findData(int(SourceSpec::Kind::Cloudflare)));
-            picker->locationEdit()->setText(QString::fromStdString(m_worker->url()));
-            picker->appsEdit()->setText(QStringLiteral("vault"));
-            picker->secretEdit()->setText(QString::fromLatin1(kToken));
-            asked = true;
-            dialog->buttons()->button(QDialogButtonBox::Open)->click();
-        });
-        w->chooseSource();
-        QVERIFY(asked);
+        QVERIFY(test::openSourceThroughDialog(*w, [&](OpenSourceDialog* dialog) {
+            test::pickCloudflareWorker(dialog->picker(), m_worker->url(), QStringLiteral("vault"));
+            dialog->picker()->secretEdit()->setText(QString::fromLatin1(kToken));
+        }));
         QVERIFY(shown.count() > 0 || shown.wait(30000));
         QCOMPARE(OpenSourceDialog::rememberedApps(worker), QStringList{QStringLiteral("vault")});
         QAbstractItemModelTester tester(w->treeModel(),
@@ -295,14 +249,11 @@ private slots:
                                  20000);
         JsonTreeModel* props = w->details()->view(DetailsPane::PropsTab)->jsonModel();
         auto apiKey = [&] {
-            for (int row = 0; row < props->rowCount(); ++row)
-                if (props->index(row, 0).data().toString() == QStringLiteral("apiKey"))
-                    return props->index(row, 0);
-            return QModelIndex();
+            return test::rowNamed(props, QStringLiteral("apiKey"));
         };
         QVERIFY(apiKey().data(JsonTreeModel::SecretRole).toBool());
         QCOMPARE(apiKey().siblingAtColumn(1).data().toString(), QStringLiteral("•••••••"));
-        shot(w.get(), "remote-cloudflare-record");
+        test::saveScreenshot(w.get(), "remote-cloudflare-record");
 
         // Unlock Secrets with the stage's password, typed into the dialog.
         auto* unlock = w->details()->findChild<QPushButton*>(QStringLiteral("unlockButton"));
@@ -323,12 +274,12 @@ private slots:
         QTRY_VERIFY(apiKey().data(JsonTreeModel::SecretOpenRole).toBool());
         props->setRevealed(apiKey(), true);
         QCOMPARE(apiKey().siblingAtColumn(1).data().toString(), QStringLiteral("s3cr3t-value"));
-        shot(w.get(), "remote-cloudflare-unlocked");
+        test::saveScreenshot(w.get(), "remote-cloudflare-unlocked");
         forgetAccessSecret(worker);
     }
 
     void cancellingAnOpenKeepsNothingHalfLoaded() {
-        copyInto(fixtureProject("app-stages/03-up-dev-again"), s3("cancel/"));
+        test::copyStateInto(test::fixture(QStringLiteral("app-stages/03-up-dev-again")), s3("cancel/"));
         auto w = window();
         QSignalSpy cancelled(w->session(), &StateSession::loadCancelled);
         QSignalSpy shown(w.get(), &MainWindow::treeShown);

@@ -2,7 +2,7 @@
 // (new FQN validated as typed, nested children follow), Forget… (nested records on request, the stage name
 // typed for a stage), Edit Record… (secrets decrypted when unlocked and sealed again, validated before
 // anything is written). Each is checked by what the tree shows, the files on disk, and Undo Last Repair
-// restoring every byte. ATHANOR_SHOT_DIR=<dir>: saves PNGs of the dialogs.
+// restoring every byte. ATHANOR_SCREENSHOT_DIR=<dir>: saves PNGs of the dialogs.
 #include "UiTestUtil.h"
 #include "app/Application.h"
 #include "app/MainWindow.h"
@@ -29,12 +29,6 @@ using namespace athanor::ui;
 
 namespace {
 
-void shoot(QWidget* widget, const QString& name) {
-    const QString dir = qEnvironmentVariable("ATHANOR_SHOT_DIR");
-    if (!dir.isEmpty())
-        widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"), "PNG");
-}
-
 // Triggers the tree menu's action `name` on `fqn`.
 void trigger(MainWindow& window, const QString& fqn, const QString& name) {
     const QModelIndex index = window.treeModel()->indexForFqn(fqn);
@@ -58,13 +52,6 @@ void undoLastRepair(MainWindow& window, const QString& fqn) {
     QVERIFY(done.wait(30000));
 }
 
-QString project(const QTemporaryDir& tmp, const QString& fixture) {
-    const QString dir = tmp.filePath(QStringLiteral("p"));
-    QDir().mkpath(dir);
-    test::copyTree(test::fixture(fixture + QStringLiteral("/.alchemy")), dir + QStringLiteral("/.alchemy"));
-    return dir;
-}
-
 } // namespace
 
 class TestRepairDialogs : public QObject {
@@ -73,22 +60,14 @@ class TestRepairDialogs : public QObject {
     std::unique_ptr<Theme> m_theme;
 
 private slots:
-    void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_repair_dialogs"));
-        QSettings().clear();
-        initResources();
-        m_theme = std::make_unique<Theme>();
-    }
+    void initTestCase() { m_theme = test::startGuiTest(QStringLiteral("tst_repair_dialogs")); }
 
     void moveRenamesTheRecordAndItsNestedChildren() {
         QTemporaryDir tmp;
-        const QString dir = project(tmp, QStringLiteral("app-stages/03-up-dev-again"));
+        const QString dir = test::copyFixtureProject(tmp, QStringLiteral("app-stages/03-up-dev-again"));
         const auto before = test::treeHash(dir);
         MainWindow window(m_theme.get());
-        window.resize(1300, 900);
-        window.show();
-        window.openProject(dir);
+        test::showProject(window, dir);
         QAbstractItemModelTester tester(window.treeModel(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("shop/dev/bundle")).isValid());
@@ -119,7 +98,7 @@ private slots:
         QCOMPARE(test::treeHash(dir), before); // planning wrote nothing
         dialog->resize(820, 560);
         QTest::qWait(100);
-        shoot(dialog, QStringLiteral("repair-move-dialog"));
+        test::saveScreenshot(dialog, QStringLiteral("repair-move-dialog"));
 
         QSignalSpy written(dialog, &PlannedRepairDialog::written);
         dialog->writeButton()->click();
@@ -143,12 +122,10 @@ private slots:
 
     void forgetNeedsNestedOnRequestAndTheStageNameForAScope() {
         QTemporaryDir tmp;
-        const QString dir = project(tmp, QStringLiteral("app-stages/03-up-dev-again"));
+        const QString dir = test::copyFixtureProject(tmp, QStringLiteral("app-stages/03-up-dev-again"));
         const auto before = test::treeHash(dir);
         MainWindow window(m_theme.get());
-        window.resize(1300, 900);
-        window.show();
-        window.openProject(dir);
+        test::showProject(window, dir);
         QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("shop/dev/storage")).isValid());
 
         // A resource with nested records: refused until they are included.
@@ -181,7 +158,7 @@ private slots:
         forget->typedNameEdit()->setText(QStringLiteral("dev"));
         QVERIFY(forget->writeButton()->isEnabled());
         QTest::qWait(100);
-        shoot(forget, QStringLiteral("repair-forget-dialog"));
+        test::saveScreenshot(forget, QStringLiteral("repair-forget-dialog"));
         QSignalSpy written(forget, &PlannedRepairDialog::written);
         forget->writeButton()->click();
         QVERIFY(written.wait(30000));
@@ -200,13 +177,11 @@ private slots:
 
     void editDecryptsWhenUnlockedValidatesAndSealsAgain() {
         QTemporaryDir tmp;
-        const QString dir = project(tmp, QStringLiteral("secrets/01-up"));
+        const QString dir = test::copyFixtureProject(tmp, QStringLiteral("secrets/01-up"));
         const QString file = dir + QStringLiteral("/.alchemy/vault/dev/token.json");
         const auto before = test::treeHash(dir);
         MainWindow window(m_theme.get());
-        window.resize(1300, 900);
-        window.show();
-        window.openProject(dir);
+        test::showProject(window, dir);
         QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("vault/dev/token")).isValid());
         window.vault()->addPassword(SecureString("correct horse battery staple"));
         QTRY_VERIFY_WITH_TIMEOUT(window.vault()->openCount() > 0, 60000);
@@ -248,7 +223,7 @@ private slots:
                  qPrintable(edit->previewView()->toPlainText()));
         edit->resize(820, 700);
         QTest::qWait(100);
-        shoot(edit, QStringLiteral("repair-edit-dialog"));
+        test::saveScreenshot(edit, QStringLiteral("repair-edit-dialog"));
         QSignalSpy written(edit, &PlannedRepairDialog::written);
         edit->writeButton()->click();
         QVERIFY(written.wait(30000));

@@ -1,6 +1,6 @@
 // The scope tree's repair menu: on a record left `updating` by an interrupted run, "Settle as Created…"
 // shows exactly what it writes (the preview athanorctl prints), asks once, writes only that record, and
-// "Undo Last Repair…" brings its bytes back. ATHANOR_SHOT_DIR=<dir>: saves PNGs of the menu and the
+// "Undo Last Repair…" brings its bytes back. ATHANOR_SCREENSHOT_DIR=<dir>: saves PNGs of the menu and the
 // confirmation (for looking at them; the test checks the same things either way).
 #include "UiTestUtil.h"
 #include "app/Application.h"
@@ -38,19 +38,6 @@ using namespace athanor::ui;
 
 namespace {
 
-void shoot(QWidget* widget, const QString& name) {
-    const QString dir = qEnvironmentVariable("ATHANOR_SHOT_DIR");
-    if (!dir.isEmpty())
-        widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"), "PNG");
-}
-
-QAction* actionNamed(QMenu* menu, const QString& text) {
-    for (QAction* a : menu->actions())
-        if (a->text() == text)
-            return a;
-    return nullptr;
-}
-
 // Waits until the vault has tried everything it was given.
 bool vaultSettled(SecretVault* vault) {
     return QTest::qWaitFor([vault] { return !vault->isBusy(); }, 60000);
@@ -64,20 +51,11 @@ class TestRepairMenu : public QObject {
     std::unique_ptr<Theme> m_theme;
 
 private slots:
-    void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_repair_menu"));
-        QSettings().clear();
-        initResources();
-        m_theme = std::make_unique<Theme>();
-    }
+    void initTestCase() { m_theme = test::startGuiTest(QStringLiteral("tst_repair_menu")); }
 
     void settleThenUndoFromTheTreeMenu() {
         QTemporaryDir tmp;
-        const QString project = tmp.filePath(QStringLiteral("p"));
-        QDir().mkpath(project);
-        test::copyTree(test::fixture(QStringLiteral("app-stages/03-up-dev-again/.alchemy")),
-                       project + QStringLiteral("/.alchemy"));
+        const QString project = test::copyFixtureProject(tmp, QStringLiteral("app-stages/03-up-dev-again"));
         const QString file = project + QStringLiteral("/.alchemy/shop/dev/config.json.json");
         QByteArray text = test::readFile(file);
         QVERIFY(text.contains("\"status\": \"created\""));
@@ -86,22 +64,20 @@ private slots:
         const QByteArray stuck = test::readFile(file);
 
         MainWindow window(m_theme.get());
-        window.resize(1300, 900);
-        window.show();
-        window.openProject(project);
+        test::showProject(window, project);
         StateTreeModel* model = window.treeModel();
         QTRY_VERIFY(model->indexForFqn(QStringLiteral("shop/dev/config.json")).isValid());
         const QModelIndex source = model->indexForFqn(QStringLiteral("shop/dev/config.json"));
 
         RepairMenu* repairs = window.repairMenu();
         std::unique_ptr<QMenu> menu(repairs->menuFor(source, &window));
-        QAction* settle = actionNamed(menu.get(), QStringLiteral("Settle as Created…"));
-        QAction* forget = actionNamed(menu.get(), QStringLiteral("Forget…"));
+        QAction* settle = test::actionWithText(menu.get(), QStringLiteral("Settle as Created…"));
+        QAction* forget = test::actionWithText(menu.get(), QStringLiteral("Forget…"));
         QVERIFY(settle && forget);
         QVERIFY(settle->isEnabled());
         menu->popup(window.mapToGlobal(QPoint(300, 300)));
         QTest::qWait(100);
-        shoot(menu.get(), QStringLiteral("repair-menu"));
+        test::saveScreenshot(menu.get(), QStringLiteral("repair-menu"));
         menu->hide();
 
         QString asked, preview;
@@ -111,7 +87,7 @@ private slots:
             auto box = RepairMenu::confirmationBox(&window, title, text);
             box->show();
             QTest::qWait(100);
-            shoot(box.get(), QStringLiteral("repair-confirmation"));
+            test::saveScreenshot(box.get(), QStringLiteral("repair-confirmation"));
             return typeName.isEmpty();
         });
         QSignalSpy done(repairs, &RepairMenu::done);
@@ -125,7 +101,7 @@ private slots:
 
         // Undo from the same menu: the exact bytes of before.
         std::unique_ptr<QMenu> again(repairs->menuFor(source, &window));
-        QAction* undo = actionNamed(again.get(), QStringLiteral("Undo Last Repair…"));
+        QAction* undo = test::actionWithText(again.get(), QStringLiteral("Undo Last Repair…"));
         QVERIFY(undo && undo->isEnabled());
         undo->trigger();
         QVERIFY(done.wait(10000));
@@ -144,9 +120,7 @@ private slots:
         const auto before = test::treeHash(project);
 
         MainWindow window(m_theme.get());
-        window.resize(1300, 900);
-        window.show();
-        window.openProject(project);
+        test::showProject(window, project);
         QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("life/dev/api")).isValid());
         DetailsPane* pane = window.details();
         const auto paneAction = [pane](const QString& name) -> QAction* {
@@ -174,7 +148,7 @@ private slots:
         QVERIFY(paneAction(QStringLiteral("settleRecord"))->isEnabled());
         QVERIFY(!paneAction(QStringLiteral("dropPending")));
         QTest::qWait(100);
-        shoot(&window, QStringLiteral("details-pane-actions"));
+        test::saveScreenshot(&window, QStringLiteral("details-pane-actions"));
 
         // A settled record: nothing to settle.
         QVERIFY(window.selectFqn(QStringLiteral("life/dev/storage")));
@@ -219,10 +193,7 @@ private slots:
     // through.
     void releaseStageLockNamesTheHolder() {
         QTemporaryDir tmp;
-        const QString project = tmp.filePath(QStringLiteral("p"));
-        QDir().mkpath(project);
-        test::copyTree(test::fixture(QStringLiteral("app-stages/03-up-dev-again/.alchemy")),
-                       project + QStringLiteral("/.alchemy"));
+        const QString project = test::copyFixtureProject(tmp, QStringLiteral("app-stages/03-up-dev-again"));
         QProcess holder;
         holder.start(QStringLiteral(ATHANOR_BIN_DIR "/tst_lifecycle_lock_holder"),
                      {project, QStringLiteral("shop"), QStringLiteral("dev")});
@@ -233,9 +204,7 @@ private slots:
         const QString pid = said.section(QLatin1Char(' '), 1);
 
         MainWindow window(m_theme.get());
-        window.resize(1300, 900);
-        window.show();
-        window.openProject(project);
+        test::showProject(window, project);
         QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("shop/dev")).isValid());
         RepairMenu* repairs = window.repairMenu();
         QSignalSpy done(repairs, &RepairMenu::done);
@@ -266,7 +235,7 @@ private slots:
 
         std::unique_ptr<QMenu> menu(
             repairs->menuFor(window.treeModel()->indexForFqn(QStringLiteral("shop/dev")), &window));
-        QAction* release = actionNamed(menu.get(), QStringLiteral("Release Stage Lock…"));
+        QAction* release = test::actionWithText(menu.get(), QStringLiteral("Release Stage Lock…"));
         QVERIFY(release && release->isEnabled());
         QString asked, detail, typeName;
         repairs->setConfirm([&](const QString& title, const QString& text, const QString& name) {
@@ -369,16 +338,11 @@ private slots:
     // the stage in the GUI, the old one opens none, and Undo Last Repair brings the exact bytes back.
     void changePasswordThenUndo() {
         QTemporaryDir tmp;
-        const QString project = tmp.filePath(QStringLiteral("p"));
-        QDir().mkpath(project);
-        test::copyTree(test::fixture(QStringLiteral("secrets/01-up/.alchemy")),
-                       project + QStringLiteral("/.alchemy"));
+        const QString project = test::copyFixtureProject(tmp, QStringLiteral("secrets/01-up"));
         const auto before = test::treeHash(project);
 
         MainWindow window(m_theme.get());
-        window.resize(1300, 900);
-        window.show();
-        window.openProject(project);
+        test::showProject(window, project);
         QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("vault/dev/token")).isValid());
         SecretVault* vault = window.vault();
         const int secrets = vault->secretCount();
@@ -400,6 +364,20 @@ private slots:
         dialog->repeatPasswordEdit()->setText(QStringLiteral("a brand new passphrase"));
         QVERIFY(dialog->previewButton()->isEnabled());
 
+        // Cancel while the rekey is planned stops it (its stop token): the dialog says nothing was written
+        // and stays for another try.
+        QSignalSpy failed(dialog.data(), &ChangePasswordDialog::failed);
+        dialog->previewButton()->click();
+        QVERIFY(dialog->isBusy());
+        dialog->reject();
+        QVERIFY(failed.wait(60000));
+        QVERIFY2(failed.first().first().toString().contains(QStringLiteral("cancelled; nothing was written")),
+                 qPrintable(failed.first().first().toString()));
+        QVERIFY(dialog->isVisible() && !dialog->isBusy());
+        QCOMPARE(test::treeHash(project), before);
+        dialog->newPasswordEdit()->setText(QStringLiteral("a brand new passphrase"));
+        dialog->repeatPasswordEdit()->setText(QStringLiteral("a brand new passphrase"));
+
         QSignalSpy ready(dialog.data(), &ChangePasswordDialog::previewReady);
         dialog->previewButton()->click();
         // The fields give up their text at once (it lives in SecureStrings now).
@@ -416,7 +394,7 @@ private slots:
         QCOMPARE(test::treeHash(project), before); // the preview wrote nothing
         dialog->resize(760, 560);
         QTest::qWait(100);
-        shoot(dialog, QStringLiteral("change-password"));
+        test::saveScreenshot(dialog, QStringLiteral("change-password"));
 
         QSignalSpy changed(dialog.data(), &ChangePasswordDialog::changed);
         dialog->changeButton()->click();
@@ -447,7 +425,7 @@ private slots:
         QSignalSpy done(repairs, &RepairMenu::done);
         std::unique_ptr<QMenu> menu(
             repairs->menuFor(window.treeModel()->indexForFqn(QStringLiteral("vault/dev/token")), &window));
-        QAction* undo = actionNamed(menu.get(), QStringLiteral("Undo Last Repair…"));
+        QAction* undo = test::actionWithText(menu.get(), QStringLiteral("Undo Last Repair…"));
         QVERIFY(undo && undo->isEnabled());
         undo->trigger();
         QVERIFY(done.wait(30000));

@@ -4,7 +4,7 @@
 // nothing (the server's records read back unchanged), "Run without a stage lock" writes that one repair and
 // the next one asks again; Undo Last Repair (asked too) brings back the exact bytes. Change Password and the
 // Forget… dialog ask the same. Release Stage Lock… deletes Athanor's S3 lock object naming its holder, and
-// on the worker says there is no lock to release. ATHANOR_SHOT_DIR=<dir>: saves a PNG of the question.
+// on the worker says there is no lock to release. ATHANOR_SCREENSHOT_DIR=<dir>: saves a PNG of the question.
 #include "NodeDeps.h"
 #include "StateServers.h"
 #include "UiTestUtil.h"
@@ -62,14 +62,6 @@ std::map<std::string, std::string> recordsOn(const SourceSpec& spec) {
         out[key] = source->readRecordText(record.chain, record.id).value_or("<gone>");
     }
     return out;
-}
-
-void shoot(QWidget* widget, const QString& name) {
-    const QString dir = qEnvironmentVariable("ATHANOR_SHOT_DIR");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(150);
-    widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"), "PNG");
 }
 
 // The stage lock question, once it is shown (asked after the source answered off the GUI thread).
@@ -224,7 +216,7 @@ private slots:
                  QStringLiteral("Run without a stage lock"));
         if (s3) {
             question->window()->adjustSize();
-            shoot(question, QStringLiteral("repair-lock-question-s3"));
+            saveScreenshot(question, QStringLiteral("repair-lock-question-s3"));
         }
         answer(question, false);
         QVERIFY(!failed.isEmpty() || failed.wait(10000)); // Cancel answers at once

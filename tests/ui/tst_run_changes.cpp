@@ -29,42 +29,11 @@ namespace {
 
 constexpr int kRunTimeout = 60000;
 
-QString demoSource() {
-    return QStringLiteral(ATHANOR_TEST_DATA_DIR) + QStringLiteral("/../../examples/demo");
-}
-
-std::shared_ptr<const RunOutcome> waitRun(DeployConsole* console) {
-    QSignalSpy finished(console, &DeployConsole::runFinished);
-    if (!finished.wait(kRunTimeout))
-        return nullptr;
-    return finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>();
-}
-
 // Up with its plan confirmed; the Up's outcome.
 std::shared_ptr<const RunOutcome> upConfirmed(DeployConsole* console) {
-    QTest::mouseClick(console->upButton(), Qt::LeftButton);
-    auto plan = waitRun(console);
-    if (!plan || plan->request.phase != Phase::Plan)
+    if (test::pressUpAndConfirm(console, kRunTimeout) < 0)
         return nullptr;
-    auto* dialog = qobject_cast<PlanDialog*>(console->pendingDialog());
-    if (!dialog || !dialog->applyButton())
-        return nullptr;
-    QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
-    return waitRun(console);
-}
-
-// ATHANOR_SHOT_DIR=<dir>: a PNG of `widget` (for looking at it; the test checks the same either way).
-void shoot(QWidget* widget, const QString& name) {
-    const QString dir = qEnvironmentVariable("ATHANOR_SHOT_DIR");
-    if (!dir.isEmpty())
-        widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"), "PNG");
-}
-
-int rowOf(const QAbstractItemModel* model, const QString& text) {
-    for (int r = 0; r < model->rowCount(); ++r)
-        if (model->index(r, 0).data().toString() == text)
-            return r;
-    return -1;
+    return test::waitRun(console, kRunTimeout);
 }
 
 } // namespace
@@ -76,11 +45,7 @@ class TestRunChanges : public QObject {
 
 private slots:
     void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_run_changes"));
-        QSettings().clear();
-        initResources();
-        m_theme = std::make_unique<Theme>();
+        m_theme = test::startGuiTest(QStringLiteral("tst_run_changes"));
         qputenv("ALCHEMY_STAGE", "dev");
         qunsetenv("ALCHEMY_PASSWORD");
         qunsetenv("DEMO_FAIL");
@@ -89,12 +54,10 @@ private slots:
     void historyShowsTheLastUpsDiffAndRestoresOneRecord() {
         QTemporaryDir tmp;
         const QString project = tmp.filePath(QStringLiteral("demo"));
-        test::copyTree(demoSource(), project);
+        test::copyTree(test::demoProject(), project);
         MainWindow window(m_theme.get());
         DeployConsole* console = installDeployConsole(&window, false);
-        window.resize(1300, 900);
-        window.show();
-        window.openProject(project);
+        test::showProject(window, project);
         QTRY_VERIFY(!console->projectRoot().isEmpty());
 
         auto first = upConfirmed(console);
@@ -133,14 +96,14 @@ private slots:
         QSignalSpy loaded(panel, &RunChangesPanel::loaded);
         console->historyView()->setCurrentIndex(history->index(lastUp, 0));
         QVERIFY(loaded.wait(10000) || loaded.count() > 0);
-        const int readme = rowOf(panel->recordsModel(), QStringLiteral("demo/dev/readme"));
+        const int readme = test::rowNamed(panel->recordsModel(), QStringLiteral("demo/dev/readme")).row();
         QVERIFY2(readme >= 0, qPrintable(panel->statusText()));
         QCOMPARE(panel->recordsModel()->index(readme, 1).data().toString(), QStringLiteral("changed"));
         panel->recordsView()->setCurrentIndex(panel->recordsModel()->index(readme, 0));
         QVERIFY(panel->diffModel()->summary().changed >= 1);
         QVERIFY(panel->restoreButton()->isEnabled());
         QTest::qWait(200);
-        shoot(&window, QStringLiteral("history-run-diff"));
+        test::saveScreenshot(&window, QStringLiteral("history-run-diff"));
 
         // Restore: asked once, naming the record; only that record is written back.
         QString asked;
@@ -157,7 +120,7 @@ private slots:
         QCOMPARE(restored.at(0).at(0).toString(), QStringLiteral("demo/dev/readme"));
         QCOMPARE(test::readFile(readmeRecord), readmeBefore);
         QTest::qWait(300);
-        shoot(&window, QStringLiteral("history-restored"));
+        test::saveScreenshot(&window, QStringLiteral("history-restored"));
     }
 };
 

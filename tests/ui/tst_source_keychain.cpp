@@ -51,12 +51,7 @@ class TestSourceKeychain : public QObject {
     QProcess m_keyring;
     std::unique_ptr<state_servers::NodeServer> m_worker;
 
-    std::unique_ptr<MainWindow> window() {
-        auto w = std::make_unique<MainWindow>(m_theme.get());
-        w->resize(1100, 700);
-        w->show();
-        return w;
-    }
+    std::unique_ptr<MainWindow> window() { return test::shownWindow(m_theme.get(), {1100, 700}); }
     SourceSpec worker() const { return SourceSpec::parse("cloudflare:" + m_worker->url()); }
 
     // Whether the Secret Service has its name on the bus yet.
@@ -86,11 +81,7 @@ private slots:
         }
         QFile::setPermissions(m_tmp.filePath(QStringLiteral("run")),
                               QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_source_keychain"));
-        QSettings().clear();
-        initResources();
-        m_theme = std::make_unique<Theme>();
+        m_theme = test::startGuiTest(QStringLiteral("tst_source_keychain"));
         qunsetenv("ALCHEMY_STATE_TOKEN");
 
         // A session bus of our own.
@@ -128,10 +119,7 @@ private slots:
         m_worker = state_servers::startCloudflareWorker(node_deps::nodeModules(), kToken);
         // One record for the app to show.
         rememberAccessSecret(worker(), {"", SecureString(kToken), SecureString(), "the test"});
-        const MigrationReport copied = migrateState(
-            *openStateSource(SourceSpec::folder(ATHANOR_TEST_DATA_DIR "/real-alchemy/lifecycle/run4-noop")),
-            *openStateSource(worker()), {});
-        QVERIFY(copied.succeeded());
+        test::copyStateInto(test::fixture(QStringLiteral("lifecycle/run4-noop")), worker());
         forgetAccessSecret(worker());
     }
     void cleanupTestCase() {
@@ -148,29 +136,14 @@ private slots:
         // 1. Open through the dialog, ticking "Remember in the desktop keychain".
         auto first = window();
         QSignalSpy shown(first.get(), &MainWindow::treeShown);
-        bool asked = false;
-        QTimer::singleShot(0, [&] {
-            auto* dialog = qobject_cast<OpenSourceDialog*>(QApplication::activeModalWidget());
-            QVERIFY(dialog);
-            SourcePicker* picker = dialog->picker();
-            picker->kindBox()->setCurrentIndex(
-                picker->kindBox()->findData(int(SourceSpec::Kind::Cloudflare)));
-            picker->locationEdit()->setText(QString::fromStdString(m_worker->url()));
-            picker->appsEdit()->setText(QString::fromLatin1(kApp));
+        QVERIFY(test::openSourceThroughDialog(*first, [&](OpenSourceDialog* dialog) {
+            test::pickCloudflareWorker(dialog->picker(), m_worker->url(), QString::fromLatin1(kApp));
             QVERIFY(!dialog->keychainOption()->isChecked()); // off by default
-            picker->secretEdit()->setText(QString::fromLatin1(kToken));
+            dialog->picker()->secretEdit()->setText(QString::fromLatin1(kToken));
             QVERIFY(dialog->keychainOption()->isEnabled());
             dialog->keychainOption()->setChecked(true);
-            if (const QByteArray dir = qgetenv("ATHANOR_SCREENSHOT_DIR"); !dir.isEmpty()) {
-                QTest::qWait(100);
-                dialog->grab().save(QString::fromUtf8(dir) +
-                                    QStringLiteral("/remote-open-dialog-keychain.png"));
-            }
-            asked = true;
-            dialog->buttons()->button(QDialogButtonBox::Open)->click();
-        });
-        first->chooseSource();
-        QVERIFY(asked);
+            test::saveScreenshot(dialog, QStringLiteral("remote-open-dialog-keychain"));
+        }));
         QVERIFY(shown.count() > 0 || shown.wait(30000));
         QTRY_VERIFY2_WITH_TIMEOUT(
             first->statusBar()->currentMessage().contains(QStringLiteral("saved in the desktop keychain")),

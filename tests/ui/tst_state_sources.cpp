@@ -82,21 +82,6 @@ int rowCount(const QString& db) {
     return n;
 }
 
-StatusCategory treeStatus(MainWindow* window, const QString& fqn) {
-    const auto index = window->treeModel()->stateIndex();
-    if (!index)
-        return StatusCategory::None;
-    const int32_t node = index->nodeByFqn.value(fqn, -1);
-    return node < 0 ? StatusCategory::None : index->nodes[std::size_t(node)].status;
-}
-
-std::shared_ptr<const RunOutcome> waitRun(DeployConsole* console) {
-    QSignalSpy finished(console, &DeployConsole::runFinished);
-    if (!finished.wait(kRunTimeout))
-        return nullptr;
-    return finished.at(0).at(0).value<std::shared_ptr<const RunOutcome>>();
-}
-
 } // namespace
 
 class TestStateSources : public QObject {
@@ -113,20 +98,11 @@ class TestStateSources : public QObject {
         return project;
     }
 
-    std::unique_ptr<MainWindow> window() {
-        auto w = std::make_unique<MainWindow>(m_theme.get());
-        w->resize(1200, 800);
-        w->show();
-        return w;
-    }
+    std::unique_ptr<MainWindow> window() { return test::shownWindow(m_theme.get(), {1200, 800}); }
 
 private slots:
     void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("AthanorTests"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_state_sources"));
-        QSettings().clear();
-        initResources();
-        m_theme = std::make_unique<Theme>();
+        m_theme = test::startGuiTest(QStringLiteral("tst_state_sources"));
         qputenv("XDG_DATA_HOME", m_home.path().toUtf8());
         qputenv("ALCHEMY_STAGE", "dev");
         qunsetenv("ALCHEMY_PASSWORD");
@@ -196,10 +172,10 @@ private slots:
         QSignalSpy shown(w.get(), &MainWindow::treeShown);
         w->openProject(QStringLiteral("sqlite:") + db);
         QVERIFY(shown.wait(20000));
-        QCOMPARE(treeStatus(w.get(), QStringLiteral("vault/dev/readme")), StatusCategory::Created);
+        QCOMPARE(test::treeStatus(w.get(), QStringLiteral("vault/dev/readme")), StatusCategory::Created);
         // Another writer (Alchemy) changes a row: the window notices by itself.
         sql(db, "UPDATE resources SET status = 'creating' WHERE id = 'readme'");
-        QTRY_COMPARE_WITH_TIMEOUT(treeStatus(w.get(), QStringLiteral("vault/dev/readme")),
+        QTRY_COMPARE_WITH_TIMEOUT(test::treeStatus(w.get(), QStringLiteral("vault/dev/readme")),
                                   StatusCategory::Creating, 10000);
 
         // The database stops being Alchemy's (its table renamed by someone): the load fails and says why, the
@@ -314,14 +290,14 @@ private slots:
         QTRY_VERIFY(c->upButton()->isEnabled());
 
         QTest::mouseClick(c->upButton(), Qt::LeftButton);
-        auto plan = waitRun(c);
+        auto plan = test::waitRun(c, kRunTimeout);
         QVERIFY(plan);
         QVERIFY2(plan->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         auto* dialog = qobject_cast<PlanDialog*>(c->pendingDialog());
         QVERIFY(dialog);
         QCOMPARE(dialog->changeCount(), 2); // the two os::Exec, always updated
         QTest::mouseClick(dialog->applyButton(), Qt::LeftButton);
-        auto up = waitRun(c);
+        auto up = test::waitRun(c, kRunTimeout);
         QVERIFY(up);
         QVERIFY2(up->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QCOMPARE(up->report.counts.updated, 2);
@@ -335,7 +311,7 @@ private slots:
 
         QTRY_VERIFY(c->readButton()->isEnabled());
         QTest::mouseClick(c->readButton(), Qt::LeftButton);
-        auto read = waitRun(c);
+        auto read = test::waitRun(c, kRunTimeout);
         QVERIFY(read);
         QVERIFY2(read->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QCOMPARE(c->outputsModel()->resourceCount(), 5);
@@ -347,11 +323,11 @@ private slots:
         auto* confirm = qobject_cast<DestroyConfirmDialog*>(c->pendingDialog());
         QTest::keyClicks(confirm->nameEdit(), QStringLiteral("dev"));
         QTest::mouseClick(confirm->destroyButton(), Qt::LeftButton);
-        auto destroyed = waitRun(c);
+        auto destroyed = test::waitRun(c, kRunTimeout);
         QVERIFY(destroyed);
         QVERIFY2(destroyed->end == RunEnd::Succeeded, qPrintable(c->summary()->text()));
         QCOMPARE(rowCount(db), 0);
-        QTRY_COMPARE_WITH_TIMEOUT(treeStatus(w.get(), QStringLiteral("vault/dev/readme")),
+        QTRY_COMPARE_WITH_TIMEOUT(test::treeStatus(w.get(), QStringLiteral("vault/dev/readme")),
                                   StatusCategory::None, 10000);
     }
 };

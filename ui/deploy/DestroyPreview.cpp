@@ -3,9 +3,6 @@
 #include "events/EngineEvent.h"
 #include "lifecycle/RunApi.h"
 
-#include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
-
 namespace athanor::ui {
 
 namespace {
@@ -18,7 +15,9 @@ public:
 
 } // namespace
 
-DestroyPreview::DestroyPreview(QObject* parent) : QObject(parent) {}
+DestroyPreview::DestroyPreview(QObject* parent) : QObject(parent) {
+    m_job.onRunningChanged([this](bool running) { emit runningChanged(running); });
+}
 
 DestroyPreview::Result DestroyPreview::check(const DeployRequest& request) {
     Result result;
@@ -49,30 +48,15 @@ DestroyPreview::Result DestroyPreview::check(const DeployRequest& request) {
 }
 
 bool DestroyPreview::start(const DeployRequest& request) {
-    if (m_running)
+    if (m_job.isRunning())
         return false;
-    m_running = true;
-    const quint64 generation = ++m_generation;
-    auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return; // discarded: a newer check, or none, is what matters
-        m_running = false;
-        emit runningChanged(false);
-        emit finished(std::make_shared<const Result>(watcher->result()));
-    });
-    watcher->setFuture(QtConcurrent::run([request] { return check(request); }));
-    emit runningChanged(true);
+    m_job.start([request] { return check(request); },
+                [this](Result result) { emit finished(std::make_shared<const Result>(std::move(result))); });
     return true;
 }
 
 void DestroyPreview::discard() {
-    if (!m_running)
-        return;
-    ++m_generation;
-    m_running = false;
-    emit runningChanged(false);
+    m_job.discard();
 }
 
 } // namespace athanor::ui

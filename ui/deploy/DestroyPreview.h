@@ -3,6 +3,7 @@
 #include "deploy/DeployRequest.h"
 #include "deploy/RunOutcome.h"
 #include "deploy/TaskListModel.h"
+#include "jobs/LatestOnlyJob.h"
 
 #include <QObject>
 #include <memory>
@@ -29,7 +30,7 @@ public:
 
     // False when a check is in flight. `request` is the engine destroy the user asked for (not a program).
     bool start(const DeployRequest& request);
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_job.isRunning(); }
     // A check still in flight no longer matters (the project closed): its result is dropped.
     void discard();
 
@@ -41,8 +42,7 @@ signals:
     void runningChanged(bool running);
 
 private:
-    bool m_running = false;
-    quint64 m_generation = 0; // a discarded check's result is dropped
+    LatestOnlyJob<Result> m_job; // a discarded check's result is dropped
 };
 
 } // namespace athanor::ui

@@ -3,12 +3,11 @@
 #include "store/StateSource.h"
 #include "store/StateSources.h"
 
-#include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
-
 namespace athanor::ui {
 
-StageLockCheck::StageLockCheck(QObject* parent) : QObject(parent) {}
+StageLockCheck::StageLockCheck(QObject* parent) : QObject(parent) {
+    m_job.onRunningChanged([this](bool running) { emit runningChanged(running); });
+}
 
 StageLockCheck::Result StageLockCheck::check(const QString& specText, OpenedSource* opened) {
     Result result;
@@ -40,31 +39,15 @@ StageLockCheck::Result StageLockCheck::check(const QString& specText, OpenedSour
 }
 
 bool StageLockCheck::start(const QString& specText) {
-    if (m_running)
+    if (m_job.isRunning())
         return false;
-    m_running = true;
-    const quint64 generation = ++m_generation;
-    auto* watcher = new QFutureWatcher<Result>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return;
-        m_running = false;
-        emit runningChanged(false);
-        emit finished(watcher->result());
-    });
-    watcher->setFuture(
-        QtConcurrent::run([specText, opened = m_opened] { return check(specText, opened.get()); }));
-    emit runningChanged(true);
+    m_job.start([specText, opened = m_opened] { return check(specText, opened.get()); },
+                [this](const Result& result) { emit finished(result); });
     return true;
 }
 
 void StageLockCheck::discard() {
-    if (!m_running)
-        return;
-    ++m_generation;
-    m_running = false;
-    emit runningChanged(false);
+    m_job.discard();
 }
 
 } // namespace athanor::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jobs/LatestOnlyJob.h"
+
 #include <QObject>
 #include <QString>
 #include <memory>
@@ -28,7 +30,7 @@ public:
 
     // False when a check is in flight. `specText`: the source (SourceSpec text).
     bool start(const QString& specText);
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_job.isRunning(); }
     // A check still in flight no longer matters (the project changed): its result is dropped.
     void discard();
 
@@ -50,8 +52,7 @@ signals:
     void runningChanged(bool running);
 
 private:
-    bool m_running = false;
-    quint64 m_generation = 0;
+    LatestOnlyJob<Result> m_job;
     std::shared_ptr<OpenedSource> m_opened = std::make_shared<OpenedSource>();
 };
 

@@ -9,25 +9,13 @@
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace athanor::ui {
-
-namespace {
-
-struct Planned {
-    std::shared_ptr<athanor::RepairPlan> plan;
-    QString text; // the preview and where each written record is
-    QString error;
-};
-
-} // namespace
 
 PlannedRepairDialog::PlannedRepairDialog(StateSession* session, RepairMenu* repairs,
                                          const QString& writeLabel, QWidget* parent)
@@ -78,8 +66,7 @@ QString PlannedRepairDialog::nameToType(const athanor::RepairPlan&) const {
 }
 
 void PlannedRepairDialog::refuse(const QString& message) {
-    ++m_generation; // a plan still under way is for older input
-    m_planning = false;
+    m_planning.discard(); // a plan still under way is for older input
     m_plan.reset();
     m_preview->clear();
     m_status->setStyleSheet(
@@ -97,45 +84,37 @@ void PlannedRepairDialog::replan(Planner planner) {
         refuse(tr("No state is open."));
         return;
     }
-    const quint64 generation = ++m_generation;
-    m_planning = true;
     m_plan.reset();
     m_status->setStyleSheet(
         QStringLiteral("QLabel { color: %1; }").arg(ThemeColors(palette()).muted().name()));
     m_status->setText(tr("Planning…"));
     m_status->setProperty("error", false);
-    updateWriteButton();
     const std::shared_ptr<athanor::StateSource> stateSource = m_session->source();
-    auto* watcher = new QFutureWatcher<Planned>(this);
-    connect(watcher, &QFutureWatcher<Planned>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return; // newer input is being planned
-        m_planning = false;
-        const Planned planned = watcher->result();
-        if (!planned.error.isEmpty()) {
-            refuse(planned.error);
-            return;
-        }
-        showPlan(planned.plan, planned.text);
-    });
-    watcher->setFuture(QtConcurrent::run([stateSource, planner]() -> Planned {
-        Planned out;
-        try {
-            athanor::RepairSource source(stateSource);
-            out.plan = std::make_shared<athanor::RepairPlan>(planner(source));
-            std::string text = athanor::previewText(*out.plan);
-            if (!out.plan->changes.empty()) {
-                text += "\nwhere:\n";
-                for (const auto& change : out.plan->changes)
-                    text += "  " + source.location(change.key) + "\n";
+    m_planning.start(
+        [stateSource, planner]() -> Planned {
+            Planned out;
+            try {
+                athanor::RepairSource source(stateSource);
+                out.plan = std::make_shared<athanor::RepairPlan>(planner(source));
+                std::string text = athanor::previewText(*out.plan);
+                if (!out.plan->changes.empty()) {
+                    text += "\nwhere:\n";
+                    for (const auto& change : out.plan->changes)
+                        text += "  " + source.location(change.key) + "\n";
+                }
+                out.text = QString::fromStdString(text);
+            } catch (const std::exception& e) {
+                out.error = QString::fromStdString(e.what());
             }
-            out.text = QString::fromStdString(text);
-        } catch (const std::exception& e) {
-            out.error = QString::fromStdString(e.what());
-        }
-        return out;
-    }));
+            return out;
+        },
+        [this](const Planned& planned) {
+            if (!planned.error.isEmpty())
+                refuse(planned.error);
+            else
+                showPlan(planned.plan, planned.text);
+        });
+    updateWriteButton();
 }
 
 void PlannedRepairDialog::showPlan(const std::shared_ptr<athanor::RepairPlan>& plan, const QString& text) {
@@ -163,7 +142,7 @@ void PlannedRepairDialog::showPlan(const std::shared_ptr<athanor::RepairPlan>& p
 
 void PlannedRepairDialog::updateWriteButton() {
     const bool typed = m_requiredName.isEmpty() || m_typedName->text() == m_requiredName;
-    m_write->setEnabled(!m_writing && !m_planning && m_plan && !m_plan->empty() && typed);
+    m_write->setEnabled(!m_writing && !m_planning.isRunning() && m_plan && !m_plan->empty() && typed);
 }
 
 void PlannedRepairDialog::write() {
@@ -172,29 +151,24 @@ void PlannedRepairDialog::write() {
     m_writing = true;
     updateWriteButton();
     m_status->setText(tr("Writing…"));
-    const std::string title = m_plan->title;
-    auto* context = new QObject(this); // lives until the write is answered
-    connect(m_repairs, &RepairMenu::done, context, [this, context, title](const QString& doneTitle) {
-        if (doneTitle.toStdString() != title)
-            return;
-        context->deleteLater();
-        m_writing = false;
-        emit written();
-        QDialog::accept();
-    });
-    connect(m_repairs, &RepairMenu::failed, context, [this, context](const QString& message) {
-        context->deleteLater();
-        m_writing = false;
-        refuse(message);
-        emit writeFailed(message);
-    });
-    m_repairs->apply(*m_plan);
+    m_repairs->applyThen(
+        *m_plan, this,
+        [this] {
+            m_writing = false;
+            emit written();
+            QDialog::accept();
+        },
+        [this](const QString& message) {
+            m_writing = false;
+            refuse(message);
+            emit writeFailed(message);
+        });
 }
 
 void PlannedRepairDialog::reject() {
     if (m_writing)
         return; // answered in a moment
-    ++m_generation;
+    m_planning.discard();
     QDialog::reject();
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jobs/LatestOnlyJob.h"
+
 #include <QDialog>
 #include <QPointer>
 #include <functional>
@@ -40,7 +42,7 @@ public:
     QLineEdit* typedNameEdit() const { return m_typedName; }
     // The reason the input or the plan was refused, empty when there is none.
     QString errorText() const;
-    bool isPlanning() const { return m_planning; }
+    bool isPlanning() const { return m_planning.isRunning(); }
 
     void reject() override;
 
@@ -61,6 +63,12 @@ protected:
     virtual QString nameToType(const athanor::RepairPlan& plan) const;
 
 private:
+    struct Planned {
+        std::shared_ptr<athanor::RepairPlan> plan;
+        QString text; // the preview and where each written record is
+        QString error;
+    };
+
     void showPlan(const std::shared_ptr<athanor::RepairPlan>& plan, const QString& text);
     void updateWriteButton();
     void write();
@@ -75,8 +83,7 @@ private:
     QPushButton* m_write;
     std::shared_ptr<athanor::RepairPlan> m_plan;
     QString m_requiredName;
-    quint64 m_generation = 0;
-    bool m_planning = false;
+    LatestOnlyJob<Planned> m_planning; // a plan of older input is dropped
     bool m_writing = false;
 };
 

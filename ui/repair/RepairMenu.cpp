@@ -261,6 +261,25 @@ void RepairMenu::apply(const athanor::RepairPlan& plan) {
         });
 }
 
+void RepairMenu::applyThen(const athanor::RepairPlan& plan, QObject* context, std::function<void()> onWritten,
+                           std::function<void(const QString& message)> onFailed) {
+    const std::string title = plan.title;
+    auto* answer = new QObject(context); // the connections below live until this write is answered
+    connect(this, &RepairMenu::done, answer, [this, answer, title, onWritten](const QString& doneTitle) {
+        if (doneTitle.toStdString() != title)
+            return; // another repair's answer
+        disconnect(this, nullptr, answer, nullptr);
+        answer->deleteLater();
+        onWritten();
+    });
+    connect(this, &RepairMenu::failed, answer, [this, answer, onFailed](const QString& message) {
+        disconnect(this, nullptr, answer, nullptr);
+        answer->deleteLater();
+        onFailed(message);
+    });
+    apply(plan);
+}
+
 void RepairMenu::run(const QString& what,
                      std::function<athanor::RepairPlan(athanor::RepairSource&)> planner) {
     if (!m_session || !m_session->source())

@@ -61,6 +61,10 @@ public:
     // reloads the session; emits done() or failed(). Dialogs that plan on their own (Change Password) end
     // here.
     void apply(const athanor::RepairPlan& plan);
+    // apply(), then `onWritten()` once this plan is written or `onFailed(message)` when the write failed, on
+    // the GUI thread and never after `context` is gone: the end of every dialog that writes a plan.
+    void applyThen(const athanor::RepairPlan& plan, QObject* context, std::function<void()> onWritten,
+                   std::function<void(const QString& message)> onFailed);
 
     // `state unlock` of a stage: names the holder (read off the GUI thread), asks with the stage name typed,
     // releases the lock if it is still that holder's; emits done() or failed().

@@ -13,7 +13,6 @@
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
@@ -22,16 +21,12 @@
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QtConcurrent>
+#include <atomic>
+#include <stop_token>
 
 namespace athanor::ui {
 
 namespace {
-
-struct Planned {
-    std::shared_ptr<athanor::RepairPlan> plan;
-    QString error;
-};
 
 // What the rekey worker reports; polled by the GUI thread (the worker never touches a widget).
 struct PlanProgress {
@@ -169,10 +164,8 @@ ChangePasswordDialog::ChangePasswordDialog(StateSession* session, SecretVault* v
     updateButtons();
 }
 
-ChangePasswordDialog::~ChangePasswordDialog() {
-    if (m_cancelFlag)
-        m_cancelFlag->store(true); // a rekey still planning stops; it writes nothing
-}
+// A rekey still planning is asked to stop by m_planning's destructor; it writes nothing.
+ChangePasswordDialog::~ChangePasswordDialog() = default;
 
 QString ChangePasswordDialog::errorText() const {
     return m_status->isHidden() || m_busy ? QString() : m_status->text();
@@ -229,7 +222,6 @@ void ChangePasswordDialog::startPreview() {
     m_progress->setRange(0, 0);
     setBusy(true);
 
-    m_cancelFlag = std::make_shared<std::atomic<bool>>(false);
     auto progress = std::make_shared<PlanProgress>();
     auto* poll = new QTimer(this);
     connect(poll, &QTimer::timeout, this, [this, progress] {
@@ -243,21 +235,15 @@ void ChangePasswordDialog::startPreview() {
 
     const std::shared_ptr<athanor::StateSource> stateSource = m_session->source();
     const athanor::RekeySelection selection = selectionFor(m_scope->currentData().toString());
-    auto cancel = m_cancelFlag;
-    auto* watcher = new QFutureWatcher<Planned>(this);
-    connect(watcher, &QFutureWatcher<Planned>::finished, this, [this, watcher, poll] {
-        watcher->deleteLater();
-        poll->deleteLater();
-        const Planned planned = watcher->result();
-        onPlanned(planned.plan, planned.error);
-    });
-    watcher->setFuture(
-        QtConcurrent::run([stateSource, selection, ring, newPassword, cancel, progress]() -> Planned {
+    m_planning.start(
+        [stateSource, selection, ring, newPassword, progress](std::stop_token stop) -> Planned {
             Planned out;
+            std::atomic<bool> cancelled{false};
+            const std::stop_callback onStop(stop, [&cancelled] { cancelled = true; });
             try {
                 athanor::RepairSource source(stateSource);
                 athanor::RekeyProgress report;
-                report.cancel = cancel.get();
+                report.cancel = &cancelled;
                 report.onRecord = [progress](size_t done, size_t total) {
                     progress->total = total;
                     progress->done = done;
@@ -269,18 +255,22 @@ void ChangePasswordDialog::startPreview() {
             }
             ring->clear();
             return out;
-        }));
+        },
+        [this, poll](const Planned& planned) {
+            poll->deleteLater();
+            onPlanned(planned);
+        });
 }
 
-void ChangePasswordDialog::onPlanned(const std::shared_ptr<athanor::RepairPlan>& plan, const QString& error) {
+void ChangePasswordDialog::onPlanned(const Planned& planned) {
     setBusy(false);
-    m_cancelFlag.reset();
-    if (!error.isEmpty()) {
+    if (!planned.error.isEmpty()) {
         m_newPassword.clear();
-        showError(error);
-        emit failed(error);
+        showError(planned.error);
+        emit failed(planned.error);
         return;
     }
+    const std::shared_ptr<athanor::RepairPlan>& plan = planned.plan;
     m_plan = plan;
     m_status->setStyleSheet(QString());
     m_status->setProperty("inputError", false);
@@ -306,48 +296,44 @@ void ChangePasswordDialog::writePlan() {
         plural(qint64(m_plan->changes.size()), tr("Writing 1 record…"), tr("Writing %1 records…")));
     m_progress->setRange(0, 0);
     setBusy(true);
-    const std::string title = m_plan->title;
-    auto* context = new QObject(this); // the connections below live until the write is answered
-    connect(m_repairs, &RepairMenu::done, context, [this, context, title](const QString& doneTitle) {
-        if (doneTitle.toStdString() != title)
-            return;
-        context->deleteLater();
-        m_writing = false;
-        setBusy(false);
-        // The vault learns the new password once the reloaded tree (with the new ciphertexts) is in it:
-        // tried on the old tree it would open nothing and be dropped.
-        if (m_vault && m_session) {
-            auto password = std::make_shared<SecureString>(std::move(m_newPassword));
-            QPointer<SecretVault> vault = m_vault;
-            auto* once = new QObject(m_vault);
-            connect(m_session, &StateSession::indexChanged, once, [vault, password, once] {
-                once->deleteLater();
-                if (vault)
-                    vault->addPassword(std::move(*password));
-            });
-        }
-        m_newPassword.clear();
-        emit changed();
-        QDialog::accept();
-    });
-    connect(m_repairs, &RepairMenu::failed, context, [this, context](const QString& message) {
-        context->deleteLater();
-        m_writing = false;
-        setBusy(false);
-        m_plan.reset();
-        m_newPassword.clear();
-        showError(message);
-        emit failed(message);
-    });
-    m_repairs->apply(*m_plan);
+    m_repairs->applyThen(
+        *m_plan, this,
+        [this] {
+            m_writing = false;
+            setBusy(false);
+            // The vault learns the new password once the reloaded tree (with the new ciphertexts) is in it:
+            // tried on the old tree it would open nothing and be dropped.
+            if (m_vault && m_session) {
+                auto password = std::make_shared<SecureString>(std::move(m_newPassword));
+                QPointer<SecretVault> vault = m_vault;
+                auto* once = new QObject(m_vault);
+                connect(m_session, &StateSession::indexChanged, once, [vault, password, once] {
+                    once->deleteLater();
+                    if (vault)
+                        vault->addPassword(std::move(*password));
+                });
+            }
+            m_newPassword.clear();
+            emit changed();
+            QDialog::accept();
+        },
+        [this](const QString& message) {
+            m_writing = false;
+            setBusy(false);
+            m_plan.reset();
+            m_newPassword.clear();
+            showError(message);
+            emit failed(message);
+        });
 }
 
 void ChangePasswordDialog::reject() {
     if (m_writing)
         return; // the write is under way; it is answered in a moment
-    if (m_busy && m_cancelFlag) {
-        // Cancel while planning stops the rekey; nothing was written. The dialog stays for another try.
-        m_cancelFlag->store(true);
+    if (m_planning.isRunning()) {
+        // Cancel while planning stops the rekey, which then says that nothing was written. The dialog stays
+        // for another try.
+        m_planning.requestStop();
         return;
     }
     m_old->clear();

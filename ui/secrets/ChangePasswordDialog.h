@@ -1,12 +1,12 @@
 #pragma once
 
+#include "jobs/LatestOnlyJob.h"
 #include "secrets/PasswordRing.h"
 #include "secrets/SecureString.h"
 
 #include <QDialog>
 #include <QPointer>
 #include <QStringList>
-#include <atomic>
 #include <memory>
 
 class QComboBox;
@@ -64,9 +64,14 @@ signals:
     void failed(const QString& message);
 
 private:
+    struct Planned {
+        std::shared_ptr<athanor::RepairPlan> plan;
+        QString error;
+    };
+
     void updateButtons();
     void startPreview();
-    void onPlanned(const std::shared_ptr<athanor::RepairPlan>& plan, const QString& error);
+    void onPlanned(const Planned& planned);
     void writePlan();
     void showError(const QString& message);
     void setBusy(bool busy);
@@ -86,8 +91,8 @@ private:
     QPushButton* m_change;
     QPushButton* m_cancel;
     std::shared_ptr<athanor::RepairPlan> m_plan;
-    SecureString m_newPassword; // of the plan shown; handed to the vault once written
-    std::shared_ptr<std::atomic<bool>> m_cancelFlag;
+    SecureString m_newPassword;        // of the plan shown; handed to the vault once written
+    LatestOnlyJob<Planned> m_planning; // the rekey plan; Cancel stops it, closing the dialog drops it
     bool m_busy = false;
     bool m_writing = false;
 };
