@@ -79,6 +79,10 @@ std::map<std::string, StateRecord> CloudflareStateStore::all() {
 }
 
 void CloudflareStateStore::set(const std::string& id, const StateRecord& record) {
+    write(id, record, record.document());
+}
+
+void CloudflareStateStore::write(const std::string& id, const StateRecord& record, const Json& body) {
     requireValidId(id);
     sqlite::RecordColumns columns;
     try {
@@ -91,7 +95,7 @@ void CloudflareStateStore::set(const std::string& id, const StateRecord& record)
                          stringifyJs(Json(columns.id), 0) +
                          " (Alchemy's Cloudflare store files a record under its own id)");
     try {
-        m_client->set(m_chain, id, record.document());
+        m_client->set(m_chain, id, body);
     } catch (const http::RemoteError& e) {
         throwRemoteFailure(e);
     }
@@ -99,9 +103,13 @@ void CloudflareStateStore::set(const std::string& id, const StateRecord& record)
 
 void CloudflareStateStore::put(const std::string& id, const StateRecord& record) {
     const Json& document = record.document();
-    if (!document.contains("props") || !document.contains("oldProps"))
-        remove(id);
-    set(id, record);
+    if (document.contains("props") && document.contains("oldProps"))
+        return set(id, record);
+    Json body = document;
+    for (const char* column : {"props", "oldProps"})
+        if (!body.contains(column))
+            body[column] = nullptr; // drizzle's upsert skips an absent key but writes null as NULL
+    write(id, record, body);
 }
 
 void CloudflareStateStore::remove(const std::string& id) {

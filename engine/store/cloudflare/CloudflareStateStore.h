@@ -24,8 +24,8 @@ public:
     std::map<std::string, StateRecord> getBatch(const std::vector<std::string>& ids) override;
     std::map<std::string, StateRecord> all() override; // one call
     void set(const std::string& id, const StateRecord& record) override;
-    // The worker's upsert keeps an absent props / oldProps: a record without one replaces the row only after
-    // the row is deleted (two calls; a repair has kept the row's text before either).
+    // The worker's upsert keeps an absent props / oldProps: put() names them as null, which the worker stores
+    // as NULL and reads back as absent, so the row is replaced whole in one atomic call.
     void put(const std::string& id, const StateRecord& record) override;
     void remove(const std::string& id) override;
     std::vector<std::string> listScopes() override; // sorted
@@ -34,6 +34,7 @@ public:
 
 private:
     std::map<std::string, StateRecord> records(const Json& rows);
+    void write(const std::string& id, const StateRecord& record, const Json& body);
 
     std::shared_ptr<WorkerClient> m_client;
     std::vector<std::string> m_chain;
