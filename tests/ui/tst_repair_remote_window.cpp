@@ -216,7 +216,7 @@ private slots:
                  QStringLiteral("Run without a stage lock"));
         if (s3) {
             question->window()->adjustSize();
-            saveScreenshot(question, QStringLiteral("repair-lock-question-s3"));
+            test::saveScreenshot(question, QStringLiteral("repair-lock-question-s3"));
         }
         answer(question, false);
         QVERIFY(!failed.isEmpty() || failed.wait(10000)); // Cancel answers at once
