@@ -1,10 +1,11 @@
 #include "store/http/HttpClient.h"
 
+#include "store/http/CurlLibrary.h"
+
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
 #include <cstring>
-#include <curl/curl.h>
 #include <mutex>
 #include <openssl/evp.h>
 #include <random>
@@ -14,11 +15,6 @@
 namespace athanor::http {
 
 namespace {
-
-void initCurlOnce() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string lowerCase(std::string_view text) {
     std::string out(text);
@@ -53,14 +49,17 @@ std::string seconds(std::chrono::milliseconds ms) {
 // A curl header list whose strings are wiped before they are freed: it may hold a bearer token.
 class HeaderList {
 public:
+    explicit HeaderList(const CurlLibrary& library) : curl(library) {}
+    HeaderList(const HeaderList&) = delete;
+    HeaderList& operator=(const HeaderList&) = delete;
     ~HeaderList() {
         for (curl_slist* item = m_list; item; item = item->next)
             if (item->data)
                 sodium_memzero(item->data, std::strlen(item->data));
-        curl_slist_free_all(m_list);
+        curl.slist_free_all(m_list);
     }
     void add(const std::string& line) {
-        if (curl_slist* grown = curl_slist_append(m_list, line.c_str()))
+        if (curl_slist* grown = curl.slist_append(m_list, line.c_str()))
             m_list = grown;
         else
             throw std::bad_alloc();
@@ -68,6 +67,7 @@ public:
     curl_slist* get() const { return m_list; }
 
 private:
+    const CurlLibrary& curl;
     curl_slist* m_list = nullptr;
 };
 
@@ -202,51 +202,51 @@ std::string sha256Hex(std::string_view bytes) {
 // callback.
 class Client::Session {
 public:
-    Session() : m_easy(curl_easy_init()), m_multi(curl_multi_init()) {
+    Session() : curl(curlLibrary()), m_easy(curl.easy_init()), m_multi(curl.multi_init()) {
         if (!m_easy || !m_multi)
             throw std::runtime_error("libcurl could not start a transfer (out of memory)");
     }
     ~Session() {
-        curl_multi_cleanup(m_multi);
-        curl_easy_cleanup(m_easy);
+        curl.multi_cleanup(m_multi);
+        curl.easy_cleanup(m_easy);
     }
 
     Response perform(const Request& request, const ClientOptions& options, std::stop_token cancel) {
         CURL* easy = m_easy;
-        curl_easy_reset(easy); // options only: live connections and the DNS cache stay
+        curl.easy_reset(easy); // options only: live connections and the DNS cache stay
         Response response;
         char errorText[CURL_ERROR_SIZE] = {};
-        HeaderList headers;
+        HeaderList headers(curl);
         curl_slist* connectTo = nullptr;
         for (const auto& entry : options.connectTo)
-            connectTo = curl_slist_append(connectTo, entry.c_str());
+            connectTo = curl.slist_append(connectTo, entry.c_str());
         std::optional<CSecret> password;
 
-        curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errorText);
-        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, ""); // gzip etc. when the server offers it
-        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+        curl.easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+        curl.easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl.easy_setopt(easy, CURLOPT_ERRORBUFFER, errorText);
+        curl.easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl.easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+        curl.easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, ""); // gzip etc. when the server offers it
+        curl.easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
                          static_cast<long>(options.timeouts.connect.count()));
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeouts.total.count()));
-        curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
+        curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeouts.total.count()));
+        curl.easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl.easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
                          std::max(1L, static_cast<long>(options.timeouts.stall.count() / 1000)));
         if (connectTo)
-            curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connectTo);
+            curl.easy_setopt(easy, CURLOPT_CONNECT_TO, connectTo);
 
         if (request.method == "HEAD") {
-            curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+            curl.easy_setopt(easy, CURLOPT_NOBODY, 1L);
         } else if (request.method == "PUT" || request.method == "POST") {
             // The body from memory (POSTFIELDS): it is also what libcurl hashes for a SigV4 signature.
-            curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-            curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+            curl.easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+            curl.easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
             if (request.method == "PUT")
-                curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "PUT");
+                curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "PUT");
         } else if (request.method != "GET") {
-            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+            curl.easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
         }
 
         bool hasContentType = false;
@@ -266,10 +266,10 @@ public:
         if (request.sigv4) {
             const SigV4& sign = *request.sigv4;
             sigv4Provider = "aws:amz:" + sign.region + ":" + sign.service;
-            curl_easy_setopt(easy, CURLOPT_AWS_SIGV4, sigv4Provider.c_str());
-            curl_easy_setopt(easy, CURLOPT_USERNAME, sign.accessKeyId.c_str());
+            curl.easy_setopt(easy, CURLOPT_AWS_SIGV4, sigv4Provider.c_str());
+            curl.easy_setopt(easy, CURLOPT_USERNAME, sign.accessKeyId.c_str());
             password.emplace(sign.secretAccessKey ? sign.secretAccessKey->view() : std::string_view());
-            curl_easy_setopt(easy, CURLOPT_PASSWORD, password->c_str());
+            curl.easy_setopt(easy, CURLOPT_PASSWORD, password->c_str());
             if (sign.sendPayloadHash)
                 headers.add("x-amz-content-sha256: " + sha256Hex(request.body));
             if (sign.sessionToken && !sign.sessionToken->empty()) {
@@ -279,51 +279,51 @@ public:
                 sodium_memzero(line.data(), line.size());
             }
         }
-        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
+        curl.easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
 
-        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Session::onBody);
-        curl_easy_setopt(easy, CURLOPT_WRITEDATA, &response);
-        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Session::onHeader);
-        curl_easy_setopt(easy, CURLOPT_HEADERDATA, &response);
-        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Session::onProgress);
-        curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &cancel);
+        curl.easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Session::onBody);
+        curl.easy_setopt(easy, CURLOPT_WRITEDATA, &response);
+        curl.easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Session::onHeader);
+        curl.easy_setopt(easy, CURLOPT_HEADERDATA, &response);
+        curl.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+        curl.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Session::onProgress);
+        curl.easy_setopt(easy, CURLOPT_XFERINFODATA, &cancel);
 
         CURLcode result = CURLE_OK;
         {
-            curl_multi_add_handle(m_multi, easy);
-            std::stop_callback wakeOnCancel(cancel, [this] { curl_multi_wakeup(m_multi); });
+            curl.multi_add_handle(m_multi, easy);
+            std::stop_callback wakeOnCancel(cancel, [this] { curl.multi_wakeup(m_multi); });
             int running = 1;
             while (running) {
                 if (cancel.stop_requested()) {
                     result = CURLE_ABORTED_BY_CALLBACK;
                     break;
                 }
-                if (const CURLMcode code = curl_multi_perform(m_multi, &running); code != CURLM_OK) {
-                    std::snprintf(errorText, sizeof errorText, "%s", curl_multi_strerror(code));
+                if (const CURLMcode code = curl.multi_perform(m_multi, &running); code != CURLM_OK) {
+                    std::snprintf(errorText, sizeof errorText, "%s", curl.multi_strerror(code));
                     result = CURLE_RECV_ERROR;
                     break;
                 }
                 if (running)
-                    curl_multi_poll(m_multi, nullptr, 0, 1000, nullptr);
+                    curl.multi_poll(m_multi, nullptr, 0, 1000, nullptr);
             }
             int queued = 0;
-            while (CURLMsg* message = curl_multi_info_read(m_multi, &queued))
+            while (CURLMsg* message = curl.multi_info_read(m_multi, &queued))
                 if (message->msg == CURLMSG_DONE && result == CURLE_OK)
                     result = message->data.result;
-            curl_multi_remove_handle(m_multi, easy);
+            curl.multi_remove_handle(m_multi, easy);
         }
         // Nothing of the secret stays in the handle's options.
-        curl_easy_setopt(easy, CURLOPT_PASSWORD, "");
-        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
-        curl_easy_setopt(easy, CURLOPT_CONNECT_TO, nullptr);
-        curl_slist_free_all(connectTo);
+        curl.easy_setopt(easy, CURLOPT_PASSWORD, "");
+        curl.easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
+        curl.easy_setopt(easy, CURLOPT_CONNECT_TO, nullptr);
+        curl.slist_free_all(connectTo);
 
         if (result != CURLE_OK || cancel.stop_requested()) {
             const std::string subject = subjectOf(request);
             if (cancel.stop_requested() || result == CURLE_ABORTED_BY_CALLBACK)
                 throw RemoteError(RemoteError::Kind::Cancelled, subject + ": cancelled");
-            const std::string detail = errorText[0] ? std::string(errorText) : curl_easy_strerror(result);
+            const std::string detail = errorText[0] ? std::string(errorText) : curl.easy_strerror(result);
             if (kindOf(result) == RemoteError::Kind::Timeout)
                 throw RemoteError(RemoteError::Kind::Timeout,
                                   subject + ": the server did not answer in time (limits: connect " +
@@ -333,7 +333,7 @@ public:
             throw RemoteError(RemoteError::Kind::Offline,
                               subject + ": no answer from the server (" + detail + ")");
         }
-        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
+        curl.easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &response.status);
         return response;
     }
 
@@ -357,12 +357,13 @@ private:
         return static_cast<std::stop_token*>(user)->stop_requested() ? 1 : 0;
     }
 
+    const CurlLibrary& curl;
     CURL* m_easy;
     CURLM* m_multi;
 };
 
 Client::Client(ClientOptions options) : m_options(std::move(options)) {
-    initCurlOnce();
+    curlLibrary(); // loads libcurl now, so a missing one is reported where the remote source is opened
 }
 
 Client::~Client() = default;
