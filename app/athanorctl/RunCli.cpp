@@ -5,6 +5,7 @@
 #include "events/ConsoleFormatter.h"
 #include "history/RunHistory.h"
 #include "history/RunLogWriter.h"
+#include "lifecycle/ProcessExitKeep.h"
 #include "lifecycle/RunApi.h"
 #include "program/ProgramBackend.h"
 #include "program/ProgramEntry.h"
@@ -449,6 +450,7 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
     request.providers = ProviderRegistry::withBuiltins();
     request.program.runtime = cl.valueOr("runtime", "");
     request.program.ownPassword = cl.flag("program-password");
+    request.processEndsAfterRun = true; // main() returns right after: big structures are not freed one by one
 
     const bool json = cl.flag("json");
     const bool showSecrets = cl.flag("show-secrets");
@@ -531,19 +533,24 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
         else
             printPlan(report, showSecrets, color, std::cout);
     } else if (phase == Phase::Read && report.result == RunResult::Succeeded) {
-        if (json)
-            std::cout << stringifyJs(
-                             Json{{"type", "outputs"}, {"outputs", outputsToJson(report, showSecrets)}}, 0)
-                      << "\n";
-        else
-            std::cout << stringifyJs(outputsToJson(report, showSecrets), 2) << "\n";
+        // 10,000 outputs are one large document: kept for the process's exit rather than freed (see
+        // keepUntilProcessExit()), with the text printed from it.
+        auto outputs = std::make_shared<Json>(outputsToJson(report, showSecrets));
+        auto text = std::make_shared<std::string>(
+            json ? stringifyJs(Json{{"type", "outputs"}, {"outputs", std::move(*outputs)}}, 0)
+                 : stringifyJs(*outputs, 2));
+        std::cout << *text << "\n";
+        keepUntilProcessExit(std::move(outputs));
+        keepUntilProcessExit(std::move(text));
     }
     std::cout.flush();
     printed.flush();
     history.finished(report);
     if (!program && phase == Phase::Destroy && report.result == RunResult::Failed)
         suggestProgram(projectRoot);
-    switch (report.result) {
+    const RunResult result = report.result;
+    keepUntilProcessExit(std::make_shared<RunReport>(std::move(report)));
+    switch (result) {
     case RunResult::Succeeded:
         return 0;
     case RunResult::Cancelled:

@@ -4,6 +4,7 @@
 #include "lifecycle/DeclaredTree.h"
 #include "lifecycle/Finalize.h"
 #include "lifecycle/PhaseRuns.h"
+#include "lifecycle/ProcessExitKeep.h"
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/TaskGraph.h"
 #include "serde/PlainForms.h"
@@ -189,8 +190,8 @@ private:
 } // namespace
 
 void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
-    DeclaredTree tree(run, stack);
-    auto& tasks = tree.tasks();
+    auto treeOwner = std::make_unique<DeclaredTree>(run, stack);
+    auto& tasks = treeOwner->tasks();
     run.reporter.runStarted(static_cast<int>(tasks.size()));
     // Each read fills its own slot: no lock shared by the readers (10 threads on a few cores spent more time
     // waking each other than reading).
@@ -238,6 +239,8 @@ void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
         ++read;
     }
     run.reporter.countRead(read);
+    if (run.options.processEndsAfterRun)
+        keepUntilProcessExit(std::move(treeOwner));
 }
 
 void runPlanPhase(RunContext& run, const StackFile& stack) {

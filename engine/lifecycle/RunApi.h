@@ -44,6 +44,10 @@ struct RunOptions {
     // Up and destroy keep the previous bytes of every record they change in the source's version store
     // (versions/RunBeforeImages: the History tab's per-record diff and restore). Off only to measure it.
     bool keepBeforeImages = true;
+    // The process ends right after this run (athanorctl): the run's large structures (the stack file, the
+    // declared tree) go to keepUntilProcessExit() instead of being freed one object at a time. Never in a
+    // process that goes on (the GUI, tests running several phases): it would keep them for good.
+    bool processEndsAfterRun = false;
 };
 
 // One line of a plan: what up would do to a resource, and why.

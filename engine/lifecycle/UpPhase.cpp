@@ -4,6 +4,7 @@
 #include "lifecycle/DeclaredTree.h"
 #include "lifecycle/Finalize.h"
 #include "lifecycle/PhaseRuns.h"
+#include "lifecycle/ProcessExitKeep.h"
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/ResourceContext.h"
 #include "lifecycle/StateDestroyer.h"
@@ -25,7 +26,11 @@ namespace {
 class UpPhase {
 public:
     UpPhase(RunContext& run, const StackFile& stack)
-        : m_run(run), m_tree(run, stack), m_pool(static_cast<size_t>(run.parallel())) {}
+        : m_run(run), m_treeOwner(std::make_unique<DeclaredTree>(run, stack)), m_tree(*m_treeOwner),
+          m_pool(static_cast<size_t>(run.parallel())) {}
+
+    // For keepUntilProcessExit(), once execute() returned.
+    std::unique_ptr<DeclaredTree> releaseTree() { return std::move(m_treeOwner); }
 
     void execute() {
         m_run.reporter.runStarted(static_cast<int>(m_tree.tasks().size()));
@@ -613,7 +618,8 @@ private:
     }
 
     RunContext& m_run;
-    DeclaredTree m_tree;
+    std::unique_ptr<DeclaredTree> m_treeOwner;
+    DeclaredTree& m_tree;
     bool m_waves = false;
     std::vector<std::unique_ptr<Prepared>> m_prepared; // waves: by task, from prepare until the job ran
     WorkerPool m_pool;                                 // prepares every wave's resources
@@ -625,7 +631,10 @@ private:
 } // namespace
 
 void runUpPhase(RunContext& run, const StackFile& stack) {
-    UpPhase(run, stack).execute();
+    UpPhase phase(run, stack);
+    phase.execute();
+    if (run.options.processEndsAfterRun)
+        keepUntilProcessExit(phase.releaseTree());
 }
 
 } // namespace athanor

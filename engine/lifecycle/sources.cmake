@@ -1,6 +1,8 @@
 target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/Phase.h
     ${CMAKE_CURRENT_LIST_DIR}/RunApi.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProcessExitKeep.h
+    ${CMAKE_CURRENT_LIST_DIR}/ProcessExitKeep.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RecordBuilder.h
     ${CMAKE_CURRENT_LIST_DIR}/RecordBuilder.cpp
     ${CMAKE_CURRENT_LIST_DIR}/Scope.h

@@ -24,6 +24,7 @@ RunRequest RunRequest::clone() const {
     copy.dryRun = dryRun;
     copy.providers = providers;
     copy.program = program;
+    copy.processEndsAfterRun = processEndsAfterRun;
     return copy;
 }
 
@@ -44,6 +45,7 @@ RunReport EngineBackend::run(const RunRequest& request, EventSink& events, const
     options.durability = request.durability;
     options.dryRun = request.dryRun;
     options.providers = request.providers;
+    options.processEndsAfterRun = request.processEndsAfterRun;
     return runPhase(options, events, cancel);
 }
 

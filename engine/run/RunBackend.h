@@ -54,6 +54,7 @@ struct RunRequest {
     bool dryRun = false;
     std::shared_ptr<ProviderRegistry> providers; // engine only; default: ProviderRegistry::withBuiltins()
     ProgramSettings program;
+    bool processEndsAfterRun = false; // engine only: see RunOptions::processEndsAfterRun (athanorctl)
 
     RunRequest clone() const; // PasswordRing is move-only
 };

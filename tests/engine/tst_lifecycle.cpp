@@ -1,6 +1,7 @@
 // The lifecycle engine: record key orders, plain forms, scopes, and runPhase() up / read / plan / destroy
 // with Alchemy's rules (reference §7) and Athanor's safety rules (§14), against real files in temporary
 // folders.
+#include "lifecycle/ProcessExitKeep.h"
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/Scope.h"
 #include "lifecycle/WorkerPool.h"
@@ -595,6 +596,42 @@ private slots:
         QCOMPARE(r.outputs.size(), size_t(1));
         QCOMPARE(r.outputs.at("shop/dev/a")["token"], secret("s3"));
         QVERIFY(r.errors.front().find("b.json") != std::string::npos);
+    }
+
+    // athanorctl's runs (processEndsAfterRun) hand the stack file and the declared tree to
+    // keepUntilProcessExit() instead of freeing them, and otherwise do exactly what any other run does.
+    void processEndingRunsKeepTheirStructuresAndChangeNothingElse() {
+        Fixture kept, freed;
+        writeFile(kept.root() / "alchemy.stack.json",
+                  R"({"app": "shop", "resources": {"a": {"kind": "test::Thing", "props": {"v": 1}}},
+                      "scopes": {"grp": {"password": "grp-pass",
+                                         "resources": {"b": {"kind": "test::Thing", "props": {"v": 2}}}}}})");
+        fs::copy_file(kept.root() / "alchemy.stack.json", freed.root() / "alchemy.stack.json");
+        const auto run = [](Fixture& f, Phase phase, bool endsAfterRun) {
+            RunOptions o = options(phase, f.root(), f.registry);
+            o.stackFile = f.root() / "alchemy.stack.json";
+            o.passwords.add(SecureString(kPassword));
+            o.processEndsAfterRun = endsAfterRun;
+            return runPhase(o, f.sink, f.cancel);
+        };
+        for (const Phase phase : {Phase::Up, Phase::Up, Phase::Read}) {
+            const size_t before = keptUntilProcessExitCount();
+            const RunReport freedReport = run(freed, phase, false);
+            QCOMPARE(keptUntilProcessExitCount(), before);
+            const RunReport keptReport = run(kept, phase, true);
+            QCOMPARE(keptUntilProcessExitCount(), before + 2); // its stack file and declared tree
+            QVERIFY(keptReport.result == RunResult::Succeeded);
+            QCOMPARE(keptReport.counts.created, freedReport.counts.created);
+            QCOMPARE(keptReport.counts.skipped, freedReport.counts.skipped);
+            QCOMPARE(keptReport.counts.read, freedReport.counts.read);
+            QCOMPARE(keptReport.outputs, freedReport.outputs);
+        }
+        QCOMPARE(kept.sink.transitions(), freed.sink.transitions());
+        // The same records, byte for byte.
+        const auto keptFiles = filesBelow(kept.stageDir());
+        const auto freedFiles = filesBelow(freed.stageDir());
+        QCOMPARE(keptFiles, freedFiles);
+        QCOMPARE(keptFiles.size(), size_t(3)); // a.json, grp.json, grp/b.json
     }
 
     void planShowsWhatUpWouldDoAndChangesNothing() {
