@@ -4,6 +4,7 @@
 #include "EngineTestFiles.h"
 #include "ProcessRun.h"
 #include "store/StateSources.h"
+#include "store/http/CurlLibrary.h"
 #include "store/http/HttpClient.h"
 
 #include <QtTest>
@@ -53,6 +54,7 @@ private slots:
         QVERIFY(source->exists());
         QVERIFY(!source->apps().empty());
         QVERIFY2(!libraryMapped("libcurl"), "reading a local folder mapped libcurl into the process");
+        QVERIFY(!http::curlLibraryLoaded());
     }
 
     void athanorctlOnLocalStateDoesNotLoadLibcurl() {
@@ -69,6 +71,7 @@ private slots:
     void anHttpClientLoadsLibcurl() {
         http::Client client;
         QVERIFY2(libraryMapped("libcurl"), "an HTTP client exists but libcurl is not loaded");
+        QVERIFY(http::curlLibraryLoaded());
         // A refused connection is answered through libcurl (its error text), not a crash or a hang.
         http::Request request;
         request.url = "http://127.0.0.1:1/";
