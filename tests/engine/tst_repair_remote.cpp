@@ -11,6 +11,7 @@
 #include "EngineTestFiles.h"
 #include "NodeDeps.h"
 #include "ProcessRun.h"
+#include "RemoteRecords.h"
 #include "StateServers.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/StageLease.h"
@@ -29,6 +30,8 @@ namespace fs = std::filesystem;
 using test_files::readFile;
 using test_files::writeFile;
 
+using athanor::test::recordsOn;
+
 namespace {
 
 const fs::path kRealAlchemy = test_files::fixtureDir();
@@ -40,27 +43,6 @@ using Run = testsupport::ProcessRun;
 
 QString q(const fs::path& p) {
     return QString::fromStdString(p.string());
-}
-
-// Every record of `spec` as the server gives it back, by (chain, id): an S3 object's bytes, a worker row in
-// file form.
-std::map<std::string, std::string> recordsOn(const SourceSpec& spec) {
-    const std::shared_ptr<StateSource> source = openStateSource(spec);
-    SnapshotOptions options;
-    options.knownApps = {"vault"};
-    const auto snapshot = loadSnapshot(*source, options, {}, {});
-    std::map<std::string, std::string> out;
-    for (const auto& record : snapshot->records) {
-        std::string key;
-        for (const auto& part : record.chain)
-            key += part + "/";
-        key += record.id;
-        const std::optional<std::string> text = source->readRecordText(record.chain, record.id);
-        if (!text)
-            throw std::runtime_error(key + " vanished while it was read");
-        out[key] = *text;
-    }
-    return out;
 }
 
 std::vector<std::string> differences(const std::map<std::string, std::string>& a,

@@ -6,6 +6,7 @@
 // Forget… dialog ask the same. Release Stage Lock… deletes Athanor's S3 lock object naming its holder, and
 // on the worker says there is no lock to release. ATHANOR_SCREENSHOT_DIR=<dir>: saves a PNG of the question.
 #include "NodeDeps.h"
+#include "RemoteRecords.h"
 #include "StateServers.h"
 #include "UiTestUtil.h"
 #include "app/Application.h"
@@ -42,27 +43,12 @@
 using namespace athanor;
 using namespace athanor::ui;
 
+using athanor::test::recordsOn;
+
 namespace {
 
 const char* const kToken = "team-state-token";
 const char* const kBucket = "alchemy-state";
-
-// Every record of `spec` as the server gives it back, by (chain, id).
-std::map<std::string, std::string> recordsOn(const SourceSpec& spec) {
-    const std::shared_ptr<StateSource> source = openStateSource(spec);
-    SnapshotOptions options;
-    options.knownApps = {"vault"};
-    const auto snapshot = loadSnapshot(*source, options, {}, {});
-    std::map<std::string, std::string> out;
-    for (const auto& record : snapshot->records) {
-        std::string key;
-        for (const auto& part : record.chain)
-            key += part + "/";
-        key += record.id;
-        out[key] = source->readRecordText(record.chain, record.id).value_or("<gone>");
-    }
-    return out;
-}
 
 // The stage lock question, once it is shown (asked after the source answered off the GUI thread).
 QMessageBox* waitForLockQuestion(QWidget* window) {
