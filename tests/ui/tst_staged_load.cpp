@@ -2,6 +2,8 @@
 // (no model reset: expansion and selection stay), and once complete everything equals a whole load.
 #include "UiTestUtil.h"
 #include "app/MainWindow.h"
+#include "deploy/DeployConsole.h"
+#include "deploy/DeployConsoleHost.h"
 #include "inspector/DetailsPane.h"
 #include "inspector/ScopeTreeView.h"
 #include "models/StateFilterProxyModel.h"
@@ -11,6 +13,7 @@
 #include "state/StateSession.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QLabel>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -245,15 +248,20 @@ private slots:
         QTemporaryDir tmp;
         const QString project = makeProject(tmp, QStringLiteral("p"));
         QVERIFY(!project.isEmpty());
-        auto window = test::shownWindow(m_theme.get(), {1300, 900});
+        auto window = std::make_unique<MainWindow>(m_theme.get());
+        DeployConsole* console = installDeployConsole(window.get(), false);
+        window->resize(1300, 900);
+        window->show();
         window->session()->setRecordBatchInterval(1);
         QAbstractItemModelTester tester(window->treeModel(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QString wanted = QStringLiteral("life/dev/bulk-1999");
         bool waited = false, treeOnScreen = false;
+        QString stageWhileLoading;
         connect(window.get(), &MainWindow::hierarchyShown, this, [&] {
             const auto index = window->treeModel()->stateIndex();
             treeOnScreen = window->isShowingTree() && index->loading();
+            stageWhileLoading = console->stageSelector()->currentText();
             QVERIFY(!index->isRecordLoaded(index->nodeByFqn.value(wanted)));
             const QModelIndex storage = window->filterModel()->mapFromSource(
                 window->treeModel()->indexForFqn(QStringLiteral("life/dev/storage")));
@@ -267,6 +275,12 @@ private slots:
         QVERIFY(loaded.wait(kTimeout));
         QVERIFY(treeOnScreen);
         QVERIFY(waited);
+        // Nothing claimed the stage new while its records were read; once read, it is the existing one.
+        QVERIFY2(!stageWhileLoading.isEmpty() && !stageWhileLoading.contains(QStringLiteral("(new)")),
+                 qPrintable(stageWhileLoading));
+        QTRY_VERIFY(console->stageSelector()->currentText().startsWith(QStringLiteral("dev  (")));
+        QVERIFY2(!console->stageSelector()->currentText().contains(QStringLiteral("(new)")),
+                 qPrintable(console->stageSelector()->currentText()));
         QCOMPARE(window->treeView()->currentFqn(), wanted);
         QVERIFY(window->treeView()->isExpanded(window->filterModel()->mapFromSource(
             window->treeModel()->indexForFqn(QStringLiteral("life/dev/storage")))));

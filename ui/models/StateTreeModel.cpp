@@ -356,6 +356,8 @@ QString StateTreeModel::kindText(int32_t node) const {
 
 QString StateTreeModel::statusText(int32_t node) const {
     const auto& n = m_index->nodes[static_cast<size_t>(node)];
+    if (!m_index->isRecordLoaded(node))
+        return tr("reading…"); // a staged load has not read its record yet
     if (n.status != StatusCategory::None && m_index->nodeKind(node) == SnapshotNodeKind::Resource)
         return statusBadgeText(shownStatus(node));
     // Containers summarise what is below them; a healthy scope shows nothing.
