@@ -2,6 +2,7 @@
 
 #include "snapshot/SecretCount.h"
 #include "snapshot/SnapshotTree.h"
+#include "state/StateRecord.h"
 #include "store/AtomicFile.h"
 #include "store/IdCodec.h"
 #include "store/RecordParseDom.h"
@@ -12,10 +13,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <map>
+#include <mutex>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -399,6 +402,23 @@ std::vector<PendingDeletion> pendingDeletionsOfRecord(const Json& record) {
     return pendingDeletionsOf(record);
 }
 
+namespace {
+
+// A staged scan's tree is published before the records are read; finishing it may still move nodes (a
+// record whose id holds a '\\', a naked scope without a folder of its own), which only a copy may do.
+bool finishingChangesTree(const StateSnapshot& snap) {
+    for (const SnapshotRecord& r : snap.records)
+        if (r.ok() && r.recordId.find('\\') != std::string::npos)
+            return true;
+    for (const SnapshotNode& node : snap.nodes)
+        if (node.kind == SnapshotNodeKind::Resource && node.record >= 0 &&
+            snap.records[static_cast<size_t>(node.record)].kind == kScopeKind)
+            return true;
+    return false;
+}
+
+} // namespace
+
 std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, const SnapshotOptions& options,
                                                const LoadProgress& progress, std::stop_token cancel) {
     auto snap = std::make_shared<StateSnapshot>();
@@ -406,8 +426,12 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
     snap->nodes.push_back(SnapshotNode{SnapshotNodeKind::Root, ".alchemy", "", -1, -1, {}});
     std::error_code ec;
     snap->stateFolderExists = fs::is_directory(snap->layout.dotAlchemy, ec);
-    if (!snap->stateFolderExists)
+    const bool staged = static_cast<bool>(options.treeWalked);
+    if (!snap->stateFolderExists) {
+        if (staged)
+            options.treeWalked(snap);
         return snap;
+    }
 
     Walker walker{*snap, fs::weakly_canonical(snap->layout.dotAlchemy, ec)};
     for (const auto& app : walker.list(snap->layout.dotAlchemy).dirs) {
@@ -421,42 +445,103 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
     // Doubling left up to half the capacity unused (10 MB of 100,000 records, for the snapshot's life); the
     // records hold only short names yet, so the move is cheap.
     snap->records.shrink_to_fit();
+    // Chains and FQN order need only the walk: taken now, files are then read in FQN order (neighbours in
+    // the same folder) and a staged scan can show the tree before reading them.
+    assignRecordChains(*snap);
+    sortRecordsByFqn(*snap);
 
-    // Read and summarize every record file, split over a few threads (small files: syscalls dominate).
-    // Threads take chunks of neighbouring records (same folder) from a counter; the calling thread reports.
     auto& records = snap->records;
     const size_t total = records.size();
-    if (progress)
-        progress(0, total);
-    unsigned threads =
-        options.threads ? options.threads : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-    threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, total / 64)));
     const int rootFd = ::open(snap->layout.dotAlchemy.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootFd < 0 && !records.empty())
         snap->problems.push_back("cannot open " + snap->layout.dotAlchemy.string() + ": " +
                                  std::strerror(errno));
+    // Which records a reader has taken: each is summarised by exactly one thread, once.
+    std::unique_ptr<std::atomic<bool>[]> taken(new std::atomic<bool>[total]());
+    const auto summarizeGuarded = [&](size_t i, std::vector<char>& buffer, simdjson::dom::parser& parser) {
+        try {
+            summarize(rootFd, buffer, parser, records[i], options.visitRecordText);
+        } catch (const std::exception& e) { // out of memory: that file's error, never the whole tree's
+            records[i].error = e.what();
+        }
+    };
+
+    std::mutex filledMutex;
+    std::vector<int32_t> filled; // summarised, not announced yet
+    size_t done = 0;             // under filledMutex
+    if (staged) {
+        // The records that hold nodes are read first: a naked scope's record makes its node a scope.
+        simdjson::dom::parser parser = newRecordDomParser();
+        std::vector<char> buffer(65536 + simdjson::SIMDJSON_PADDING);
+        for (SnapshotNode& node : snap->nodes) {
+            if (node.kind != SnapshotNodeKind::Resource || node.record < 0 || node.children.empty())
+                continue;
+            const auto i = static_cast<size_t>(node.record);
+            taken[i].store(true, std::memory_order_relaxed);
+            summarizeGuarded(i, buffer, parser);
+            if (records[i].kind == kScopeKind)
+                node.kind = SnapshotNodeKind::Scope;
+            filled.push_back(node.record);
+        }
+        done = filled.size();
+        options.treeWalked(snap);
+        if (options.recordsFilled)
+            options.recordsFilled(std::exchange(filled, {}));
+    }
+
+    // Read and summarize every record file, split over a few threads (small files: syscalls dominate).
+    // Threads take chunks of neighbouring records (same folder) from a counter; the calling thread reports.
+    if (progress)
+        progress(done, total);
+    unsigned threads =
+        options.threads ? options.threads : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, total / 64)));
     constexpr size_t kChunk = 64;
     std::atomic<size_t> next{0};
-    std::atomic<size_t> done{0};
+    const auto batchInterval = std::chrono::milliseconds(std::max(1, options.fillBatchMs));
+    auto lastBatch = std::chrono::steady_clock::now();
     auto work = [&](bool reports) {
         simdjson::dom::parser parser = newRecordDomParser();
         std::vector<char> buffer(65536 + simdjson::SIMDJSON_PADDING);
+        std::vector<int32_t> mine;
         for (;;) {
             if (cancel.stop_requested())
                 return;
-            const size_t begin = next.fetch_add(kChunk);
-            if (begin >= total)
-                return;
-            const size_t end = std::min(total, begin + kChunk);
-            for (size_t i = begin; i < end; ++i) {
-                try {
-                    summarize(rootFd, buffer, parser, records[i], options.visitRecordText);
-                } catch (
-                    const std::exception& e) { // out of memory: that file's error, never the whole tree's
-                    records[i].error = e.what();
+            mine.clear();
+            if (options.readFirst) {
+                const int32_t wanted = options.readFirst->exchange(-1);
+                if (wanted >= 0 && static_cast<size_t>(wanted) < total &&
+                    !taken[static_cast<size_t>(wanted)].exchange(true)) {
+                    summarizeGuarded(static_cast<size_t>(wanted), buffer, parser);
+                    mine.push_back(wanted);
                 }
             }
-            const size_t finished = done.fetch_add(end - begin) + (end - begin);
+            const size_t begin = next.fetch_add(kChunk);
+            const size_t end = std::min(total, begin + kChunk);
+            for (size_t i = begin; i < end; ++i) {
+                if (taken[i].exchange(true))
+                    continue;
+                summarizeGuarded(i, buffer, parser);
+                mine.push_back(static_cast<int32_t>(i));
+            }
+            if (mine.empty() && begin >= total)
+                return;
+            std::vector<int32_t> batch;
+            size_t finished = 0;
+            {
+                const std::lock_guard lock(filledMutex);
+                done += mine.size();
+                finished = done;
+                if (staged)
+                    filled.insert(filled.end(), mine.begin(), mine.end());
+                if (reports && staged && options.recordsFilled &&
+                    std::chrono::steady_clock::now() - lastBatch >= batchInterval) {
+                    batch = std::exchange(filled, {});
+                    lastBatch = std::chrono::steady_clock::now();
+                }
+            }
+            if (!batch.empty())
+                options.recordsFilled(std::move(batch));
             if (reports && progress)
                 progress(finished, total);
         }
@@ -471,11 +556,20 @@ std::shared_ptr<StateSnapshot> scanStateFolder(const DotAlchemyLayout& layout, c
         ::close(rootFd);
     if (cancel.stop_requested())
         throw LoadCancelled();
+    if (staged && options.recordsFilled && !filled.empty())
+        options.recordsFilled(std::exchange(filled, {}));
     if (progress)
         progress(total, total);
 
-    finishSnapshotTree(*snap);
-    return snap;
+    if (!staged) {
+        finishSnapshotTree(*snap);
+        return snap;
+    }
+    if (!finishingChangesTree(*snap))
+        return snap;
+    auto finished = std::make_shared<StateSnapshot>(*snap);
+    finishSnapshotTree(*finished);
+    return finished;
 }
 
 } // namespace athanor

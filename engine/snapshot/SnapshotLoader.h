@@ -3,6 +3,8 @@
 #include "snapshot/StateSnapshot.h"
 #include "store/StateSource.h"
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -31,6 +33,23 @@ struct SnapshotOptions {
     std::vector<std::string> knownApps = {};
     // Folder sources only (scanStateFolder); other sources never call it.
     RecordTextVisitor visitRecordText = {};
+
+    // Folder sources only: the tree before the records (a GUI shows it while the files are read). Set, the
+    // scan calls `treeWalked` once the folders are walked, before any other file is read: every node, every
+    // record's id, FQN, chain and file, records sorted by FQN; only the records that hold nodes (naked
+    // scopes, owners of nested resources, whose kind decides their node's) are summarised yet. It then calls
+    // `recordsFilled` with the indexes of records summarised since (the walked ones first, then a batch at
+    // most every `fillBatchMs`, from the scan's own thread). A record is written by the scan only before its
+    // index is announced; nothing else of the walked snapshot is written after `treeWalked`. The scan returns
+    // that snapshot, complete — or, when a record's own id or a folderless naked scope changes the tree
+    // (finishSnapshotTree), a finished copy (rare: ids with '\\').
+    // (The hook may complete the snapshot's `source` before it shares it: loadSnapshot() does.)
+    std::function<void(const std::shared_ptr<StateSnapshot>&)> treeWalked = {};
+    std::function<void(std::vector<int32_t> records)> recordsFilled = {};
+    int fillBatchMs = 100;
+    // A staged scan reads this record (an index into the walked snapshot's records; -1: none) before the
+    // others it has not read yet: what the user selected. The scan takes it by exchanging -1 in.
+    std::atomic<int32_t>* readFirst = nullptr;
 };
 
 // The one entry point for a whole tree: every record of `source`, summarised, in a scope tree. Safe to call

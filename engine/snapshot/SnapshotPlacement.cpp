@@ -96,6 +96,7 @@ void placeRecordsByTheirIds(StateSnapshot& snap) {
         siblings.insert(at, node);
         r.id = placement.id;
         r.fqn = placement.fqn;
+        r.chain.clear(); // its store is its new scope's (assignRecordChains)
         moved = true;
     }
     if (moved)

@@ -2,6 +2,7 @@
 
 #include "snapshot/SnapshotLoader.h"
 #include "snapshot/SnapshotPlacement.h"
+#include "state/StateRecord.h"
 
 #include <algorithm>
 #include <map>
@@ -143,15 +144,19 @@ int32_t addSnapshotNode(StateSnapshot& snap, SnapshotNodeKind kind, std::string 
 }
 
 void finishSnapshotTree(StateSnapshot& snap) {
-    auto& records = snap.records;
     // Naked scopes are records too, but show as scopes.
     for (auto& node : snap.nodes)
         if (node.kind == SnapshotNodeKind::Resource && node.record >= 0 &&
-            records[static_cast<size_t>(node.record)].kind == "alchemy::Scope")
+            snap.records[static_cast<size_t>(node.record)].kind == kScopeKind)
             node.kind = SnapshotNodeKind::Scope;
     // A folder walk names records after files; records whose id holds a '\\' move to their scope first.
     placeRecordsByTheirIds(snap);
+    assignRecordChains(snap);
+    sortRecordsByFqn(snap);
+}
 
+void assignRecordChains(StateSnapshot& snap) {
+    auto& records = snap.records;
     // The chain of the store holding a record is the names of its node's ancestors: app, stage, then each
     // scope or owning resource (a folder walk knows folders, not chains: "nested/bundle" is one element).
     for (size_t n = 0; n < snap.nodes.size(); ++n) {
@@ -164,7 +169,10 @@ void finishSnapshotTree(StateSnapshot& snap) {
         std::reverse(chain.begin(), chain.end());
         records[static_cast<size_t>(node.record)].chain = std::move(chain);
     }
+}
 
+void sortRecordsByFqn(StateSnapshot& snap) {
+    auto& records = snap.records;
     // Sort records by FQN and remap the nodes' indexes (a flat stage is walked in FQN order already).
     const auto byFqn = [](const SnapshotRecord& a, const SnapshotRecord& b) {
         return a.fqn < b.fqn;

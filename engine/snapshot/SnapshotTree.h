@@ -23,6 +23,11 @@ int32_t addSnapshotNode(StateSnapshot& snap, SnapshotNodeKind kind, std::string 
 // The last step of every bulk load: naked-scope records show as scopes, each record gets the chain of the
 // store holding it (when the load did not know it), records are sorted by FQN (node indexes follow).
 void finishSnapshotTree(StateSnapshot& snap);
+// Its steps that need no record's summary (a staged folder load takes them before reading the files):
+// each record without a chain gets the names of its node's ancestors; records sorted by FQN, node indexes
+// following.
+void assignRecordChains(StateSnapshot& snap);
+void sortRecordsByFqn(StateSnapshot& snap);
 
 // The summary of a record read as a document (sources that get records from a server): kind, ids, status,
 // seq, oldProps, secrets and pending deletions, or `error` when it is not a JSON object.

@@ -4,9 +4,12 @@
 #include "EngineTestFiles.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/IdCodec.h"
+#include "store/StateSources.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -483,6 +486,94 @@ private slots:
         const auto missing = loadSnapshot(fs::path(m_tmp.path().toStdString()) / "no-such-project");
         QVERIFY(!missing->stateFolderExists);
         QVERIFY(missing->records.empty());
+    }
+
+    // A staged scan (the GUI's first load of a folder) shows the walked tree before reading the records and
+    // announces every record once; what it returns is exactly what a whole scan returns, on every real tree,
+    // with a corrupt file, ids with '\\' (whose records move after reading: a finished copy is returned) and
+    // a naked scope without a folder (whose node becomes a scope: likewise).
+    void stagedScanEqualsWholeScan() {
+        const fs::path corrupt = copyFixture("app-stages/06-state-list", "staged-corrupt");
+        writeFile(corrupt / ".alchemy" / "shop" / "dev" / "assets.json", "{\"kind\": ");
+        const fs::path emptyScope = copyFixture("app-stages/06-state-list", "staged-empty-scope");
+        writeFile(
+            emptyScope / ".alchemy" / "shop" / "dev" / "lonely.json",
+            "{\n  \"kind\": \"alchemy::Scope\",\n  \"id\": \"lonely\",\n  \"fqn\": \"\",\n  \"seq\": 1,\n"
+            "  \"data\": {},\n  \"status\": \"created\",\n  \"props\": {},\n  \"output\": {}\n}");
+        std::vector<std::pair<fs::path, bool>> trees; // project, whether finishing moves nodes
+        for (const fs::path& project : fixtureProjects())
+            trees.emplace_back(project, false);
+        trees.emplace_back(corrupt, false);
+        trees.emplace_back(fs::path(ATHANOR_TEST_DATA_DIR) / "alchemy-backslash-ids", true);
+        trees.emplace_back(emptyScope, true);
+        for (const auto& [project, moves] : trees) {
+            const std::string name = project.string();
+            const auto whole = loadSnapshot(project);
+            std::shared_ptr<const StateSnapshot> walked;
+            std::string walkedDump;
+            std::vector<int> announced;
+            bool announcedBeforeWalk = false;
+            SnapshotOptions options;
+            options.threads = 2;
+            options.fillBatchMs = 1;
+            options.treeWalked = [&](const std::shared_ptr<StateSnapshot>& snap) {
+                walked = snap;
+                announced.assign(snap->records.size(), 0);
+                // Ids, FQNs, chains and files are final before any file but an owner's is read.
+                for (const SnapshotRecord& r : snap->records) {
+                    const SnapshotRecord* same = whole->findRecord(r.fqn);
+                    if (!moves) {
+                        QVERIFY2(same, (name + ": " + r.fqn).c_str());
+                        QCOMPARE(r.chain, same->chain);
+                        QCOMPARE(r.relativePath, same->relativePath);
+                    }
+                }
+                QVERIFY(snap->source); // named before it is shared
+            };
+            options.recordsFilled = [&](std::vector<int32_t> records) {
+                if (!walked) {
+                    announcedBeforeWalk = true;
+                    return;
+                }
+                for (int32_t r : records)
+                    ++announced.at(static_cast<size_t>(r));
+            };
+            auto source = openResolvedSource(SourceSpec::folder(project));
+            const auto staged = loadSnapshot(*source, options);
+            QVERIFY2(!announcedBeforeWalk, name.c_str());
+            QVERIFY2(walked, name.c_str());
+            QCOMPARE(dump(*staged), dump(*whole));
+            QCOMPARE(staged.get() == walked.get(), !moves);
+            QVERIFY2(std::all_of(announced.begin(), announced.end(), [](int n) { return n == 1; }),
+                     name.c_str());
+        }
+    }
+
+    // The record the user selected is read before the others a staged scan has not read yet.
+    void stagedScanReadsTheWantedRecordFirst() {
+        const fs::path project = copyFixture("app-stages/06-state-list", "staged-first");
+        std::atomic<int32_t> wanted{-1};
+        std::vector<int32_t> order;
+        bool walkBatch = true;
+        int32_t last = -1;
+        SnapshotOptions options;
+        options.threads = 1;
+        options.readFirst = &wanted;
+        options.treeWalked = [&](const std::shared_ptr<StateSnapshot>& snap) {
+            last = static_cast<int32_t>(snap->records.size()) - 1;
+            wanted = last;
+        };
+        options.recordsFilled = [&](std::vector<int32_t> records) {
+            if (std::exchange(walkBatch, false))
+                return; // the owners, read with the walk
+            order.insert(order.end(), records.begin(), records.end());
+        };
+        auto source = openResolvedSource(SourceSpec::folder(project));
+        const auto snap = loadSnapshot(*source, options);
+        QVERIFY(last > 10);
+        QVERIFY(!order.empty());
+        QCOMPARE(order.front(), last);
+        QCOMPARE(wanted.load(), -1);
     }
 
     void threadCountDoesNotChangeTheResult() {

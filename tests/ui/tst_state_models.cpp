@@ -169,7 +169,7 @@ private slots:
         const auto index = StateIndex::build(dir.path().toStdString());
         QVERIFY(index->nodes.size() > 20);
         for (size_t n = 1; n < index->nodes.size(); ++n)
-            QCOMPARE(index->nodeByFqn.value(index->nodes[n].fqn), static_cast<int32_t>(n));
+            QCOMPARE(index->nodeByFqn.value(index->fqnOf(static_cast<int32_t>(n))), static_cast<int32_t>(n));
         QCOMPARE(index->nodeByFqn.value(QStringLiteral("shop/dev/résumé")) > 0, true);
         QCOMPARE(index->nodeByFqn.value(QStringLiteral("shop/dev/日本")) > 0, true);
         QCOMPARE(index->nodeByFqn.value(QString()), -1); // the root is never a row

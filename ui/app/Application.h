@@ -13,7 +13,8 @@ namespace athanor::ui {
 //   --unlock-stdin                   read passwords from stdin, one per line (scripts; never stored)
 //   --reveal-all                     show opened secrets in plain text
 //   --screenshot FILE                save a PNG of the window once everything asked for is shown, then exit
-//   --exit-when-loaded               print the time to the first painted tree and exit (benchmark)
+//   --exit-when-loaded               print the times to the tree shown and to all records loaded, exit
+//   (benchmark)
 //   --size WxH                       window size for this run
 //   --read-only                      deploy console without Up and Destroy
 int runApplication(int argc, char** argv);

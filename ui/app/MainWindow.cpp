@@ -117,15 +117,26 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
     createToolBars();
 
     connect(m_session, &StateSession::indexChanged, this, &MainWindow::onIndexChanged);
+    connect(m_session, &StateSession::treeWalked, this, &MainWindow::onTreeWalked);
+    connect(m_session, &StateSession::recordsLoaded, this, &MainWindow::onRecordsLoaded);
     connect(m_session, &StateSession::loadStarted, this, [this] {
         if (!m_model->stateIndex())
             m_loadLabel->setText(tr("Loading…"));
+    });
+    connect(m_session, &StateSession::loadCancelled, this, [this] {
+        // A half-read tree is no snapshot to browse: back to what the window showed before it.
+        if (const auto shown = m_model->stateIndex(); shown && shown->loading()) {
+            m_model->setIndex(nullptr);
+            m_details->clear();
+            m_loadLabel->setText(tr("Load cancelled"));
+            showEmptyState();
+        }
     });
     connect(m_session, &StateSession::loadFinished, this,
             [this](qint64 ms) { m_loadLabel->setText(tr("Loaded in %1 ms").arg(ms)); });
     connect(m_session, &StateSession::loadProgress, this, [this](qint64 loaded, qint64 total) {
         if (total > 0 && loaded < total)
-            m_loadLabel->setText(tr("Loading… %1 of %2 records").arg(loaded).arg(total));
+            m_loadLabel->setText(tr("Loading records %1 / %2").arg(loaded).arg(total));
     });
     connect(m_session, &StateSession::loadFailed, this, [this](const QString& message) {
         // The last good tree (if any) stays on screen; the failure is said where the load time goes.
@@ -410,10 +421,10 @@ ChangePasswordDialog* MainWindow::changePassword() {
         QStringList around;
         for (int32_t n = nodeForKey(*index, selectedFqn()); n > 0; n = index->nodes[size_t(n)].parent)
             if (index->nodeKind(n) != SnapshotNodeKind::Resource)
-                around.prepend(index->nodes[size_t(n)].fqn);
+                around.prepend(index->fqnOf(n));
         if (around.isEmpty())
             for (int32_t app : index->nodes[0].children)
-                around.append(index->nodes[size_t(app)].fqn);
+                around.append(index->fqnOf(app));
         scopes += around;
     }
     auto* dialog = new ChangePasswordDialog(m_session, m_vault, m_repairMenu, scopes, scopes.last(), this);
@@ -429,7 +440,7 @@ QString MainWindow::selectedStageFqn() const {
     for (int32_t n = nodeForKey(*index, selectedFqn()); n > 0;
          n = index->nodes[static_cast<size_t>(n)].parent)
         if (index->nodeKind(n) == SnapshotNodeKind::Stage)
-            return index->nodes[static_cast<size_t>(n)].fqn;
+            return index->fqnOf(n);
     return {};
 }
 
@@ -476,6 +487,7 @@ void MainWindow::openProject(const QString& path) {
     m_details->clear();
     m_model->setIndex(nullptr);
     m_firstTreeOfProject = true;
+    m_awaitingFullTree = false;
     m_session->open(path);
 }
 
@@ -514,6 +526,7 @@ void MainWindow::openSource(const athanor::SourceSpec& spec) {
     m_details->clear();
     m_model->setIndex(nullptr);
     m_firstTreeOfProject = true;
+    m_awaitingFullTree = false;
     m_session->openSource(spec);
 }
 
@@ -523,6 +536,7 @@ void MainWindow::openRemoteSource(const athanor::SourceSpec& spec) {
     m_details->clear();
     m_model->setIndex(nullptr);
     m_firstTreeOfProject = true;
+    m_awaitingFullTree = false;
     m_session->openSource(spec, spec.kind == athanor::SourceSpec::Kind::Cloudflare
                                     ? OpenSourceDialog::rememberedApps(spec)
                                     : QStringList());
@@ -614,9 +628,51 @@ void MainWindow::showEmptyState() {
     updateStatusBar();
 }
 
+void MainWindow::onTreeWalked(std::shared_ptr<const StateIndex> index) {
+    // The hierarchy while the records are read: browsable at once; kinds and statuses fill in.
+    m_model->setIndex(index);
+    m_central->setCurrentWidget(m_splitter);
+    m_reloadAction->setEnabled(true);
+    m_closeAction->setEnabled(true);
+    m_firstTreeOfProject = false;
+    m_awaitingFullTree = true;
+    m_tree->expandTopLevels();
+    m_details->clear();
+    updateStatusBar();
+    m_tree->viewport()->repaint();
+    emit hierarchyShown();
+}
+
+void MainWindow::onRecordsLoaded(const std::shared_ptr<const StateIndex>& index,
+                                 const std::vector<int32_t>& nodes) {
+    m_model->recordsLoaded(index, nodes);
+    // The selection waited for its record: show it now, as it shows once everything is loaded.
+    const QString current = m_tree->currentFqn();
+    if (const int32_t node = nodeForKey(*index, current);
+        node > 0 && std::find(nodes.begin(), nodes.end(), node) != nodes.end())
+        showDetails(index, current);
+    updateStatusBar();
+}
+
 void MainWindow::onIndexChanged(std::shared_ptr<const StateIndex> index) {
     m_vault->setIndex(index);
     m_activity->forgetSettled(); // this snapshot shows what the last run settled
+    if (index == m_model->stateIndex()) {
+        // A staged load completed the tree on screen: no reset, everything the user did stays.
+        m_model->indexCompleted();
+        m_filterBar->setKinds(index->kinds);
+        m_copyStateAction->setEnabled(true);
+        if (!index->hasState() && index->snapshot->problems.empty()) {
+            m_details->clear();
+            showEmptyState();
+        } else if (const QString current = m_tree->currentFqn(); nodeForKey(*index, current) > 0) {
+            showDetails(index, current);
+        }
+        updateStatusBar();
+        m_awaitingFullTree = false;
+        emit treeShown();
+        return;
+    }
     if (!index->hasState() && index->snapshot->problems.empty()) {
         m_model->setIndex(index);
         m_details->clear();
@@ -649,11 +705,16 @@ void MainWindow::onIndexChanged(std::shared_ptr<const StateIndex> index) {
     if (first) {
         // Paint now so "shown" means on screen, not merely queued.
         m_tree->viewport()->repaint();
-        emit treeShown();
+        emit hierarchyShown();
     }
+    if (first || std::exchange(m_awaitingFullTree, false))
+        emit treeShown();
 }
 
 void MainWindow::onSelectionChanged(const QString& fqn) {
+    if (const auto index = m_model->stateIndex(); index && index->loading())
+        if (const int32_t node = nodeForKey(*index, fqn); node > 0 && !index->isRecordLoaded(node))
+            m_session->readRecordFirst(node); // its details follow with its batch (onRecordsLoaded)
     showDetails(m_model->stateIndex(), fqn);
     emit selectedFqnChanged(fqn);
 }

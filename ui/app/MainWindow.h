@@ -87,8 +87,11 @@ public:
     bool isShowingTree() const;
 
 signals:
-    // The first tree of a newly opened project has been laid out and painted.
+    // The first tree of a newly opened project has been laid out and painted, every record loaded.
     void treeShown();
+    // The first tree of a newly opened project is on screen: its hierarchy (a folder's walked tree, whose
+    // records are still being read), or the whole tree (treeShown follows at once).
+    void hierarchyShown();
     void selectedFqnChanged(const QString& fqn);
     // The user asked to see a run's log (from a failed resource); the deploy console opens it.
     void runLogRequested(const QString& logFile);
@@ -111,6 +114,8 @@ private:
     void chooseProject();
     void updateRecentMenu();
     void onIndexChanged(std::shared_ptr<const StateIndex> index);
+    void onTreeWalked(std::shared_ptr<const StateIndex> index);
+    void onRecordsLoaded(const std::shared_ptr<const StateIndex>& index, const std::vector<int32_t>& nodes);
     void onSelectionChanged(const QString& fqn);
     void updateStatusBar();
     void unlockSecrets();
@@ -146,6 +151,7 @@ private:
     QLabel* m_secretsLabel;
     QLabel* m_loadLabel;
     bool m_firstTreeOfProject = true;
+    bool m_awaitingFullTree = false; // a staged load's hierarchy is shown; treeShown follows when complete
     // Counts open requests, so that a keychain read finishing after the user opened something else opens
     // nothing.
     quint64 m_openRequests = 0;

@@ -232,6 +232,10 @@ void DeployConsole::setSnapshot(std::shared_ptr<const athanor::StateSnapshot> sn
     m_stages->setSnapshot(std::move(snapshot));
 }
 
+void DeployConsole::setStateLoading(bool loading) {
+    m_stages->setLoading(loading);
+}
+
 void DeployConsole::setStage(const QString& stageName) {
     m_stages->setStage(stageName);
 }

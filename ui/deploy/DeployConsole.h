@@ -89,6 +89,8 @@ public:
     bool isReadOnly() const { return m_readOnly; }
     // The inspector's latest snapshot (live reloads; the host reloads it after each run).
     void setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot);
+    // The source's first snapshot is being read (its tree may already show): no stage is "new" meanwhile.
+    void setStateLoading(bool loading);
     void setStage(const QString& stage);
     QString stage() const;
     QString app() const;

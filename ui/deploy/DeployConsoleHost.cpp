@@ -55,7 +55,15 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
                      [console](std::shared_ptr<const StateIndex> index) {
                          if (index)
                              console->setSnapshot(index->snapshot);
+                         console->setStateLoading(false);
                      });
+    // Until the first snapshot of a source arrives, what the stage list guesses is not "new".
+    QObject::connect(session, &StateSession::loadStarted, console,
+                     [console, session] { console->setStateLoading(!session->index()); });
+    QObject::connect(session, &StateSession::loadFailed, console,
+                     [console] { console->setStateLoading(false); });
+    QObject::connect(session, &StateSession::loadCancelled, console,
+                     [console] { console->setStateLoading(false); });
     if (session->isOpen())
         console->setStateSource(session->specText(), athanorHome());
 

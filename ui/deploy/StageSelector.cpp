@@ -126,7 +126,9 @@ void StageSelector::rebuild() {
     for (const QString& s : extra) {
         if (names.contains(s))
             continue;
-        m_combo->addItem(tr("%1  (new)").arg(s));
+        // While the first snapshot is read, the guessed stage may well exist: it is not called new.
+        const bool guessed = m_loading && m_stages.empty() && !m_newStages.contains(s);
+        m_combo->addItem(guessed ? tr("%1  (reading state…)").arg(s) : tr("%1  (new)").arg(s));
         const int i = m_combo->count() - 1;
         m_combo->setItemData(i, s, kStageRole);
         m_combo->setItemData(i, m_stackApp, kAppRole);
@@ -147,6 +149,13 @@ void StageSelector::rebuild() {
     m_combo->setCurrentIndex(select);
     emit selectionChanged();
     emit stagesChanged();
+}
+
+void StageSelector::setLoading(bool loading) {
+    if (loading == m_loading)
+        return;
+    m_loading = loading;
+    rebuild();
 }
 
 void StageSelector::onActivated(int index) {

@@ -35,6 +35,8 @@ public:
     // The stack file's app: only its stages are listed, a new stage belongs to it. Empty: every app.
     void setStackApp(const QString& app) { m_stackApp = app; }
     void setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot);
+    // The source's first snapshot is still being read: the stage guessed meanwhile is not called new.
+    void setLoading(bool loading);
     const std::shared_ptr<const athanor::StateSnapshot>& snapshot() const { return m_snapshot; }
     void rebuild();
     // Selects `stage`, adding it as a new stage when the state does not hold it.
@@ -63,6 +65,7 @@ private:
     std::shared_ptr<const athanor::StateSnapshot> m_snapshot;
     std::vector<Entry> m_stages;
     QStringList m_newStages; // created with "New stage…", not in state yet
+    bool m_loading = false;
     QString m_wantedStage;
 };
 

@@ -43,6 +43,9 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
     m_nothing = makeNote(tr("Select a resource to see its props, output and changes,\n"
                             "or a stage or scope to see its summary."));
 
+    m_waiting = makeNote(QString());
+    m_waiting->setObjectName(QStringLiteral("waitingForRecord"));
+
     m_header = new RecordHeader;
     connect(m_header, &RecordHeader::statusMessage, this, &DetailsPane::statusMessage);
     connect(m_header, &RecordHeader::runLogRequested, this, &DetailsPane::runLogRequested);
@@ -162,6 +165,7 @@ DetailsPane::DetailsPane(SecretVault* vault, QWidget* parent) : QWidget(parent),
 
     m_pages = new QStackedWidget;
     m_pages->addWidget(m_nothing);
+    m_pages->addWidget(m_waiting);
     m_pages->addWidget(m_recordPage);
     m_pages->addWidget(m_summary);
     // The repairs of the shown node, the same actions as the tree's context menu (RepairMenu::actionsFor).
@@ -190,6 +194,10 @@ DetailsPane::~DetailsPane() {
 
 JsonTreeView* DetailsPane::view(Tab tab) const {
     return tab >= PropsTab && tab <= DataTab ? m_views[tab] : nullptr;
+}
+
+bool DetailsPane::isWaitingForRecord() const {
+    return m_pages->currentWidget() == m_waiting;
 }
 
 bool DetailsPane::isShowingSummary() const {
@@ -248,7 +256,7 @@ void DetailsPane::showNode(std::shared_ptr<const StateIndex> index, int32_t node
         clear();
         return;
     }
-    const QString fqn = index->nodes[static_cast<size_t>(node)].fqn;
+    const QString fqn = index->fqnOf(node);
     const SnapshotNodeKind kind = index->nodeKind(node);
     const SnapshotRecord* record = index->record(node);
     const bool sameNode = fqn == m_fqn;
@@ -256,6 +264,17 @@ void DetailsPane::showNode(std::shared_ptr<const StateIndex> index, int32_t node
     m_fqn = fqn;
     m_node = node;
     m_pendingEntry = -1;
+
+    if (kind == SnapshotNodeKind::Resource && !index->isRecordLoaded(node)) {
+        // Asked for first (StateSession::readRecordFirst); MainWindow shows it again once it is read.
+        ++m_generation;
+        m_document.reset();
+        m_loadedModified = -1;
+        m_scopeRecordShown = false;
+        m_waiting->setText(tr("Reading %1…").arg(fqn));
+        m_pages->setCurrentWidget(m_waiting);
+        return;
+    }
 
     // Apps, stages and scopes get the summary (or their own record, once opened from it); a resource (or a
     // resource owning nested ones) its record.
@@ -296,7 +315,7 @@ void DetailsPane::showPendingDeletion(std::shared_ptr<const StateIndex> index, i
         clear();
         return;
     }
-    const QString key = StateTreeModel::pendingKey(index->nodes[static_cast<size_t>(holder)].fqn, entry);
+    const QString key = StateTreeModel::pendingKey(index->fqnOf(holder), entry);
     const bool sameNode = key == m_fqn;
     m_index = index;
     m_fqn = key;

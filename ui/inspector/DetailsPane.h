@@ -62,6 +62,8 @@ public:
     ScopeSummaryView* summaryView() const { return m_summary; }
     RecordHeader* header() const { return m_header; }
     bool isShowingSummary() const;
+    // The selected record is still being read by a staged load (its details follow once it is).
+    bool isWaitingForRecord() const;
     // Copies the value under the cursor of the visible JSON view; false when no value is current.
     bool copyCurrentValue();
 
@@ -94,6 +96,7 @@ private:
     QList<QAction*> m_repairActions;
     QStackedWidget* m_pages;
     QLabel* m_nothing;
+    QLabel* m_waiting; // "Reading <file>…": a staged load has not read the selected record yet
     QWidget* m_recordPage;
     RecordHeader* m_header;
     QWidget* m_secretsBar;

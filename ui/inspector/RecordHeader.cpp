@@ -129,9 +129,10 @@ void RecordHeader::showRecord(const StateIndex& index, int32_t node) {
     const SnapshotRecord* r = index.record(node);
     const SnapshotNodeKind kind = index.nodeKind(node);
     m_kind->setText(n.kind.isEmpty() ? tr("Unreadable record") : n.kind);
-    m_fqn->setText(n.fqn);
+    const QString fqn = index.fqnOf(node);
+    m_fqn->setText(fqn);
     m_status = n.status;
-    m_shownFqn = kind == SnapshotNodeKind::Resource ? n.fqn : QString();
+    m_shownFqn = kind == SnapshotNodeKind::Resource ? fqn : QString();
     m_summary->setVisible(kind == SnapshotNodeKind::Stage || kind == SnapshotNodeKind::Scope);
     QStringList meta;
     if (r && r->ok()) {
@@ -140,7 +141,7 @@ void RecordHeader::showRecord(const StateIndex& index, int32_t node) {
             meta << (r->secretCount == 1 ? tr("1 secret") : tr("%1 secrets").arg(r->secretCount));
         if (r->legacyShape)
             meta << tr("older “provider” shape");
-        if (!r->recordFqn.empty() && QString::fromStdString(r->recordFqn) != n.fqn &&
+        if (!r->recordFqn.empty() && QString::fromStdString(r->recordFqn) != fqn &&
             n.kind != QLatin1String(kScopeKind))
             meta << tr("fqn field: %1").arg(QString::fromStdString(r->recordFqn));
         if (!r->pendingDeletions.empty())
@@ -161,15 +162,15 @@ void RecordHeader::showPendingDeletion(const StateIndex& index, int32_t holder, 
     if (!r || entry < 0 || static_cast<size_t>(entry) >= r->pendingDeletions.size())
         return;
     const PendingDeletion& p = r->pendingDeletions[static_cast<size_t>(entry)];
-    const auto& h = index.nodes[static_cast<size_t>(holder)];
+    const QString holderFqn = index.fqnOf(holder);
     m_kind->setText(p.kind.empty() ? tr("Unknown kind") : QString::fromStdString(p.kind));
-    m_fqn->setText(p.fqn.empty() ? tr("%1 (no id)").arg(h.fqn) : QString::fromStdString(p.fqn));
+    m_fqn->setText(p.fqn.empty() ? tr("%1 (no id)").arg(holderFqn) : QString::fromStdString(p.fqn));
     m_status = StatusCategory::PendingDeletion;
     m_shownFqn.clear();
     m_summary->hide();
     m_meta->setText(tr("data.pendingDeletions[%1] of %2").arg(entry).arg(StateTreeModel::placeText(*r)));
     showFile(index, r);
-    const QString scope = h.fqn.toHtmlEscaped();
+    const QString scope = holderFqn.toHtmlEscaped();
     m_noteHtml = p.id.empty()
                      ? tr("A corrupted entry without an id: Alchemy will drop it without deleting anything.")
                      : tr("The old copy of <b>%1</b>, replaced without force. It stays in the data of "

@@ -49,7 +49,7 @@ void ScopeSummaryView::setRunActivity(RunActivity* activity) {
 void ScopeSummaryView::showNode(std::shared_ptr<const StateIndex> index, int32_t node) {
     m_index = std::move(index);
     m_node = node;
-    m_fqn = m_index->nodes[static_cast<size_t>(node)].fqn;
+    m_fqn = m_index->fqnOf(node);
     render();
 }
 
@@ -90,7 +90,7 @@ void ScopeSummaryView::render() {
         if (kind == SnapshotNodeKind::Resource || node.status != StatusCategory::None) {
             const StatusCategory shown =
                 kind == SnapshotNodeKind::Resource
-                    ? shownStatus(node.status, m_activity ? m_activity->find(node.fqn) : nullptr)
+                    ? shownStatus(node.status, m_activity ? m_activity->find(index.fqnOf(n)) : nullptr)
                     : node.status;
             if (kind == SnapshotNodeKind::Resource) {
                 byStatus[shown] += 1;
@@ -116,7 +116,7 @@ void ScopeSummaryView::render() {
             .arg(scheme, QString::fromLatin1(QUrl::toPercentEncoding(target)), text.toHtmlEscaped());
     };
     auto link = [&](int32_t n) {
-        const QString& fqn = index.nodes[static_cast<size_t>(n)].fqn;
+        const QString fqn = index.fqnOf(n);
         return anchor(kScheme, fqn, fqn);
     };
     auto pill = [&](StatusCategory s, const QString& text) {
@@ -141,7 +141,7 @@ void ScopeSummaryView::render() {
     QString html;
     html +=
         QStringLiteral("<h2 style=\"margin-bottom:0\">%1 <span style=\"font-weight:normal\">%2</span></h2>")
-            .arg(what, top.fqn.toHtmlEscaped());
+            .arg(what, index.fqnOf(m_node).toHtmlEscaped());
     html += QStringLiteral("<p style=\"color:%1; margin-top:2px\">%2</p>")
                 .arg(muted, plural(top.resources, tr("1 resource"), tr("%1 resources")) +
                                 (scopes > 0 ? QStringLiteral(" · ") +
@@ -169,7 +169,7 @@ void ScopeSummaryView::render() {
             if (node.status == StatusCategory::Unreadable) {
                 if (const SnapshotRecord* r = index.record(n))
                     detail = QString::fromStdString(r->error).toHtmlEscaped();
-            } else if (const ResourceRun* run = m_activity ? m_activity->find(node.fqn) : nullptr;
+            } else if (const ResourceRun* run = m_activity ? m_activity->find(index.fqnOf(n)) : nullptr;
                        run && failed.contains(n)) {
                 shown = StatusCategory::Failed;
                 detail = run->errorLine().toHtmlEscaped();
@@ -212,7 +212,7 @@ void ScopeSummaryView::render() {
         for (const Pending& p : pending.mid(0, kMaxListed)) {
             const SnapshotRecord* r = index.record(p.holder);
             const PendingDeletion& d = r->pendingDeletions[static_cast<size_t>(p.entry)];
-            const QString holderFqn = index.nodes[static_cast<size_t>(p.holder)].fqn;
+            const QString holderFqn = index.fqnOf(p.holder);
             const QString name = d.id.empty() ? tr("(no id)") : QString::fromStdString(d.id);
             html += QStringLiteral("<tr><td>%1</td><td>%2</td><td style=\"color:%3\">%4</td></tr>")
                         .arg(pill(StatusCategory::PendingDeletion,

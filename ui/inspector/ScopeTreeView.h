@@ -41,6 +41,8 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void dataChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight,
+                     const QList<int>& roles = QList<int>()) override;
 
 private:
     // Kind and Status give up width (down to a floor) before the Name column gets too narrow to read, and

@@ -23,6 +23,10 @@ const ResourceRun* RunActivity::find(const QString& fqn) const {
     return nullptr;
 }
 
+bool RunActivity::isEmpty() const {
+    return m_current.size() + m_settled.size() + m_recorded.size() == 0;
+}
+
 QStringList RunActivity::fqns() const {
     QStringList all = m_current.keys();
     for (const QHash<QString, ResourceRun>* map : {&m_settled, &m_recorded})

@@ -40,6 +40,7 @@ public:
     const ResourceRun* find(const QString& fqn) const;
     // Every resource with an entry (for counts over a tree).
     QStringList fqns() const;
+    bool isEmpty() const; // nothing known about any resource
 
     // The failures of the last recorded run of each stage (from run history); replaces the previous ones.
     void setRecordedFailures(QHash<QString, ResourceRun> failures);

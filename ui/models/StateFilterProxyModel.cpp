@@ -20,6 +20,12 @@ void StateFilterProxyModel::setStateModel(StateTreeModel* model) {
         emit matchCountChanged(m_matchCount);
     });
     // Rows re-filter themselves on dataChanged; the count of matches follows once per change.
+    connect(model, &StateTreeModel::recordsFilledIn, this, [this] {
+        if (!isFiltering())
+            return;
+        m_matchCount = countMatches({});
+        emit matchCountChanged(m_matchCount);
+    });
     connect(model, &StateTreeModel::runStatesChanged, this, [this] {
         if (m_status == StatusFilter::All)
             return;

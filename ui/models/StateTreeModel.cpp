@@ -47,8 +47,82 @@ StateTreeModel::StateTreeModel(QObject* parent)
 void StateTreeModel::setIndex(std::shared_ptr<const StateIndex> index) {
     beginResetModel();
     m_index = std::move(index);
+    m_pendingRowsShown = !m_index || !m_index->loading();
+    m_pendingRowsAdded.clear();
     recount();
     endResetModel();
+}
+
+void StateTreeModel::recordsLoaded(const std::shared_ptr<const StateIndex>& index,
+                                   const std::vector<int32_t>& nodes) {
+    if (index != m_index || nodes.empty())
+        return;
+    // The rows themselves, and every container above them (their counts and colours).
+    std::vector<int32_t> touched = nodes;
+    std::vector<uint8_t> seen(m_index->nodes.size(), 0);
+    for (int32_t n : nodes)
+        for (int32_t p = m_index->nodes[static_cast<size_t>(n)].parent;
+             p > 0 && !seen[static_cast<size_t>(p)]; p = m_index->nodes[static_cast<size_t>(p)].parent) {
+            seen[static_cast<size_t>(p)] = 1;
+            touched.push_back(p);
+        }
+    emitRowsChanged(std::move(touched));
+    emit recordsFilledIn();
+}
+
+void StateTreeModel::indexCompleted() {
+    if (!m_index || m_pendingRowsShown)
+        return;
+    // Pending deletion rows, held back while loading, are inserted holder by holder.
+    for (size_t i = 1; i < m_index->nodes.size(); ++i) {
+        const auto holder = static_cast<int32_t>(i);
+        const SnapshotRecord* r = m_index->record(holder);
+        if (!r || r->pendingDeletions.empty())
+            continue;
+        const int first = static_cast<int>(m_index->nodes[i].children.size());
+        const int count = static_cast<int>(std::min<size_t>(r->pendingDeletions.size(), kEntryMask));
+        beginInsertRows(indexForNode(holder), first, first + count - 1);
+        m_pendingRowsAdded.push_back(holder);
+        endInsertRows();
+    }
+    m_pendingRowsShown = true;
+    m_pendingRowsAdded.clear();
+    recount();
+    // Containers summarise what is below them: their texts are final now.
+    std::vector<int32_t> containers;
+    for (size_t i = 1; i < m_index->nodes.size(); ++i)
+        if (m_index->nodeKind(static_cast<int32_t>(i)) != SnapshotNodeKind::Resource)
+            containers.push_back(static_cast<int32_t>(i));
+    emitRowsChanged(std::move(containers));
+    emit recordsFilledIn();
+}
+
+// dataChanged over the rows of `nodes`, one signal per parent spanning its changed rows: a batch of a
+// thousand records is a handful of signals.
+void StateTreeModel::emitRowsChanged(std::vector<int32_t> nodes) {
+    std::sort(nodes.begin(), nodes.end(), [&](int32_t a, int32_t b) {
+        const auto& x = m_index->nodes[static_cast<size_t>(a)];
+        const auto& y = m_index->nodes[static_cast<size_t>(b)];
+        return x.parent != y.parent ? x.parent < y.parent : x.row < y.row;
+    });
+    for (size_t i = 0; i < nodes.size();) {
+        const int32_t parent = m_index->nodes[static_cast<size_t>(nodes[i])].parent;
+        size_t j = i;
+        while (j + 1 < nodes.size() && m_index->nodes[static_cast<size_t>(nodes[j + 1])].parent == parent)
+            ++j;
+        const auto& siblings = m_index->nodes[static_cast<size_t>(parent)].children;
+        const int firstRow = m_index->nodes[static_cast<size_t>(nodes[i])].row;
+        const int lastRow = m_index->nodes[static_cast<size_t>(nodes[j])].row;
+        // Every role but the name column's sort key (the row, which a record never changes): the proxy
+        // re-filters these rows without re-sorting them.
+        static const QList<int> kFilledRoles{Qt::DisplayRole,  Qt::DecorationRole, Qt::ToolTipRole,
+                                             StatusRole,       ShownStatusRole,    RecordKindRole,
+                                             ProblemCountRole, SearchTextRole,     NodeKindRole};
+        emit dataChanged(createIndex(firstRow, 0, idFor(siblings[static_cast<size_t>(firstRow)])),
+                         createIndex(lastRow, ColumnCount - 1, idFor(siblings[static_cast<size_t>(lastRow)])),
+                         kFilledRoles);
+        i = j + 1;
+    }
 }
 
 RunActivity* StateTreeModel::runActivity() const {
@@ -86,15 +160,23 @@ bool StateTreeModel::parsePendingKey(const QString& key, QString* holderFqn, int
 const std::vector<PendingDeletion>* StateTreeModel::pendingOf(int32_t node) const {
     if (!m_index || node <= 0)
         return nullptr;
+    if (!m_pendingRowsShown &&
+        std::find(m_pendingRowsAdded.begin(), m_pendingRowsAdded.end(), node) == m_pendingRowsAdded.end())
+        return nullptr;
     const SnapshotRecord* r = m_index->record(node);
     return r && !r->pendingDeletions.empty() ? &r->pendingDeletions : nullptr;
+}
+
+const ResourceRun* StateTreeModel::activityOf(int32_t node) const {
+    // No run known (the usual case): no FQN text to build per row.
+    return m_activity && !m_activity->isEmpty() ? m_activity->find(m_index->fqnOf(node)) : nullptr;
 }
 
 StatusCategory StateTreeModel::shownStatus(int32_t node) const {
     const auto& n = m_index->nodes[static_cast<size_t>(node)];
     if (m_index->nodeKind(node) != SnapshotNodeKind::Resource)
         return n.status;
-    return athanor::ui::shownStatus(n.status, m_activity ? m_activity->find(n.fqn) : nullptr);
+    return athanor::ui::shownStatus(n.status, activityOf(node));
 }
 
 void StateTreeModel::recount() {
@@ -274,6 +356,8 @@ QString StateTreeModel::kindText(int32_t node) const {
 
 QString StateTreeModel::statusText(int32_t node) const {
     const auto& n = m_index->nodes[static_cast<size_t>(node)];
+    if (!m_index->isRecordLoaded(node))
+        return tr("reading…"); // a staged load has not read its record yet
     if (n.status != StatusCategory::None && m_index->nodeKind(node) == SnapshotNodeKind::Resource)
         return statusBadgeText(shownStatus(node));
     // Containers summarise what is below them; a healthy scope shows nothing.
@@ -325,7 +409,7 @@ QVariant StateTreeModel::pendingData(int32_t holder, int entry, int column, int 
         return tip;
     }
     case FqnRole:
-        return pendingKey(h.fqn, entry);
+        return pendingKey(m_index->fqnOf(holder), entry);
     case NodeIdRole:
         return holder;
     case NodeKindRole:
@@ -391,21 +475,20 @@ QVariant StateTreeModel::data(const QModelIndex& index, int role) const {
         }
         break;
     case Qt::ToolTipRole: {
-        QString tip = n.fqn;
+        QString tip = m_index->fqnOf(node);
         if (const SnapshotRecord* r = m_index->record(node)) {
             const StatusCategory shown = shownStatus(node);
             if (!r->ok())
                 tip += QStringLiteral("\n") + tr("Unreadable: %1").arg(QString::fromStdString(r->error));
             else if (shown != StatusCategory::None)
                 tip += QStringLiteral("\n") + statusExplanation(shown);
-            if (const ResourceRun* run = m_activity ? m_activity->find(n.fqn) : nullptr;
-                run && shown == StatusCategory::Failed)
+            if (const ResourceRun* run = activityOf(node); run && shown == StatusCategory::Failed)
                 tip += QStringLiteral("\n") + run->errorLine(500);
         }
         return tip;
     }
     case FqnRole:
-        return n.fqn;
+        return m_index->fqnOf(node);
     case NodeIdRole:
         return node;
     case NodeKindRole:
@@ -440,7 +523,7 @@ QVariant StateTreeModel::data(const QModelIndex& index, int role) const {
             return n.row;
         return data(index, Qt::DisplayRole);
     case SearchTextRole:
-        return m_index->nameOf(node) + QLatin1Char('\n') + n.fqn + QLatin1Char('\n') + n.kind;
+        return m_index->nameOf(node) + QLatin1Char('\n') + m_index->fqnOf(node) + QLatin1Char('\n') + n.kind;
     default:
         break;
     }

@@ -10,9 +10,14 @@
 namespace athanor::ui {
 
 class RunActivity;
+struct ResourceRun;
 
 // The scope tree (apps > stages > scopes > resources, nested resources under their owner) over an immutable
 // StateIndex. The model never changes a snapshot: a new one arrives from the worker and the model resets.
+// A staged load's index (StateIndex::loading()) is the exception: its records arrive in batches applied to
+// that same index (recordsLoaded(): dataChanged on their rows and the rows above, no reset, so expansion,
+// selection and scrolling stay), then indexCompleted() adds the pending deletion rows (held back while
+// loading: rows come and go only by inserts).
 //
 // Two things join the records: what runs say (RunActivity: a resource running now, failed in the last run, or
 // else interrupted; only status texts change, no reset), and each scope's pending deletions, shown as rows of
@@ -37,6 +42,10 @@ public:
     explicit StateTreeModel(QObject* parent = nullptr);
 
     void setIndex(std::shared_ptr<const StateIndex> index);
+    // The shown index got these nodes' records (StateSession::recordsLoaded).
+    void recordsLoaded(const std::shared_ptr<const StateIndex>& index, const std::vector<int32_t>& nodes);
+    // The shown index finished loading (StateSession::indexChanged with the same index).
+    void indexCompleted();
     const std::shared_ptr<const StateIndex>& stateIndex() const { return m_index; }
     void setRunActivity(RunActivity* activity);
     RunActivity* runActivity() const;
@@ -74,19 +83,25 @@ public:
 signals:
     // What runs say changed (after the dataChanged of the rows concerned).
     void runStatesChanged();
+    // A staged load's records filled in rows (after their dataChanged), or it completed.
+    void recordsFilledIn();
 
 private:
     const std::vector<PendingDeletion>* pendingOf(int32_t node) const;
     QVariant pendingData(int32_t holder, int entry, int column, int role) const;
     QString kindText(int32_t node) const;
+    const ResourceRun* activityOf(int32_t node) const;
     QString statusText(int32_t node) const;
     void recount();
     void onActivityChanged();
+    void emitRowsChanged(std::vector<int32_t> nodes);
 
     std::shared_ptr<const StateIndex> m_index;
     QPointer<RunActivity> m_activity;
-    std::vector<Totals> m_totals; // per node, its subtree; empty when nothing is running, failed or pending
-    QStringList m_activityFqns;   // what the activity named at the last recount
+    std::vector<Totals> m_totals;   // per node, its subtree; empty when nothing is running, failed or pending
+    QStringList m_activityFqns;     // what the activity named at the last recount
+    bool m_pendingRowsShown = true; // false while a staged load's index fills in (see above)
+    std::vector<int32_t> m_pendingRowsAdded; // holders whose rows indexCompleted() inserted so far
     QIcon m_appIcon, m_stageIcon, m_scopeIcon, m_resourceIcon, m_pendingIcon, m_errorIcon;
 };
 

@@ -55,11 +55,22 @@ int32_t NodeFqnLookup::value(const QString& fqn, int32_t absent) const {
 
 const SnapshotRecord* StateIndex::record(int32_t node) const {
     const int32_t r = snapshot->nodes[static_cast<size_t>(node)].record;
-    return r >= 0 ? &snapshot->records[static_cast<size_t>(r)] : nullptr;
+    if (r < 0 || (!m_recordLoaded.empty() && !m_recordLoaded[static_cast<size_t>(r)]))
+        return nullptr;
+    return &snapshot->records[static_cast<size_t>(r)];
+}
+
+bool StateIndex::isRecordLoaded(int32_t node) const {
+    const int32_t r = snapshot->nodes[static_cast<size_t>(node)].record;
+    return r < 0 || m_recordLoaded.empty() || m_recordLoaded[static_cast<size_t>(r)];
 }
 
 QString StateIndex::nameOf(int32_t node) const {
     return toQString(snapshot->nodes[static_cast<size_t>(node)].name);
+}
+
+QString StateIndex::fqnOf(int32_t node) const {
+    return toQString(snapshot->nodes[static_cast<size_t>(node)].fqn);
 }
 
 bool StateIndex::sameContentAs(const StateIndex& other) const {
@@ -88,32 +99,20 @@ std::shared_ptr<const StateIndex> StateIndex::build(const std::filesystem::path&
     return fromSnapshot(std::move(snapshot), timer.elapsed());
 }
 
-std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const StateSnapshot> snapshot,
-                                                           qint64 loadMs) {
-    QElapsedTimer timer;
-    timer.start();
+namespace {
+
+// The index of a snapshot's tree: nodes, natural order, the FQN lookup; records are applied by the caller.
+std::shared_ptr<StateIndex> indexTree(std::shared_ptr<const StateSnapshot> snapshot) {
     auto index = std::make_shared<StateIndex>();
     index->snapshot = std::move(snapshot);
     const StateSnapshot& snap = *index->snapshot;
 
     index->nodes.resize(snap.nodes.size());
-    std::map<std::string, QString, std::less<>> kindTexts;
     for (size_t i = 0; i < snap.nodes.size(); ++i) {
         const SnapshotNode& sn = snap.nodes[i];
-        Node& n = index->nodes[i];
-        n.fqn = toQString(sn.fqn);
+        StateIndex::Node& n = index->nodes[i];
         n.parent = sn.parent;
         n.children = sn.children;
-        if (sn.record >= 0) {
-            const SnapshotRecord& r = snap.records[static_cast<size_t>(sn.record)];
-            // One shared QString per distinct kind (a handful), not one allocation per record.
-            auto kind = kindTexts.find(r.kind);
-            if (kind == kindTexts.end())
-                kind = kindTexts.emplace(r.kind, toQString(r.kind)).first;
-            n.kind = kind->second;
-            n.status = statusCategoryOf(r);
-            index->secrets += static_cast<int>(r.secretCount);
-        }
         switch (sn.kind) {
         case SnapshotNodeKind::App:
             ++index->apps;
@@ -140,46 +139,134 @@ std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const
     keys.reserve(index->nodes.size());
     for (const SnapshotNode& sn : snap.nodes)
         keys.push_back(collator.sortKey(toQString(sn.name)));
-    for (Node& n : index->nodes) {
+    for (StateIndex::Node& n : index->nodes) {
         std::stable_sort(n.children.begin(), n.children.end(), [&](int32_t a, int32_t b) {
             return keys[static_cast<size_t>(a)].compare(keys[static_cast<size_t>(b)]) < 0;
         });
         for (size_t row = 0; row < n.children.size(); ++row)
             index->nodes[static_cast<size_t>(n.children[row])].row = static_cast<int32_t>(row);
     }
+    return index;
+}
 
-    // Subtree counts, children before parents: nodes are created parent first, so walk backwards.
-    for (size_t i = index->nodes.size(); i-- > 0;) {
-        Node& n = index->nodes[i];
+} // namespace
+
+void StateIndex::applyRecord(size_t node, const SnapshotRecord& r) {
+    Node& n = nodes[node];
+    // One shared QString per distinct kind (a handful), not one allocation per record.
+    auto kind = m_kindTexts.find(r.kind);
+    if (kind == m_kindTexts.end())
+        kind = m_kindTexts.emplace(r.kind, toQString(r.kind)).first;
+    n.kind = kind->second;
+    n.status = statusCategoryOf(r);
+}
+
+// Subtree counts, children before parents: nodes are created parent first, so walk backwards.
+void StateIndex::countSubtrees() {
+    const StateSnapshot& snap = *snapshot;
+    for (Node& n : nodes) {
+        n.resources = 0;
+        n.interrupted = 0;
+        n.unreadable = 0;
+    }
+    for (size_t i = nodes.size(); i-- > 0;) {
+        Node& n = nodes[i];
         if (n.status == StatusCategory::Unreadable)
             ++n.unreadable;
         if (isInterrupted(n.status))
             ++n.interrupted;
         if (n.parent >= 0) {
-            Node& p = index->nodes[static_cast<size_t>(n.parent)];
+            Node& p = nodes[static_cast<size_t>(n.parent)];
             p.resources += n.resources + (snap.nodes[i].kind == SnapshotNodeKind::Resource ? 1 : 0);
             p.interrupted += n.interrupted;
             p.unreadable += n.unreadable;
         }
     }
-    index->unreadable = index->nodes.empty() ? 0 : index->nodes[0].unreadable;
-    index->interrupted = index->nodes.empty() ? 0 : index->nodes[0].interrupted;
+    unreadable = nodes.empty() ? 0 : nodes[0].unreadable;
+    interrupted = nodes.empty() ? 0 : nodes[0].interrupted;
+}
 
+void StateIndex::collectKinds() {
+    const StateSnapshot& snap = *snapshot;
+    std::map<std::string_view, QString> distinct;
+    secrets = 0;
+    for (size_t i = 0; i < snap.nodes.size(); ++i) {
+        const int32_t r = snap.nodes[i].record;
+        if (r < 0)
+            continue;
+        const SnapshotRecord& record = snap.records[static_cast<size_t>(r)];
+        secrets += static_cast<int>(record.secretCount);
+        if (!record.kind.empty())
+            distinct.emplace(record.kind, nodes[i].kind);
+    }
+    const QCollator collator = naturalCollator();
     QStringList kindList;
-    for (const auto& [kind, text] : kindTexts)
-        if (!kind.empty())
-            kindList << text;
+    for (const auto& [kind, text] : distinct)
+        kindList << text;
     std::sort(kindList.begin(), kindList.end(),
               [&](const QString& a, const QString& b) { return collator(a, b); });
-    index->kinds = kindList;
-
+    kinds = kindList;
     // What to watch for changes (the watcher sees records rewritten in place too: FolderWatcher); a source
     // without folders to watch is polled instead (StateSession).
+    watchFolders.clear();
     if (snap.source)
         for (const auto& folder : snap.source->watchFolders(snap))
-            index->watchFolders << QString::fromStdString(folder.string());
+            watchFolders << QString::fromStdString(folder.string());
+}
+
+std::shared_ptr<const StateIndex> StateIndex::fromSnapshot(std::shared_ptr<const StateSnapshot> snapshot,
+                                                           qint64 loadMs) {
+    QElapsedTimer timer;
+    timer.start();
+    std::shared_ptr<StateIndex> index = indexTree(std::move(snapshot));
+    const StateSnapshot& snap = *index->snapshot;
+    for (size_t i = 0; i < snap.nodes.size(); ++i)
+        if (const int32_t r = snap.nodes[i].record; r >= 0)
+            index->applyRecord(i, snap.records[static_cast<size_t>(r)]);
+    index->countSubtrees();
+    index->collectKinds();
     index->loadMs = loadMs + timer.elapsed();
     return index;
+}
+
+std::shared_ptr<StateIndex> StateIndex::fromWalkedSnapshot(std::shared_ptr<const StateSnapshot> snapshot) {
+    std::shared_ptr<StateIndex> index = indexTree(std::move(snapshot));
+    const StateSnapshot& snap = *index->snapshot;
+    index->m_recordLoaded.assign(std::max<size_t>(snap.records.size(), 1), 0);
+    index->m_nodeOfRecord.assign(snap.records.size(), -1);
+    for (size_t i = 0; i < snap.nodes.size(); ++i)
+        if (const int32_t r = snap.nodes[i].record; r >= 0)
+            index->m_nodeOfRecord[static_cast<size_t>(r)] = static_cast<int32_t>(i);
+    index->countSubtrees();
+    return index;
+}
+
+std::vector<int32_t> StateIndex::applyLoadedRecords(const std::vector<int32_t>& records) {
+    std::vector<int32_t> changed;
+    if (m_recordLoaded.empty())
+        return changed;
+    changed.reserve(records.size());
+    for (const int32_t r : records) {
+        const auto i = static_cast<size_t>(r);
+        if (i >= m_nodeOfRecord.size() || m_recordLoaded[i])
+            continue;
+        m_recordLoaded[i] = 1;
+        ++m_loadedRecords;
+        if (const int32_t node = m_nodeOfRecord[i]; node >= 0) {
+            applyRecord(static_cast<size_t>(node), snapshot->records[i]);
+            changed.push_back(node);
+        }
+    }
+    countSubtrees();
+    return changed;
+}
+
+void StateIndex::finishLoading(qint64 ms) {
+    m_recordLoaded = {};
+    m_nodeOfRecord = {};
+    m_loadedRecords = snapshot->records.size();
+    collectKinds();
+    loadMs = ms;
 }
 
 } // namespace athanor::ui

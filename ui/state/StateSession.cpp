@@ -34,9 +34,11 @@ struct StateSession::LoadResult {
     std::shared_ptr<StateSource> source; // set when this load opened it
     SourceSpec spec;
     QString note;
-    std::shared_ptr<const StateIndex> index; // null when the load failed
+    std::shared_ptr<const StateIndex> index;       // null when the load failed
+    std::shared_ptr<const StateSnapshot> snapshot; // a staged load's, when it is the walked one (index null)
     QString error;
     QString reason; // a remote source's failure kind ("offline", "unauthorized", ...)
+    qint64 loadMs = 0;
 };
 
 StateSession::StateSession(QObject* parent) : QObject(parent) {
@@ -90,6 +92,7 @@ void StateSession::openSource(const SourceSpec& spec, const QStringList& knownAp
     m_lastError.clear();
     m_projectPath = QDir::cleanPath(toQString(spec.projectFolder().string()));
     m_index.reset();
+    m_loadingIndex.reset();
     m_reloadQueued = false;
     m_poll.stop();
     m_poll.setInterval(spec.isRemote() ? remotePollInterval() : kPollMs);
@@ -107,6 +110,7 @@ void StateSession::close() {
     m_source.reset();
     m_note.clear();
     m_index.reset();
+    m_loadingIndex.reset();
     m_poll.stop();
     m_debounce.stop();
     m_watcher->clear();
@@ -143,7 +147,34 @@ void StateSession::startLoad() {
     SnapshotOptions options;
     for (const QString& app : m_knownApps)
         options.knownApps.push_back(app.toStdString());
-    m_pool.start([this, generation, spec, source, cancel, options] {
+    m_loadingIndex.reset();
+    // Nothing shown yet: a folder shows its walked tree first and fills in the records as they are read.
+    const bool staged = !m_index;
+    m_readFirst = staged ? std::make_shared<std::atomic<int32_t>>(-1) : nullptr;
+    m_pool.start([this, generation, spec, source, cancel, options, staged, readFirst = m_readFirst,
+                  batchMs = m_recordBatchMs]() mutable {
+        const StateSnapshot* walked = nullptr; // a staged load's published snapshot
+        if (staged) {
+            options.readFirst = readFirst.get();
+            options.fillBatchMs = batchMs;
+            options.treeWalked = [this, generation, &walked](const std::shared_ptr<StateSnapshot>& snapshot) {
+                if (snapshot->records.empty())
+                    return; // nothing to fill in: the finished load says what there is
+                walked = snapshot.get();
+                std::shared_ptr<StateIndex> index = StateIndex::fromWalkedSnapshot(snapshot);
+                QMetaObject::invokeMethod(
+                    this, [this, generation, index] { onTreeWalked(generation, index); },
+                    Qt::QueuedConnection);
+            };
+            options.recordsFilled = [this, generation](std::vector<int32_t> records) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, records = std::move(records)] {
+                        onRecordsLoaded(generation, records);
+                    },
+                    Qt::QueuedConnection);
+            };
+        }
         auto result = std::make_shared<LoadResult>();
         result->spec = spec;
         QElapsedTimer timer;
@@ -173,7 +204,11 @@ void StateSession::startLoad() {
                     Qt::QueuedConnection);
             };
             std::shared_ptr<const StateSnapshot> snapshot = loadSnapshot(*open, options, progress, cancel);
-            result->index = StateIndex::fromSnapshot(std::move(snapshot), timer.elapsed());
+            result->loadMs = timer.elapsed();
+            if (walked && walked == snapshot.get())
+                result->snapshot = std::move(snapshot); // the GUI completes the index it already has
+            else
+                result->index = StateIndex::fromSnapshot(std::move(snapshot), timer.elapsed());
         } catch (const LoadCancelled&) {
             return; // replaced by a newer load, cancelled, or a closed session: nobody waits for this one
         } catch (const MissingAccessSecretError& e) {
@@ -203,6 +238,18 @@ void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult
         m_projectPath = QDir::cleanPath(toQString(m_spec.projectFolder().string()));
         emit sourceResolved(toQString(m_spec.toString()), m_note);
     }
+    if (result->snapshot) {
+        // A staged load: its walked index (shown, every record applied by now) is the snapshot, complete.
+        std::shared_ptr<StateIndex> completed = std::move(m_loadingIndex);
+        if (!completed || completed->snapshot != result->snapshot)
+            completed = std::const_pointer_cast<StateIndex>(
+                StateIndex::fromSnapshot(result->snapshot, result->loadMs));
+        else
+            completed->finishLoading(result->loadMs);
+        result->index = std::move(completed);
+    }
+    m_loadingIndex.reset();
+    m_readFirst.reset();
     if (!result->index) {
         m_lastError = result->error;
         emit loadFailed(result->error);
@@ -234,6 +281,28 @@ void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult
     }
 }
 
+void StateSession::onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index) {
+    if (generation != m_generation)
+        return;
+    m_loadingIndex = index;
+    emit treeWalked(m_loadingIndex);
+}
+
+void StateSession::onRecordsLoaded(quint64 generation, const std::vector<int32_t>& records) {
+    if (generation != m_generation || !m_loadingIndex)
+        return; // a load replaced or cancelled meanwhile: its records are not this tree's
+    const std::vector<int32_t> nodes = m_loadingIndex->applyLoadedRecords(records);
+    emit recordsLoaded(m_loadingIndex, nodes);
+}
+
+void StateSession::readRecordFirst(int32_t node) {
+    if (!m_loadingIndex || !m_readFirst || node <= 0 ||
+        static_cast<size_t>(node) >= m_loadingIndex->snapshot->nodes.size())
+        return;
+    if (const int32_t record = m_loadingIndex->snapshot->nodes[static_cast<size_t>(node)].record; record >= 0)
+        m_readFirst->store(record);
+}
+
 void StateSession::cancelLoad() {
     if (!m_loading)
         return;
@@ -242,6 +311,7 @@ void StateSession::cancelLoad() {
     m_cancel = std::stop_source();
     m_loading = false;
     m_reloadQueued = false;
+    m_loadingIndex.reset(); // a half-read tree is not a snapshot to keep
     emit loadCancelled();
 }
 

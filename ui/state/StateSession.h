@@ -9,8 +9,10 @@
 #include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
+#include <atomic>
 #include <memory>
 #include <stop_token>
+#include <vector>
 
 namespace athanor {
 class StateSource;
@@ -26,6 +28,11 @@ class FolderWatcher;
 // one follow-up load. Every open() bumps a generation number (and cancels the running load) so a slow load
 // of the previous source can never replace the new one. A load that fails as a whole (a locked database)
 // keeps the last good snapshot and says why (loadFailed).
+//
+// The first load of a folder is staged: the tree of the folder walk comes first (treeWalked: ids, scopes and
+// FQNs, no kind or status yet), then the records as they are read (recordsLoaded, about ten times a second,
+// applied to that same index on the GUI thread), then indexChanged with that index complete. Reloads of a
+// shown tree load whole and replace it as before.
 class StateSession : public QObject {
     Q_OBJECT
 public:
@@ -53,7 +60,15 @@ public:
     QString dotAlchemyPath() const;
     bool isOpen() const { return !m_projectPath.isEmpty(); }
     bool isLoading() const { return m_loading; }
+    // The last complete index (null while the first load is still reading records).
     std::shared_ptr<const StateIndex> index() const { return m_index; }
+    // The index of a staged load still reading its records (null otherwise).
+    std::shared_ptr<const StateIndex> loadingIndex() const { return m_loadingIndex; }
+    // A staged load reads this node's record before the others (the user selected it); recordsLoaded
+    // follows within a batch interval.
+    void readRecordFirst(int32_t node);
+    // How often a staged load hands over the records read meanwhile (default 100 ms; tests go finer).
+    void setRecordBatchInterval(int ms) { m_recordBatchMs = ms; }
     // The last load's failure ("" after a good load).
     QString lastError() const { return m_lastError; }
 
@@ -89,7 +104,14 @@ signals:
     void loadStarted();
     // Records read so far of the running load (total 0 while unknown), at most a few times a second.
     void loadProgress(qint64 loaded, qint64 total);
-    // A new snapshot (only when something differs from the previous one).
+    // A staged load's walked tree (loading()): shown at once; its records follow.
+    void treeWalked(std::shared_ptr<const athanor::ui::StateIndex> index);
+    // Records of the treeWalked index were applied: `nodes` show their kind and status now (their ancestors'
+    // counts changed too).
+    void recordsLoaded(std::shared_ptr<const athanor::ui::StateIndex> index,
+                       const std::vector<int32_t>& nodes);
+    // A new snapshot (only when something differs from the previous one); after a staged load, the
+    // treeWalked index itself, complete.
     void indexChanged(std::shared_ptr<const athanor::ui::StateIndex> index);
     // Every finished load, changed or not (the status bar shows the time).
     void loadFinished(qint64 ms);
@@ -103,6 +125,8 @@ private:
     struct LoadResult;
     void startLoad();
     void onLoaded(quint64 generation, const std::shared_ptr<LoadResult>& result);
+    void onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index);
+    void onRecordsLoaded(quint64 generation, const std::vector<int32_t>& records);
     void updateWatches();
     void pollChanges();
     int remotePollInterval() const;
@@ -114,6 +138,9 @@ private:
     QString m_projectPath;
     QString m_lastError;
     std::shared_ptr<const StateIndex> m_index;
+    std::shared_ptr<StateIndex>
+        m_loadingIndex; // a staged load's, while its records are read (GUI thread only)
+    std::shared_ptr<std::atomic<int32_t>> m_readFirst; // the running staged load's SnapshotOptions::readFirst
     FolderWatcher* m_watcher = nullptr;
     QTimer m_debounce;
     QTimer m_poll;
@@ -126,6 +153,7 @@ private:
     bool m_pollActive = true;
     int m_remotePollMs = 10000;
     bool m_runInProgress = false;
+    int m_recordBatchMs = 100;
     QStringList m_knownApps;
     QDateTime m_lastGoodLoad;
     QThreadPool m_pool; // last member: destroyed first, waiting for a running load before the rest goes
