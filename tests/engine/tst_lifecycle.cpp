@@ -612,6 +612,7 @@ private slots:
             o.stackFile = f.root() / "alchemy.stack.json";
             o.passwords.add(SecureString(kPassword));
             o.processEndsAfterRun = endsAfterRun;
+            o.parallel = 1; // one resource at a time: the two runs' events compare in order
             return runPhase(o, f.sink, f.cancel);
         };
         for (const Phase phase : {Phase::Up, Phase::Up, Phase::Read}) {
