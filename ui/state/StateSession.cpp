@@ -8,10 +8,14 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <QSettings>
 #include <atomic>
+#include <ctime>
 #include <stdexcept>
+#include <sys/stat.h>
 
 namespace athanor::ui {
 
@@ -25,8 +29,18 @@ constexpr int kRemoteRunPollMs = 2000;
 // Progress reports of a running load reach the GUI thread at most this often.
 constexpr qint64 kProgressMs = 100;
 
+// Folder and file times are stamped from the kernel's coarse clock, which may lag the precise one by a tick.
+constexpr qint64 kFileClockSlackNs = 20'000'000;
+
 QString toQString(const std::string& s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+// Now, on the clock file and folder times are stamped with.
+qint64 fileClockNowNs() {
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    return static_cast<qint64>(now.tv_sec) * 1000000000LL + now.tv_nsec;
 }
 } // namespace
 
@@ -39,6 +53,7 @@ struct StateSession::LoadResult {
     QString error;
     QString reason; // a remote source's failure kind ("offline", "unauthorized", ...)
     qint64 loadMs = 0;
+    qint64 startedNs = 0; // fileClockNowNs() when the load began reading
 };
 
 StateSession::StateSession(QObject* parent) : QObject(parent) {
@@ -128,12 +143,15 @@ void StateSession::reload() {
 }
 
 void StateSession::setLiveReload(bool on) {
+    const bool wasLive = m_live;
     m_live = on;
     if (!on) {
         m_debounce.stop();
         m_poll.stop();
     } else if (m_index) {
         updateWatches();
+        if (!wasLive) // changes made while it was off were seen and ignored
+            verifyIndexIsCurrent(m_index->watchFolders);
     }
 }
 
@@ -144,6 +162,7 @@ void StateSession::startLoad() {
     const SourceSpec spec = m_spec;
     std::shared_ptr<StateSource> source = m_source; // null until the first load has resolved it
     const std::stop_token cancel = m_cancel.get_token();
+    const qint64 startedNs = fileClockNowNs();
     SnapshotOptions options;
     for (const QString& app : m_knownApps)
         options.knownApps.push_back(app.toStdString());
@@ -151,7 +170,7 @@ void StateSession::startLoad() {
     // Nothing shown yet: a folder shows its walked tree first and fills in the records as they are read.
     const bool staged = !m_index;
     m_readFirst = staged ? std::make_shared<std::atomic<int32_t>>(-1) : nullptr;
-    m_pool.start([this, generation, spec, source, cancel, options, staged, readFirst = m_readFirst,
+    m_pool.start([this, generation, spec, source, cancel, options, staged, startedNs, readFirst = m_readFirst,
                   batchMs = m_recordBatchMs]() mutable {
         const StateSnapshot* walked = nullptr; // a staged load's published snapshot
         if (staged) {
@@ -177,6 +196,7 @@ void StateSession::startLoad() {
         }
         auto result = std::make_shared<LoadResult>();
         result->spec = spec;
+        result->startedNs = startedNs;
         QElapsedTimer timer;
         timer.start();
         try {
@@ -264,13 +284,14 @@ void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult
         const bool changed = !m_index || !m_index->sameContentAs(*result->index);
         // Kept even when nothing differs for the views: its change token is the one to poll against.
         m_index = result->index;
+        m_indexStartedNs = result->startedNs;
         if (changed)
             emit indexChanged(m_index);
         if (changed || recovered) {
             // Thousands of inotify watches take a while to add: after the views have their new snapshot.
             QTimer::singleShot(0, this, [this, generation] {
                 if (generation == m_generation && m_index)
-                    updateWatches();
+                    updateWatches(WatchCheck::NewFolders);
             });
         }
         emit loadFinished(m_index->loadMs);
@@ -357,14 +378,59 @@ void StateSession::setPollActive(bool active) {
         pollChanges(); // back in the window: look now rather than at the next tick
 }
 
-void StateSession::updateWatches() {
+void StateSession::updateWatches(WatchCheck check) {
+    const QStringList watchedBefore = m_watcher->folders();
     m_watcher->setFolders(m_index->watchFolders);
+    if (check == WatchCheck::NewFolders && m_live) {
+        const QSet<QString> had(watchedBefore.begin(), watchedBefore.end());
+        QStringList added;
+        for (const QString& folder : m_index->watchFolders)
+            if (!had.contains(folder))
+                added << folder;
+        if (!added.isEmpty())
+            verifyIndexIsCurrent(added);
+    }
     // Poll where the watcher cannot see everything: no folders to watch (a database), or no inotify.
     const bool watched = !m_index->watchFolders.isEmpty() && m_watcher->seesFileRewrites();
     if (m_live && !watched)
         m_poll.start();
     else
         m_poll.stop();
+}
+
+void StateSession::verifyIndexIsCurrent(const QStringList& folders) {
+    if (!m_source || !m_index)
+        return;
+    const quint64 generation = m_generation;
+    std::shared_ptr<const StateIndex> index = m_index;
+    std::shared_ptr<StateSource> source = m_source;
+    const qint64 since = m_indexStartedNs - kFileClockSlackNs;
+    m_pool.start([this, generation, index, source, folders, since] {
+        bool differs = false;
+        for (const QString& folder : folders) {
+            struct stat st {};
+            // A folder's own time moves when a file in it is added, removed or renamed.
+            if (::stat(QFile::encodeName(folder).constData(), &st) == 0 &&
+                static_cast<qint64>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec >= since) {
+                differs = true;
+                break;
+            }
+        }
+        try {
+            differs = differs || source->changedSince(*index->snapshot);
+        } catch (const std::exception&) {
+            differs = true; // a reload reports what is wrong
+        }
+        if (!differs)
+            return;
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation] {
+                if (generation == m_generation)
+                    reload(); // queued behind a load that is running: it may have read before the change
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void StateSession::pollChanges() {

@@ -127,7 +127,14 @@ private:
     void onLoaded(quint64 generation, const std::shared_ptr<LoadResult>& result);
     void onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index);
     void onRecordsLoaded(quint64 generation, const std::vector<int32_t>& records);
-    void updateWatches();
+    enum class WatchCheck { None, NewFolders };
+    // Watches the index's folders. With NewFolders, folders that were not watched before are checked once for
+    // changes made since the index's load began (no event reports those).
+    void updateWatches(WatchCheck check = WatchCheck::None);
+    // Changes made where nothing was watching (a folder newly watched, live reload off) raise no event:
+    // checks once, off the GUI thread, that every record's time and size and these folders' own times (a file
+    // added, removed or renamed) are still those of the shown index's load, and reloads if not.
+    void verifyIndexIsCurrent(const QStringList& folders);
     void pollChanges();
     int remotePollInterval() const;
 
@@ -138,6 +145,7 @@ private:
     QString m_projectPath;
     QString m_lastError;
     std::shared_ptr<const StateIndex> m_index;
+    qint64 m_indexStartedNs = 0; // when the load that produced m_index began (file clock)
     std::shared_ptr<StateIndex>
         m_loadingIndex; // a staged load's, while its records are read (GUI thread only)
     std::shared_ptr<std::atomic<int32_t>> m_readFirst; // the running staged load's SnapshotOptions::readFirst
