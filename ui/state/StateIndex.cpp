@@ -1,11 +1,11 @@
 #include "state/StateIndex.h"
 
 #include "models/NaturalCollator.h"
+#include "models/NaturalOrder.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/StateSource.h"
 
 #include <QCollator>
-#include <QCollatorSortKey>
 #include <QElapsedTimer>
 #include <algorithm>
 #include <map>
@@ -133,16 +133,13 @@ std::shared_ptr<StateIndex> indexTree(std::shared_ptr<const StateSnapshot> snaps
 
     index->nodeByFqn.build(snap);
 
-    // Natural order among siblings ("item2" before "item10"), decided here once with precomputed keys.
+    // Natural order among siblings ("item2" before "item10"), decided here once.
     const QCollator collator = naturalCollator();
-    std::vector<QCollatorSortKey> keys;
-    keys.reserve(index->nodes.size());
-    for (const SnapshotNode& sn : snap.nodes)
-        keys.push_back(collator.sortKey(toQString(sn.name)));
+    const auto nameOf = [&snap](int32_t node) -> std::string_view {
+        return snap.nodes[static_cast<size_t>(node)].name;
+    };
     for (StateIndex::Node& n : index->nodes) {
-        std::stable_sort(n.children.begin(), n.children.end(), [&](int32_t a, int32_t b) {
-            return keys[static_cast<size_t>(a)].compare(keys[static_cast<size_t>(b)]) < 0;
-        });
+        sortNaturally(n.children, nameOf, collator);
         for (size_t row = 0; row < n.children.size(); ++row)
             index->nodes[static_cast<size_t>(n.children[row])].row = static_cast<int32_t>(row);
     }
