@@ -2,6 +2,7 @@
 
 #include "snapshot/SnapshotLoader.h"
 #include "snapshot/SnapshotPlacement.h"
+#include "snapshot/SortedRuns.h"
 #include "state/StateRecord.h"
 
 #include <algorithm>
@@ -179,38 +180,20 @@ void assignRecordChains(StateSnapshot& snap) {
 void sortRecordsByFqn(StateSnapshot& snap) {
     auto& records = snap.records;
     // Sort records by FQN and remap the nodes' indexes (a flat stage is walked in FQN order already).
-    // A walk adds each folder's records in id order, so the records are a few long sorted runs: merging the
-    // runs (stable, like a stable sort) compares far less than sorting afresh, and the FQNs are compared
-    // through a compact array of views rather than through the 300-byte records.
+    // A walk adds each folder's records in id order: a few long sorted runs to merge (sortBySortedRuns), the
+    // FQNs compared through a compact array of views rather than through the 300-byte records.
     std::vector<std::string_view> fqns(records.size());
     for (size_t i = 0; i < records.size(); ++i)
         fqns[i] = records[i].fqn;
-    std::vector<size_t> runStarts;
-    for (size_t i = 0; i < fqns.size(); ++i)
-        if (i == 0 || fqns[i] < fqns[i - 1])
-            runStarts.push_back(i);
-    if (runStarts.size() <= 1)
-        return;
-    std::vector<int32_t> order(records.size());
-    for (size_t i = 0; i < order.size(); ++i)
-        order[i] = static_cast<int32_t>(i);
     const auto byFqn = [&](int32_t a, int32_t b) {
         return fqns[static_cast<size_t>(a)] < fqns[static_cast<size_t>(b)];
     };
-    // Pairs of neighbouring runs merge until one run is left (log2(runs) passes over the records).
-    runStarts.push_back(order.size());
-    while (runStarts.size() > 2) {
-        std::vector<size_t> merged;
-        for (size_t r = 0; r + 1 < runStarts.size(); r += 2) {
-            merged.push_back(runStarts[r]);
-            if (r + 2 < runStarts.size())
-                std::inplace_merge(order.begin() + static_cast<std::ptrdiff_t>(runStarts[r]),
-                                   order.begin() + static_cast<std::ptrdiff_t>(runStarts[r + 1]),
-                                   order.begin() + static_cast<std::ptrdiff_t>(runStarts[r + 2]), byFqn);
-        }
-        merged.push_back(order.size());
-        runStarts = std::move(merged);
-    }
+    std::vector<int32_t> order(records.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = static_cast<int32_t>(i);
+    if (std::is_sorted(order.begin(), order.end(), byFqn))
+        return;
+    sortBySortedRuns(order, byFqn);
     std::vector<int32_t> newIndex(records.size());
     for (size_t i = 0; i < order.size(); ++i)
         newIndex[static_cast<size_t>(order[i])] = static_cast<int32_t>(i);

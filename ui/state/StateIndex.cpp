@@ -3,6 +3,7 @@
 #include "models/NaturalCollator.h"
 #include "models/NaturalOrder.h"
 #include "snapshot/SnapshotLoader.h"
+#include "snapshot/SortedRuns.h"
 #include "store/StateSource.h"
 
 #include <QCollator>
@@ -33,8 +34,8 @@ void NodeFqnLookup::build(const StateSnapshot& snapshot) {
         return snapshot.nodes[static_cast<size_t>(n)].fqn;
     };
     // Stable, so that of nodes sharing an FQN the one made last is found (as the QHash this replaced kept).
-    std::stable_sort(m_byFqn.begin(), m_byFqn.end(),
-                     [&](int32_t a, int32_t b) { return fqnOf(a) < fqnOf(b); });
+    // Nodes are made folder by folder in id order: long sorted runs, merged.
+    sortBySortedRuns(m_byFqn, [&](int32_t a, int32_t b) { return fqnOf(a) < fqnOf(b); });
 }
 
 int32_t NodeFqnLookup::value(std::string_view fqn, int32_t absent) const {
