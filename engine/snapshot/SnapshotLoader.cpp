@@ -50,7 +50,7 @@ struct Walker {
         return static_cast<int32_t>(snap.records.size() - 1);
     }
 
-    using IdIndex = std::vector<std::pair<std::string, int32_t>>; // record id -> node, sorted by id
+    using IdIndex = std::vector<int32_t>; // resource nodes of one folder, sorted by id (their name)
 
     struct Listing {
         std::vector<std::string> files; // record file names
@@ -168,25 +168,23 @@ struct Walker {
                    const std::string& fqnPrefix) {
         Listing listing = take(dir);
         // Children in id order (Alchemy sorts resource names, not file names: "old" < "old-server", although
-        // "old-server.json" < "old.json").
-        std::vector<std::pair<std::string, const std::string*>> byId;
-        byId.reserve(listing.files.size());
-        for (const auto& file : listing.files)
-            byId.emplace_back(fileNameToId(file), &file);
-        std::sort(byId.begin(), byId.end());
-        IdIndex idToNode; // sorted by id, like byId: a binary search replaces a std::map of every id
-        idToNode.reserve(byId.size());
-        for (auto& [id, file] : byId) {
+        // "old-server.json" < "old.json"). The names become ids in place; a file's name is its id's
+        // idToFileName() again (the two are inverse for names, which hold no '/').
+        std::vector<std::string>& ids = listing.files;
+        for (std::string& file : ids)
+            file = fileNameToId(file);
+        std::sort(ids.begin(), ids.end());
+        IdIndex idToNode; // the resource nodes in id order: a binary search replaces a std::map of every id
+        idToNode.reserve(ids.size());
+        for (std::string& id : ids) {
             std::string fqn;
             fqn.reserve(fqnPrefix.size() + 1 + id.size());
             fqn.append(fqnPrefix).append(1, '/').append(id);
-            std::string relativePath;
-            relativePath.reserve(rel.size() + 1 + file->size());
-            relativePath.append(rel).append(1, '/').append(*file);
-            const int32_t rec = addRecord(std::move(relativePath), id, fqn);
-            const int32_t node = addNode(SnapshotNodeKind::Resource, id, std::move(fqn), scopeNode);
+            const int32_t rec = addRecord(rel + "/" + idToFileName(id), id, fqn);
+            const int32_t node =
+                addNode(SnapshotNodeKind::Resource, std::move(id), std::move(fqn), scopeNode);
             snap.nodes[static_cast<size_t>(node)].record = rec;
-            idToNode.emplace_back(std::move(id), node);
+            idToNode.push_back(node);
         }
         for (const auto& sub : listing.dirs)
             attachFolder(dir / sub, rel + "/" + sub, sub, scopeNode, fqnPrefix, idToNode);
@@ -194,18 +192,21 @@ struct Walker {
 
     void attachFolder(const fs::path& dir, const std::string& rel, const std::string& relId,
                       int32_t scopeNode, const std::string& fqnPrefix, const IdIndex& idToNode) {
+        const auto idOf = [&](int32_t node) -> const std::string& {
+            return snap.nodes[static_cast<size_t>(node)].name; // a resource node's name is its id
+        };
         const auto lowerBound = [&](const std::string& key) {
             return std::lower_bound(idToNode.begin(), idToNode.end(), key,
-                                    [](const auto& entry, const std::string& k) { return entry.first < k; });
+                                    [&](int32_t node, const std::string& k) { return idOf(node) < k; });
         };
-        if (auto it = lowerBound(relId); it != idToNode.end() && it->first == relId) {
-            walkScope(dir, rel, it->second, fqnPrefix + "/" + relId);
+        if (auto it = lowerBound(relId); it != idToNode.end() && idOf(*it) == relId) {
+            walkScope(dir, rel, *it, fqnPrefix + "/" + relId);
             return;
         }
         const std::string prefix = relId + "/";
         auto candidate = lowerBound(prefix);
         const bool partOfAnId =
-            candidate != idToNode.end() && candidate->first.compare(0, prefix.size(), prefix) == 0;
+            candidate != idToNode.end() && idOf(*candidate).compare(0, prefix.size(), prefix) == 0;
         if (partOfAnId) {
             Listing listing = take(dir);
             if (listing.files.empty()) {
@@ -213,6 +214,7 @@ struct Walker {
                     attachFolder(dir / sub, rel + "/" + sub, prefix + sub, scopeNode, fqnPrefix, idToNode);
                 return;
             }
+            listed.insert_or_assign(dir.native(), std::move(listing)); // walkScope() takes it again
         }
         // A child scope folder without its own record (or whose record lives elsewhere).
         const int32_t node = addNode(SnapshotNodeKind::Scope, relId, fqnPrefix + "/" + relId, scopeNode);

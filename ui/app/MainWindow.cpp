@@ -53,14 +53,19 @@ QIcon icon(const char* name) {
 }
 } // namespace
 
-MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_theme(theme) {
+MainWindow::MainWindow(Theme* theme, QWidget* parent) : MainWindow(theme, QString(), parent) {}
+
+MainWindow::MainWindow(Theme* theme, const QString& openingFolder, QWidget* parent)
+    : QMainWindow(parent), m_theme(theme) {
+    m_session = new StateSession(this);
+    if (!openingFolder.isEmpty() && QFileInfo(openingFolder).isDir())
+        m_session->prepareOpen(openingFolder);
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(QStringLiteral("Athanor"));
     setWindowIcon(icon("athanor"));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
 
-    m_session = new StateSession(this);
     m_vault = new SecretVault(this);
     m_activity = new RunActivity(this);
     m_model = new StateTreeModel(this);
