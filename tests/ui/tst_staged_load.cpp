@@ -8,6 +8,7 @@
 #include "inspector/ScopeTreeView.h"
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
+#include "sources/SourceBanner.h"
 #include "state/RecordDocument.h"
 #include "state/StateIndex.h"
 #include "state/StateSession.h"
@@ -15,6 +16,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
+#include <QProgressBar>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QThread>
@@ -104,6 +106,25 @@ class TestStagedLoad : public QObject {
         StateTreeModel model;
         int batches = 0;
         int completions = 0;
+        bool countsRight = true; // after every batch, as a full recount gives them
+        // Subtree counts as a full recount gives them, compared with what the index holds.
+        static bool countsAreARecount(const StateIndex& index) {
+            std::vector<int> unreadable(index.nodes.size()), interrupted(index.nodes.size());
+            for (size_t i = index.nodes.size(); i-- > 0;) {
+                const auto& n = index.nodes[i];
+                unreadable[i] += n.status == StatusCategory::Unreadable ? 1 : 0;
+                interrupted[i] += isInterrupted(n.status) ? 1 : 0;
+                if (n.parent >= 0) {
+                    unreadable[static_cast<size_t>(n.parent)] += unreadable[i];
+                    interrupted[static_cast<size_t>(n.parent)] += interrupted[i];
+                }
+            }
+            for (size_t i = 0; i < index.nodes.size(); ++i)
+                if (index.nodes[i].unreadable != unreadable[i] ||
+                    index.nodes[i].interrupted != interrupted[i])
+                    return false;
+            return index.unreadable == unreadable[0] && index.interrupted == interrupted[0];
+        }
         Fed() {
             session.setLiveReload(false);
             session.setRecordBatchInterval(1);
@@ -113,6 +134,7 @@ class TestStagedLoad : public QObject {
                 &session, &StateSession::recordsLoaded, &model,
                 [this](const std::shared_ptr<const StateIndex>& index, const std::vector<int32_t>& n) {
                     ++batches;
+                    countsRight = countsRight && countsAreARecount(*index);
                     model.recordsLoaded(index, n);
                 });
             QObject::connect(&session, &StateSession::indexChanged, &model,
@@ -161,6 +183,7 @@ private slots:
         QCOMPARE(walked.size(), 1);
         QVERIFY(walkedLooksRight);
         QVERIFY2(fed.batches >= 2, qPrintable(QString::number(fed.batches)));
+        QVERIFY(fed.countsRight);
         QCOMPARE(resets.size(), 1); // the walked tree's only
         const auto filled = fed.model.stateIndex();
         QCOMPARE(filled, fed.session.index());
@@ -369,6 +392,8 @@ private slots:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QString wanted = QStringLiteral("life/dev/bulk-1999");
         bool waited = false, treeOnScreen = false;
+        QString bannerText;
+        int bannerRange = 0;
         QString stageWhileLoading;
         connect(window.get(), &MainWindow::hierarchyShown, this, [&] {
             const auto index = window->treeModel()->stateIndex();
@@ -380,6 +405,9 @@ private slots:
             window->treeView()->expand(storage);
             QVERIFY(window->selectFqn(wanted));
             waited = window->details()->isWaitingForRecord();
+            // The banner counts records against the total the walk gave, with a real progress bar.
+            bannerText = window->sourceBanner()->messageLabel()->text();
+            bannerRange = window->sourceBanner()->progressBar()->maximum();
             test::saveScreenshot(window.get(), QStringLiteral("staged-load-while-loading"));
         });
         QSignalSpy loaded(window.get(), &MainWindow::treeShown);
@@ -387,6 +415,11 @@ private slots:
         QVERIFY(loaded.wait(kTimeout));
         QVERIFY(treeOnScreen);
         QVERIFY(waited);
+        QVERIFY2(QRegularExpression(QStringLiteral("^Loading records [0-9,]+ / 2,0[0-9][0-9] from "))
+                     .match(bannerText)
+                     .hasMatch(),
+                 qPrintable(bannerText));
+        QCOMPARE(bannerRange, 1000);
         // Nothing claimed the stage new while its records were read; once read, it is the existing one.
         QVERIFY2(!stageWhileLoading.isEmpty() && !stageWhileLoading.contains(QStringLiteral("(new)")),
                  qPrintable(stageWhileLoading));

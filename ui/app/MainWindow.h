@@ -117,6 +117,7 @@ private:
     void chooseProject();
     void updateRecentMenu();
     void onIndexChanged(std::shared_ptr<const StateIndex> index);
+    void showRecordCount(const StateIndex& index); // while a staged load fills in
     void onTreeWalked(std::shared_ptr<const StateIndex> index);
     void onRecordsLoaded(const std::shared_ptr<const StateIndex>& index, const std::vector<int32_t>& nodes);
     void onSelectionChanged(const QString& fqn);

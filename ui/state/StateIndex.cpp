@@ -251,12 +251,29 @@ std::vector<int32_t> StateIndex::applyLoadedRecords(const std::vector<int32_t>& 
         m_recordLoaded[i] = 1;
         ++m_loadedRecords;
         if (const int32_t node = m_nodeOfRecord[i]; node >= 0) {
+            const StatusCategory before = nodes[static_cast<size_t>(node)].status;
             applyRecord(static_cast<size_t>(node), snapshot->records[i]);
+            addToSubtreeCounts(node, before, nodes[static_cast<size_t>(node)].status);
             changed.push_back(node);
         }
     }
-    countSubtrees();
     return changed;
+}
+
+// A batch changes a few nodes' statuses: their counts change up their ancestor chains only (recounting every
+// node per batch cost the GUI thread O(nodes) ten times a second).
+void StateIndex::addToSubtreeCounts(int32_t node, StatusCategory before, StatusCategory after) {
+    const int unreadableDelta =
+        (after == StatusCategory::Unreadable ? 1 : 0) - (before == StatusCategory::Unreadable ? 1 : 0);
+    const int interruptedDelta = (isInterrupted(after) ? 1 : 0) - (isInterrupted(before) ? 1 : 0);
+    if (unreadableDelta == 0 && interruptedDelta == 0)
+        return;
+    for (int32_t a = node; a >= 0; a = nodes[static_cast<size_t>(a)].parent) {
+        nodes[static_cast<size_t>(a)].unreadable += unreadableDelta;
+        nodes[static_cast<size_t>(a)].interrupted += interruptedDelta;
+    }
+    unreadable = nodes[0].unreadable;
+    interrupted = nodes[0].interrupted;
 }
 
 void StateIndex::finishLoading(qint64 ms) {
