@@ -2,6 +2,7 @@
 
 #include "snapshot/SnapshotLoader.h"
 #include "snapshot/SnapshotPlacement.h"
+#include "snapshot/SortedRuns.h"
 #include "state/StateRecord.h"
 
 #include <algorithm>
@@ -131,13 +132,12 @@ void buildSnapshotTree(StateSnapshot& snap, std::vector<SnapshotRecord> records,
 
 int32_t addSnapshotNode(StateSnapshot& snap, SnapshotNodeKind kind, std::string name, std::string fqn,
                         int32_t parent) {
-    SnapshotNode node;
+    const auto index = static_cast<int32_t>(snap.nodes.size());
+    SnapshotNode& node = snap.nodes.emplace_back(); // in place (a bulk load reserves the nodes beforehand)
     node.kind = kind;
     node.name = std::move(name);
     node.fqn = std::move(fqn);
     node.parent = parent;
-    const auto index = static_cast<int32_t>(snap.nodes.size());
-    snap.nodes.push_back(std::move(node));
     if (parent >= 0)
         snap.nodes[static_cast<size_t>(parent)].children.push_back(index);
     return index;
@@ -159,32 +159,41 @@ void assignRecordChains(StateSnapshot& snap) {
     auto& records = snap.records;
     // The chain of the store holding a record is the names of its node's ancestors: app, stage, then each
     // scope or owning resource (a folder walk knows folders, not chains: "nested/bundle" is one element).
+    // Siblings are made one after another: their parent's chain is built once and copied to each.
+    int32_t chainParent = -2;
+    std::vector<std::string> chain;
     for (size_t n = 0; n < snap.nodes.size(); ++n) {
         const SnapshotNode& node = snap.nodes[n];
         if (node.record < 0 || !records[static_cast<size_t>(node.record)].chain.empty())
             continue;
-        std::vector<std::string> chain;
-        for (int32_t p = node.parent; p > 0; p = snap.nodes[static_cast<size_t>(p)].parent)
-            chain.push_back(snap.nodes[static_cast<size_t>(p)].name);
-        std::reverse(chain.begin(), chain.end());
-        records[static_cast<size_t>(node.record)].chain = std::move(chain);
+        if (node.parent != chainParent) {
+            chainParent = node.parent;
+            chain.clear();
+            for (int32_t p = node.parent; p > 0; p = snap.nodes[static_cast<size_t>(p)].parent)
+                chain.push_back(snap.nodes[static_cast<size_t>(p)].name);
+            std::reverse(chain.begin(), chain.end());
+        }
+        records[static_cast<size_t>(node.record)].chain = chain;
     }
 }
 
 void sortRecordsByFqn(StateSnapshot& snap) {
     auto& records = snap.records;
     // Sort records by FQN and remap the nodes' indexes (a flat stage is walked in FQN order already).
-    const auto byFqn = [](const SnapshotRecord& a, const SnapshotRecord& b) {
-        return a.fqn < b.fqn;
+    // A walk adds each folder's records in id order: a few long sorted runs to merge (sortBySortedRuns), the
+    // FQNs compared through a compact array of views rather than through the 300-byte records.
+    std::vector<std::string_view> fqns(records.size());
+    for (size_t i = 0; i < records.size(); ++i)
+        fqns[i] = records[i].fqn;
+    const auto byFqn = [&](int32_t a, int32_t b) {
+        return fqns[static_cast<size_t>(a)] < fqns[static_cast<size_t>(b)];
     };
-    if (std::is_sorted(records.begin(), records.end(), byFqn))
-        return;
     std::vector<int32_t> order(records.size());
     for (size_t i = 0; i < order.size(); ++i)
         order[i] = static_cast<int32_t>(i);
-    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-        return records[static_cast<size_t>(a)].fqn < records[static_cast<size_t>(b)].fqn;
-    });
+    if (std::is_sorted(order.begin(), order.end(), byFqn))
+        return;
+    sortBySortedRuns(order, byFqn);
     std::vector<int32_t> newIndex(records.size());
     for (size_t i = 0; i < order.size(); ++i)
         newIndex[static_cast<size_t>(order[i])] = static_cast<int32_t>(i);

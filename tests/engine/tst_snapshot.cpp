@@ -3,6 +3,7 @@
 // error entry while the rest loads, and the result does not depend on the number of reader threads.
 #include "EngineTestFiles.h"
 #include "snapshot/SnapshotLoader.h"
+#include "snapshot/SortedRuns.h"
 #include "store/IdCodec.h"
 #include "store/StateSources.h"
 
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <random>
 #include <set>
 
 using namespace athanor;
@@ -574,6 +576,65 @@ private slots:
         QVERIFY(!order.empty());
         QCOMPARE(order.front(), last);
         QCOMPARE(wanted.load(), -1);
+    }
+
+    // The merge of sorted runs the walk's FQN order relies on is a stable sort, whatever the runs: one, many,
+    // single elements, equal keys across runs.
+    void sortedRunsMergeLikeAStableSort() {
+        std::mt19937 random(14);
+        for (int round = 0; round < 200; ++round) {
+            std::vector<int> keys;
+            const int runs = 1 + static_cast<int>(random() % 12);
+            for (int r = 0; r < runs; ++r) {
+                std::vector<int> run(random() % 40);
+                for (int& k : run)
+                    k = static_cast<int>(random() % 25);
+                std::sort(run.begin(), run.end());
+                keys.insert(keys.end(), run.begin(), run.end());
+            }
+            std::vector<int32_t> merged(keys.size());
+            for (size_t i = 0; i < merged.size(); ++i)
+                merged[i] = static_cast<int32_t>(i);
+            std::vector<int32_t> expected = merged;
+            const auto less = [&](int32_t a, int32_t b) {
+                return keys[static_cast<size_t>(a)] < keys[static_cast<size_t>(b)];
+            };
+            std::stable_sort(expected.begin(), expected.end(), less);
+            sortBySortedRuns(merged, less);
+            QCOMPARE(merged, expected);
+        }
+    }
+
+    // Records come out of the walk in FQN byte order and every node names its own record, in a stage where
+    // folder contents interleave with their neighbours ("a" < "a-b" < "a/x" < "a0"), nested owners, scopes
+    // and an id holding '/'.
+    void walkedRecordsAreInFqnOrder() {
+        const fs::path project = fs::path(m_tmp.path().toStdString()) / "fqn-order";
+        const fs::path stage = project / ".alchemy" / "app" / "dev";
+        const auto record = [](const std::string& id, const std::string& fqn) {
+            return "{\"kind\":\"t::T\",\"id\":\"" + id + "\",\"fqn\":\"" + fqn +
+                   "\",\"seq\":0,\"status\":\"created\",\"data\":{},\"output\":{},\"props\":{}}";
+        };
+        for (const std::string id : {"a", "a-b", "a0", "b", "z"})
+            writeFile(stage / (id + ".json"), record(id, "app/dev/" + id));
+        writeFile(stage / "a:y.json", record("a/y", "app/dev/a/y"));   // an id with '/'
+        writeFile(stage / "a" / "x.json", record("x", "app/dev/a/x")); // nested in "a"
+        writeFile(stage / "a" / "x" / "deep.json", record("deep", "app/dev/a/x/deep"));
+        for (int i = 0; i < 30; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            writeFile(stage / "scope" / (id + ".json"), record(id, "app/dev/scope/" + id));
+            writeFile(stage / (id + ".json"), record(id, "app/dev/" + id));
+        }
+        const auto snap = loadSnapshot(project);
+        QCOMPARE(snap->records.size(), size_t{5 + 1 + 2 + 60});
+        QVERIFY(
+            std::is_sorted(snap->records.begin(), snap->records.end(),
+                           [](const SnapshotRecord& a, const SnapshotRecord& b) { return a.fqn < b.fqn; }));
+        for (const SnapshotNode& node : snap->nodes)
+            if (node.record >= 0)
+                QCOMPARE(snap->records[static_cast<size_t>(node.record)].fqn, node.fqn);
+        for (const SnapshotRecord& r : snap->records)
+            QVERIFY2(r.ok() && r.recordFqn == r.fqn, r.fqn.c_str());
     }
 
     void threadCountDoesNotChangeTheResult() {

@@ -8,6 +8,7 @@
 #include "inspector/ScopeTreeView.h"
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
+#include "sources/SourceBanner.h"
 #include "state/RecordDocument.h"
 #include "state/StateIndex.h"
 #include "state/StateSession.h"
@@ -15,9 +16,13 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
+#include <QProgressBar>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 using namespace athanor;
 using namespace athanor::ui;
@@ -101,6 +106,25 @@ class TestStagedLoad : public QObject {
         StateTreeModel model;
         int batches = 0;
         int completions = 0;
+        bool countsRight = true; // after every batch, as a full recount gives them
+        // Subtree counts as a full recount gives them, compared with what the index holds.
+        static bool countsAreARecount(const StateIndex& index) {
+            std::vector<int> unreadable(index.nodes.size()), interrupted(index.nodes.size());
+            for (size_t i = index.nodes.size(); i-- > 0;) {
+                const auto& n = index.nodes[i];
+                unreadable[i] += n.status == StatusCategory::Unreadable ? 1 : 0;
+                interrupted[i] += isInterrupted(n.status) ? 1 : 0;
+                if (n.parent >= 0) {
+                    unreadable[static_cast<size_t>(n.parent)] += unreadable[i];
+                    interrupted[static_cast<size_t>(n.parent)] += interrupted[i];
+                }
+            }
+            for (size_t i = 0; i < index.nodes.size(); ++i)
+                if (index.nodes[i].unreadable != unreadable[i] ||
+                    index.nodes[i].interrupted != interrupted[i])
+                    return false;
+            return index.unreadable == unreadable[0] && index.interrupted == interrupted[0];
+        }
         Fed() {
             session.setLiveReload(false);
             session.setRecordBatchInterval(1);
@@ -110,6 +134,7 @@ class TestStagedLoad : public QObject {
                 &session, &StateSession::recordsLoaded, &model,
                 [this](const std::shared_ptr<const StateIndex>& index, const std::vector<int32_t>& n) {
                     ++batches;
+                    countsRight = countsRight && countsAreARecount(*index);
                     model.recordsLoaded(index, n);
                 });
             QObject::connect(&session, &StateSession::indexChanged, &model,
@@ -158,6 +183,7 @@ private slots:
         QCOMPARE(walked.size(), 1);
         QVERIFY(walkedLooksRight);
         QVERIFY2(fed.batches >= 2, qPrintable(QString::number(fed.batches)));
+        QVERIFY(fed.countsRight);
         QCOMPARE(resets.size(), 1); // the walked tree's only
         const auto filled = fed.model.stateIndex();
         QCOMPARE(filled, fed.session.index());
@@ -242,6 +268,115 @@ private slots:
         QCOMPARE(describe(*shown), describe(*StateIndex::build(second.toStdString())));
     }
 
+    // The records are read once the walked tree is on screen: while the GUI thread lays out and paints it, no
+    // record file is opened (on two cores the readers took the first paint's CPU).
+    void noRecordIsReadWhileTheWalkedTreeIsShown() {
+        QTemporaryDir tmp;
+        const QString project = makeProject(tmp, QStringLiteral("p"));
+        QVERIFY(!project.isEmpty());
+        const int watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        QVERIFY(watch >= 0);
+        const QByteArray stage = QFile::encodeName(project + QStringLiteral("/.alchemy/life/dev"));
+        QVERIFY(inotify_add_watch(watch, stage.constData(), IN_OPEN) >= 0);
+        // Opens of bulk-*.json (plain resources: none is read with the walk) since the last call.
+        const auto bulkOpens = [watch] {
+            int opens = 0;
+            alignas(inotify_event) char buffer[65536];
+            for (ssize_t n; (n = read(watch, buffer, sizeof buffer)) > 0;)
+                for (ssize_t at = 0; at < n;) {
+                    const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+                    if (event->len > 0 && QByteArray(event->name).startsWith("bulk-"))
+                        ++opens;
+                    at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+                }
+            return opens;
+        };
+        Fed fed;
+        int opensWhileShown = -1;
+        connect(&fed.session, &StateSession::treeWalked, this, [&] {
+            bulkOpens();          // whatever came before the tree reached the GUI thread
+            QThread::msleep(400); // a slow first layout and paint
+            opensWhileShown = bulkOpens();
+        });
+        QSignalSpy done(&fed.session, &StateSession::indexChanged);
+        fed.session.open(project);
+        QVERIFY(done.wait(kTimeout));
+        const int opensAfter = bulkOpens();
+        ::close(watch);
+        QCOMPARE(opensWhileShown, 0);
+        QVERIFY2(opensAfter >= kBulk, qPrintable(QString::number(opensAfter))); // the watch saw the reads
+        QCOMPARE(describe(*fed.model.stateIndex()), describe(*StateIndex::build(project.toStdString())));
+    }
+
+    // A folder's load can start before the window is built (start-up): nothing is said until open() of that
+    // folder takes the load over; then it says what an open says and the walked tree that arrived meanwhile
+    // follows at once (the records are read once it is shown). Opening another source instead drops the
+    // prepared load.
+    void aPreparedLoadIsTakenOverByItsOpen() {
+        QTemporaryDir tmp;
+        const QString project = test::copyFixtureProject(tmp, QStringLiteral("app-stages/06-state-list"));
+        Fed fed;
+        QAbstractItemModelTester tester(&fed.model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy opened(&fed.session, &StateSession::projectOpened);
+        QSignalSpy started(&fed.session, &StateSession::loadStarted);
+        QSignalSpy walked(&fed.session, &StateSession::treeWalked);
+        QSignalSpy done(&fed.session, &StateSession::indexChanged);
+        QSignalSpy progress(&fed.session, &StateSession::loadProgress);
+        fed.session.prepareOpen(project + QStringLiteral("/.alchemy"));
+        QTest::qWait(1000); // the walk of 43 records is over long before: its tree is held
+        QCOMPARE(opened.size() + started.size() + walked.size() + done.size() + progress.size(), 0);
+        QVERIFY(!fed.session.isOpen());
+        fed.session.open(project);
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(started.size(), 1);
+        QCOMPARE(walked.size(), 1); // delivered within open(): the prepared load was not started again
+        QVERIFY(done.count() > 0 || done.wait(kTimeout));
+        QCOMPARE(done.size(), 1);
+        QCOMPARE(opened.size(), 1);
+        QVERIFY(!fed.session.isLoading());
+        QCOMPARE(fed.model.stateIndex(), fed.session.index());
+        QCOMPARE(describe(*fed.session.index()), describe(*StateIndex::build(project.toStdString())));
+
+        const QString other = test::copyFixtureProject(tmp, QStringLiteral("lifecycle/run5-read"));
+        Fed second;
+        QSignalSpy secondDone(&second.session, &StateSession::indexChanged);
+        second.session.prepareOpen(project);
+        second.session.open(other);
+        QVERIFY(secondDone.wait(kTimeout));
+        QTest::qWait(300); // anything of the prepared load would land now
+        QCOMPARE(secondDone.size(), 1);
+        QCOMPARE(describe(*second.session.index()), describe(*StateIndex::build(other.toStdString())));
+    }
+
+    // The window built with the folder it will open (athanor DIR): the same tree, selection and console as
+    // an open of a window built without it.
+    void aWindowBuiltForItsFolderShowsItAsAnOpenDoes() {
+        QTemporaryDir tmp;
+        const QString project = makeProject(tmp, QStringLiteral("p"));
+        QVERIFY(!project.isEmpty());
+        auto window = std::make_unique<MainWindow>(m_theme.get(), project);
+        DeployConsole* console = installDeployConsole(window.get(), false);
+        window->resize(1300, 900);
+        window->show();
+        QAbstractItemModelTester tester(window->treeModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy hierarchy(window.get(), &MainWindow::hierarchyShown);
+        QSignalSpy loaded(window.get(), &MainWindow::treeShown);
+        window->openProject(project);
+        QVERIFY(loaded.count() > 0 || loaded.wait(kTimeout));
+        QCOMPARE(hierarchy.size(), 1);
+        QVERIFY(window->isShowingTree());
+        QCOMPARE(window->windowTitle(),
+                 QStringLiteral("%1 — Athanor").arg(QDir::toNativeSeparators(project)));
+        QCOMPARE(describe(*window->treeModel()->stateIndex()),
+                 describe(*StateIndex::build(project.toStdString())));
+        QTRY_VERIFY(console->stageSelector()->currentText().startsWith(QStringLiteral("dev  (")));
+        QVERIFY(window->selectFqn(QStringLiteral("life/dev/bulk-7")));
+        QTRY_VERIFY_WITH_TIMEOUT(window->details()->document() &&
+                                     window->details()->document()->fqn == QStringLiteral("life/dev/bulk-7"),
+                                 kTimeout);
+    }
+
     // In the window: the tree is on screen (no welcome page, no "new" stage) before the records are read; a
     // record selected then shows exactly its details once read; expansion and selection survive the batches.
     void selectionBeforeItsRecordIsReadShowsItsDetails() {
@@ -257,6 +392,8 @@ private slots:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QString wanted = QStringLiteral("life/dev/bulk-1999");
         bool waited = false, treeOnScreen = false;
+        QString bannerText;
+        int bannerRange = 0;
         QString stageWhileLoading;
         connect(window.get(), &MainWindow::hierarchyShown, this, [&] {
             const auto index = window->treeModel()->stateIndex();
@@ -268,6 +405,9 @@ private slots:
             window->treeView()->expand(storage);
             QVERIFY(window->selectFqn(wanted));
             waited = window->details()->isWaitingForRecord();
+            // The banner counts records against the total the walk gave, with a real progress bar.
+            bannerText = window->sourceBanner()->messageLabel()->text();
+            bannerRange = window->sourceBanner()->progressBar()->maximum();
             test::saveScreenshot(window.get(), QStringLiteral("staged-load-while-loading"));
         });
         QSignalSpy loaded(window.get(), &MainWindow::treeShown);
@@ -275,6 +415,11 @@ private slots:
         QVERIFY(loaded.wait(kTimeout));
         QVERIFY(treeOnScreen);
         QVERIFY(waited);
+        QVERIFY2(QRegularExpression(QStringLiteral("^Loading records [0-9,]+ / 2,0[0-9][0-9] from "))
+                     .match(bannerText)
+                     .hasMatch(),
+                 qPrintable(bannerText));
+        QCOMPARE(bannerRange, 1000);
         // Nothing claimed the stage new while its records were read; once read, it is the existing one.
         QVERIFY2(!stageWhileLoading.isEmpty() && !stageWhileLoading.contains(QStringLiteral("(new)")),
                  qPrintable(stageWhileLoading));

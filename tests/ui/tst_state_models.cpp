@@ -1,6 +1,8 @@
 // The scope tree model and its filter proxy over real Alchemy state.
 #include "UiTestUtil.h"
 #include "app/Application.h"
+#include "models/NaturalCollator.h"
+#include "models/NaturalOrder.h"
 #include "models/RunActivity.h"
 #include "models/StateFilterProxyModel.h"
 #include "models/StateTreeModel.h"
@@ -8,11 +10,29 @@
 #include "state/StateIndex.h"
 
 #include <QAbstractItemModelTester>
+#include <QCollatorSortKey>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
 
 using namespace athanor;
 using namespace athanor::ui;
+
+namespace {
+
+// The filter proxy, counting the row comparisons its sorting asks for.
+class CountingProxy : public StateFilterProxyModel {
+public:
+    mutable int comparisons = 0;
+
+protected:
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override {
+        ++comparisons;
+        return StateFilterProxyModel::lessThan(left, right);
+    }
+};
+
+} // namespace
 
 class TestStateModels : public QObject {
     Q_OBJECT
@@ -226,6 +246,146 @@ private slots:
                               QStringLiteral("item2"), QStringLiteral("item10")}));
         proxy.sort(StateTreeModel::KindColumn, Qt::DescendingOrder);
         QCOMPARE(proxy.rowCount(stage), 5);
+    }
+
+    // By name ascending (the view's default) the proxy shows the index's natural order as it is, without a
+    // single comparison (sorting a stage of 80,000 rows was most of the first paint of a big tree); other
+    // orders still sort, and coming back to name ascending restores the natural order.
+    void sortByNameAscendingKeepsTheNaturalOrderWithoutComparing() {
+        QTemporaryDir dir;
+        QStringList natural;
+        for (int n = 1; n <= 120; ++n) {
+            const QString id = QStringLiteral("item%1").arg(n);
+            natural << id;
+            QVERIFY(test::writeFile(
+                dir.filePath(QStringLiteral(".alchemy/app/dev/%1.json").arg(id)),
+                QStringLiteral(
+                    R"({"kind":"t::T","id":"%1","fqn":"app/dev/%1","seq":0,"status":"created","data":{},"output":{},"props":{}})")
+                    .arg(id)
+                    .toUtf8()));
+        }
+        StateTreeModel model;
+        CountingProxy proxy;
+        proxy.setStateModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.sort(StateTreeModel::NameColumn, Qt::AscendingOrder);
+        model.setIndex(StateIndex::build(dir.path().toStdString()));
+        const QModelIndex stage = proxy.index(0, 0, proxy.index(0, 0));
+        QCOMPARE(childNames(proxy, stage), natural); // item2 before item10: natural, not byte order
+        QCOMPARE(proxy.comparisons, 0);
+
+        proxy.sort(StateTreeModel::NameColumn, Qt::DescendingOrder);
+        QStringList reversed = natural;
+        std::reverse(reversed.begin(), reversed.end());
+        QCOMPARE(childNames(proxy, proxy.index(0, 0, proxy.index(0, 0))), reversed);
+        QVERIFY(proxy.comparisons > 0);
+
+        proxy.sort(StateTreeModel::NameColumn, Qt::AscendingOrder);
+        QCOMPARE(childNames(proxy, proxy.index(0, 0, proxy.index(0, 0))), natural);
+    }
+
+    // The byte key that stands in for the natural collator orders every pair of ASCII names as the collator
+    // does (letters without case, digit runs by value, leading zeros, every separator, prefixes).
+    void rootNaturalKeyOrdersAsTheCollator() {
+        const QCollator collator = naturalCollator();
+        QVERIFY(collatorOrdersAsciiAsRoot(collator));
+        const std::string alphabet = std::string("aAbBzZ0123456789") + " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+        QRandomGenerator random(1400);
+        std::vector<std::string> names{"", "0", "00", "a", "a0", "a00", "a1", "a01", "a001b", "a10", "a9"};
+        for (int n = 0; n < 600; ++n) {
+            std::string name;
+            const auto length = random.bounded(1, 7);
+            for (int i = 0; i < length; ++i) {
+                // Digits come in runs (numbers), often with leading zeros.
+                if (random.bounded(3) == 0) {
+                    name += std::string(random.bounded(0, 3), '0') + std::to_string(random.bounded(0, 200));
+                    continue;
+                }
+                name += alphabet[random.bounded(static_cast<quint32>(alphabet.size()))];
+            }
+            names.push_back(name);
+        }
+        int compared = 0;
+        for (const auto& a : names)
+            for (const auto& b : names) {
+                const auto ka = rootNaturalKey(a);
+                const auto kb = rootNaturalKey(b);
+                QVERIFY2(ka && kb, (a + " | " + b).c_str());
+                const int byKey = *ka < *kb ? -1 : (*kb < *ka ? 1 : 0);
+                const int byCollator = collator.compare(QString::fromStdString(a), QString::fromStdString(b));
+                const int sign = byCollator < 0 ? -1 : (byCollator > 0 ? 1 : 0);
+                QVERIFY2(byKey == sign,
+                         qPrintable(QStringLiteral("\"%1\" vs \"%2\": key %3, collator %4")
+                                        .arg(QString::fromStdString(a), QString::fromStdString(b))
+                                        .arg(byKey)
+                                        .arg(sign)));
+                ++compared;
+            }
+        QVERIFY(compared > 300000);
+        // Names outside ASCII have no such key: the collator's keys order them.
+        QVERIFY(!rootNaturalKey("résumé"));
+        QVERIFY(!rootNaturalKey(std::string("a\0b", 3)));
+        QVERIFY(!rootNaturalKey("a" + std::string(41, '7')));
+    }
+
+    // Siblings are ordered by the natural collator exactly, by the byte key or by the collator's own keys
+    // (accents, other scripts, collations that tailor ASCII such as Danish "aa" after "z"): the same order as
+    // a stable sort by the collator's sort keys.
+    void siblingOrderIsTheCollatorsOrder() {
+        QCollator collator = naturalCollator();
+        const auto check = [&](const std::vector<std::string>& names) {
+            std::vector<int32_t> items(names.size());
+            for (size_t i = 0; i < items.size(); ++i)
+                items[i] = static_cast<int32_t>(i);
+            std::vector<int32_t> expected = items;
+            std::vector<QCollatorSortKey> keys;
+            for (const auto& name : names)
+                keys.push_back(collator.sortKey(QString::fromStdString(name)));
+            std::stable_sort(expected.begin(), expected.end(), [&](int32_t a, int32_t b) {
+                return keys[static_cast<size_t>(a)].compare(keys[static_cast<size_t>(b)]) < 0;
+            });
+            sortNaturally(
+                items, [&](int32_t i) -> std::string_view { return names[static_cast<size_t>(i)]; },
+                collator);
+            QStringList got, want;
+            for (size_t i = 0; i < items.size(); ++i) {
+                got << QString::fromStdString(names[static_cast<size_t>(items[i])]);
+                want << QString::fromStdString(names[static_cast<size_t>(expected[i])]);
+            }
+            // Names the collator finds equal ("a1" and "a01") may stand in either order; nothing else.
+            for (qsizetype i = 0; i < got.size(); ++i)
+                if (got[i] != want[i])
+                    QVERIFY2(
+                        collator.compare(got[i], want[i]) == 0,
+                        qPrintable(QStringLiteral("at %1: %2, expected %3").arg(i).arg(got[i], want[i])));
+        };
+        std::vector<std::string> generated;
+        for (int n = 0; n < 3000; ++n)
+            generated.push_back("file-" + std::to_string(n));
+        check(generated);
+        std::vector<std::string> tricky{
+            "item10", "item2",  "Item1", "item1b", "alpha", "a_b",    "a-b",   "a.b",    "a b",
+            "a:b",    "a/b",    "a1",    "a01",    "a001x", "a1x",    "A1X",   "résumé", "resume",
+            "Résumé", "rèsume", "日本",  "zebra",  "Zebra", "_under", "-dash", "~tilde", "$dollar",
+            "+plus",  "0",      "00",    "10",     "9",     "x9y",    "x10y",  "x9z",    "ß",
+            "ss",     "st",     "Æ",     "ae",     "af",    "ø",      "o",     "ö",      "p",
+            "a\\b",   "a#b",    "a@b",   "a!b",    "a?b",   "a(b",    "a[b",   "a{b",    "a'b"};
+        check(tricky);
+        // The same names shuffled many ways: the insertion pass fixes every disagreement of the cheap order.
+        QRandomGenerator random(14);
+        for (int round = 0; round < 20; ++round) {
+            std::vector<std::string> shuffled = tricky;
+            for (size_t i = shuffled.size(); i > 1; --i)
+                std::swap(shuffled[i - 1], shuffled[random.bounded(static_cast<quint32>(i))]);
+            check(shuffled);
+        }
+        // Danish sorts "aa" as "å", after "z": the byte key must not stand in for such a collation.
+        collator = QCollator(QLocale(QLocale::Danish, QLocale::Denmark));
+        collator.setNumericMode(true);
+        collator.setCaseSensitivity(Qt::CaseInsensitive);
+        QVERIFY(!collatorOrdersAsciiAsRoot(collator));
+        if (collator.compare(QStringLiteral("aa"), QStringLiteral("z")) > 0) // ICU has Danish rules
+            check({"aa", "z", "ab", "b", "item10", "item2"});
     }
 
     void filterText() {

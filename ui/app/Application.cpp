@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QPixmap>
 #include <QSettings>
@@ -31,6 +32,16 @@ static void initAthanorResources() {
 namespace athanor::ui {
 
 namespace {
+
+// A folder that openProject() opens as a folder source (not sqlite:, cloudflare: or s3://, not a file).
+bool isFolderToOpen(const QString& path) {
+    if (path.isEmpty())
+        return false;
+    for (const char* scheme : {"sqlite:", "cloudflare:", "s3://"})
+        if (path.startsWith(QLatin1String(scheme)))
+            return false;
+    return QFileInfo(path).isDir();
+}
 
 int tabFromName(const QString& name) {
     static const QStringList names{QStringLiteral("props"), QStringLiteral("output"), QStringLiteral("data"),
@@ -194,7 +205,10 @@ int runApplication(int argc, char** argv) {
                                                 platformDark ? Theme::Mode::Dark : Theme::Mode::Light);
     theme.apply(Theme::parse(args.value(QStringLiteral("theme")), remembered));
 
-    MainWindow window(&theme);
+    // A folder to open starts loading now, while the window is built.
+    const QString opening =
+        args.positionalArguments().isEmpty() ? QString() : args.positionalArguments().constFirst();
+    MainWindow window(&theme, isFolderToOpen(opening) ? opening : QString());
     installDeployConsole(&window, args.isSet(QStringLiteral("read-only")));
     const bool scripted =
         args.isSet(QStringLiteral("screenshot")) || args.isSet(QStringLiteral("exit-when-loaded"));

@@ -53,14 +53,19 @@ QIcon icon(const char* name) {
 }
 } // namespace
 
-MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_theme(theme) {
+MainWindow::MainWindow(Theme* theme, QWidget* parent) : MainWindow(theme, QString(), parent) {}
+
+MainWindow::MainWindow(Theme* theme, const QString& openingFolder, QWidget* parent)
+    : QMainWindow(parent), m_theme(theme) {
+    m_session = new StateSession(this);
+    if (!openingFolder.isEmpty() && QFileInfo(openingFolder).isDir())
+        m_session->prepareOpen(openingFolder);
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(QStringLiteral("Athanor"));
     setWindowIcon(icon("athanor"));
     setAcceptDrops(true);
     setDockNestingEnabled(true);
 
-    m_session = new StateSession(this);
     m_vault = new SecretVault(this);
     m_activity = new RunActivity(this);
     m_model = new StateTreeModel(this);
@@ -135,7 +140,7 @@ MainWindow::MainWindow(Theme* theme, QWidget* parent) : QMainWindow(parent), m_t
     connect(m_session, &StateSession::loadFinished, this,
             [this](qint64 ms) { m_loadLabel->setText(tr("Loaded in %1 ms").arg(ms)); });
     connect(m_session, &StateSession::loadProgress, this, [this](qint64 loaded, qint64 total) {
-        if (total > 0 && loaded < total)
+        if (total > 0 && loaded < total && !m_session->loadingIndex()) // else showRecordCount()
             m_loadLabel->setText(tr("Loading records %1 / %2").arg(loaded).arg(total));
     });
     connect(m_session, &StateSession::loadFailed, this, [this](const QString& message) {
@@ -639,13 +644,21 @@ void MainWindow::onTreeWalked(std::shared_ptr<const StateIndex> index) {
     m_tree->expandTopLevels();
     m_details->clear();
     updateStatusBar();
+    showRecordCount(*index);
     m_tree->viewport()->repaint();
     emit hierarchyShown();
+}
+
+void MainWindow::showRecordCount(const StateIndex& index) {
+    if (index.loading())
+        m_loadLabel->setText(
+            tr("Loading records %1 / %2").arg(index.loadedRecords()).arg(index.snapshot->records.size()));
 }
 
 void MainWindow::onRecordsLoaded(const std::shared_ptr<const StateIndex>& index,
                                  const std::vector<int32_t>& nodes) {
     m_model->recordsLoaded(index, nodes);
+    showRecordCount(*index);
     // The selection waited for its record: show it now, as it shows once everything is loaded.
     const QString current = m_tree->currentFqn();
     if (const int32_t node = nodeForKey(*index, current);

@@ -38,6 +38,9 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(Theme* theme, QWidget* parent = nullptr);
+    // `openingFolder`: the folder openProject() will be given once the window is built; its load starts
+    // first, so that reading a big tree overlaps building the window (StateSession::prepareOpen()).
+    MainWindow(Theme* theme, const QString& openingFolder, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // A project folder, or any state source as SourceSpec writes it (sqlite:PATH): recent entries are such.
@@ -114,6 +117,7 @@ private:
     void chooseProject();
     void updateRecentMenu();
     void onIndexChanged(std::shared_ptr<const StateIndex> index);
+    void showRecordCount(const StateIndex& index); // while a staged load fills in
     void onTreeWalked(std::shared_ptr<const StateIndex> index);
     void onRecordsLoaded(const std::shared_ptr<const StateIndex>& index, const std::vector<int32_t>& nodes);
     void onSelectionChanged(const QString& fqn);

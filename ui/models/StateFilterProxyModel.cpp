@@ -143,6 +143,15 @@ bool StateFilterProxyModel::matchesDirectly(const QModelIndex& source) const {
     return true;
 }
 
+void StateFilterProxyModel::sort(int column, Qt::SortOrder order) {
+    if (column == StateTreeModel::NameColumn && order == Qt::AscendingOrder &&
+        sortRole() == StateTreeModel::SortRole) {
+        QSortFilterProxyModel::sort(-1, order); // source order
+        return;
+    }
+    QSortFilterProxyModel::sort(column, order);
+}
+
 bool StateFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     if (!isFiltering())
         return true;

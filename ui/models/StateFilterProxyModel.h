@@ -45,6 +45,11 @@ public:
     // Direct matches in the whole source tree.
     int matchCount() const { return m_matchCount; }
 
+    // By name ascending the source's own row order is the sorted order (StateIndex keeps children in natural
+    // order, pending deletions after them): the proxy keeps source order and sorts nothing, so opening a
+    // stage of 80,000 resources maps its rows in one pass instead of comparing them a million times.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
 signals:
     void matchCountChanged(int count);
 

@@ -89,9 +89,19 @@ SourceBanner::SourceBanner(StateSession* session, QWidget* parent) : QFrame(pare
             showProgress(0, 0);
     });
     connect(m_session, &StateSession::loadProgress, this, [this](qint64 loaded, qint64 total) {
-        if (!m_session->index())
+        if (!m_session->index() && !m_session->loadingIndex()) // a walked tree counts what is shown (below)
             showProgress(loaded, total);
     });
+    // A folder's walked tree gives the total at once; each batch applied is the count on screen.
+    const auto showIndexProgress = [this](const std::shared_ptr<const StateIndex>& index) {
+        if (!m_session->index())
+            showProgress(static_cast<qint64>(index->loadedRecords()),
+                         static_cast<qint64>(index->snapshot->records.size()));
+    };
+    connect(m_session, &StateSession::treeWalked, this, showIndexProgress);
+    connect(
+        m_session, &StateSession::recordsLoaded, this,
+        [showIndexProgress](const std::shared_ptr<const StateIndex>& index) { showIndexProgress(index); });
     connect(m_session, &StateSession::loadFinished, this, [this] {
         hideStatus();
         updateNote();
@@ -125,9 +135,9 @@ SourceBanner::SourceBanner(StateSession* session, QWidget* parent) : QFrame(pare
 void SourceBanner::showProgress(qint64 loaded, qint64 total) {
     const QLocale locale;
     m_message->setText(
-        total > 0 ? tr("Loading %1 — %2 of %3 records")
-                        .arg(m_session->specText(), locale.toString(loaded), locale.toString(total))
-        : loaded > 0 ? tr("Loading %1 — %2 records").arg(m_session->specText(), locale.toString(loaded))
+        total > 0 ? tr("Loading records %1 / %2 from %3")
+                        .arg(locale.toString(loaded), locale.toString(total), m_session->specText())
+        : loaded > 0 ? tr("Loading records %1 from %2").arg(locale.toString(loaded), m_session->specText())
                      : tr("Loading %1…").arg(m_session->specText()));
     m_progress->setRange(0, total > 0 ? 1000 : 0); // busy until the total is known
     if (total > 0)

@@ -1,11 +1,12 @@
 #include "state/StateIndex.h"
 
 #include "models/NaturalCollator.h"
+#include "models/NaturalOrder.h"
 #include "snapshot/SnapshotLoader.h"
+#include "snapshot/SortedRuns.h"
 #include "store/StateSource.h"
 
 #include <QCollator>
-#include <QCollatorSortKey>
 #include <QElapsedTimer>
 #include <algorithm>
 #include <map>
@@ -33,8 +34,8 @@ void NodeFqnLookup::build(const StateSnapshot& snapshot) {
         return snapshot.nodes[static_cast<size_t>(n)].fqn;
     };
     // Stable, so that of nodes sharing an FQN the one made last is found (as the QHash this replaced kept).
-    std::stable_sort(m_byFqn.begin(), m_byFqn.end(),
-                     [&](int32_t a, int32_t b) { return fqnOf(a) < fqnOf(b); });
+    // Nodes are made folder by folder in id order: long sorted runs, merged.
+    sortBySortedRuns(m_byFqn, [&](int32_t a, int32_t b) { return fqnOf(a) < fqnOf(b); });
 }
 
 int32_t NodeFqnLookup::value(std::string_view fqn, int32_t absent) const {
@@ -133,16 +134,13 @@ std::shared_ptr<StateIndex> indexTree(std::shared_ptr<const StateSnapshot> snaps
 
     index->nodeByFqn.build(snap);
 
-    // Natural order among siblings ("item2" before "item10"), decided here once with precomputed keys.
+    // Natural order among siblings ("item2" before "item10"), decided here once.
     const QCollator collator = naturalCollator();
-    std::vector<QCollatorSortKey> keys;
-    keys.reserve(index->nodes.size());
-    for (const SnapshotNode& sn : snap.nodes)
-        keys.push_back(collator.sortKey(toQString(sn.name)));
+    const auto nameOf = [&snap](int32_t node) -> std::string_view {
+        return snap.nodes[static_cast<size_t>(node)].name;
+    };
     for (StateIndex::Node& n : index->nodes) {
-        std::stable_sort(n.children.begin(), n.children.end(), [&](int32_t a, int32_t b) {
-            return keys[static_cast<size_t>(a)].compare(keys[static_cast<size_t>(b)]) < 0;
-        });
+        sortNaturally(n.children, nameOf, collator);
         for (size_t row = 0; row < n.children.size(); ++row)
             index->nodes[static_cast<size_t>(n.children[row])].row = static_cast<int32_t>(row);
     }
@@ -253,12 +251,29 @@ std::vector<int32_t> StateIndex::applyLoadedRecords(const std::vector<int32_t>& 
         m_recordLoaded[i] = 1;
         ++m_loadedRecords;
         if (const int32_t node = m_nodeOfRecord[i]; node >= 0) {
+            const StatusCategory before = nodes[static_cast<size_t>(node)].status;
             applyRecord(static_cast<size_t>(node), snapshot->records[i]);
+            addToSubtreeCounts(node, before, nodes[static_cast<size_t>(node)].status);
             changed.push_back(node);
         }
     }
-    countSubtrees();
     return changed;
+}
+
+// A batch changes a few nodes' statuses: their counts change up their ancestor chains only (recounting every
+// node per batch cost the GUI thread O(nodes) ten times a second).
+void StateIndex::addToSubtreeCounts(int32_t node, StatusCategory before, StatusCategory after) {
+    const int unreadableDelta =
+        (after == StatusCategory::Unreadable ? 1 : 0) - (before == StatusCategory::Unreadable ? 1 : 0);
+    const int interruptedDelta = (isInterrupted(after) ? 1 : 0) - (isInterrupted(before) ? 1 : 0);
+    if (unreadableDelta == 0 && interruptedDelta == 0)
+        return;
+    for (int32_t a = node; a >= 0; a = nodes[static_cast<size_t>(a)].parent) {
+        nodes[static_cast<size_t>(a)].unreadable += unreadableDelta;
+        nodes[static_cast<size_t>(a)].interrupted += interruptedDelta;
+    }
+    unreadable = nodes[0].unreadable;
+    interrupted = nodes[0].interrupted;
 }
 
 void StateIndex::finishLoading(qint64 ms) {

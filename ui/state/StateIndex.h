@@ -88,6 +88,7 @@ struct StateIndex {
 private:
     void applyRecord(size_t node, const SnapshotRecord& r);
     void countSubtrees();
+    void addToSubtreeCounts(int32_t node, StatusCategory before, StatusCategory after);
     void collectKinds();
 
     std::vector<uint8_t> m_recordLoaded; // per record, while a staged load runs; empty once all are

@@ -13,7 +13,10 @@
 #include <QSet>
 #include <QSettings>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
 #include <stdexcept>
 #include <sys/stat.h>
 
@@ -42,7 +45,36 @@ qint64 fileClockNowNs() {
     ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
     return static_cast<qint64>(now.tv_sec) * 1000000000LL + now.tv_nsec;
 }
+
+// The folder source of a project folder or of its .alchemy folder.
+SourceSpec folderSpec(const QString& path) {
+    QString dir = QFileInfo(path).absoluteFilePath();
+    if (QFileInfo(dir).fileName() == QStringLiteral(".alchemy"))
+        dir = QFileInfo(dir).absolutePath();
+    return SourceSpec::folder(QDir::cleanPath(dir).toStdString());
+}
 } // namespace
+
+// A staged load's wait for its walked tree to be on screen.
+class StateSession::TreeShownGate {
+public:
+    void open() {
+        {
+            const std::lock_guard lock(m_mutex);
+            m_open = true;
+        }
+        m_opened.notify_all();
+    }
+    void wait(std::stop_token cancel, std::chrono::milliseconds atMost) {
+        std::unique_lock lock(m_mutex);
+        m_opened.wait_for(lock, cancel, atMost, [this] { return m_open; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable_any m_opened;
+    bool m_open = false;
+};
 
 struct StateSession::LoadResult {
     std::shared_ptr<StateSource> source; // set when this load opened it
@@ -89,17 +121,40 @@ QString StateSession::dotAlchemyPath() const {
 }
 
 void StateSession::open(const QString& path) {
-    QString dir = QFileInfo(path).absoluteFilePath();
-    if (QFileInfo(dir).fileName() == QStringLiteral(".alchemy"))
-        dir = QFileInfo(dir).absolutePath();
-    openSource(SourceSpec::folder(QDir::cleanPath(dir).toStdString()), {});
+    openSource(folderSpec(path), {});
+}
+
+void StateSession::prepareOpen(const QString& path) {
+    ++m_generation;
+    m_cancel.request_stop();
+    m_cancel = std::stop_source();
+    m_spec = folderSpec(path);
+    m_source.reset();
+    m_index.reset();
+    m_knownApps.clear();
+    m_prepared = m_spec;
+    m_heldResults.clear();
+    launchLoad();
+}
+
+bool StateSession::holdWhilePrepared(std::function<void()> deliver) {
+    if (!m_prepared)
+        return false;
+    m_heldResults.push_back(std::move(deliver));
+    return true;
 }
 
 void StateSession::openSource(const SourceSpec& spec, const QStringList& knownApps) {
+    // The load prepareOpen() started for this very source goes on; anything else starts afresh.
+    const bool takeOver = m_prepared && *m_prepared == spec && knownApps.isEmpty();
+    m_prepared.reset();
+    std::vector<std::function<void()>> held = std::exchange(m_heldResults, {});
     m_knownApps = knownApps;
-    ++m_generation;
-    m_cancel.request_stop(); // a load of the previous source may still run; its result is dropped
-    m_cancel = std::stop_source();
+    if (!takeOver) {
+        ++m_generation;
+        m_cancel.request_stop(); // a load of the previous source may still run; its result is dropped
+        m_cancel = std::stop_source();
+    }
     m_spec = spec;
     m_resolved = false;
     m_source.reset();
@@ -113,14 +168,24 @@ void StateSession::openSource(const SourceSpec& spec, const QStringList& knownAp
     m_poll.setInterval(spec.isRemote() ? remotePollInterval() : kPollMs);
     m_lastGoodLoad = QDateTime();
     m_watcher->clear();
+    if (takeOver)
+        m_loading = true; // a reload asked for by a projectOpened handler waits for this load
     emit projectOpened(toQString(spec.toString()));
-    m_loading = false;
-    startLoad();
+    if (!takeOver) {
+        m_loading = false;
+        startLoad();
+        return;
+    }
+    emit loadStarted();
+    for (const auto& deliver : held) // in the order they arrived, before anything still queued
+        deliver();
 }
 
 void StateSession::close() {
     ++m_generation;
     m_cancel.request_stop();
+    m_prepared.reset();
+    m_heldResults.clear();
     m_projectPath.clear();
     m_source.reset();
     m_note.clear();
@@ -158,6 +223,10 @@ void StateSession::setLiveReload(bool on) {
 void StateSession::startLoad() {
     m_loading = true;
     emit loadStarted();
+    launchLoad();
+}
+
+void StateSession::launchLoad() {
     const quint64 generation = m_generation;
     const SourceSpec spec = m_spec;
     std::shared_ptr<StateSource> source = m_source; // null until the first load has resolved it
@@ -176,14 +245,19 @@ void StateSession::startLoad() {
         if (staged) {
             options.readFirst = readFirst.get();
             options.fillBatchMs = batchMs;
-            options.treeWalked = [this, generation, &walked](const std::shared_ptr<StateSnapshot>& snapshot) {
+            options.treeWalked = [this, generation, &walked,
+                                  cancel](const std::shared_ptr<StateSnapshot>& snapshot) {
                 if (snapshot->records.empty())
                     return; // nothing to fill in: the finished load says what there is
                 walked = snapshot.get();
                 std::shared_ptr<StateIndex> index = StateIndex::fromWalkedSnapshot(snapshot);
+                auto shown = std::make_shared<TreeShownGate>();
                 QMetaObject::invokeMethod(
-                    this, [this, generation, index] { onTreeWalked(generation, index); },
+                    this, [this, generation, index, shown] { onTreeWalked(generation, index, shown); },
                     Qt::QueuedConnection);
+                // The readers start once the GUI thread has shown the tree: on two cores they would take
+                // the first paint's CPU (a stalled GUI thread only delays them a while).
+                shown->wait(cancel, std::chrono::seconds(2));
             };
             options.recordsFilled = [this, generation](std::vector<int32_t> records) {
                 QMetaObject::invokeMethod(
@@ -218,7 +292,7 @@ void StateSession::startLoad() {
                 QMetaObject::invokeMethod(
                     this,
                     [this, generation, loaded, total] {
-                        if (generation == m_generation)
+                        if (generation == m_generation && !m_prepared) // a prepared load's next one will do
                             emit loadProgress(static_cast<qint64>(loaded), static_cast<qint64>(total));
                     },
                     Qt::QueuedConnection);
@@ -249,6 +323,8 @@ void StateSession::startLoad() {
 void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult>& result) {
     if (generation != m_generation)
         return; // a load of a source that is no longer open
+    if (holdWhilePrepared([this, generation, result] { onLoaded(generation, result); }))
+        return;
     m_loading = false;
     if (result->source && !m_resolved) {
         m_source = result->source;
@@ -302,16 +378,25 @@ void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult
     }
 }
 
-void StateSession::onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index) {
-    if (generation != m_generation)
+void StateSession::onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index,
+                                const std::shared_ptr<TreeShownGate>& shown) {
+    if (generation == m_generation &&
+        holdWhilePrepared([this, generation, index, shown] { onTreeWalked(generation, index, shown); }))
         return;
-    m_loadingIndex = index;
-    emit treeWalked(m_loadingIndex);
+    if (generation == m_generation) {
+        m_loadingIndex = index;
+        emit treeWalked(m_loadingIndex); // the views lay out and paint it before this returns
+    }
+    shown->open();
 }
 
 void StateSession::onRecordsLoaded(quint64 generation, const std::vector<int32_t>& records) {
-    if (generation != m_generation || !m_loadingIndex)
+    if (generation != m_generation)
         return; // a load replaced or cancelled meanwhile: its records are not this tree's
+    if (holdWhilePrepared([this, generation, records] { onRecordsLoaded(generation, records); }))
+        return;
+    if (!m_loadingIndex)
+        return;
     const std::vector<int32_t> nodes = m_loadingIndex->applyLoadedRecords(records);
     emit recordsLoaded(m_loadingIndex, nodes);
 }

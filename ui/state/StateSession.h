@@ -10,7 +10,9 @@
 #include <QThreadPool>
 #include <QTimer>
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <vector>
 
@@ -42,6 +44,10 @@ public:
     // A project folder (holding .alchemy) or a .alchemy folder; one whose .alchemy holds only Alchemy's
     // state.sqlite opens that database (sourceNote() says so).
     void open(const QString& path);
+    // Starts reading a folder before the window that will show it is built (start-up: the walk of a big tree
+    // overlaps the window's construction). Nothing is emitted until open() of the same folder takes this load
+    // over (it then emits what open() emits and the load's results follow); any other open cancels it.
+    void prepareOpen(const QString& path);
     // Any source: a folder or sqlite:PATH (SourceSpec text); invalid text emits loadFailed.
     // `knownApps`: the apps to show of a source that cannot list them (setKnownApps()).
     void openSource(const SourceSpec& spec, const QStringList& knownApps = {});
@@ -123,9 +129,14 @@ signals:
 
 private:
     struct LoadResult;
+    class TreeShownGate;
     void startLoad();
+    void launchLoad(); // the worker of startLoad(), nothing emitted
+    // What a load's results do on the GUI thread, held back while a prepared load waits for its open().
+    bool holdWhilePrepared(std::function<void()> deliver);
     void onLoaded(quint64 generation, const std::shared_ptr<LoadResult>& result);
-    void onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index);
+    void onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index,
+                      const std::shared_ptr<TreeShownGate>& shown);
     void onRecordsLoaded(quint64 generation, const std::vector<int32_t>& records);
     enum class WatchCheck { None, NewFolders };
     // Watches the index's folders. With NewFolders, folders that were not watched before are checked once for
@@ -164,6 +175,8 @@ private:
     int m_recordBatchMs = 100;
     QStringList m_knownApps;
     QDateTime m_lastGoodLoad;
+    std::optional<SourceSpec> m_prepared;             // prepareOpen()'s folder, until open() takes it over
+    std::vector<std::function<void()>> m_heldResults; // its results that arrived before that
     QThreadPool m_pool; // last member: destroyed first, waiting for a running load before the rest goes
 };
 
