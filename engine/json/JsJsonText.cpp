@@ -76,7 +76,7 @@ std::string formatJsNumber(double value) {
 
 namespace {
 
-void appendString(std::string& out, const std::string& s) {
+void appendString(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
     size_t runStart = 0;
@@ -228,6 +228,14 @@ void appendValue(std::string& out, const Json& v, int indent, int depth) {
 
 void appendJs(std::string& out, const Json& value, int indent) {
     appendValue(out, value, indent, 0);
+}
+
+void appendJs(std::string& out, const Json& value, int indent, int depth) {
+    appendValue(out, value, indent, depth);
+}
+
+void appendJsString(std::string& out, std::string_view s) {
+    appendString(out, s);
 }
 
 std::string stringifyJs(const Json& value, int indent) {
