@@ -5,6 +5,7 @@
 #include "events/ConsoleFormatter.h"
 #include "history/RunHistory.h"
 #include "history/RunLogWriter.h"
+#include "lifecycle/OutputsText.h"
 #include "lifecycle/ProcessExitKeep.h"
 #include "lifecycle/RunApi.h"
 #include "program/ProgramBackend.h"
@@ -233,21 +234,6 @@ Json planToJson(const RunReport& report, bool showSecrets) {
     return changes;
 }
 
-// Takes the outputs out of `report` (printed once, not copied).
-Json outputsToJson(RunReport& report, bool showSecrets) {
-    Json outputs = Json::object();
-    // The FQNs are unique (a map's keys): appended without operator[]'s linear search of an ordered object,
-    // which made printing 10,000 outputs quadratic.
-    auto& members = outputs.get_ref<Json::object_t&>();
-    members.reserve(report.outputs.size());
-    for (auto& [fqn, output] : report.outputs) {
-        Json shown = withoutEnvelope(std::move(output));
-        members.emplace_back(fqn, showSecrets ? unwrapSecrets(shown) : maskSecrets(std::move(shown), kMask));
-    }
-    report.outputs.clear();
-    return outputs;
-}
-
 int parsePositive(const std::string& text, const std::string& option) {
     size_t used = 0;
     int value = 0;
@@ -454,6 +440,7 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
 
     const bool json = cl.flag("json");
     const bool showSecrets = cl.flag("show-secrets");
+    request.outputsText = OutputsTextFormat{json ? 0 : 2, showSecrets, kMask};
     const bool color = !json && colorWanted(::isatty(STDOUT_FILENO) == 1);
     ConsoleOptions consoleOptions;
     consoleOptions.color = color;
@@ -533,14 +520,14 @@ int runRunCommand(Phase phase, const std::vector<std::string>& args) {
         else
             printPlan(report, showSecrets, color, std::cout);
     } else if (phase == Phase::Read && report.result == RunResult::Succeeded) {
-        // 10,000 outputs are one large document: kept for the process's exit rather than freed (see
-        // keepUntilProcessExit()), with the text printed from it.
-        auto outputs = std::make_shared<Json>(outputsToJson(report, showSecrets));
-        auto text = std::make_shared<std::string>(
-            json ? stringifyJs(Json{{"type", "outputs"}, {"outputs", std::move(*outputs)}}, 0)
-                 : stringifyJs(*outputs, 2));
-        std::cout << *text << "\n";
-        keepUntilProcessExit(std::move(outputs));
+        // The engine wrote each output's text on its reader threads; a program's read gives Json. 10,000
+        // outputs are one large text: kept for the process's exit rather than freed (keepUntilProcessExit()).
+        if (report.outputTexts.empty())
+            report.outputTexts = outputTextsOf(std::move(report.outputs), *request.outputsText);
+        auto text =
+            std::make_shared<std::string>(outputsDocumentText(report.outputTexts, *request.outputsText));
+        text->push_back('\n');
+        std::cout << *text;
         keepUntilProcessExit(std::move(text));
     }
     std::cout.flush();

@@ -5,8 +5,12 @@
 #include "StateCli.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <iostream>
+#include <malloc.h>
 #include <string>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -20,6 +24,27 @@ void printUsage(std::ostream& out) {
 
 bool isHelp(const std::string& arg) {
     return arg == "--help" || arg == "-h";
+}
+
+// A run of 10,000 resources touches tens of MiB of heap once: in 4 KiB pages that is ~10,000 page faults, a
+// third of a read's system time. The main heap grows in one 64 MiB step instead of 128 KiB ones, and that
+// range asks for transparent huge pages (THP "madvise" mode, Debian's default; ignored where THP is off).
+void useLargePagesForTheHeap() {
+    constexpr size_t kHeapStep = size_t(64) << 20;
+    constexpr uintptr_t kHugePage = uintptr_t(2) << 20;
+    if (mallopt(M_TOP_PAD, static_cast<int>(kHeapStep)) != 1)
+        return;
+    // Static initialisation already made a small heap: fill what is left of it until the heap grows.
+    const auto before = reinterpret_cast<uintptr_t>(sbrk(0));
+    std::vector<void*> blocks;
+    while (reinterpret_cast<uintptr_t>(sbrk(0)) == before && blocks.size() < 64)
+        blocks.push_back(malloc(32 * 1024));
+    const auto start = (before + kHugePage - 1) & ~(kHugePage - 1);
+    const auto end = reinterpret_cast<uintptr_t>(sbrk(0)) & ~(kHugePage - 1);
+    if (end > start)
+        madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
+    for (void* block : blocks)
+        free(block);
 }
 
 } // namespace
@@ -39,6 +64,7 @@ int main(int argc, char** argv) {
         printUsage(std::cout);
         return 0;
     }
+    useLargePagesForTheHeap();
     try {
         const std::string command = args.front();
         const std::vector<std::string> rest(args.begin() + 1, args.end());

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace athanor {
@@ -76,11 +77,29 @@ std::string formatJsNumber(double value) {
 
 namespace {
 
-void appendString(std::string& out, const std::string& s) {
+// True when one of the 8 bytes at `p` may need more than copying: a control character, '"', '\\' or 0xED (the
+// lead byte of a WTF-8 lone surrogate). Word-at-a-time byte tests; a false positive only means a closer look.
+bool mayNeedEscape(const char* p) {
+    constexpr uint64_t ones = 0x0101010101010101ULL;
+    constexpr uint64_t highs = 0x8080808080808080ULL;
+    uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    const auto hasZeroByte = [](uint64_t x) { return ((x - ones) & ~x & highs) != 0; };
+    const bool hasControl = ((v - ones * 0x20) & ~v & highs) != 0; // some byte < 0x20
+    return hasControl || hasZeroByte(v ^ (ones * '"')) || hasZeroByte(v ^ (ones * '\\')) ||
+           hasZeroByte(v ^ (ones * 0xED));
+}
+
+void appendString(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
     size_t runStart = 0;
     for (size_t i = 0; i < s.size(); ++i) {
+        // Eight bytes that need nothing are passed over at once: most strings are plain text.
+        while (i + 8 <= s.size() && !mayNeedEscape(s.data() + i))
+            i += 8;
+        if (i == s.size())
+            break;
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x20 && c != '"' && c != '\\' && c != 0xED)
             continue;
@@ -228,6 +247,14 @@ void appendValue(std::string& out, const Json& v, int indent, int depth) {
 
 void appendJs(std::string& out, const Json& value, int indent) {
     appendValue(out, value, indent, 0);
+}
+
+void appendJs(std::string& out, const Json& value, int indent, int depth) {
+    appendValue(out, value, indent, depth);
+}
+
+void appendJsString(std::string& out, std::string_view s) {
+    appendString(out, s);
 }
 
 std::string stringifyJs(const Json& value, int indent) {

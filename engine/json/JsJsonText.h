@@ -11,6 +11,11 @@ namespace athanor {
 // formatting, JS string escaping, no trailing newline. indent = 0 gives the compact form.
 std::string stringifyJs(const Json& value, int indent = 2);
 void appendJs(std::string& out, const Json& value, int indent = 2);
+// The text of `value` as it reads nested `depth` levels deep in a document written with `indent` (the
+// indentation of its inner lines; the first line is not indented): a member's value printed on its own.
+void appendJs(std::string& out, const Json& value, int indent, int depth);
+// A JSON string literal as JSON.stringify writes it (quotes and JS escapes).
+void appendJsString(std::string& out, std::string_view s);
 
 // ECMAScript Number::toString for a finite double (shortest round-trip digits, JS exponent rules).
 // Non-finite values have no JSON form; JSON.stringify writes them as null.

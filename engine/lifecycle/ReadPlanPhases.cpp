@@ -3,11 +3,14 @@
 #include "lifecycle/ChangeDecision.h"
 #include "lifecycle/DeclaredTree.h"
 #include "lifecycle/Finalize.h"
+#include "lifecycle/OutputsText.h"
 #include "lifecycle/PhaseRuns.h"
 #include "lifecycle/ProcessExitKeep.h"
 #include "lifecycle/RecordBuilder.h"
 #include "lifecycle/TaskGraph.h"
 #include "serde/PlainForms.h"
+#include "store/FileSystemStateStore.h"
+#include "store/RecordParse.h"
 #include "store/StateStore.h"
 #include "store/StoreError.h"
 
@@ -196,12 +199,29 @@ void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
     // Each read fills its own slot: no lock shared by the readers (10 threads on a few cores spent more time
     // waking each other than reading).
     std::vector<std::optional<Json>> outputs(tasks.size());
+    // With outputsText, each output's printed text instead, written here on the reader threads: straight
+    // from the record's DOM when it holds no secret (appendRecordOutputJs), else from the Json as before.
+    const std::optional<OutputsTextFormat>& textFormat = run.options.outputsText;
+    std::vector<std::optional<std::string>> texts(textFormat ? tasks.size() : 0);
     const auto readOne = [&](size_t index) {
         DeclaredTask& task = *tasks[index];
         try {
+            StateStore& store = task.owner->scope->store();
+            const std::optional<std::string> text = store.readText(task.decl->id);
+            if (!text)
+                throw RunFailure("Resource \"" + task.fqn + "\" not found in state (read phase)");
+            if (textFormat) {
+                std::string shown;
+                if (appendRecordOutputJs(shown, *text, task.decl->kind, textFormat->indent, 1)) {
+                    texts[index] = std::move(shown);
+                    return;
+                }
+            }
             // Only kind and output are used: the rest of the record is validated, not converted.
             std::optional<StateRecord> record =
-                task.owner->scope->store().getFields(task.decl->id, {"kind", "provider", "output"});
+                FileSystemStateStore::parseRecordFields(*text, {"kind", "provider", "output"});
+            if (!record)
+                record = store.parseRecord(task.decl->id, *text);
             if (!record)
                 throw RunFailure("Resource \"" + task.fqn + "\" not found in state (read phase)");
             if (record->kind() != task.decl->kind)
@@ -209,7 +229,11 @@ void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
                                  task.decl->kind);
             Json& doc = record->document();
             auto stored = doc.find("output");
-            outputs[index] = stored != doc.end() ? run.open(std::move(*stored), task.fqn) : Json::object();
+            Json output = stored != doc.end() ? run.open(std::move(*stored), task.fqn) : Json::object();
+            if (textFormat)
+                texts[index] = shownOutputText(std::move(output), *textFormat);
+            else
+                outputs[index] = std::move(output);
         } catch (const UnreadableRecordError& e) {
             run.reporter.failed(task.fqn, task.decl->kind, unreadableMessage(e));
         } catch (const std::exception& e) {
@@ -232,7 +256,24 @@ void runReadPhase(RunContext& run, const StackFile& stack, RunReport& report) {
     for (auto& thread : pool)
         thread.join();
     size_t read = 0;
-    for (size_t i = 0; i < tasks.size(); ++i) {
+    if (textFormat) {
+        // Sorted by FQN as the map of outputs is, the first of equal FQNs kept as emplace() keeps it.
+        std::vector<size_t> order;
+        order.reserve(tasks.size());
+        for (size_t i = 0; i < tasks.size(); ++i)
+            if (texts[i])
+                order.push_back(i);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return tasks[a]->fqn < tasks[b]->fqn; });
+        report.outputTexts.reserve(order.size());
+        for (size_t i : order) {
+            if (!report.outputTexts.empty() && report.outputTexts.back().first == tasks[i]->fqn)
+                continue;
+            report.outputTexts.emplace_back(tasks[i]->fqn, std::move(*texts[i]));
+        }
+        read = order.size();
+    }
+    for (size_t i = 0; i < outputs.size(); ++i) {
         if (!outputs[i])
             continue;
         report.outputs.emplace(tasks[i]->fqn, std::move(*outputs[i]));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "events/EngineEvent.h"
+#include "lifecycle/OutputsText.h"
 #include "lifecycle/Phase.h"
 #include "providers/Provider.h"
 #include "secrets/PasswordRing.h"
@@ -48,6 +49,9 @@ struct RunOptions {
     // declared tree) go to keepUntilProcessExit() instead of being freed one object at a time. Never in a
     // process that goes on (the GUI, tests running several phases): it would keep them for good.
     bool processEndsAfterRun = false;
+    // Read: the outputs as they will be printed (RunReport::outputTexts, written on the reader threads)
+    // instead of RunReport::outputs. athanorctl sets it; the GUI, which shows the Json, does not.
+    std::optional<OutputsTextFormat> outputsText;
 };
 
 // One line of a plan: what up would do to a resource, and why.
@@ -68,7 +72,8 @@ struct RunReport {
     std::string stage;
     std::vector<PlannedChange> plan;     // Phase::Plan (and what up decided, for the record)
     std::map<std::string, Json> outputs; // Phase::Read: fqn -> output (plain form, secrets {"@secret": ...})
-    std::vector<std::string> errors;     // every failure, "fqn: message"
+    OutputTexts outputTexts; // Phase::Read with RunOptions::outputsText: the same, as printed, sorted by FQN
+    std::vector<std::string> errors; // every failure, "fqn: message"
     // Up and plan: kinds without a provider whose orphans or replaced copies were therefore all kept (no
     // deletion at all, rather than part of the stage); the project's own program can delete them.
     std::vector<std::string> unknownKinds;

@@ -39,6 +39,8 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/DeclaredTree.cpp
     ${CMAKE_CURRENT_LIST_DIR}/PhaseRuns.h
     ${CMAKE_CURRENT_LIST_DIR}/UpPhase.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/OutputsText.h
+    ${CMAKE_CURRENT_LIST_DIR}/OutputsText.cpp
     ${CMAKE_CURRENT_LIST_DIR}/ReadPlanPhases.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DestroyPhase.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RunEngine.cpp

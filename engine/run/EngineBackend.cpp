@@ -25,6 +25,7 @@ RunRequest RunRequest::clone() const {
     copy.providers = providers;
     copy.program = program;
     copy.processEndsAfterRun = processEndsAfterRun;
+    copy.outputsText = outputsText;
     return copy;
 }
 
@@ -46,6 +47,7 @@ RunReport EngineBackend::run(const RunRequest& request, EventSink& events, const
     options.dryRun = request.dryRun;
     options.providers = request.providers;
     options.processEndsAfterRun = request.processEndsAfterRun;
+    options.outputsText = request.outputsText;
     return runPhase(options, events, cancel);
 }
 

@@ -55,6 +55,8 @@ struct RunRequest {
     std::shared_ptr<ProviderRegistry> providers; // engine only; default: ProviderRegistry::withBuiltins()
     ProgramSettings program;
     bool processEndsAfterRun = false; // engine only: see RunOptions::processEndsAfterRun (athanorctl)
+    // Engine read only: see RunOptions::outputsText (athanorctl); a program's read fills RunReport::outputs.
+    std::optional<OutputsTextFormat> outputsText;
 
     RunRequest clone() const; // PasswordRing is move-only
 };

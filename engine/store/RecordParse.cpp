@@ -2,8 +2,10 @@
 
 #include "store/RecordParseDom.h"
 
+#include "json/JsJsonText.h"
 #include "json/JsonParse.h"
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <iterator>
@@ -258,6 +260,154 @@ bool recordHasKindStatusAndProps(std::string_view text, std::string_view kind,
         std::find(statuses.begin(), statuses.end(), value) == statuses.end())
         return false;
     return propsField && sameDocument(*propsField, props);
+}
+
+namespace {
+
+void appendNewline(std::string& out, int indent, int depth) {
+    if (indent <= 0)
+        return;
+    out.push_back('\n');
+    out.append(static_cast<size_t>(indent * depth), ' ');
+}
+
+// Writes `e` as appendJs() writes convert(e) after withoutEnvelope() (`dropSymbolKeys`: the output's own
+// object); throws NotExact where convert() would, and for what only the Json path handles (a "@secret" key,
+// an array-index key). Members left out are still walked: the Json path converts and opens them too.
+void appendDomJs(std::string& out, simdjson::dom::element e, int indent, int depth, bool dropSymbolKeys) {
+    switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+        const simdjson::dom::object object(e);
+        std::string_view small[16];
+        size_t keyCount = 0;
+        std::unordered_set<std::string_view> seen;
+        const bool large = object.size() > std::size(small);
+        bool first = true;
+        for (auto field : object) {
+            if (hasControlCharacter(field.key) || field.key == "@secret" || isArrayIndexKey(field.key))
+                throw NotExact{};
+            if (large) {
+                if (!seen.insert(field.key).second)
+                    throw NotExact{};
+            } else {
+                for (size_t i = 0; i < keyCount; ++i)
+                    if (small[i] == field.key)
+                        throw NotExact{};
+                small[keyCount++] = field.key;
+            }
+            if (dropSymbolKeys && field.key.starts_with("Symbol(")) {
+                thread_local std::string dropped;
+                dropped.clear();
+                appendDomJs(dropped, field.value, 0, 0, false);
+                continue;
+            }
+            out.push_back(first ? '{' : ',');
+            first = false;
+            appendNewline(out, indent, depth + 1);
+            appendJsString(out, field.key);
+            out += indent > 0 ? ": " : ":";
+            appendDomJs(out, field.value, indent, depth + 1, false);
+        }
+        if (first) {
+            out += "{}";
+            return;
+        }
+        appendNewline(out, indent, depth);
+        out.push_back('}');
+        return;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+        bool first = true;
+        for (auto item : simdjson::dom::array(e)) {
+            out.push_back(first ? '[' : ',');
+            first = false;
+            appendNewline(out, indent, depth + 1);
+            appendDomJs(out, item, indent, depth + 1, false);
+        }
+        if (first) {
+            out += "[]";
+            return;
+        }
+        appendNewline(out, indent, depth);
+        out.push_back(']');
+        return;
+    }
+    case simdjson::dom::element_type::STRING: {
+        const std::string_view s = e.get_string().value_unsafe();
+        if (hasControlCharacter(s))
+            throw NotExact{};
+        appendJsString(out, s);
+        return;
+    }
+    case simdjson::dom::element_type::INT64: {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, e.get_int64().value_unsafe()).ptr;
+        out.append(digits, end);
+        return;
+    }
+    case simdjson::dom::element_type::UINT64: {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, e.get_uint64().value_unsafe()).ptr;
+        out.append(digits, end);
+        return;
+    }
+    case simdjson::dom::element_type::DOUBLE: {
+        const double v = e.get_double().value_unsafe();
+        if (v == 0 && std::signbit(v))
+            throw NotExact{};
+        out += formatJsNumber(v);
+        return;
+    }
+    case simdjson::dom::element_type::BOOL:
+        out += e.get_bool().value_unsafe() ? "true" : "false";
+        return;
+    case simdjson::dom::element_type::NULL_VALUE:
+        out += "null";
+        return;
+    }
+    throw NotExact{};
+}
+
+} // namespace
+
+bool appendRecordOutputJs(std::string& out, std::string_view text, std::string_view kind, int indent,
+                          int depth) {
+    simdjson::dom::element root;
+    simdjson::dom::object object;
+    if (hasSurrogateEscape(text) || !parseDom(text, root) ||
+        root.get_object().get(object) != simdjson::SUCCESS)
+        return false;
+    std::string_view keysSoFar[32];
+    size_t keyCount = 0;
+    std::optional<simdjson::dom::element> kindField, outputField;
+    for (auto field : object) {
+        if (keyCount == std::size(keysSoFar) || hasControlCharacter(field.key) || field.key == "provider")
+            return false;
+        for (size_t i = 0; i < keyCount; ++i)
+            if (keysSoFar[i] == field.key)
+                return false;
+        keysSoFar[keyCount++] = field.key;
+        if (field.key == "kind")
+            kindField = field.value;
+        else if (field.key == "output")
+            outputField = field.value;
+    }
+    std::string_view storedKind;
+    if (!kindField || kindField->get_string().get(storedKind) != simdjson::SUCCESS || storedKind != kind ||
+        hasControlCharacter(storedKind))
+        return false;
+    const size_t start = out.size();
+    if (!outputField) {
+        out += "{}";
+        return true;
+    }
+    try {
+        appendDomJs(out, *outputField, indent, depth, true);
+        return true;
+    } catch (const NotExact&) {
+        out.resize(start);
+        return false;
+    }
 }
 
 } // namespace athanor

@@ -28,4 +28,14 @@ std::optional<Json> parseRecordFields(std::string_view text, std::initializer_li
 bool recordHasKindStatusAndProps(std::string_view text, std::string_view kind,
                                  std::initializer_list<std::string_view> statuses, const Json& props);
 
+// Read's fast path, on simdjson's DOM without building a Json: when `text` is a record whose "kind" is the
+// string `kind`, appends the text appendJs(withoutEnvelope(output), indent, depth) would give for its
+// "output"
+// ({} when it has none) and returns true. False, with `out` unchanged, for whatever the Json path must
+// decide: a "@secret" key anywhere in the output (decryption, masking), array-index keys (JS key order),
+// another or a legacy "provider" kind, and everything parseRecordFields() would not convert (duplicate keys,
+// control characters, lone surrogate escapes, "-0", parse errors).
+bool appendRecordOutputJs(std::string& out, std::string_view text, std::string_view kind, int indent,
+                          int depth);
+
 } // namespace athanor

@@ -246,6 +246,50 @@ private slots:
         QCOMPARE(treeBytes(root), before);
     }
 
+    // read prints exactly the bytes it printed before its outputs were written from the records' DOM
+    // (expected files made by athanorctl at 0d9bce0, which built a Json of every output): real Alchemy's
+    // trees with ids holding "/", "." and "*", secrets masked, shown, in a child scope with its own password,
+    // the --json line, a custom kind's arrays.
+    void readPrintsRealAlchemyOutputsByteForByte_data() {
+        QTest::addColumn<QString>("app");
+        QTest::addColumn<QString>("tree");
+        QTest::newRow("shop") << "shop"
+                              << "app-stages/04-read-dev";
+        QTest::newRow("vault") << "vault"
+                               << "secrets/02-read";
+    }
+    void readPrintsRealAlchemyOutputsByteForByte() {
+        QFETCH(QString, app);
+        QFETCH(QString, tree);
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        const QString data = QString(ATHANOR_TEST_DATA_DIR);
+        const QString fixture = data + "/real-alchemy/" + tree + "/.alchemy";
+        QDirIterator it(fixture, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            writeFile(root + "/.alchemy/" + QDir(fixture).relativeFilePath(file), readFile(file));
+        }
+        const QString expected = data + "/read-output/" + app;
+        writeFile(root + "/alchemy.stack.json", readFile(expected + ".stack.json"));
+        const auto before = treeBytes(root);
+
+        const CliResult read = runCli(root, {"read", "--stage", "dev"});
+        QVERIFY2(read.exitCode == 0, qPrintable(read.err));
+        QCOMPARE(read.out.toUtf8(), readFile(expected + ".read.txt"));
+        const CliResult shown = runCli(root, {"read", "--stage", "dev", "--show-secrets"});
+        QVERIFY2(shown.exitCode == 0, qPrintable(shown.err));
+        QCOMPARE(shown.out.toUtf8(), readFile(expected + ".read-show-secrets.txt"));
+        const CliResult json = runCli(root, {"read", "--stage", "dev", "--json"});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        QByteArray outputsLine;
+        for (const QString& line : json.out.split('\n'))
+            if (line.startsWith("{\"type\":\"outputs\""))
+                outputsLine = line.toUtf8() + "\n";
+        QCOMPARE(outputsLine, readFile(expected + ".read-json.txt"));
+        QCOMPARE(treeBytes(root), before);
+    }
+
     void lockedStageAndCancel() {
         QTemporaryDir dir;
         const QString root = dir.path();

@@ -1,6 +1,7 @@
 // FileSystemStateStore: Alchemy's file layout and id mapping (reference §5), the StateStore semantics, the
 // refusal of unsafe ids, atomic writes, and containment against symlinks that leave the state root.
 #include "EngineTestFiles.h"
+#include "lifecycle/OutputsText.h"
 #include "store/AtomicFile.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
@@ -590,6 +591,76 @@ private slots:
             large += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
         QVERIFY(parseRecordFields(large + "\"kind\":\"a\"}", {"kind"}));
         QVERIFY(!parseRecordFields(large + "\"k7\":1}", {"kind"}));
+    }
+
+    // Read's fast path prints an output straight from the record's DOM: exactly the text of the Json path
+    // (whole parse, envelope left out, printed nested one level, pretty and compact), or false for what only
+    // the Json path may decide.
+    void recordOutputTextIsTheJsonPathsText() {
+        const auto fast = [](const std::string& text, int indent) -> std::optional<std::string> {
+            std::string out = "kept";
+            if (!appendRecordOutputJs(out, text, "fs::File", indent, 1)) {
+                if (out != "kept")
+                    return std::string("(out changed on false)");
+                return std::nullopt;
+            }
+            return out.substr(4);
+        };
+        const auto slow = [](const std::string& text, int indent) {
+            const Json doc = parseRecordText(text);
+            OutputsTextFormat format;
+            format.indent = indent;
+            return shownOutputText(doc.contains("output") ? doc["output"] : Json::object(), format);
+        };
+        const std::string envelope = "\"Symbol(alchemy::ResourceKind)\":\"fs::File\","
+                                     "\"Symbol(alchemy::ResourceScope)\":{\"@scope\":null},";
+        const std::vector<std::string> outputs{
+            "{" + envelope + "\"path\":\"out/a.txt\",\"content\":\"x\\\"y\\\\z/\\u00e9 😀 \\u2028<>\"}",
+            "{\"n\":[0,-1,1.5,1e21,1e-7,123456789012345678,18446744073709551615,-9223372036854775808,0.1]}",
+            "{\"empty\":{},\"list\":[],\"deep\":[[{\"a\":[true,false,null]}]],\"Symbol(inner)\":{\"kept\":1}"
+            "}",
+            "{" + envelope.substr(0, envelope.size() - 1) + "}", // only the envelope: {}
+            "\"a string\"",
+            "null",
+            "42",
+            "[{\"x\":1},{}]"};
+        for (const std::string& output : outputs) {
+            const std::string text =
+                "{\"kind\":\"fs::File\",\"id\":\"a\",\"status\":\"created\",\"output\":" + output +
+                ",\"props\":{\"x\":[1,{\"@secret\":\"ignored: not the output\"}]}}";
+            for (int indent : {2, 0}) {
+                const auto fastText = fast(text, indent);
+                QVERIFY2(fastText, text.c_str());
+                QCOMPARE(*fastText, slow(text, indent));
+            }
+        }
+        // No output at all prints {}.
+        QCOMPARE(*fast("{\"kind\":\"fs::File\",\"status\":\"created\"}", 2), std::string("{}"));
+
+        // Left to the Json path: secrets (also in the envelope), array-index keys, duplicate keys (also at
+        // the top), another kind, the legacy "provider" key, control characters, -0, lone surrogates, bad
+        // JSON, a record that is no object.
+        for (const std::string& text : std::vector<std::string>{
+                 "{\"kind\":\"fs::File\",\"output\":{\"v\":{\"@secret\":\"abc\"}}}",
+                 "{\"kind\":\"fs::File\",\"output\":{\"Symbol(x)\":{\"@secret\":\"abc\"},\"v\":1}}",
+                 "{\"kind\":\"fs::File\",\"output\":{\"b\":1,\"10\":2}}",
+                 "{\"kind\":\"fs::File\",\"output\":{\"a\":1,\"a\":2}}",
+                 "{\"kind\":\"fs::File\",\"output\":{},\"output\":{\"a\":1}}",
+                 "{\"kind\":\"fs::Folder\",\"output\":{\"a\":1}}",
+                 "{\"provider\":\"fs::File\",\"kind\":\"fs::File\",\"output\":{\"a\":1}}",
+                 "{\"output\":{\"a\":1}}",
+                 "{\"kind\":\"fs::File\",\"output\":{\"a\":\"line\\nbreak\",\"b\":\"\\u0001\"}}",
+                 "{\"kind\":\"fs::File\",\"output\":{\"a\":-0.0}}",
+                 "{\"kind\":\"fs::File\",\"output\":{\"a\":\"\\ud800\"}}",
+                 "{\"kind\":\"fs::File\",\"output\":{\"a\":1}", "[\"kind\"]", ""}) {
+            QVERIFY2(!fast(text, 2), text.c_str());
+        }
+        // Many keys (looked up in a set rather than looked back for): still exact, duplicates still refused.
+        std::string large = "{\"kind\":\"fs::File\",\"output\":{";
+        for (int i = 0; i < 40; ++i)
+            large += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+        QCOMPARE(*fast(large + "\"last\":true}}", 2), slow(large + "\"last\":true}}", 2));
+        QVERIFY(!fast(large + "\"k3\":true}}", 2));
     }
 
     // Up's fast skip: true only for the same document (key order, strings, number kinds), the asked-for kind

@@ -2,6 +2,7 @@
 // reference parser (parseJsonText) gives, or the same error; whatever parses survives every walker a record
 // meets (validation, the serde scan, the secret walker, canonical text) and the snapshot summary.
 #include "FuzzSupport.h"
+#include "lifecycle/OutputsText.h"
 #include "secrets/SecretCipher.h"
 #include "secrets/SecretWalker.h"
 #include "serde/PlainForms.h"
@@ -80,6 +81,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (parsed)
         walk(parseJsonText(text));
+
+    // Read's printed output from the DOM is the Json path's text, for both layouts (or left to that path).
+    for (int indent : {2, 0}) {
+        std::string printed;
+        if (!appendRecordOutputJs(printed, text, "fs::File", indent, 1))
+            continue;
+        if (!parsed)
+            fuzz::fail("appendRecordOutputJs of a text the reference parser refuses", printed, reference);
+        const Json whole = parseJsonText(text);
+        OutputsTextFormat format;
+        format.indent = indent;
+        const std::string expected =
+            shownOutputText(whole.contains("output") ? whole.at("output") : Json::object(), format);
+        if (printed != expected)
+            fuzz::fail("appendRecordOutputJs == the Json path's printed output", printed, expected);
+    }
 
     // The snapshot reads the same text through its own simdjson summary.
     const auto file = projectFolder() / ".alchemy" / "app" / "dev" / "r.json";
