@@ -301,6 +301,8 @@ private slots:
         window.openProject(project);
         QTRY_VERIFY_WITH_TIMEOUT(
             window.treeModel()->indexForFqn(QStringLiteral("vault/dev/config-399")).isValid(), 30000);
+        // The walked tree shows before its records are read; the source opens when the load ends.
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isLoading() && window.session()->source(), 30000);
         QVERIFY(window.selectFqn(QStringLiteral("vault/dev/token")));
         QPointer<ChangePasswordDialog> dialog = window.changePassword();
         QVERIFY(dialog && dialog->isVisible());

@@ -201,8 +201,12 @@ void ChangePasswordDialog::setBusy(bool busy) {
 }
 
 void ChangePasswordDialog::startPreview() {
-    if (m_busy || !m_session || !m_session->source())
+    if (m_busy || !m_session)
         return;
+    if (!m_session->source()) { // a first load still reading: the source opens when it ends
+        showError(tr("The state is still being read: preview once it is loaded."));
+        return;
+    }
     auto ring = std::make_shared<PasswordRing>(m_vault ? m_vault->clonePasswords() : PasswordRing());
     ring->add(takeField(m_old));
     auto newPassword = std::make_shared<SecureString>(takeField(m_new));
