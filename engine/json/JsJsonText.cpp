@@ -84,7 +84,9 @@ bool mayNeedEscape(const char* p) {
     constexpr uint64_t highs = 0x8080808080808080ULL;
     uint64_t v;
     std::memcpy(&v, p, sizeof v);
-    const auto hasZeroByte = [](uint64_t x) { return ((x - ones) & ~x & highs) != 0; };
+    const auto hasZeroByte = [](uint64_t x) {
+        return ((x - ones) & ~x & highs) != 0;
+    };
     const bool hasControl = ((v - ones * 0x20) & ~v & highs) != 0; // some byte < 0x20
     return hasControl || hasZeroByte(v ^ (ones * '"')) || hasZeroByte(v ^ (ones * '\\')) ||
            hasZeroByte(v ^ (ones * 0xED));

@@ -117,11 +117,17 @@ private slots:
     // Long strings are scanned eight bytes at a time: every escape is still found at every position of a
     // long string (first, middle, last, across the eight-byte boundaries, in the short tail).
     void stringEscapesAtEveryPosition() {
-        const std::vector<std::pair<std::string, std::string>> specials{
-            {"\"", "\\\""},           {"\\", "\\\\"},          {"\n", "\\n"},
-            {std::string(1, '\0'), "\\u0000"}, {"\x1f", "\\u001f"}, {"\x7f", "\x7f"},
-            {"\xed\xa0\x80", "\\ud800"}, {"\xed\x9f\xbf", "\xed\x9f\xbf"}, {"\xc3\xa9", "\xc3\xa9"},
-            {" ", " "},              {"\x20\x21\x23", "\x20\x21\x23"}};
+        const std::vector<std::pair<std::string, std::string>> specials{{"\"", "\\\""},
+                                                                        {"\\", "\\\\"},
+                                                                        {"\n", "\\n"},
+                                                                        {std::string(1, '\0'), "\\u0000"},
+                                                                        {"\x1f", "\\u001f"},
+                                                                        {"\x7f", "\x7f"},
+                                                                        {"\xed\xa0\x80", "\\ud800"},
+                                                                        {"\xed\x9f\xbf", "\xed\x9f\xbf"},
+                                                                        {"\xc3\xa9", "\xc3\xa9"},
+                                                                        {" ", " "},
+                                                                        {"\x20\x21\x23", "\x20\x21\x23"}};
         for (size_t length : {size_t(7), size_t(8), size_t(9), size_t(16), size_t(23), size_t(40)}) {
             for (size_t at = 0; at <= length; ++at) {
                 for (const auto& [raw, escaped] : specials) {
