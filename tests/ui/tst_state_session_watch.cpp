@@ -1,6 +1,6 @@
 // Live reload misses nothing: a change made where no watch was yet (just after a load read the file, before
 // its folders were watched) or while live reload was off still reaches the views, and nothing reloads when
-// nothing changed.
+// nothing changed. A first load's source is the session's as soon as its walked tree is shown.
 #include "UiTestUtil.h"
 #include "state/StateIndex.h"
 #include "state/StateSession.h"
@@ -107,6 +107,27 @@ private slots:
         session.setLiveReload(true);
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(session, QStringLiteral("watch/dev/c")),
                                   QStringLiteral("deleting"), kTimeout);
+    }
+
+    // A first load's source opens with its walked tree: repairs and Change Password work while records are
+    // still read (they did nothing until the load ended), and the source is announced once.
+    void theWalkedTreeComesWithItsSource() {
+        QTemporaryDir tmp;
+        QVERIFY(makeProject(tmp));
+        StateSession session;
+        QSignalSpy resolved(&session, &StateSession::sourceResolved);
+        QSignalSpy finished(&session, &StateSession::loadFinished);
+        bool walked = false, hadSource = false;
+        connect(&session, &StateSession::treeWalked, this, [&] {
+            walked = true;
+            hadSource = session.isLoading() && session.source() != nullptr;
+        });
+        session.open(m_project);
+        QTRY_VERIFY_WITH_TIMEOUT(walked, kTimeout);
+        QVERIFY(hadSource);
+        QCOMPARE(resolved.count(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeout);
+        QCOMPARE(resolved.count(), 1);
     }
 
     // The check after a load costs one look, not a reload: with nothing changed, one load and no more.

@@ -242,18 +242,24 @@ void StateSession::launchLoad() {
     m_pool.start([this, generation, spec, source, cancel, options, staged, startedNs, readFirst = m_readFirst,
                   batchMs = m_recordBatchMs]() mutable {
         const StateSnapshot* walked = nullptr; // a staged load's published snapshot
+        auto result = std::make_shared<LoadResult>();
+        result->spec = spec;
+        result->startedNs = startedNs;
         if (staged) {
             options.readFirst = readFirst.get();
             options.fillBatchMs = batchMs;
-            options.treeWalked = [this, generation, &walked,
-                                  cancel](const std::shared_ptr<StateSnapshot>& snapshot) {
+            options.treeWalked = [this, generation, &walked, cancel,
+                                  result](const std::shared_ptr<StateSnapshot>& snapshot) {
                 if (snapshot->records.empty())
                     return; // nothing to fill in: the finished load says what there is
                 walked = snapshot.get();
                 std::shared_ptr<StateIndex> index = StateIndex::fromWalkedSnapshot(snapshot);
                 auto shown = std::make_shared<TreeShownGate>();
+                // The source this load opened (set before the walk): repairs work on the shown tree at once.
                 QMetaObject::invokeMethod(
-                    this, [this, generation, index, shown] { onTreeWalked(generation, index, shown); },
+                    this,
+                    [this, generation, index, shown, opened = result->source, spec = result->spec,
+                     note = result->note] { onTreeWalked(generation, index, shown, opened, spec, note); },
                     Qt::QueuedConnection);
                 // The readers start once the GUI thread has shown the tree: on two cores they would take
                 // the first paint's CPU (a stalled GUI thread only delays them a while).
@@ -268,9 +274,6 @@ void StateSession::launchLoad() {
                     Qt::QueuedConnection);
             };
         }
-        auto result = std::make_shared<LoadResult>();
-        result->spec = spec;
-        result->startedNs = startedNs;
         QElapsedTimer timer;
         timer.start();
         try {
@@ -327,12 +330,7 @@ void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult
         return;
     m_loading = false;
     if (result->source && !m_resolved) {
-        m_source = result->source;
-        m_spec = result->spec;
-        m_resolved = true;
-        m_note = result->note;
-        m_projectPath = QDir::cleanPath(toQString(m_spec.projectFolder().string()));
-        emit sourceResolved(toQString(m_spec.toString()), m_note);
+        adoptSource(result->source, result->spec, result->note);
     }
     if (result->snapshot) {
         // A staged load: its walked index (shown, every record applied by now) is the snapshot, complete.
@@ -378,12 +376,27 @@ void StateSession::onLoaded(quint64 generation, const std::shared_ptr<LoadResult
     }
 }
 
+void StateSession::adoptSource(const std::shared_ptr<StateSource>& source, const SourceSpec& spec,
+                               const QString& note) {
+    m_source = source;
+    m_spec = spec;
+    m_resolved = true;
+    m_note = note;
+    m_projectPath = QDir::cleanPath(toQString(m_spec.projectFolder().string()));
+    emit sourceResolved(toQString(m_spec.toString()), m_note);
+}
+
 void StateSession::onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index,
-                                const std::shared_ptr<TreeShownGate>& shown) {
-    if (generation == m_generation &&
-        holdWhilePrepared([this, generation, index, shown] { onTreeWalked(generation, index, shown); }))
+                                const std::shared_ptr<TreeShownGate>& shown,
+                                const std::shared_ptr<StateSource>& opened, const SourceSpec& spec,
+                                const QString& note) {
+    if (generation == m_generation && holdWhilePrepared([this, generation, index, shown, opened, spec, note] {
+            onTreeWalked(generation, index, shown, opened, spec, note);
+        }))
         return;
     if (generation == m_generation) {
+        if (opened && !m_resolved)
+            adoptSource(opened, spec, note);
         m_loadingIndex = index;
         emit treeWalked(m_loadingIndex); // the views lay out and paint it before this returns
     }

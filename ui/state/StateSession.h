@@ -135,8 +135,12 @@ private:
     // What a load's results do on the GUI thread, held back while a prepared load waits for its open().
     bool holdWhilePrepared(std::function<void()> deliver);
     void onLoaded(quint64 generation, const std::shared_ptr<LoadResult>& result);
+    // The source a load opened becomes the session's (sourceResolved): at its walked tree, or at its end.
+    void adoptSource(const std::shared_ptr<StateSource>& source, const SourceSpec& spec, const QString& note);
+    // `opened`: the source the load opened when the session has none yet (null otherwise).
     void onTreeWalked(quint64 generation, const std::shared_ptr<StateIndex>& index,
-                      const std::shared_ptr<TreeShownGate>& shown);
+                      const std::shared_ptr<TreeShownGate>& shown, const std::shared_ptr<StateSource>& opened,
+                      const SourceSpec& spec, const QString& note);
     void onRecordsLoaded(quint64 generation, const std::vector<int32_t>& records);
     enum class WatchCheck { None, NewFolders };
     // Watches the index's folders. With NewFolders, folders that were not watched before are checked once for
