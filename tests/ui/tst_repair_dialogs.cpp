@@ -11,6 +11,7 @@
 #include "repair/RecordRepairDialogs.h"
 #include "repair/RepairMenu.h"
 #include "secrets/SecretVault.h"
+#include "state/StateSession.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -70,7 +71,9 @@ private slots:
         test::showProject(window, dir);
         QAbstractItemModelTester tester(window.treeModel(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("shop/dev/bundle")).isValid());
+        // Repairs are offered for read records: wait for the load, not only for the walked row.
+        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("shop/dev/bundle")).isValid() &&
+                    !window.session()->isLoading());
 
         trigger(window, QStringLiteral("shop/dev/bundle"), QStringLiteral("moveRecord"));
         MoveRecordDialog* dialog = nullptr;
@@ -126,7 +129,9 @@ private slots:
         const auto before = test::treeHash(dir);
         MainWindow window(m_theme.get());
         test::showProject(window, dir);
-        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("shop/dev/storage")).isValid());
+        // Repairs are offered for read records: wait for the load, not only for the walked row.
+        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("shop/dev/storage")).isValid() &&
+                    !window.session()->isLoading());
 
         // A resource with nested records: refused until they are included.
         trigger(window, QStringLiteral("shop/dev/bundle"), QStringLiteral("forgetRecord"));
@@ -182,7 +187,9 @@ private slots:
         const auto before = test::treeHash(dir);
         MainWindow window(m_theme.get());
         test::showProject(window, dir);
-        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("vault/dev/token")).isValid());
+        // Repairs are offered for read records: wait for the load, not only for the walked row.
+        QTRY_VERIFY(window.treeModel()->indexForFqn(QStringLiteral("vault/dev/token")).isValid() &&
+                    !window.session()->isLoading());
         window.vault()->addPassword(SecureString("correct horse battery staple"));
         QTRY_VERIFY_WITH_TIMEOUT(window.vault()->openCount() > 0, 60000);
 

@@ -113,6 +113,7 @@ MainWindow::MainWindow(Theme* theme, const QString& openingFolder, QWidget* pare
     m_countsLabel->setObjectName(QStringLiteral("countsLabel"));
     m_secretsLabel = new QLabel;
     m_loadLabel = new QLabel;
+    m_loadLabel->setObjectName(QStringLiteral("loadLabel"));
     statusBar()->addWidget(m_countsLabel, 1);
     statusBar()->addPermanentWidget(m_secretsLabel);
     statusBar()->addPermanentWidget(m_loadLabel);
@@ -141,7 +142,7 @@ MainWindow::MainWindow(Theme* theme, const QString& openingFolder, QWidget* pare
             [this](qint64 ms) { m_loadLabel->setText(tr("Loaded in %1 ms").arg(ms)); });
     connect(m_session, &StateSession::loadProgress, this, [this](qint64 loaded, qint64 total) {
         if (total > 0 && loaded < total && !m_session->loadingIndex()) // else showRecordCount()
-            m_loadLabel->setText(tr("Loading records %1 / %2").arg(loaded).arg(total));
+            m_loadLabel->setText(loadingRecordsText(loaded, total));
     });
     connect(m_session, &StateSession::loadFailed, this, [this](const QString& message) {
         // The last good tree (if any) stays on screen; the failure is said where the load time goes.
@@ -649,10 +650,15 @@ void MainWindow::onTreeWalked(std::shared_ptr<const StateIndex> index) {
     emit hierarchyShown();
 }
 
+QString MainWindow::loadingRecordsText(qint64 loaded, qint64 total) {
+    const QLocale locale;
+    return tr("Loading records %1 / %2").arg(locale.toString(loaded), locale.toString(total));
+}
+
 void MainWindow::showRecordCount(const StateIndex& index) {
     if (index.loading())
         m_loadLabel->setText(
-            tr("Loading records %1 / %2").arg(index.loadedRecords()).arg(index.snapshot->records.size()));
+            loadingRecordsText(qint64(index.loadedRecords()), qint64(index.snapshot->records.size())));
 }
 
 void MainWindow::onRecordsLoaded(const std::shared_ptr<const StateIndex>& index,

@@ -117,7 +117,8 @@ private:
     void chooseProject();
     void updateRecentMenu();
     void onIndexChanged(std::shared_ptr<const StateIndex> index);
-    void showRecordCount(const StateIndex& index); // while a staged load fills in
+    void showRecordCount(const StateIndex& index);                  // while a staged load fills in
+    static QString loadingRecordsText(qint64 loaded, qint64 total); // as the banner says it (1,000s grouped)
     void onTreeWalked(std::shared_ptr<const StateIndex> index);
     void onRecordsLoaded(const std::shared_ptr<const StateIndex>& index, const std::vector<int32_t>& nodes);
     void onSelectionChanged(const QString& fqn);

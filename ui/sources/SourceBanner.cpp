@@ -139,8 +139,10 @@ void SourceBanner::showProgress(qint64 loaded, qint64 total) {
                         .arg(locale.toString(loaded), locale.toString(total), m_session->specText())
         : loaded > 0 ? tr("Loading records %1 from %2").arg(locale.toString(loaded), m_session->specText())
                      : tr("Loading %1…").arg(m_session->specText()));
-    m_progress->setRange(0, total > 0 ? 1000 : 0); // busy until the total is known
-    if (total > 0)
+    // Busy until the total is known and the first records are in (an empty bar looks stuck).
+    const bool measured = total > 0 && loaded > 0;
+    m_progress->setRange(0, measured ? 1000 : 0);
+    if (measured)
         m_progress->setValue(int(1000 * std::min(loaded, total) / total));
     m_progress->show();
     m_cancel->show();
