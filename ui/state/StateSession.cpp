@@ -53,6 +53,17 @@ SourceSpec folderSpec(const QString& path) {
         dir = QFileInfo(dir).absolutePath();
     return SourceSpec::folder(QDir::cleanPath(dir).toStdString());
 }
+
+// Whether the source no longer holds what `snapshot` was read from. A failure to tell counts as a change: the
+// reload it leads to reports what is wrong.
+bool sourceChangedSince(StateSource& source, const StateSnapshot& snapshot) {
+    try {
+        return source.changedSince(snapshot);
+    } catch (const std::exception&) {
+        return true;
+    }
+}
+
 } // namespace
 
 // A staged load's wait for its walked tree to be on screen.
@@ -514,12 +525,7 @@ void StateSession::verifyIndexIsCurrent(const QStringList& folders) {
                 break;
             }
         }
-        try {
-            differs = differs || source->changedSince(*index->snapshot);
-        } catch (const std::exception&) {
-            differs = true; // a reload reports what is wrong
-        }
-        if (!differs)
+        if (!differs && !sourceChangedSince(*source, *index->snapshot))
             return;
         QMetaObject::invokeMethod(
             this,
@@ -545,12 +551,7 @@ void StateSession::pollChanges() {
     std::shared_ptr<const StateIndex> index = m_index;
     std::shared_ptr<StateSource> source = m_source;
     m_pool.start([this, generation, index, source] {
-        bool differs = false;
-        try {
-            differs = source->changedSince(*index->snapshot);
-        } catch (const std::exception&) {
-            differs = true; // a reload reports what is wrong
-        }
+        const bool differs = sourceChangedSince(*source, *index->snapshot);
         QMetaObject::invokeMethod(
             this,
             [this, generation, differs] {
