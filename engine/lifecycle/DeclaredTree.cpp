@@ -24,6 +24,17 @@ DeclaredTree::DeclaredTree(RunContext& run, const StackFile& stack) : m_run(run)
         m_stage->scope->setPassword(stack.password->clone());
     else if (!run.passwords.empty())
         m_stage->scope->setPassword(run.passwords.at(0).clone());
+    // Reserved once for the whole stack: growing it scope by scope rehashed every path for every scope.
+    size_t resources = 0;
+    for (std::vector<const DeclaredScope*> pending{&stack.root}; !pending.empty();) {
+        const DeclaredScope* scope = pending.back();
+        pending.pop_back();
+        resources += scope->resources.size();
+        for (const DeclaredScope& child : scope->scopes)
+            pending.push_back(&child);
+    }
+    m_byPath.reserve(resources);
+    m_tasks.reserve(resources);
     addScope(*m_stage);
 
     for (auto& task : m_tasks) {
@@ -46,7 +57,7 @@ void DeclaredTree::addScope(DeclaredScopeNode& node) {
     const DeclaredScope& decl = *node.decl;
     int64_t seq = 0;
     node.declaredIds.reserve(decl.resources.size() + decl.scopes.size());
-    m_byPath.reserve(m_byPath.size() + decl.resources.size());
+    node.tasks.reserve(decl.resources.size());
     const std::string fqnPrefix = node.scope->chainText() + "/";
     for (const DeclaredResource& resource : decl.resources) {
         auto task = std::make_unique<DeclaredTask>();

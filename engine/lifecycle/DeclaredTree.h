@@ -51,6 +51,8 @@ struct DeclaredTask {
     // what depends on it is not applied.
     std::atomic<bool> recordFailed{false};
     bool nestedPendingDeletions = false; // its record's data lists replaced nested copies
+    // Up: where its line is in the run's plan (PlannedChange), once it has one.
+    std::optional<size_t> planIndex;
     std::optional<Json> plainOutput(const RunContext& run);
 
 private:

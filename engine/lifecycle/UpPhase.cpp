@@ -41,6 +41,7 @@ public:
         const bool waves = usesWaves(m_run);
         m_waves = waves;
         m_prepared.resize(tasks.size());
+        m_plan.reserve(tasks.size());
         for (size_t i = 0; i < tasks.size(); ++i) {
             graph.add([this, i, waves] { return waves ? runPrepared(i) : apply(*m_tree.tasks()[i]); },
                       [this, i](size_t cause) { blocked(*m_tree.tasks()[i], *m_tree.tasks()[cause]); });
@@ -594,15 +595,14 @@ private:
         change.kind = task.decl->kind;
         change.reason = std::move(reason);
         std::lock_guard lock(m_planMutex);
-        m_planIndex[&task] = m_plan.size();
+        task.planIndex = m_plan.size();
         m_plan.push_back(std::move(change));
     }
 
     void setPlannedAction(DeclaredTask& task, PlannedChange::Action action) {
         std::lock_guard lock(m_planMutex);
-        auto it = m_planIndex.find(&task);
-        if (it != m_planIndex.end())
-            m_plan[it->second].action = action;
+        if (task.planIndex)
+            m_plan[*task.planIndex].action = action;
     }
 
     // Alchemy's forced finalize of the stage (§7.10), queued by the code plan uses too (Finalize.h).
@@ -625,7 +625,6 @@ private:
     WorkerPool m_pool;                                 // prepares every wave's resources
     std::mutex m_planMutex;
     std::vector<PlannedChange> m_plan;
-    std::unordered_map<const DeclaredTask*, size_t> m_planIndex;
 };
 
 } // namespace
