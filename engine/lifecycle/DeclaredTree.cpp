@@ -45,7 +45,8 @@ DeclaredTree::DeclaredTree(RunContext& run, const StackFile& stack) : m_run(run)
                                  dependency + "\" names no declared resource");
             task->dependencies.push_back(it->second);
         }
-        if (containsPlainSecrets(task->decl->props) && !task->owner->scope->password())
+        task->declaredPropsHoldSecrets = containsPlainSecrets(task->decl->props);
+        if (task->declaredPropsHoldSecrets && !task->owner->scope->password())
             throw StackError(
                 stack.file.string() + ": " + task->decl->jsonPath +
                 ": the props hold a secret but there is no password (set ALCHEMY_PASSWORD or the "

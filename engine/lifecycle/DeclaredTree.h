@@ -37,9 +37,10 @@ struct DeclaredTask {
     const DeclaredResource* decl = nullptr;
     DeclaredScopeNode* owner = nullptr;
     int64_t seq = 0;
-    std::string fqn;                  // app/stage/.../id
-    std::string path;                 // relative to the stage, as $ref names it
-    std::vector<size_t> dependencies; // task indices
+    std::string fqn;                       // app/stage/.../id
+    std::string path;                      // relative to the stage, as $ref names it
+    std::vector<size_t> dependencies;      // task indices
+    bool declaredPropsHoldSecrets = false; // containsPlainSecrets(decl->props), walked once
 
     // Filled when the resource was applied or skipped; read by dependents after it finished.
     std::optional<Json> serializedOutput;

@@ -41,6 +41,7 @@ public:
         const bool waves = usesWaves(m_run);
         m_waves = waves;
         m_prepared.resize(tasks.size());
+        m_doneInPrepare.resize(tasks.size(), false);
         m_plan.reserve(tasks.size());
         for (size_t i = 0; i < tasks.size(); ++i) {
             graph.add([this, i, waves] { return waves ? runPrepared(i) : apply(*m_tree.tasks()[i]); },
@@ -472,15 +473,19 @@ private:
         // The previous wave's records are durable (or their failures known) before this wave depends on them.
         waitForSettledWrites(m_run);
         m_pool.forEach(jobs.size(), [&](size_t i) {
-            m_prepared[jobs[i]] = std::make_unique<Prepared>();
-            prepare(*tasks[jobs[i]], *m_prepared[jobs[i]], true);
+            auto prepared = std::make_unique<Prepared>();
+            prepare(*tasks[jobs[i]], *prepared, true);
+            if (prepared->apply)
+                m_prepared[jobs[i]] = std::move(prepared);
+            else // done already (skipped or failed): freed here, not later on the run's thread
+                m_doneInPrepare[jobs[i]] = prepared->ok;
         });
         std::vector<StateSource::InFlightWrite> writes;
         std::vector<size_t> writers;
         for (size_t job : jobs) {
-            Prepared& p = *m_prepared[job];
-            if (!p.apply)
+            if (!m_prepared[job])
                 continue;
+            Prepared& p = *m_prepared[job];
             writes.push_back({&tasks[job]->owner->scope->store(), tasks[job]->decl->id, &*p.inFlight, {}});
             writers.push_back(job);
         }
@@ -501,6 +506,8 @@ private:
     }
 
     bool runPrepared(size_t job) {
+        if (!m_prepared[job])
+            return m_doneInPrepare[job];
         Prepared& p = *m_prepared[job];
         const bool ok = p.apply ? execute(*m_tree.tasks()[job], p) : p.ok;
         m_prepared[job].reset();
@@ -538,10 +545,11 @@ private:
             return false;
         // The common case, decided on the record's DOM with nothing converted: settled, same kind, props the
         // same document as declared. Only without secrets, whose stored form differs from the plain one.
-        if (!containsPlainSecrets(props) &&
-            recordHasKindStatusAndProps(
-                text, decl.kind, {toString(ResourceStatus::Created), toString(ResourceStatus::Updated)},
-                props)) {
+        const bool secrets =
+            &props == &decl.props ? task.declaredPropsHoldSecrets : containsPlainSecrets(props);
+        if (!secrets && recordHasKindStatusAndProps(
+                            text, decl.kind,
+                            {toString(ResourceStatus::Created), toString(ResourceStatus::Updated)}, props)) {
             task.serializedRecordText = std::make_shared<const std::string>(std::move(text));
             plan(task, PlannedChange::Action::Skip, kNoChangesReason);
             m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start),
@@ -622,7 +630,9 @@ private:
     DeclaredTree& m_tree;
     bool m_waves = false;
     std::vector<std::unique_ptr<Prepared>> m_prepared; // waves: by task, from prepare until the job ran
-    WorkerPool m_pool;                                 // prepares every wave's resources
+    std::vector<char>
+        m_doneInPrepare; // waves: by task, the outcome of one prepare finished (no Prepared kept)
+    WorkerPool m_pool;   // prepares every wave's resources
     std::mutex m_planMutex;
     std::vector<PlannedChange> m_plan;
 };

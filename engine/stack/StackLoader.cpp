@@ -278,7 +278,7 @@ private:
             m_currentDependencies = &resource.dependsOn;
             expandInPlace(*props, m_pointer, ExpandMode::Props);
             m_currentDependencies = nullptr;
-            resource.props = std::move(*props);
+            resource.props.swap(*props); // its empty default goes to the document, freed with it
         }
         std::string path = scopePath.empty() ? id : scopePath + "/" + id;
         if (m_recordDeclarations) {
@@ -300,6 +300,8 @@ private:
         const size_t length = pointer.size();
         if (value.is_array()) {
             for (size_t i = 0; i < value.size(); ++i) {
+                if (!value[i].is_object() && !value[i].is_array())
+                    continue;
                 pointer += '/';
                 pointer += std::to_string(i);
                 expandInPlace(value[i], pointer, mode);
@@ -348,6 +350,8 @@ private:
             return;
         }
         for (auto& [key, member] : value.items()) {
+            if (!member.is_object() && !member.is_array())
+                continue; // nothing to expand in a string or number: no pointer built for it
             appendJsonPointerToken(pointer, key);
             expandInPlace(member, pointer, mode);
             pointer.resize(length);
