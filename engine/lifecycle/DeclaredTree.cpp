@@ -24,7 +24,6 @@ DeclaredTree::DeclaredTree(RunContext& run, const StackFile& stack) : m_run(run)
         m_stage->scope->setPassword(stack.password->clone());
     else if (!run.passwords.empty())
         m_stage->scope->setPassword(run.passwords.at(0).clone());
-    // Reserved once for the whole stack: growing it scope by scope rehashed every path for every scope.
     size_t resources = 0;
     for (std::vector<const DeclaredScope*> pending{&stack.root}; !pending.empty();) {
         const DeclaredScope* scope = pending.back();
@@ -33,11 +32,12 @@ DeclaredTree::DeclaredTree(RunContext& run, const StackFile& stack) : m_run(run)
         for (const DeclaredScope& child : scope->scopes)
             pending.push_back(&child);
     }
-    m_byPath.reserve(resources);
     m_tasks.reserve(resources);
     addScope(*m_stage);
 
     for (auto& task : m_tasks) {
+        if (!task->decl->dependsOn.empty())
+            indexPaths();
         for (const std::string& dependency : task->decl->dependsOn) {
             auto it = m_byPath.find(dependency);
             if (it == m_byPath.end())
@@ -68,7 +68,6 @@ void DeclaredTree::addScope(DeclaredScopeNode& node) {
         task->fqn = fqnPrefix + resource.id; // Scope::fqn(), without building the chain's text each time
         task->path = node.path.empty() ? resource.id : node.path + "/" + resource.id;
         node.declaredIds.insert(resource.id);
-        m_byPath[task->path] = m_tasks.size();
         node.tasks.push_back(task.get());
         m_tasks.push_back(std::move(task));
     }
@@ -89,7 +88,16 @@ void DeclaredTree::addScope(DeclaredScopeNode& node) {
         addScope(*child);
 }
 
+void DeclaredTree::indexPaths() const {
+    std::call_once(m_pathsIndexed, [this] {
+        m_byPath.reserve(m_tasks.size());
+        for (size_t i = 0; i < m_tasks.size(); ++i)
+            m_byPath[m_tasks[i]->path] = i; // the last of equal paths, as when indexed while adding
+    });
+}
+
 std::optional<size_t> DeclaredTree::taskIndex(const std::string& path) const {
+    indexPaths();
     auto it = m_byPath.find(path);
     if (it == m_byPath.end())
         return std::nullopt;

@@ -76,11 +76,14 @@ public:
 
 private:
     void addScope(DeclaredScopeNode& node);
+    // Builds m_byPath once, when a $ref first needs it (most stacks have none); safe from reader threads.
+    void indexPaths() const;
 
     RunContext& m_run;
     std::unique_ptr<DeclaredScopeNode> m_stage;
     std::vector<std::unique_ptr<DeclaredTask>> m_tasks;
-    std::unordered_map<std::string, size_t> m_byPath;
+    mutable std::once_flag m_pathsIndexed;
+    mutable std::unordered_map<std::string, size_t> m_byPath; // task path -> index
 };
 
 // Replaces every {"$ref": path, "output": "a.b"} in plain props by the referenced resource's output value
