@@ -24,9 +24,20 @@ DeclaredTree::DeclaredTree(RunContext& run, const StackFile& stack) : m_run(run)
         m_stage->scope->setPassword(stack.password->clone());
     else if (!run.passwords.empty())
         m_stage->scope->setPassword(run.passwords.at(0).clone());
+    size_t resources = 0;
+    for (std::vector<const DeclaredScope*> pending{&stack.root}; !pending.empty();) {
+        const DeclaredScope* scope = pending.back();
+        pending.pop_back();
+        resources += scope->resources.size();
+        for (const DeclaredScope& child : scope->scopes)
+            pending.push_back(&child);
+    }
+    m_tasks.reserve(resources);
     addScope(*m_stage);
 
     for (auto& task : m_tasks) {
+        if (!task->decl->dependsOn.empty())
+            indexPaths();
         for (const std::string& dependency : task->decl->dependsOn) {
             auto it = m_byPath.find(dependency);
             if (it == m_byPath.end())
@@ -34,7 +45,8 @@ DeclaredTree::DeclaredTree(RunContext& run, const StackFile& stack) : m_run(run)
                                  dependency + "\" names no declared resource");
             task->dependencies.push_back(it->second);
         }
-        if (containsPlainSecrets(task->decl->props) && !task->owner->scope->password())
+        task->declaredPropsHoldSecrets = containsPlainSecrets(task->decl->props);
+        if (task->declaredPropsHoldSecrets && !task->owner->scope->password())
             throw StackError(
                 stack.file.string() + ": " + task->decl->jsonPath +
                 ": the props hold a secret but there is no password (set ALCHEMY_PASSWORD or the "
@@ -46,7 +58,7 @@ void DeclaredTree::addScope(DeclaredScopeNode& node) {
     const DeclaredScope& decl = *node.decl;
     int64_t seq = 0;
     node.declaredIds.reserve(decl.resources.size() + decl.scopes.size());
-    m_byPath.reserve(m_byPath.size() + decl.resources.size());
+    node.tasks.reserve(decl.resources.size());
     const std::string fqnPrefix = node.scope->chainText() + "/";
     for (const DeclaredResource& resource : decl.resources) {
         auto task = std::make_unique<DeclaredTask>();
@@ -56,7 +68,6 @@ void DeclaredTree::addScope(DeclaredScopeNode& node) {
         task->fqn = fqnPrefix + resource.id; // Scope::fqn(), without building the chain's text each time
         task->path = node.path.empty() ? resource.id : node.path + "/" + resource.id;
         node.declaredIds.insert(resource.id);
-        m_byPath[task->path] = m_tasks.size();
         node.tasks.push_back(task.get());
         m_tasks.push_back(std::move(task));
     }
@@ -77,7 +88,16 @@ void DeclaredTree::addScope(DeclaredScopeNode& node) {
         addScope(*child);
 }
 
+void DeclaredTree::indexPaths() const {
+    std::call_once(m_pathsIndexed, [this] {
+        m_byPath.reserve(m_tasks.size());
+        for (size_t i = 0; i < m_tasks.size(); ++i)
+            m_byPath[m_tasks[i]->path] = i; // the last of equal paths, as when indexed while adding
+    });
+}
+
 std::optional<size_t> DeclaredTree::taskIndex(const std::string& path) const {
+    indexPaths();
     auto it = m_byPath.find(path);
     if (it == m_byPath.end())
         return std::nullopt;

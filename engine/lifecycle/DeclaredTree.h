@@ -37,9 +37,10 @@ struct DeclaredTask {
     const DeclaredResource* decl = nullptr;
     DeclaredScopeNode* owner = nullptr;
     int64_t seq = 0;
-    std::string fqn;                  // app/stage/.../id
-    std::string path;                 // relative to the stage, as $ref names it
-    std::vector<size_t> dependencies; // task indices
+    std::string fqn;                       // app/stage/.../id
+    std::string path;                      // relative to the stage, as $ref names it
+    std::vector<size_t> dependencies;      // task indices
+    bool declaredPropsHoldSecrets = false; // containsPlainSecrets(decl->props), walked once
 
     // Filled when the resource was applied or skipped; read by dependents after it finished.
     std::optional<Json> serializedOutput;
@@ -51,6 +52,8 @@ struct DeclaredTask {
     // what depends on it is not applied.
     std::atomic<bool> recordFailed{false};
     bool nestedPendingDeletions = false; // its record's data lists replaced nested copies
+    // Up: where its line is in the run's plan (PlannedChange), once it has one.
+    std::optional<size_t> planIndex;
     std::optional<Json> plainOutput(const RunContext& run);
 
 private:
@@ -73,11 +76,14 @@ public:
 
 private:
     void addScope(DeclaredScopeNode& node);
+    // Builds m_byPath once, when a $ref first needs it (most stacks have none); safe from reader threads.
+    void indexPaths() const;
 
     RunContext& m_run;
     std::unique_ptr<DeclaredScopeNode> m_stage;
     std::vector<std::unique_ptr<DeclaredTask>> m_tasks;
-    std::unordered_map<std::string, size_t> m_byPath;
+    mutable std::once_flag m_pathsIndexed;
+    mutable std::unordered_map<std::string, size_t> m_byPath; // task path -> index
 };
 
 // Replaces every {"$ref": path, "output": "a.b"} in plain props by the referenced resource's output value

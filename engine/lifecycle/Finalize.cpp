@@ -4,8 +4,28 @@ namespace athanor {
 
 namespace {
 
+// A scope without orphans adds no deletion: StateDestroyer::addRecords() would only note the folders its
+// records own, which matter only once some orphan's folder is scanned. Those notes are kept here and handed
+// over (in the same order) just before the first scope with orphans, so a stage without any (every
+// no-change up) skips them: ~10,000 folder paths hashed for nothing.
+struct OwnedListings {
+    std::vector<std::pair<Scope*, std::vector<std::string>>> held;
+
+    void add(StateDestroyer& destroyer, Scope& scope, const std::vector<std::string>& orphans,
+             std::vector<std::string> ids) {
+        if (orphans.empty()) {
+            held.emplace_back(&scope, std::move(ids));
+            return;
+        }
+        for (auto& [heldScope, heldIds] : held)
+            destroyer.addRecords(*heldScope, {}, heldIds);
+        held.clear();
+        destroyer.addRecords(scope, orphans, ids);
+    }
+};
+
 void queueScope(RunContext& run, DeclaredTree& tree, DeclaredScopeNode& node, StateDestroyer& destroyer,
-                bool running) {
+                bool running, OwnedListings& owned) {
     Scope& scope = *node.scope;
     const bool failed = !node.problem.empty() || (running && scope.failed());
     std::vector<std::string> ids;
@@ -23,14 +43,14 @@ void queueScope(RunContext& run, DeclaredTree& tree, DeclaredScopeNode& node, St
                     destroyer.addPendingDeletions(*resourceScope);
     }
     for (auto& child : node.children)
-        queueScope(run, tree, *child, destroyer, running);
+        queueScope(run, tree, *child, destroyer, running, owned);
     if (failed)
         return;
     std::vector<std::string> orphans;
     for (const auto& id : ids)
         if (!node.declaredIds.count(id))
             orphans.push_back(id);
-    destroyer.addRecords(scope, orphans, ids);
+    owned.add(destroyer, scope, orphans, std::move(ids));
 }
 
 std::string reasonFor(const StateDestroyer::Planned& planned, bool destroying) {
@@ -42,7 +62,8 @@ std::string reasonFor(const StateDestroyer::Planned& planned, bool destroying) {
 } // namespace
 
 void queueFinalize(RunContext& run, DeclaredTree& tree, StateDestroyer& destroyer, bool running) {
-    queueScope(run, tree, tree.stageNode(), destroyer, running);
+    OwnedListings owned;
+    queueScope(run, tree, tree.stageNode(), destroyer, running, owned);
 }
 
 std::vector<PlannedChange> plannedDeletions(const StateDestroyer& destroyer) {

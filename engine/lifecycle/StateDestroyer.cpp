@@ -279,7 +279,8 @@ std::vector<size_t> StateDestroyer::addRecords(Scope& scope, const std::vector<s
                                                const std::vector<std::string>& listed) {
     // The folders the scope's own records use for their nested scopes are theirs, not strays of an orphan's.
     const std::string folder = scopeFolderPath(scope.chain()) + "/";
-    m_ownedFolders.reserve(m_ownedFolders.size() + listed.size());
+    // No reserve() per scope: growing the set by one scope's ids each time rehashed all of it for every scope
+    // (finalize of a 10,000-resource stage spent more there than listing the folders).
     for (const std::string& id : listed)
         m_ownedFolders.insert(folder + slashes(id));
     std::vector<size_t> steps;

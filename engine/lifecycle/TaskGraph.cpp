@@ -4,10 +4,38 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <set>
+#include <queue>
 #include <thread>
 
 namespace athanor {
+
+namespace {
+
+// Job indices, lowest first (declaration order). A heap: 10,000 ready jobs cost no allocation each, as a
+// std::set's nodes did. Jobs blocked while queued are dropped when they reach the top (`pending`).
+class JobQueue {
+public:
+    void push(size_t job) { m_heap.push(job); }
+    // True when no job for which `pending(job)` holds is queued; drops those at the top for which it does
+    // not.
+    template <typename Pending>
+    bool empty(const Pending& pending) {
+        while (!m_heap.empty() && !pending(m_heap.top()))
+            m_heap.pop();
+        return m_heap.empty();
+    }
+    size_t pop() {
+        const size_t job = m_heap.top();
+        m_heap.pop();
+        return job;
+    }
+    bool emptyAsIs() const { return m_heap.empty(); }
+
+private:
+    std::priority_queue<size_t, std::vector<size_t>, std::greater<>> m_heap;
+};
+
+} // namespace
 
 size_t TaskGraph::add(Job job, BlockedHandler onBlocked) {
     m_nodes.push_back(Node{std::move(job), std::move(onBlocked), {}, 0, State::Pending});
@@ -31,16 +59,19 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
                     const std::function<void(size_t, const std::string&)>& onException, const Waves* waves) {
     std::mutex mutex;
     std::condition_variable changed;
-    std::set<size_t> ready; // lowest index first: declaration order
-    std::set<size_t> wave;  // waves only: the prepared jobs not started yet
-    std::set<size_t>& startable = waves ? wave : ready;
+    JobQueue ready; // lowest index first: declaration order
+    JobQueue wave;  // waves only: the prepared jobs not started yet
+    JobQueue& startable = waves ? wave : ready;
+    const auto isPending = [this](size_t job) {
+        return m_nodes[job].state == State::Pending;
+    };
     size_t running = 0;
     size_t unfinished = m_nodes.size();
     std::vector<std::pair<size_t, size_t>> blockedToReport; // (job, cause), reported outside the lock
 
     for (size_t i = 0; i < m_nodes.size(); ++i)
         if (m_nodes[i].waitingFor == 0)
-            ready.insert(i);
+            ready.push(i);
 
     // Blocks every job that (transitively) waits for `failed`. Called with the lock held.
     const auto blockDependents = [&](size_t failed) {
@@ -52,8 +83,7 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
                 Node& node = m_nodes[dependent];
                 if (node.state != State::Pending)
                     continue;
-                node.state = State::Blocked;
-                ready.erase(dependent);
+                node.state = State::Blocked; // dropped from `ready` when it reaches the top
                 --unfinished;
                 blockedToReport.emplace_back(dependent, failed);
                 stack.push_back(dependent);
@@ -74,15 +104,14 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
                 lock.lock();
                 continue;
             }
-            if (unfinished == 0 || (cancel.isCancelled() && running == 0) ||
-                (startable.empty() && running == 0))
+            const bool none = startable.empty(isPending);
+            if (unfinished == 0 || (cancel.isCancelled() && running == 0) || (none && running == 0))
                 break;
-            if (startable.empty() || cancel.isCancelled()) {
+            if (none || cancel.isCancelled()) {
                 changed.wait_for(lock, std::chrono::milliseconds(50));
                 continue;
             }
-            const size_t job = *startable.begin();
-            startable.erase(startable.begin());
+            const size_t job = startable.pop();
             m_nodes[job].state = State::Running;
             ++running;
             lock.unlock();
@@ -103,7 +132,7 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
             if (ok) {
                 for (size_t dependent : m_nodes[job].dependents)
                     if (m_nodes[dependent].state == State::Pending && --m_nodes[dependent].waitingFor == 0)
-                        ready.insert(dependent);
+                        ready.push(dependent);
             } else {
                 blockDependents(job);
             }
@@ -134,10 +163,8 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
                 std::lock_guard lock(mutex);
                 if (cancel.isCancelled() || unfinished == 0)
                     break;
-                while (!ready.empty() && jobs.size() < std::max<size_t>(waves->maxJobs, 1)) {
-                    jobs.push_back(*ready.begin());
-                    ready.erase(ready.begin());
-                }
+                while (jobs.size() < std::max<size_t>(waves->maxJobs, 1) && !ready.empty(isPending))
+                    jobs.push_back(ready.pop());
             }
             if (jobs.empty())
                 break;
@@ -145,15 +172,17 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
                 waves->prepare(jobs);
             {
                 std::lock_guard lock(mutex);
-                wave.insert(jobs.begin(), jobs.end());
+                for (size_t job : jobs)
+                    wave.push(job);
             }
             size_t busy = jobs.size();
             if (waves->needsThread)
                 busy = static_cast<size_t>(std::count_if(jobs.begin(), jobs.end(), waves->needsThread));
             runWorkers(busy);
-            if (!wave.empty()) { // cancelled: these were prepared but never started
-                const std::vector<size_t> abandoned(wave.begin(), wave.end());
-                wave.clear();
+            if (!wave.emptyAsIs()) { // cancelled: these were prepared but never started
+                std::vector<size_t> abandoned;
+                while (!wave.emptyAsIs())
+                    abandoned.push_back(wave.pop());
                 if (waves->abandon)
                     waves->abandon(abandoned);
             }

@@ -41,6 +41,8 @@ public:
         const bool waves = usesWaves(m_run);
         m_waves = waves;
         m_prepared.resize(tasks.size());
+        m_doneInPrepare.resize(tasks.size(), false);
+        m_plan.reserve(tasks.size());
         for (size_t i = 0; i < tasks.size(); ++i) {
             graph.add([this, i, waves] { return waves ? runPrepared(i) : apply(*m_tree.tasks()[i]); },
                       [this, i](size_t cause) { blocked(*m_tree.tasks()[i], *m_tree.tasks()[cause]); });
@@ -471,15 +473,19 @@ private:
         // The previous wave's records are durable (or their failures known) before this wave depends on them.
         waitForSettledWrites(m_run);
         m_pool.forEach(jobs.size(), [&](size_t i) {
-            m_prepared[jobs[i]] = std::make_unique<Prepared>();
-            prepare(*tasks[jobs[i]], *m_prepared[jobs[i]], true);
+            auto prepared = std::make_unique<Prepared>();
+            prepare(*tasks[jobs[i]], *prepared, true);
+            if (prepared->apply)
+                m_prepared[jobs[i]] = std::move(prepared);
+            else // done already (skipped or failed): freed here, not later on the run's thread
+                m_doneInPrepare[jobs[i]] = prepared->ok;
         });
         std::vector<StateSource::InFlightWrite> writes;
         std::vector<size_t> writers;
         for (size_t job : jobs) {
-            Prepared& p = *m_prepared[job];
-            if (!p.apply)
+            if (!m_prepared[job])
                 continue;
+            Prepared& p = *m_prepared[job];
             writes.push_back({&tasks[job]->owner->scope->store(), tasks[job]->decl->id, &*p.inFlight, {}});
             writers.push_back(job);
         }
@@ -500,6 +506,8 @@ private:
     }
 
     bool runPrepared(size_t job) {
+        if (!m_prepared[job])
+            return m_doneInPrepare[job];
         Prepared& p = *m_prepared[job];
         const bool ok = p.apply ? execute(*m_tree.tasks()[job], p) : p.ok;
         m_prepared[job].reset();
@@ -537,10 +545,11 @@ private:
             return false;
         // The common case, decided on the record's DOM with nothing converted: settled, same kind, props the
         // same document as declared. Only without secrets, whose stored form differs from the plain one.
-        if (!containsPlainSecrets(props) &&
-            recordHasKindStatusAndProps(
-                text, decl.kind, {toString(ResourceStatus::Created), toString(ResourceStatus::Updated)},
-                props)) {
+        const bool secrets =
+            &props == &decl.props ? task.declaredPropsHoldSecrets : containsPlainSecrets(props);
+        if (!secrets && recordHasKindStatusAndProps(
+                            text, decl.kind,
+                            {toString(ResourceStatus::Created), toString(ResourceStatus::Updated)}, props)) {
             task.serializedRecordText = std::make_shared<const std::string>(std::move(text));
             plan(task, PlannedChange::Action::Skip, kNoChangesReason);
             m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start),
@@ -594,15 +603,14 @@ private:
         change.kind = task.decl->kind;
         change.reason = std::move(reason);
         std::lock_guard lock(m_planMutex);
-        m_planIndex[&task] = m_plan.size();
+        task.planIndex = m_plan.size();
         m_plan.push_back(std::move(change));
     }
 
     void setPlannedAction(DeclaredTask& task, PlannedChange::Action action) {
         std::lock_guard lock(m_planMutex);
-        auto it = m_planIndex.find(&task);
-        if (it != m_planIndex.end())
-            m_plan[it->second].action = action;
+        if (task.planIndex)
+            m_plan[*task.planIndex].action = action;
     }
 
     // Alchemy's forced finalize of the stage (§7.10), queued by the code plan uses too (Finalize.h).
@@ -622,10 +630,11 @@ private:
     DeclaredTree& m_tree;
     bool m_waves = false;
     std::vector<std::unique_ptr<Prepared>> m_prepared; // waves: by task, from prepare until the job ran
-    WorkerPool m_pool;                                 // prepares every wave's resources
+    std::vector<char>
+        m_doneInPrepare; // waves: by task, the outcome of one prepare finished (no Prepared kept)
+    WorkerPool m_pool;   // prepares every wave's resources
     std::mutex m_planMutex;
     std::vector<PlannedChange> m_plan;
-    std::unordered_map<const DeclaredTask*, size_t> m_planIndex;
 };
 
 } // namespace

@@ -8,10 +8,13 @@
 
 #include "json/JsonParse.h"
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 namespace athanor {
@@ -34,17 +37,29 @@ std::string_view typeName(const Json& value) {
     }
 }
 
+// A stack file this large (about 800 resources) is converted and read on several threads; a small one is
+// done before a thread would have started.
+constexpr size_t kParallelStackBytes = 256 * 1024;
+
+unsigned loaderThreads() {
+    return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+}
+
 class Loader {
 public:
-    explicit Loader(const std::filesystem::path& file) : m_file(file) {}
+    // `recordDeclarations`: a helper reading one child scope; it records what it declares instead of
+    // checking it against the rest of the file (adoptChild() does that in document order).
+    explicit Loader(const std::filesystem::path& file, bool recordDeclarations = false)
+        : m_file(file), m_recordDeclarations(recordDeclarations) {}
 
     StackFile load() {
         const std::optional<std::string> text = read();
+        m_parallel = text->size() >= kParallelStackBytes && loaderThreads() > 1;
         Json document;
         try {
             // The record fast path (simdjson) gives parseJsonText()'s exact result and falls back to it for
             // anything else, errors included: a 10,000-resource stack parses in a fraction of the time.
-            document = parseRecordText(*text);
+            document = m_parallel ? parseLargeJsonText(*text, loaderThreads()) : parseRecordText(*text);
         } catch (const JsonParseError& e) {
             throw StackError(m_file.string() + ": " + e.what());
         }
@@ -131,6 +146,69 @@ private:
         return SecureString(resolved.get<std::string>());
     }
 
+    // One child scope read by a helper thread: its scope or the error it stopped at, and what it declared
+    // before that.
+    struct ChildRead {
+        std::optional<DeclaredScope> scope;
+        std::exception_ptr error;
+        std::vector<std::pair<std::string, std::string>> declared; // (path, JSON pointer), in order
+        std::vector<std::pair<std::string, std::string>> references;
+    };
+
+    // Reads every child scope of `scopes` at once, each on its own Loader (their subtrees are disjoint).
+    // Nothing is checked across them here: adoptChild() replays each in document order.
+    std::vector<ChildRead> readChildScopesInParallel(Json& scopes, const std::string& scopesPointer,
+                                                     const std::string& path) {
+        auto& members = scopes.get_ref<Json::object_t&>();
+        std::vector<ChildRead> reads(members.size());
+        std::atomic<size_t> next{0};
+        const auto work = [&] {
+            for (size_t i = next++; i < members.size(); i = next++) {
+                auto& [childName, declaration] = *(members.begin() + static_cast<std::ptrdiff_t>(i));
+                if (!declaration.is_object())
+                    continue; // the scope's own check fails first
+                std::string at = scopesPointer;
+                appendJsonPointerToken(at, childName);
+                Loader helper(m_file, true);
+                try {
+                    reads[i].scope = helper.readScope(declaration, at, childName,
+                                                      path.empty() ? childName : path + "/" + childName);
+                    // What is left of its resources and scopes (ids, emptied declarations) is never read
+                    // again (the scope's own keys and password are): freed here rather than one by one on
+                    // the loading thread with the document.
+                    for (const char* key : {"resources", "scopes"})
+                        if (const auto left = declaration.find(key); left != declaration.end())
+                            *left = Json::object();
+                } catch (...) {
+                    reads[i].error = std::current_exception();
+                }
+                reads[i].declared = std::move(helper.m_declarations);
+                reads[i].references = std::move(helper.m_references);
+            }
+        };
+        std::vector<std::jthread> helpers;
+        const size_t extra = std::min<size_t>(loaderThreads() - 1, members.size() - 1);
+        for (size_t t = 0; t < extra; ++t)
+            helpers.emplace_back(work);
+        work();
+        return reads;
+    }
+
+    // A child scope read by a helper, taken in as if read here: its declarations checked and listed in
+    // order, then its error (the first one the sequential read would have met).
+    DeclaredScope adoptChild(ChildRead&& read) {
+        for (auto& [path, pointer] : read.declared) {
+            if (const auto [it, inserted] = m_declared.emplace(path, pointer); !inserted)
+                fail(pointer, "declares \"" + path + "\" again (first declared at " + it->second + ")");
+            m_order.push_back(std::move(path));
+        }
+        for (auto& reference : read.references)
+            m_references.push_back(std::move(reference));
+        if (read.error)
+            std::rethrow_exception(read.error);
+        return std::move(*read.scope);
+    }
+
     DeclaredScope readScope(Json& object, const std::string& pointer, const std::string& name,
                             const std::string& path) {
         DeclaredScope scope;
@@ -152,6 +230,11 @@ private:
         if (const auto scopes = object.find("scopes"); scopes != object.end()) {
             const std::string scopesPointer = pointer + "/scopes";
             expectObject(*scopes, scopesPointer);
+            // The stage's child scopes hold nearly every resource of a large file: read on several threads.
+            std::vector<ChildRead> readAhead;
+            if (m_parallel && pointer.empty() && scopes->size() > 1)
+                readAhead = readChildScopesInParallel(*scopes, scopesPointer, path);
+            size_t index = 0;
             for (auto& [childName, declaration] : scopes->items()) {
                 std::string at = scopesPointer;
                 appendJsonPointerToken(at, childName);
@@ -163,8 +246,11 @@ private:
                                  childName + ".json)");
                 expectObject(declaration, at);
                 checkKeys(declaration, at, {"password", "resources", "scopes"});
-                DeclaredScope child =
-                    readScope(declaration, at, childName, path.empty() ? childName : path + "/" + childName);
+                DeclaredScope child = readAhead.empty()
+                                          ? readScope(declaration, at, childName,
+                                                      path.empty() ? childName : path + "/" + childName)
+                                          : adoptChild(std::move(readAhead[index]));
+                ++index;
                 if (const auto password = declaration.find("password"); password != declaration.end())
                     child.password = readPassword(*password, at + "/password");
                 scope.scopes.push_back(std::move(child));
@@ -192,12 +278,16 @@ private:
             m_currentDependencies = &resource.dependsOn;
             expandInPlace(*props, m_pointer, ExpandMode::Props);
             m_currentDependencies = nullptr;
-            resource.props = std::move(*props);
+            resource.props.swap(*props); // its empty default goes to the document, freed with it
         }
         std::string path = scopePath.empty() ? id : scopePath + "/" + id;
-        if (const auto [it, inserted] = m_declared.emplace(path, pointer); !inserted)
-            fail(pointer, "declares \"" + path + "\" again (first declared at " + it->second + ")");
-        m_order.push_back(std::move(path));
+        if (m_recordDeclarations) {
+            m_declarations.emplace_back(std::move(path), pointer);
+        } else {
+            if (const auto [it, inserted] = m_declared.emplace(path, pointer); !inserted)
+                fail(pointer, "declares \"" + path + "\" again (first declared at " + it->second + ")");
+            m_order.push_back(std::move(path));
+        }
         resource.jsonPath = std::move(pointer);
         return resource;
     }
@@ -210,6 +300,8 @@ private:
         const size_t length = pointer.size();
         if (value.is_array()) {
             for (size_t i = 0; i < value.size(); ++i) {
+                if (!value[i].is_object() && !value[i].is_array())
+                    continue;
                 pointer += '/';
                 pointer += std::to_string(i);
                 expandInPlace(value[i], pointer, mode);
@@ -258,6 +350,8 @@ private:
             return;
         }
         for (auto& [key, member] : value.items()) {
+            if (!member.is_object() && !member.is_array())
+                continue; // nothing to expand in a string or number: no pointer built for it
             appendJsonPointerToken(pointer, key);
             expandInPlace(member, pointer, mode);
             pointer.resize(length);
@@ -334,7 +428,10 @@ private:
     }
 
     std::filesystem::path m_file;
-    std::unordered_map<std::string, std::string> m_declared; // stage-relative path -> JSON pointer
+    bool m_recordDeclarations = false;
+    bool m_parallel = false; // a large file: the stage's child scopes are read on several threads
+    std::vector<std::pair<std::string, std::string>> m_declarations; // recordDeclarations: (path, pointer)
+    std::unordered_map<std::string, std::string> m_declared;         // stage-relative path -> JSON pointer
     std::vector<std::string> m_order;
     std::vector<std::pair<std::string, std::string>> m_references; // target path, pointer of the $ref
     std::vector<std::string>* m_currentDependencies = nullptr;

@@ -5,12 +5,14 @@
 #include "json/JsJsonText.h"
 #include "json/JsonParse.h"
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <iterator>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -125,6 +127,105 @@ Json parseRecordText(std::string_view text) {
     } catch (const NotExact&) {
         return parseJsonText(text);
     }
+}
+
+namespace {
+
+// A value of the DOM to convert into its (already placed) slot of the result, on any thread.
+struct DeferredValue {
+    simdjson::dom::element element;
+    Json* slot;
+};
+
+// Containers at the top of a large document are built here, on the calling thread, with their members'
+// slots in place; the values below them go to `deferred`, converted later on several threads. Descends
+// into the root and its children always (a stack file's "resources" and "scopes"), deeper only into
+// containers of many members (a scope holding many resources), so the deferred values are many and similar
+// in size. The checks are convert()'s, so the result is convert()'s.
+void convertTop(simdjson::dom::element e, Json& out, int depth, std::vector<DeferredValue>& deferred) {
+    constexpr int kAlwaysDescend = 2;
+    constexpr int kMaxDescend = 4;
+    constexpr size_t kManyMembers = 16;
+    const auto descend = [depth](size_t members) {
+        return depth + 1 < kAlwaysDescend || (depth + 1 < kMaxDescend && members >= kManyMembers);
+    };
+    const auto place = [&](simdjson::dom::element value, Json& slot) {
+        if (value.type() == simdjson::dom::element_type::OBJECT) {
+            const size_t members = simdjson::dom::object(value).size();
+            if (descend(members))
+                return convertTop(value, slot, depth + 1, deferred);
+        } else if (value.type() == simdjson::dom::element_type::ARRAY) {
+            const size_t items = simdjson::dom::array(value).size();
+            if (descend(items))
+                return convertTop(value, slot, depth + 1, deferred);
+        }
+        deferred.push_back({value, &slot});
+    };
+    if (e.type() == simdjson::dom::element_type::ARRAY) {
+        const simdjson::dom::array array(e);
+        out = Json::array();
+        auto& items = out.get_ref<Json::array_t&>();
+        items.resize(array.size()); // reserved once: the slots' addresses stay put
+        size_t i = 0;
+        for (auto item : array)
+            place(item, items[i++]);
+        return;
+    }
+    if (e.type() != simdjson::dom::element_type::OBJECT) {
+        out = convert(e);
+        return;
+    }
+    const simdjson::dom::object object(e);
+    out = Json::object();
+    auto& members = out.get_ref<Json::object_t&>();
+    members.reserve(object.size()); // no reallocation below: the slots' addresses stay put
+    std::unordered_set<std::string_view> seen;
+    for (auto field : object) {
+        if (hasControlCharacter(field.key) || !seen.insert(field.key).second)
+            throw NotExact{};
+        members.emplace_back(std::string(field.key), Json());
+    }
+    size_t i = 0;
+    for (auto field : object)
+        place(field.value, (members.begin() + static_cast<std::ptrdiff_t>(i++))->second);
+}
+
+} // namespace
+
+Json parseLargeJsonText(std::string_view text, unsigned threads) {
+    simdjson::dom::element root;
+    if (hasSurrogateEscape(text) || !parseDom(text, root))
+        return parseJsonText(text);
+    Json out;
+    std::vector<DeferredValue> deferred;
+    try {
+        convertTop(root, out, 0, deferred);
+    } catch (const NotExact&) {
+        return parseJsonText(text);
+    }
+    std::atomic<size_t> next{0};
+    std::atomic<bool> notExact{false};
+    const auto work = [&] {
+        for (size_t i = next++; i < deferred.size() && !notExact; i = next++) {
+            try {
+                *deferred[i].slot = convert(deferred[i].element);
+            } catch (const NotExact&) {
+                notExact = true;
+            }
+        }
+    };
+    {
+        // The DOM lives in this thread's parser; the helpers only read it, and are joined before it is
+        // reused.
+        std::vector<std::jthread> helpers;
+        const size_t extra = std::min<size_t>(std::max(threads, 1u) - 1, deferred.size() / 2);
+        for (size_t t = 0; t < extra; ++t)
+            helpers.emplace_back(work);
+        work();
+    }
+    if (notExact)
+        return parseJsonText(text);
+    return out;
 }
 
 std::optional<Json> parseRecordFields(std::string_view text, std::initializer_list<std::string_view> keys) {

@@ -14,6 +14,11 @@ namespace athanor {
 // Throws JsonParseError as parseJsonText() does.
 Json parseRecordText(std::string_view text);
 
+// parseRecordText() for a large document (a stack file of thousands of resources): the same result, the
+// containers at its top built on the calling thread and the values below them converted on up to `threads`
+// threads (the calling one included). Throws JsonParseError as parseJsonText() does.
+Json parseLargeJsonText(std::string_view text, unsigned threads);
+
 // Only the top-level fields named in `keys` of the JSON object in `text`, in document order, exactly as
 // parseRecordText() would give them; the other fields are validated but not converted (a no-change decision
 // needs kind, status and props, not the output). nullopt when the text is not a valid JSON object or the

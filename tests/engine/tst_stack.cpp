@@ -6,6 +6,8 @@
 #include <QtTest>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <optional>
 
 using namespace athanor;
 namespace fs = std::filesystem;
@@ -38,6 +40,41 @@ QString errorFor(const std::string& text) {
         return message;
     }
     return "no error";
+}
+
+// (Ordinary literals where a raw one would end in a quote or a letter before its ")": moc misreads those.)
+// A stack file large enough to be read on several threads (StackLoader reads files of 256 KiB or more so):
+// `scopes` child scopes "s0".. of `perScope` resources "f0".. each. `resource(s, r)` may replace a
+// declaration's text, `scopeText(s)` a whole scope's; `rootResources` are the stage's own resources.
+std::string largeStack(int scopes, int perScope,
+                       const std::function<std::optional<std::string>(int, int)>& resource = {},
+                       const std::function<std::optional<std::string>(int)>& scopeText = {},
+                       const std::string& rootResources = "") {
+    const std::string padding(120, 'x');
+    std::string text = R"({"app": "shop", "resources": {)" + rootResources + R"(}, "scopes": {)";
+    for (int s = 0; s < scopes; ++s) {
+        text += "\"s" + std::to_string(s) + "\": ";
+        if (const auto custom = scopeText ? scopeText(s) : std::nullopt) {
+            text += *custom;
+        } else {
+            text += R"({"resources": {)";
+            for (int r = 0; r < perScope; ++r) {
+                text += "\"f" + std::to_string(r) + "\": ";
+                if (const auto declaration = resource ? resource(s, r) : std::nullopt)
+                    text += *declaration;
+                else
+                    text += "{\"kind\": \"fs::File\", \"props\": {\"path\": \"out/s" + std::to_string(s) +
+                            "-" + std::to_string(r) + ".txt\", \"content\": \"" + padding + "\"}}";
+                text += r + 1 < perScope ? ", " : "";
+            }
+            text += "}}";
+        }
+        text += s + 1 < scopes ? ",\n" : "";
+    }
+    text += "}}";
+    if (text.size() < 256 * 1024)
+        qFatal("largeStack: %zu bytes is read on one thread", text.size());
+    return text;
 }
 
 } // namespace
@@ -278,6 +315,136 @@ private slots:
         const StackFile stack = loadStackFile(fixture.write(chain(false)));
         QCOMPARE(stack.root.scopes.size(), size_t{kScopes});
         QCOMPARE(stack.root.scopes.front().resources.front().dependsOn, std::vector<std::string>{"s0/r1"});
+    }
+
+    // A large file's child scopes are read on several threads: the model is the one a small file gives, in
+    // declaration order, with $refs across scopes, scope passwords and JSON pointers.
+    void largeStackModel() {
+        constexpr int kScopes = 60, kPerScope = 40;
+        StackFixture fixture;
+        const std::string text = largeStack(
+            kScopes, kPerScope,
+            [](int s, int r) -> std::optional<std::string> {
+                if (s == 0 || s == 14 || r % 7 != 3) // (scope 13 is the one below)
+                    return std::nullopt;
+                return "{\"kind\": \"fs::File\", \"props\": {\"content\": {\"$ref\": \"s" +
+                       std::to_string(s - 1) + "/f" + std::to_string(r) +
+                       "\", \"output\": \"content\"}, \"n\": " + std::to_string(s) + "}}";
+            },
+            [](int s) -> std::optional<std::string> {
+                if (s != 13)
+                    return std::nullopt;
+                return R"({"password": {"$env": "ATHANOR_TEST_STACK_PASSWORD"},
+                           "resources": {"only": {"kind": "fs::Folder"}},
+                           "scopes": {"inner": {"resources": {"deep": {"kind": "fs::File",
+                                      "props": {"x": {"$ref": "s12/f3"}}}}}}})";
+            },
+            R"("top": {"kind": "fs::File", "props": {"x": {"$ref": "s59/f39"}}})");
+        const StackFile stack = loadStackFile(fixture.write(text));
+        QCOMPARE(stack.root.resources.size(), size_t(1));
+        QCOMPARE(stack.root.resources[0].dependsOn, std::vector<std::string>{"s59/f39"});
+        QCOMPARE(stack.root.scopes.size(), size_t(kScopes));
+        for (int s = 0; s < kScopes; ++s) {
+            const DeclaredScope& scope = stack.root.scopes[size_t(s)];
+            const std::string name = "s" + std::to_string(s);
+            QCOMPARE(scope.name, name);
+            QCOMPARE(scope.jsonPath, "/scopes/" + name);
+            if (s == 13) {
+                QVERIFY(scope.password);
+                QCOMPARE(std::string(scope.password->view()), std::string("team-scope-password"));
+                QCOMPARE(scope.resources.size(), size_t(1));
+                QCOMPARE(scope.scopes.size(), size_t(1));
+                QCOMPARE(scope.scopes[0].resources[0].jsonPath,
+                         std::string("/scopes/s13/scopes/inner/resources/deep"));
+                QCOMPARE(scope.scopes[0].resources[0].dependsOn, std::vector<std::string>{"s12/f3"});
+                continue;
+            }
+            QVERIFY(!scope.password);
+            QCOMPARE(scope.resources.size(), size_t(kPerScope));
+            for (int r = 0; r < kPerScope; ++r) {
+                const DeclaredResource& resource = scope.resources[size_t(r)];
+                QCOMPARE(resource.id, "f" + std::to_string(r));
+                QCOMPARE(resource.kind, std::string("fs::File"));
+                QCOMPARE(resource.jsonPath, "/scopes/" + name + "/resources/f" + std::to_string(r));
+                if (s > 0 && s != 14 && r % 7 == 3) {
+                    QCOMPARE(resource.dependsOn, std::vector<std::string>{"s" + std::to_string(s - 1) + "/f" +
+                                                                          std::to_string(r)});
+                    QCOMPARE(resource.props["n"].get<int>(), s);
+                } else {
+                    QVERIFY(resource.dependsOn.empty());
+                    QCOMPARE(resource.props["path"].get<std::string>(),
+                             "out/s" + std::to_string(s) + "-" + std::to_string(r) + ".txt");
+                    QCOMPARE(resource.props.size(), size_t(2));
+                }
+            }
+        }
+    }
+
+    // The error a large file reports is the first in document order, as for a small file, whichever thread
+    // read the scope it is in: a scope's own problem before a later scope's resource, a resource declared
+    // twice (across the stage and a scope) before a later problem of the same scope.
+    void largeStackFirstErrorInDocumentOrder() {
+        const auto badResource = [](int badScope, int badResourceIndex, const std::string& declaration) {
+            return [=](int s, int r) -> std::optional<std::string> {
+                if (s == badScope && r == badResourceIndex)
+                    return declaration;
+                return std::nullopt;
+            };
+        };
+        const auto both = [](std::function<std::optional<std::string>(int, int)> a,
+                             std::function<std::optional<std::string>(int, int)> b) {
+            return [=](int s, int r) {
+                return a(s, r) ? a(s, r) : b(s, r);
+            };
+        };
+        const std::string unknownKey = R"({"kind": "fs::File", "kinds": 1})";
+        const std::string badId = R"({"kind": "fs::File", "props": {"x": {"$secret": {"$secret": 1}}}})";
+
+        // Two scopes in error: the earlier one's, although the later one is smaller and read first.
+        QCOMPARE(
+            errorFor(largeStack(60, 40, both(badResource(3, 35, unknownKey), badResource(40, 0, badId)))),
+            QString("FILE: /scopes/s3/resources/f35/kinds: unknown key \"kinds\" (expected kind, props)"));
+        QCOMPARE(
+            errorFor(largeStack(60, 40, both(badResource(3, 35, badId), badResource(40, 0, unknownKey)))),
+            QString("FILE: /scopes/s3/resources/f35/props/x/$secret: a $secret cannot be used here"));
+        // A scope's own problem (checked on the loading thread) against a resource's (read by a helper).
+        const auto scopeWithUnknownKey = [](int at) {
+            return [at](int s) -> std::optional<std::string> {
+                if (s != at)
+                    return std::nullopt;
+                return std::string(R"({"oops": 1, "resources": {"f0": {"kind": "fs::File", "kinds": 2}}})");
+            };
+        };
+        QCOMPARE(
+            errorFor(largeStack(60, 40, badResource(5, 39, unknownKey), scopeWithUnknownKey(6))),
+            QString("FILE: /scopes/s5/resources/f39/kinds: unknown key \"kinds\" (expected kind, props)"));
+        QCOMPARE(
+            errorFor(largeStack(60, 40, badResource(20, 0, unknownKey), scopeWithUnknownKey(6))),
+            QString("FILE: /scopes/s6/oops: unknown key \"oops\" (expected password, resources, scopes)"));
+        const auto notAnObject = [](int s) -> std::optional<std::string> {
+            return s == 4 ? std::optional<std::string>("3") : std::nullopt;
+        };
+        QCOMPARE(errorFor(largeStack(60, 40, badResource(30, 1, unknownKey), notAnObject)),
+                 QString("FILE: /scopes/s4: must be an object, not a number"));
+        // Declared twice: the stage's "s7/f2" and scope s7's f2, before s7's later problem and a later
+        // scope's.
+        const std::string twice = R"("s7/f2": {"kind": "fs::Folder"})";
+        QCOMPARE(errorFor(largeStack(
+                     60, 40, both(badResource(7, 9, unknownKey), badResource(50, 0, unknownKey)), {}, twice)),
+                 QString("FILE: /scopes/s7/resources/f2: declares \"s7/f2\" again (first declared at "
+                         "/resources/s7~1f2)"));
+        // ... but after an earlier scope's problem.
+        QCOMPARE(
+            errorFor(largeStack(60, 40, badResource(6, 39, unknownKey), {}, twice)),
+            QString("FILE: /scopes/s6/resources/f39/kinds: unknown key \"kinds\" (expected kind, props)"));
+        // References are checked once every scope is read: the first unknown one in document order.
+        const auto refTo = [](const std::string& target) {
+            return "{\"kind\": \"fs::File\", \"props\": {\"x\": {\"$ref\": \"" + target + "\"}}}";
+        };
+        QCOMPARE(errorFor(largeStack(
+                     60, 40, both(badResource(10, 1, refTo("nope/a")), badResource(50, 1, refTo("nope/b"))))),
+                 QString("FILE: /scopes/s10/resources/f1/props/x: unknown reference \"nope/a\" (no resource "
+                         "is declared at that path)"));
     }
 
     void unknownKind() {

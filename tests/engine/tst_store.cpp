@@ -539,6 +539,92 @@ private slots:
         }
     }
 
+    // Large documents (stack files) are converted on several threads: the containers at the top on the
+    // calling thread, the values below on helpers. The result is still exactly the reference parser's,
+    // wherever the unusual value sits: at the top, in a container built on the calling thread, or in a value
+    // a helper converts (a duplicate key or a "-0" there sends the whole text to the reference parser).
+    void largeJsonParseMatchesTheReferenceParser() {
+        const std::vector<std::string> values = {
+            R"({"a":-0,"b":-0.0,"c":0.1,"d":1e21,"g":100,"h":-5})",
+            R"({"big":18446744073709551615,"bigger":18446744073709551616,"neg":-9223372036854775808})",
+            "{\"s\":\"\\u00e9\\ud83d\\ude00\\n\",\"raw\":\"\xc3\xa9\"}",
+            R"({"lone":"\ud800x"})",
+            "{\"ctl\":\"a\\u0001b\"}",
+            R"({"dup":1,"dup":2,"z":{"y":1,"x":[1,{"w":null}]}})",
+            R"([1,{"k":[true,false,null]},"x"])",
+            R"("plain")",
+            "-0",
+            R"({"ok":{"kind":"fs::File","props":{"path":"a","content":"b"}}})",
+        };
+        const auto reference = [](const std::string& text) {
+            try {
+                return exactText(parseJsonText(text));
+            } catch (const JsonParseError& e) {
+                return std::string("error: ") + e.what();
+            }
+        };
+        const auto large = [](const std::string& text) {
+            try {
+                return exactText(parseLargeJsonText(text, 4));
+            } catch (const JsonParseError& e) {
+                return std::string("error: ") + e.what();
+            }
+        };
+        const auto ordinary = [](int i) {
+            // (Ordinary literals: moc misreads a raw string that ends in "f)".)
+            return "{\"kind\":\"fs::File\",\"props\":{\"path\":\"out/f" + std::to_string(i) +
+                   ".txt\",\"n\":" + std::to_string(i) + "}}";
+        };
+        // `value` as the stage's own resource, as a resource of a scope (converted by a helper), as a scope
+        // of few members (converted whole by a helper) and as a member of a scope of many resources (placed
+        // on the calling thread, converted by a helper).
+        const auto documents = [&](const std::string& value, bool duplicateAtTop) {
+            std::vector<std::string> out;
+            for (int place = 0; place < 4; ++place) {
+                std::string text = R"({"app":"shop",)";
+                if (duplicateAtTop)
+                    text += R"("app":"again",)";
+                text += R"("resources":{)";
+                for (int i = 0; i < 40; ++i)
+                    text += "\"r" + std::to_string(i) +
+                            "\":" + (place == 0 && i == 17 ? value : ordinary(i)) + (i + 1 < 40 ? "," : "");
+                text += R"(},"scopes":{)";
+                for (int s = 0; s < 30; ++s) {
+                    text += "\"s" + std::to_string(s) + "\":";
+                    if (place == 2 && s == 11) {
+                        text += value + ",";
+                        continue;
+                    }
+                    text += R"({"resources":{)";
+                    const int count = place == 3 ? 20 : 3; // 20: many members, placed by the calling thread
+                    for (int i = 0; i < count; ++i)
+                        text += "\"f" + std::to_string(i) + "\":" +
+                                ((place == 1 || place == 3) && s == 7 && i == 2 ? value : ordinary(i)) +
+                                (i + 1 < count ? "," : "");
+                    text += s + 1 < 30 ? "}}," : "}}";
+                }
+                out.push_back(text + "}}");
+            }
+            return out;
+        };
+        int compared = 0;
+        for (const std::string& value : values) {
+            QCOMPARE(large(value), reference(value));
+            for (bool duplicateAtTop : {false, true})
+                for (const std::string& text : documents(value, duplicateAtTop)) {
+                    const std::string fast = large(text), expected = reference(text);
+                    QVERIFY2(fast == expected,
+                             qPrintable(QString::fromStdString(value + "\n fast: " + fast.substr(0, 300) +
+                                                               "\n  ref: " + expected.substr(0, 300))));
+                    ++compared;
+                }
+        }
+        QCOMPARE(compared, int(values.size()) * 8);
+        // Errors: the reference parser's message.
+        for (const std::string& bad : {std::string("{\"a\": 1,"), std::string(""), std::string("[1] x")})
+            QCOMPARE(large(bad), reference(bad));
+    }
+
     // The first text a thread parses may be empty (simdjson's buffer is not allocated yet): an error, and no
     // memcpy to a null pointer (UBSan aborts on that in a -DATHANOR_SANITIZE=ON build).
     void emptyTextFirstOnAThread() {

@@ -1,6 +1,7 @@
-// Record parsing: the simdjson fast path (parseRecordText, parseRecordFields) gives exactly what the
-// reference parser (parseJsonText) gives, or the same error; whatever parses survives every walker a record
-// meets (validation, the serde scan, the secret walker, canonical text) and the snapshot summary.
+// Record parsing: the simdjson fast paths (parseRecordText, parseLargeJsonText, parseRecordFields) give
+// exactly what the reference parser (parseJsonText) gives, or the same error; whatever parses survives every
+// walker a record meets (validation, the serde scan, the secret walker, canonical text) and the snapshot
+// summary.
 #include "FuzzSupport.h"
 #include "lifecycle/OutputsText.h"
 #include "secrets/SecretCipher.h"
@@ -67,6 +68,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string fast = outcome(text, parseRecordText);
     if (fast != reference)
         fuzz::fail("parseRecordText == parseJsonText", fast, reference);
+    const std::string large = outcome(text, [](std::string_view t) { return parseLargeJsonText(t, 3); });
+    if (large != reference)
+        fuzz::fail("parseLargeJsonText == parseJsonText", large, reference);
 
     const bool parsed = reference.rfind("error: ", 0) != 0;
     if (const auto fields = parseRecordFields(text, {"kind", "status", "props"})) {
