@@ -128,13 +128,14 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
     if (!waves) {
         runWorkers(m_nodes.size());
     } else {
-        for (;;) {
+        for (size_t index = 0;; ++index) {
             std::vector<size_t> jobs;
             {
                 std::lock_guard lock(mutex);
                 if (cancel.isCancelled() || unfinished == 0)
                     break;
-                while (!ready.empty() && jobs.size() < std::max<size_t>(waves->maxJobs, 1)) {
+                const size_t most = waves->jobsInWave(index);
+                while (!ready.empty() && jobs.size() < most) {
                     jobs.push_back(*ready.begin());
                     ready.erase(ready.begin());
                 }

@@ -100,31 +100,32 @@ void WriteGroup::drain() {
     m_queueChanged.wait(lock, [this] { return m_queue.empty() && m_inCommit == 0; });
 }
 
-void WriteGroup::settled(int dirFd, const fs::path& dirPath) {
+uint64_t WriteGroup::settled(int dirFd, const fs::path& dirPath) {
     struct stat st {};
     if (::fstat(dirFd, &st) != 0)
         throw StoreError("cannot look at folder " + dirPath.string() + ": " + errnoText(errno));
     const std::pair<uint64_t, uint64_t> key{st.st_dev, st.st_ino};
     std::lock_guard lock(m_mutex);
     if (m_dirty.count(key))
-        return;
+        return m_rounds + 1; // the next round takes it
     const int fd = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
         // No descriptor to keep: sync it now rather than lose track of it.
         if (::fsync(dirFd) != 0)
             throw StoreError("cannot flush folder " + dirPath.string() + ": " + errnoText(errno));
         ++m_folderSyncs;
-        return;
+        return 0;
     }
     m_dirty.emplace(key, Folder{fd, dirPath});
+    return m_rounds + 1;
 }
 
-std::map<std::pair<uint64_t, uint64_t>, WriteGroup::Folder> WriteGroup::takeDirty() {
+std::pair<WriteGroup::Dirty, uint64_t> WriteGroup::takeDirty() {
     std::lock_guard lock(m_mutex);
-    return std::exchange(m_dirty, {});
+    return {std::exchange(m_dirty, {}), ++m_rounds};
 }
 
-void WriteGroup::syncFolders(std::map<std::pair<uint64_t, uint64_t>, Folder>& folders) {
+void WriteGroup::syncFolders(Dirty& folders, uint64_t round) {
     std::vector<Folder*> list;
     for (auto& [key, folder] : folders)
         list.push_back(&folder);
@@ -142,7 +143,8 @@ void WriteGroup::syncFolders(std::map<std::pair<uint64_t, uint64_t>, Folder>& fo
         m_folderSyncs += list.size();
     }
     if (!failure.empty())
-        throw StoreError(failure);
+        throw StoreError(failure); // its spares stay pending: they are deleted, never rewritten
+    m_spares.roundSynced(round);
 }
 
 void WriteGroup::commit(std::vector<StagedWrite>& writes) {
@@ -159,10 +161,13 @@ void WriteGroup::commit(std::vector<StagedWrite>& writes) {
         staged[i]->fd = -1;
     });
     // 2. The renames (many at once too: a rename may wait for the disk), each then owed a folder sync.
+    std::vector<char> swapped(staged.size(), 0);
     forEachIndexInParallel(staged.size(), kSyncThreads, [&](size_t i) {
+        bool swap = false;
         if (errors[i] == 0)
-            errors[i] =
-                moveIntoPlace(staged[i]->dirFd, staged[i]->tempName, staged[i]->name, staged[i]->spares);
+            errors[i] = moveIntoPlace(staged[i]->dirFd, staged[i]->tempName, staged[i]->name,
+                                      staged[i]->spares != nullptr, swap);
+        swapped[i] = swap;
     });
     for (size_t i = 0; i < staged.size(); ++i) {
         StagedWrite& write = *staged[i];
@@ -172,18 +177,23 @@ void WriteGroup::commit(std::vector<StagedWrite>& writes) {
                 "cannot write " + (write.dirPath / write.name).string() + ": " + errnoText(errors[i])));
             continue;
         }
-        write.tempName.clear();
+        std::string oldFile = std::exchange(write.tempName, {}); // the replaced file when swapped
         try {
-            settled(write.dirFd, write.dirPath);
+            const uint64_t round = settled(write.dirFd, write.dirPath);
+            // Rewritten only once the swap is durable (step 3): before, a power loss may undo it.
+            if (swapped[i])
+                write.spares->giveAfterRound(std::move(oldFile), round);
         } catch (...) {
+            if (swapped[i])
+                ::unlinkat(write.dirFd, oldFile.c_str(), 0);
             write.error = std::current_exception();
         }
     }
     // 3. Every folder touched since the last commit, in one pass: these renames and the settled writes. If
     // that fails, the renamed records are in place but perhaps not durable: their changes must not start.
-    std::map<std::pair<uint64_t, uint64_t>, Folder> folders = takeDirty();
+    auto [folders, round] = takeDirty();
     try {
-        syncFolders(folders);
+        syncFolders(folders, round);
     } catch (...) {
         const std::exception_ptr failure = std::current_exception();
         for (StagedWrite* write : staged)
@@ -193,8 +203,24 @@ void WriteGroup::commit(std::vector<StagedWrite>& writes) {
 }
 
 void WriteGroup::flush() {
-    std::map<std::pair<uint64_t, uint64_t>, Folder> folders = takeDirty();
-    syncFolders(folders);
+    auto [folders, round] = takeDirty();
+    syncFolders(folders, round);
+    std::lock_guard lock(m_mutex);
+    if (!m_deferredFailure.empty())
+        throw StoreError(std::exchange(m_deferredFailure, {}));
+}
+
+void WriteGroup::syncForSpares() {
+    if (m_spares.pending() == 0)
+        return;
+    auto [folders, round] = takeDirty();
+    try {
+        syncFolders(folders, round);
+    } catch (const StoreError& e) {
+        std::lock_guard lock(m_mutex);
+        if (m_deferredFailure.empty())
+            m_deferredFailure = e.what();
+    }
 }
 
 uint64_t WriteGroup::folderSyncs() const {

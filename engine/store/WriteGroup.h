@@ -49,8 +49,9 @@ public:
     WriteGroup& operator=(const WriteGroup&) = delete;
 
     // A rename or a removal in folder `dirFd` returned: it is made durable by the next commit() or flush().
-    // The folder is kept open (a duplicate descriptor) until then.
-    void settled(int dirFd, const std::filesystem::path& dirPath);
+    // The folder is kept open (a duplicate descriptor) until then. Returns the folder-sync round that will
+    // make it durable (SparePool::roundDone() says when it has), 0 when it is durable already.
+    uint64_t settled(int dirFd, const std::filesystem::path& dirPath);
 
     // Syncs the data of every staged temp file (many at once), renames each into place, then syncs every
     // folder touched by these and by the settled writes so far. A write whose sync or rename failed gets its
@@ -65,8 +66,12 @@ public:
     // Returns once everything handed to commitLater() so far is committed and its `done` has returned.
     void drain();
 
-    // Every settled write so far made durable (end of a run); StoreError naming the folder on failure.
+    // Every settled write so far made durable (end of a run); StoreError naming the folder on failure, also
+    // for a failure of an earlier syncForSpares().
     void flush();
+    // A folder-sync round now when spares are pending (SparePool::pending()), so that the next batch of
+    // writes can use them. A failure is kept for flush() to report.
+    void syncForSpares();
 
     // How many folder syncs the group made (tests and benchmarks: proof that writes share syncs).
     uint64_t folderSyncs() const;
@@ -81,13 +86,17 @@ private:
         int fd = -1;
         std::filesystem::path path;
     };
-    std::map<std::pair<uint64_t, uint64_t>, Folder> takeDirty();
-    void syncFolders(std::map<std::pair<uint64_t, uint64_t>, Folder>& folders);
+    using Dirty = std::map<std::pair<uint64_t, uint64_t>, Folder>; // by (device, inode)
+    // The folders to sync and the number of the round that syncs them.
+    std::pair<Dirty, uint64_t> takeDirty();
+    void syncFolders(Dirty& folders, uint64_t round);
     void committerLoop();
 
     mutable std::mutex m_mutex;
-    std::map<std::pair<uint64_t, uint64_t>, Folder> m_dirty; // by (device, inode)
+    Dirty m_dirty;
+    uint64_t m_rounds = 0; // folder-sync rounds started (takeDirty())
     uint64_t m_folderSyncs = 0;
+    std::string m_deferredFailure; // a syncForSpares() that failed, for flush()
 
     // commitLater(): handed over, not yet committed.
     std::mutex m_queueMutex;

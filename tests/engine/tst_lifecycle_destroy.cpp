@@ -5,12 +5,14 @@
 // without an owner) are deleted by their provider.
 #include "lifecycle/DeletionOrder.h"
 #include "lifecycle/RecordBuilder.h"
+#include "lifecycle/WaveWrites.h"
 #include "providers/BuiltinProviders.h"
 #include "tst_lifecycle_support.h"
 
 #include "json/JsJsonText.h"
 #include <QTemporaryDir>
 #include <set>
+#include <sys/stat.h>
 
 using namespace lifecycle_test;
 
@@ -412,6 +414,64 @@ private slots:
         QCOMPARE(deleted, (std::set<std::string>{"delete shop/dev/a", "delete shop/dev/ghost/x",
                                                  "delete shop/dev/back\\slash"}));
         QVERIFY(!fs::exists(dev));
+    }
+
+    // A destroy rewrites each record once ("deleting", synced) before its resource goes. Its first wave is
+    // small and each next wave writes its "deleting" records with the files of the records removed before
+    // it, so a large destroy creates files only for its first wave (where many files were just deleted,
+    // creating one can cost a millisecond): every "deleting" record the provider sees is in a file that held
+    // a record before, or in one of at most kFirstDestroyWave new files. Nothing is left behind.
+    void aDestroyCreatesFilesOnlyForItsFirstWave() {
+        Fixture f;
+        std::mutex mutex;
+        std::set<ino_t> deletingFiles;
+        std::vector<std::string> notDeleting;
+        auto registry = std::make_shared<ProviderRegistry>();
+        auto watched = std::make_unique<TestProvider>(
+            "test::Path", f.log, TestProvider::ApplyFn{}, [&](ProviderContext& ctx) {
+                const fs::path file = f.root() / ".alchemy" / (ctx.fqn() + ".json");
+                struct stat st {};
+                const bool found = ::stat(file.c_str(), &st) == 0;
+                const std::string status = found ? readJson(file)["status"].get<std::string>() : "missing";
+                std::lock_guard lock(mutex);
+                if (status != "deleting")
+                    notDeleting.push_back(ctx.fqn() + ": " + status);
+                deletingFiles.insert(st.st_ino);
+            });
+        watched->withPathFootprint();
+        registry->add(std::move(watched));
+        f.registry = registry;
+        std::vector<ScopeSpec> scopes;
+        for (int s = 0; s < 4; ++s) {
+            std::vector<DeclaredResource> resources;
+            for (int i = 0; i < 50; ++i) {
+                const std::string id = "r" + std::to_string(i);
+                resources.push_back(
+                    resource(id, "test::Path", props({{"path", "out/s" + std::to_string(s) + "-" + id}})));
+            }
+            scopes.push_back(scope("s" + std::to_string(s), resources));
+        }
+        const StackFile st = stack(f.root(), "shop", {}, scopes);
+        QVERIFY(f.run(Phase::Up, st, 10).result == RunResult::Succeeded);
+        std::set<ino_t> recordFiles;
+        for (const auto& entry : fs::recursive_directory_iterator(f.stageDir())) {
+            struct stat info {};
+            if (entry.is_regular_file() && ::stat(entry.path().c_str(), &info) == 0)
+                recordFiles.insert(info.st_ino);
+        }
+        QCOMPARE(recordFiles.size(), size_t(204)); // 200 resources, 4 scopes
+
+        RunOptions o = f.optionsFor(Phase::Destroy, 10);
+        o.durability = Durability::Batched; // as athanorctl runs
+        const RunReport r = runPhaseWithStack(o, nullptr, f.sink, f.cancel);
+        QVERIFY2(r.result == RunResult::Succeeded, r.errors.empty() ? "" : r.errors.front().c_str());
+        QCOMPARE(r.counts.deleted, 200);
+        QVERIFY2(notDeleting.empty(), notDeleting.empty() ? "" : notDeleting.front().c_str());
+        size_t created = 0;
+        for (ino_t file : deletingFiles)
+            created += recordFiles.count(file) ? 0 : 1;
+        QVERIFY2(created <= kFirstDestroyWave, std::to_string(created).c_str());
+        QVERIFY(!fs::exists(f.stageDir())); // spares (temp files) and folders gone with it
     }
 
     void backslashIdsWrittenByAlchemyAreFoundByUpAndDestroyed() {

@@ -52,7 +52,18 @@ FileSystemStateStore* batchedFileStore(StateStore& store, const std::string& id)
 }
 } // namespace
 
+void FolderSource::expectInFlightWrites(size_t count) {
+    writeGroup()->spares().setDemand(count);
+}
+
 void FolderSource::writeInFlight(std::vector<InFlightWrite>& writes) {
+    std::shared_ptr<WriteGroup> group;
+    {
+        std::lock_guard lock(m_groupMutex);
+        group = m_group;
+    }
+    if (group) // files of removed records, kept as spares, become usable once their removal is durable
+        group->syncForSpares();
     std::vector<StagedWrite> staged(writes.size());
     std::vector<size_t> batched; // indices written through the group
     for (size_t i = 0; i < writes.size(); ++i) {
@@ -67,7 +78,6 @@ void FolderSource::writeInFlight(std::vector<InFlightWrite>& writes) {
             writes[i].error = std::current_exception();
         }
     }
-    std::shared_ptr<WriteGroup> group;
     {
         std::lock_guard lock(m_groupMutex);
         group = m_group;
