@@ -19,6 +19,8 @@ namespace {
 // Concurrent syncs of many files cost about one journal commit together (the file system batches them);
 // one after another they cost a commit each.
 constexpr size_t kSyncThreads = 16;
+// The first batch of writes the committer stages itself (WriteGroup::commitLater(Stage, Done)).
+constexpr size_t kFirstStagedBatch = 16;
 
 std::string errnoText(int error) {
     return std::strerror(error);
@@ -62,7 +64,17 @@ WriteGroup::~WriteGroup() {
 void WriteGroup::commitLater(StagedWrite write, Done done) {
     {
         std::lock_guard lock(m_queueMutex);
-        m_queue.emplace_back(std::move(write), std::move(done));
+        m_queue.push_back(Queued{std::move(write), {}, std::move(done)});
+        if (!m_committer.joinable())
+            m_committer = std::thread([this] { committerLoop(); });
+    }
+    m_queueChanged.notify_all();
+}
+
+void WriteGroup::commitLater(Stage stage, Done done) {
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_queue.push_back(Queued{{}, std::move(stage), std::move(done)});
         if (!m_committer.joinable())
             m_committer = std::thread([this] { committerLoop(); });
     }
@@ -75,17 +87,42 @@ void WriteGroup::committerLoop() {
         m_queueChanged.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
         if (m_queue.empty())
             return; // stopping
-        std::vector<std::pair<StagedWrite, Done>> batch = std::exchange(m_queue, {});
+        // Writes the committer stages itself: as many as the usable spares allow, twice that while they are
+        // few, at least kFirstStagedBatch. A new file is created only for the difference, so spares grow
+        // with the pace of the run instead of every queued write creating one (a file created where many
+        // were just deleted can cost a millisecond; see SparePool).
+        const size_t usable = m_spares.count() - std::min(m_spares.count(), m_spares.pending());
+        size_t toStage = std::max(kFirstStagedBatch, 2 * usable);
+        std::vector<Queued> batch;
+        std::vector<Queued> rest;
+        for (Queued& entry : m_queue) {
+            if (!entry.stage || toStage > 0) {
+                if (entry.stage)
+                    --toStage;
+                batch.push_back(std::move(entry));
+            } else {
+                rest.push_back(std::move(entry));
+            }
+        }
+        m_queue = std::move(rest);
         m_inCommit = batch.size();
         lock.unlock();
         std::vector<StagedWrite> writes;
         writes.reserve(batch.size());
-        for (auto& entry : batch)
-            writes.push_back(std::move(entry.first));
+        for (auto& entry : batch) {
+            if (entry.stage) {
+                try {
+                    entry.stage(entry.write);
+                } catch (...) {
+                    entry.write.error = std::current_exception();
+                }
+            }
+            writes.push_back(std::move(entry.write));
+        }
         commit(writes);
         for (size_t i = 0; i < batch.size(); ++i) {
             try {
-                batch[i].second(writes[i].error);
+                batch[i].done(writes[i].error);
             } catch (...) { // a callback's own failure must not stop the committer
             }
         }

@@ -63,6 +63,11 @@ public:
     // is called there afterwards with the write's error (null when it is in place and durable).
     using Done = std::function<void(std::exception_ptr error)>;
     void commitLater(StagedWrite write, Done done);
+    // The same for a write the committer thread stages itself (`stage` fills the StagedWrite, its error
+    // included) just before it commits it: staged there, a write takes a spare the committer's previous
+    // commit made usable, instead of creating a file while that commit's spares still wait for its sync.
+    using Stage = std::function<void(StagedWrite& write)>;
+    void commitLater(Stage stage, Done done);
     // Returns once everything handed to commitLater() so far is committed and its `done` has returned.
     void drain();
 
@@ -101,7 +106,12 @@ private:
     // commitLater(): handed over, not yet committed.
     std::mutex m_queueMutex;
     std::condition_variable m_queueChanged;
-    std::vector<std::pair<StagedWrite, Done>> m_queue;
+    struct Queued {
+        StagedWrite write;
+        Stage stage; // set: staged by the committer
+        Done done;
+    };
+    std::vector<Queued> m_queue;
     size_t m_inCommit = 0; // taken by the committer, not finished
     bool m_stopping = false;
     std::thread m_committer; // started on first use

@@ -866,6 +866,59 @@ private slots:
         QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
     }
 
+    // Settled records (created / updated after a change) are staged by the committer just before it commits
+    // them, as many as the spares its last commit made usable allow (at first a small batch): a run's
+    // settled writes create new files only for that first batch, not one per write queued while spares
+    // still wait for their sync. The records land byte-exact.
+    void settledWritesCreateFilesOnlyForTheFirstBatch() {
+        FolderSource source(SourceSpec::folder(m_project));
+        std::vector<std::unique_ptr<StateStore>> stores;
+        for (const char* scope : {"a", "b", "c"})
+            stores.push_back(source.openStore({"shop", "dev", scope}, Durability::Batched));
+        constexpr size_t kRecords = 200;
+        std::vector<StateRecord> inFlight;
+        inFlight.reserve(kRecords);
+        std::vector<StateSource::InFlightWrite> writes;
+        for (size_t i = 0; i < kRecords; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            Json doc = makeRecord(id, "shop/dev/x/" + id, static_cast<int>(i)).document();
+            doc["status"] = "creating";
+            inFlight.emplace_back(std::move(doc));
+            writes.push_back({stores[i % 3].get(), id, &inFlight.back(), {}});
+        }
+        source.writeInFlight(writes);
+        const auto inodeOf = [](const fs::path& file) {
+            struct stat st {};
+            return ::stat(file.c_str(), &st) == 0 ? st.st_ino : ino_t{0};
+        };
+        std::set<ino_t> inFlightFiles;
+        for (size_t i = 0; i < kRecords; ++i)
+            inFlightFiles.insert(inodeOf(
+                dynamic_cast<FileSystemStateStore&>(*stores[i % 3]).fileFor("r" + std::to_string(i))));
+        QCOMPARE(inFlightFiles.size(), kRecords);
+
+        std::atomic<int> failed{0};
+        for (size_t i = 0; i < kRecords; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            source.writeSettled(*stores[i % 3], id, makeRecord(id, "shop/dev/x/" + id, 1000),
+                                [&](std::exception_ptr error) { failed += error ? 1 : 0; });
+        }
+        source.waitForSettledWrites();
+        QCOMPARE(failed.load(), 0);
+        size_t created = 0;
+        for (size_t i = 0; i < kRecords; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            auto& files = dynamic_cast<FileSystemStateStore&>(*stores[i % 3]);
+            QCOMPARE(*files.readText(id), makeRecord(id, "shop/dev/x/" + id, 1000).toFileText());
+            created += inFlightFiles.count(inodeOf(files.fileFor(id))) ? 0 : 1;
+        }
+        QVERIFY2(created <= 16, std::to_string(created).c_str());
+        source.flushBatchedWrites();
+        stores.clear();
+        const std::vector<std::string> left = hiddenFiles(m_project / ".alchemy");
+        QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
+    }
+
     // A spare is rewritten in place, so a record file with another hard link (a user's backup made with
     // `ln`) must never become one: neither the file a rewrite replaces nor a removed record's.
     void aHardLinkedRecordFileIsNeverRewrittenAsASpare() {

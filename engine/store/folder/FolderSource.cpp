@@ -100,13 +100,10 @@ void FolderSource::writeSettled(StateStore& store, const std::string& id, const 
         StateSource::writeSettled(store, id, record, std::move(done));
         return;
     }
-    StagedWrite staged;
-    files->stage(id, record.toFileText(), staged);
-    if (staged.error || staged.tempName.empty()) { // failed, or written at once (not batched)
-        done(staged.error);
-        return;
-    }
-    writeGroup()->commitLater(std::move(staged), std::move(done));
+    // Staged by the committer, just before its next commit: with a spare its last commit made usable.
+    writeGroup()->commitLater(
+        [files, id, text = record.toFileText()](StagedWrite& staged) { files->stage(id, text, staged); },
+        std::move(done));
 }
 
 void FolderSource::waitForSettledWrites() {
