@@ -48,6 +48,76 @@ void forEachIndexInParallel(size_t count, size_t threads, const std::function<vo
         t.join();
 }
 
+WriteGroup::Workers::~Workers() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    for (auto& thread : m_threads)
+        thread.join();
+}
+
+void WriteGroup::Workers::run(size_t count, const std::function<void(size_t)>& fn) {
+    std::lock_guard call(m_callMutex);
+    if (count <= 1 || m_size <= 1) {
+        for (size_t i = 0; i < count; ++i)
+            fn(i);
+        return;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        while (m_threads.size() + 1 < m_size)
+            m_threads.emplace_back([this] { loop(); });
+        m_fn = &fn;
+        m_count = count;
+        m_next = 0;
+        ++m_generation;
+    }
+    m_wake.notify_all();
+    work();
+    std::unique_lock lock(m_mutex);
+    m_done.wait(lock, [this] { return m_active == 0 && m_next >= m_count; });
+    m_fn = nullptr;
+}
+
+void WriteGroup::Workers::work() {
+    for (;;) {
+        const std::function<void(size_t)>* fn = nullptr;
+        size_t index = 0;
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_fn || m_next >= m_count)
+                return;
+            fn = m_fn;
+            index = m_next++;
+            ++m_active;
+        }
+        (*fn)(index); // valid until run() returns, which waits for every claimed index
+        {
+            std::lock_guard lock(m_mutex);
+            --m_active;
+        }
+        m_done.notify_all();
+    }
+}
+
+void WriteGroup::Workers::loop() {
+    uint64_t seen = 0;
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [&] { return m_stop || m_generation != seen; });
+        if (m_stop)
+            return;
+        seen = m_generation;
+        lock.unlock();
+        work();
+        lock.lock();
+    }
+}
+
+WriteGroup::WriteGroup() : m_workers(kSyncThreads) {}
+
 WriteGroup::~WriteGroup() {
     drain();
     {
@@ -167,8 +237,7 @@ void WriteGroup::syncFolders(Dirty& folders, uint64_t round) {
     for (auto& [key, folder] : folders)
         list.push_back(&folder);
     std::vector<int> errors(list.size(), 0);
-    forEachIndexInParallel(list.size(), kSyncThreads,
-                           [&](size_t i) { errors[i] = ::fsync(list[i]->fd) == 0 ? 0 : errno; });
+    m_workers.run(list.size(), [&](size_t i) { errors[i] = ::fsync(list[i]->fd) == 0 ? 0 : errno; });
     std::string failure;
     for (size_t i = 0; i < list.size(); ++i) {
         if (errors[i] != 0 && failure.empty())
@@ -189,17 +258,15 @@ void WriteGroup::commit(std::vector<StagedWrite>& writes) {
     for (StagedWrite& write : writes)
         if (!write.tempName.empty() && !write.error)
             staged.push_back(&write);
-    // 1. The data of every temp file, before any of them gets its name.
+    // 1. Each temp file's data, then its rename (many at once: both may wait for the disk). A file gets its
+    // name only once its own data is durable; each rename then owes its folder a sync.
     std::vector<int> errors(staged.size(), 0);
-    forEachIndexInParallel(staged.size(), kSyncThreads, [&](size_t i) {
+    std::vector<char> swapped(staged.size(), 0);
+    m_workers.run(staged.size(), [&](size_t i) {
         errors[i] = ::fdatasync(staged[i]->fd) == 0 ? 0 : errno;
         if (::close(staged[i]->fd) != 0 && errors[i] == 0)
             errors[i] = errno;
         staged[i]->fd = -1;
-    });
-    // 2. The renames (many at once too: a rename may wait for the disk), each then owed a folder sync.
-    std::vector<char> swapped(staged.size(), 0);
-    forEachIndexInParallel(staged.size(), kSyncThreads, [&](size_t i) {
         bool swap = false;
         if (errors[i] == 0)
             errors[i] = moveIntoPlace(staged[i]->dirFd, staged[i]->tempName, staged[i]->name,
@@ -226,7 +293,7 @@ void WriteGroup::commit(std::vector<StagedWrite>& writes) {
             write.error = std::current_exception();
         }
     }
-    // 3. Every folder touched since the last commit, in one pass: these renames and the settled writes. If
+    // 2. Every folder touched since the last commit, in one pass: these renames and the settled writes. If
     // that fails, the renamed records are in place but perhaps not durable: their changes must not start.
     auto [folders, round] = takeDirty();
     try {

@@ -43,7 +43,7 @@ struct StagedWrite {
 //   or flush(): undone by a power loss, the record is back as it was.
 class WriteGroup {
 public:
-    WriteGroup() = default;
+    WriteGroup();
     ~WriteGroup(); // drains
     WriteGroup(const WriteGroup&) = delete;
     WriteGroup& operator=(const WriteGroup&) = delete;
@@ -53,10 +53,11 @@ public:
     // make it durable (SparePool::roundDone() says when it has), 0 when it is durable already.
     uint64_t settled(int dirFd, const std::filesystem::path& dirPath);
 
-    // Syncs the data of every staged temp file (many at once), renames each into place, then syncs every
-    // folder touched by these and by the settled writes so far. A write whose sync or rename failed gets its
-    // `error` (StoreError naming the file) and its temp file is removed; the others are committed. A failed
-    // folder sync is every renamed write's error: those records are in place, their durability unknown.
+    // Syncs the data of every staged temp file and then renames it into place (many at once), then syncs
+    // every folder touched by these and by the settled writes so far. A write whose sync or rename failed
+    // gets its `error` (StoreError naming the file) and its temp file is removed; the others are committed. A
+    // failed folder sync is every renamed write's error: those records are in place, their durability
+    // unknown.
     void commit(std::vector<StagedWrite>& writes);
 
     // commit() of `write` on the committer thread, batched with everything else handed over meanwhile; `done`
@@ -86,6 +87,29 @@ public:
 
 private:
     SparePool m_spares; // first: outlives the staged writes (and their folders) the members below hold
+
+    // Threads kept for the group's parallel syncs and renames (a run commits many small batches: new threads
+    // for each cost more than the syncs they wait for). One call at a time; the caller works too.
+    class Workers {
+    public:
+        explicit Workers(size_t threads) : m_size(threads) {}
+        ~Workers();
+        void run(size_t count, const std::function<void(size_t)>& fn);
+
+    private:
+        void work();
+        void loop();
+        size_t m_size;
+        std::mutex m_callMutex; // one run() at a time
+        std::mutex m_mutex;
+        std::condition_variable m_wake, m_done;
+        std::vector<std::thread> m_threads;
+        const std::function<void(size_t)>* m_fn = nullptr;
+        size_t m_count = 0, m_next = 0, m_active = 0;
+        uint64_t m_generation = 0;
+        bool m_stop = false;
+    };
+    Workers m_workers;
 
     struct Folder {
         int fd = -1;

@@ -474,6 +474,34 @@ private slots:
         QVERIFY(!fs::exists(f.stageDir())); // spares (temp files) and folders gone with it
     }
 
+    // Destroy's scan reads each folder's records through the folder opened once: a record file that is a
+    // symlink leaving the state root is never read (the run fails naming it; its target is untouched), a
+    // symlinked folder is not entered, and the records beside them in every folder are still destroyed.
+    void aRecordLinkedOutsideTheRootIsRefusedWhileTheOthersAreDestroyed() {
+        Fixture f;
+        const fs::path dev = f.stageDir();
+        writeRecord(dev / "a.json", "test::Thing", "a", "shop/dev/a", 0, props({}));
+        writeRecord(dev / "s/b.json", "test::Thing", "b", "shop/dev/s/b", 1, props({}));
+        writeRecord(dev / "s/c.json", "test::Thing", "c", "shop/dev/s/c", 2, props({}));
+        const fs::path outside = f.root() / "elsewhere";
+        writeRecord(outside / "evil.json", "test::Thing", "evil", "shop/dev/s/evil", 3, props({}));
+        const std::string evilText = readFile(outside / "evil.json");
+        fs::create_symlink(outside / "evil.json", dev / "s/evil.json");
+        fs::create_directory_symlink(outside, dev / "linked");
+        const RunReport r = f.destroy(2);
+        QVERIFY(r.result == RunResult::Failed);
+        const auto calls = f.log->snapshot();
+        QCOMPARE(std::set<std::string>(calls.begin(), calls.end()),
+                 (std::set<std::string>{"delete shop/dev/a", "delete shop/dev/s/b", "delete shop/dev/s/c"}));
+        bool named = false;
+        for (const auto& e : r.errors)
+            named = named || (e.find((dev / "s/evil.json").string()) != std::string::npos &&
+                              e.find("leaves the state root") != std::string::npos);
+        QVERIFY2(named, r.errors.empty() ? "no errors" : r.errors.front().c_str());
+        QCOMPARE(readFile(outside / "evil.json"), evilText);
+        QVERIFY(fs::is_symlink(dev / "s/evil.json"));
+    }
+
     void backslashIdsWrittenByAlchemyAreFoundByUpAndDestroyed() {
         Fixture f;
         copyTree(fs::path(ATHANOR_TEST_DATA_DIR) / "alchemy-backslash-ids/.alchemy", f.root() / ".alchemy");
