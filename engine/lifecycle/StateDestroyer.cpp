@@ -460,8 +460,16 @@ bool StateDestroyer::run() {
     };
     TaskGraph::Waves waves;
     waves.maxJobs = kWaveSize;
+    // Small first waves, doubling: each wave's "deleting" records are written with the files of the records
+    // the waves before it removed (spares), so a destroy creates files only for its first wave; creating a
+    // file can cost a millisecond where many were just deleted (store/AtomicFile.h, SparePool).
+    waves.firstJobs = kFirstDestroyWave;
+    m_deletingLeft = static_cast<size_t>(std::count_if(m_steps.begin(), m_steps.end(), [](const Step& step) {
+        return step.deleting && !step.deleting->written;
+    }));
+    size_t waveIndex = 0;
     waves.prepare = [&](const std::vector<size_t>& jobs) {
-        prepareWave(stepsOf(jobs));
+        prepareWave(stepsOf(jobs), waves.jobsInWave(++waveIndex));
     };
     waves.abandon = [&](const std::vector<size_t>& jobs) {
         abandonWave(stepsOf(jobs));
@@ -475,7 +483,7 @@ bool StateDestroyer::run() {
     return graph.count(TaskGraph::State::Succeeded) == graph.size();
 }
 
-void StateDestroyer::prepareWave(const std::vector<size_t>& steps) {
+void StateDestroyer::prepareWave(const std::vector<size_t>& steps, size_t next) {
     std::vector<StateRecord> records;
     std::vector<DeletingRecord*> owners;
     records.reserve(steps.size());
@@ -495,6 +503,10 @@ void StateDestroyer::prepareWave(const std::vector<size_t>& steps) {
     // A write that failed here is tried again (and reported) by its own step.
     for (size_t i = 0; i < owners.size(); ++i)
         owners[i]->written = !writes[i].error;
+    // The files this wave's deletions remove are kept for the next wave's "deleting" records, as many as it
+    // can use.
+    m_deletingLeft -= std::min(m_deletingLeft, owners.size());
+    expectInFlightWrites(m_run, std::min(next, m_deletingLeft));
 }
 
 void StateDestroyer::abandonWave(const std::vector<size_t>& steps) {

@@ -127,7 +127,8 @@ private:
     // meanwhile).
     bool destroyResource(Scope& scope, const std::string& id, const StateRecord& record, bool touchesOutside,
                          const DeletingRecord* deleting);
-    void prepareWave(const std::vector<size_t>& steps);
+    // `next`: how many jobs the next wave starts at most.
+    void prepareWave(const std::vector<size_t>& steps, size_t next);
     void abandonWave(const std::vector<size_t>& steps);
     bool removeScopeRecord(Scope& parent, const std::string& name);
     bool cleanUpReplaced(Scope& scope, const Json& entry);
@@ -144,6 +145,7 @@ private:
     std::vector<Planned> m_unqueued;
     std::multimap<std::string, std::string> m_references;
     mutable std::optional<DeletionGraph> m_graph; // computed once all steps are queued
+    size_t m_deletingLeft = 0;                    // "deleting" records not written by a wave yet
 
     // Scanned records by the folder of the scope they belong to (misplaced ones by the folder they are in).
     std::map<std::string, std::vector<Entry>> m_scanned;

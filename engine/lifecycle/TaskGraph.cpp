@@ -157,13 +157,14 @@ void TaskGraph::run(int parallel, const CancellationToken& cancel,
     if (!waves) {
         runWorkers(m_nodes.size());
     } else {
-        for (;;) {
+        for (size_t index = 0;; ++index) {
             std::vector<size_t> jobs;
             {
                 std::lock_guard lock(mutex);
                 if (cancel.isCancelled() || unfinished == 0)
                     break;
-                while (jobs.size() < std::max<size_t>(waves->maxJobs, 1) && !ready.empty(isPending))
+                const size_t most = waves->jobsInWave(index);
+                while (jobs.size() < most && !ready.empty(isPending))
                     jobs.push_back(ready.pop());
             }
             if (jobs.empty())

@@ -2,6 +2,7 @@
 
 #include "providers/Provider.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -30,6 +31,19 @@ public:
     // the prepared jobs that a cancellation kept from starting (to put their records back).
     struct Waves {
         size_t maxJobs = 512;
+        // Non-zero: the first wave starts at most this many jobs and each next one twice as many, up to
+        // maxJobs (a destroy's first waves are small, so that later ones reuse their files: StateDestroyer).
+        size_t firstJobs = 0;
+        // How many jobs wave `index` (0 first) starts at most.
+        size_t jobsInWave(size_t index) const {
+            const size_t most = std::max<size_t>(maxJobs, 1);
+            if (firstJobs == 0)
+                return most;
+            size_t jobs = firstJobs;
+            for (size_t i = 0; i < index && jobs < most; ++i)
+                jobs *= 2;
+            return std::min(jobs, most);
+        }
         std::function<void(const std::vector<size_t>& jobs)> prepare;
         std::function<void(const std::vector<size_t>& jobs)> abandon;
         // After `prepare`: whether a job still has work that may block (false: it finishes at once, as a

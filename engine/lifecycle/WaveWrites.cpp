@@ -22,6 +22,11 @@ void writeInFlight(RunContext& run, std::vector<StateSource::InFlightWrite>& wri
     }
 }
 
+void expectInFlightWrites(RunContext& run, size_t count) {
+    if (run.settings->source)
+        run.settings->source->expectInFlightWrites(count);
+}
+
 void writeSettled(RunContext& run, StateStore& store, const std::string& id, const StateRecord& record,
                   StateSource::SettledDone done) {
     if (run.settings->source) {

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace fs = std::filesystem;
 
@@ -110,12 +111,27 @@ void SpareFiles::join(SparePool& pool, int dir, size_t depth) {
     pool.add(*this);
 }
 
+void SpareFiles::promoteLocked() {
+    if (m_pending.empty() || !m_pool)
+        return;
+    auto ready = std::stable_partition(m_pending.begin(), m_pending.end(), [this](const auto& entry) {
+        return !m_pool->roundDone(entry.second);
+    });
+    for (auto it = ready; it != m_pending.end(); ++it)
+        m_names.push_back(std::move(it->first));
+    m_pool->m_pendingCount -= static_cast<int64_t>(m_pending.end() - ready);
+    m_pending.erase(ready, m_pending.end());
+}
+
 std::optional<std::string> SpareFiles::takeOwn() {
     std::lock_guard lock(m_mutex);
+    promoteLocked();
     if (m_names.empty())
         return std::nullopt;
     std::string name = std::move(m_names.back());
     m_names.pop_back();
+    if (m_pool)
+        --m_pool->m_count;
     return name;
 }
 
@@ -128,17 +144,42 @@ std::optional<std::string> SpareFiles::take(const std::string& name) {
 void SpareFiles::give(std::string name) {
     std::lock_guard lock(m_mutex);
     m_names.push_back(std::move(name));
+    if (m_pool)
+        ++m_pool->m_count;
+}
+
+void SpareFiles::giveAfterRound(std::string name, uint64_t round) {
+    std::lock_guard lock(m_mutex);
+    m_pending.emplace_back(std::move(name), round);
+    if (m_pool) {
+        ++m_pool->m_count;
+        ++m_pool->m_pendingCount;
+    }
 }
 
 void SpareFiles::discard(int dir) {
-    if (m_pool) {
-        m_pool->leave(*this); // moves what it can; never lends to or borrows from this folder again
+    SparePool* pool = m_pool;
+    if (pool) {
+        pool->leave(*this); // moves what it can; never lends to or borrows from this folder again
         m_pool = nullptr;
     }
-    std::lock_guard lock(m_mutex);
-    for (const std::string& name : m_names)
-        ::unlinkat(dir, name.c_str(), 0);
-    m_names.clear();
+    std::vector<std::string> names;
+    {
+        std::lock_guard lock(m_mutex);
+        names = std::exchange(m_names, {});
+        for (auto& [name, round] : m_pending)
+            names.push_back(std::move(name));
+        if (pool) {
+            pool->m_count -= static_cast<int64_t>(names.size());
+            pool->m_pendingCount -= static_cast<int64_t>(m_pending.size());
+        }
+        m_pending.clear();
+    }
+    // Deleting a file whose data reached the disk may wait for it (a discard on a thin-provisioned disk):
+    // many at once take a fraction of the time of one after another.
+    constexpr size_t kDeleteThreads = 16;
+    forEachIndexInParallel(names.size(), names.size() >= 32 ? kDeleteThreads : 1,
+                           [&](size_t i) { ::unlinkat(dir, names[i].c_str(), 0); });
 }
 
 void SparePool::add(SpareFiles& folder) {
@@ -160,12 +201,24 @@ void SparePool::leave(SpareFiles& folder) {
     // Enough for a wave of writes elsewhere; more would only be moved again and deleted at the end of the
     // run.
     constexpr size_t kMaxInherited = 512;
-    while (!folder.m_names.empty() && heir->m_names.size() < kMaxInherited) {
+    const auto inherited = [&] {
+        return heir->m_names.size() + heir->m_pending.size();
+    };
+    while (!folder.m_names.empty() && inherited() < kMaxInherited) {
         std::string moved = tempFileName("spare");
         if (::renameat(folder.m_dir, folder.m_names.back().c_str(), heir->m_dir, moved.c_str()) != 0)
             break; // another file system, or gone: the rest are deleted with the folder's
         folder.m_names.pop_back();
         heir->m_names.push_back(std::move(moved));
+        ++m_lent;
+    }
+    // A pending spare keeps waiting for its round: that round syncs the folder it was renamed in.
+    while (!folder.m_pending.empty() && inherited() < kMaxInherited) {
+        std::string moved = tempFileName("spare");
+        if (::renameat(folder.m_dir, folder.m_pending.back().first.c_str(), heir->m_dir, moved.c_str()) != 0)
+            break;
+        heir->m_pending.emplace_back(std::move(moved), folder.m_pending.back().second);
+        folder.m_pending.pop_back();
         ++m_lent;
     }
 }
@@ -176,15 +229,19 @@ std::optional<std::string> SparePool::borrow(int dir, const std::string& name, c
         if (other == &self)
             continue;
         std::lock_guard otherLock(other->m_mutex);
+        other->promoteLocked();
         if (other->m_names.empty())
             continue;
         std::string moved = tempFileName(name);
         if (::renameat(other->m_dir, other->m_names.back().c_str(), dir, moved.c_str()) != 0) {
-            if (errno == ENOENT)
+            if (errno == ENOENT) {
                 other->m_names.pop_back(); // removed by someone else: no spare any more
-            return std::nullopt;           // else another file system (EXDEV): a new file it is
+                --m_count;
+            }
+            return std::nullopt; // else another file system (EXDEV): a new file it is
         }
         other->m_names.pop_back();
+        --m_count;
         ++m_lent;
         return moved;
     }
@@ -196,12 +253,35 @@ uint64_t SparePool::lent() const {
     return m_lent;
 }
 
-int moveIntoPlace(int dir, const std::string& tempName, const std::string& name, SpareFiles* spares) {
+void SparePool::roundSynced(uint64_t round) {
+    std::lock_guard lock(m_roundsMutex);
+    m_roundsSynced.insert(std::upper_bound(m_roundsSynced.begin(), m_roundsSynced.end(), round), round);
+}
+
+bool SparePool::roundDone(uint64_t round) const {
+    if (round == 0)
+        return true; // durable when it was given
+    std::lock_guard lock(m_roundsMutex);
+    return std::binary_search(m_roundsSynced.begin(), m_roundsSynced.end(), round);
+}
+
+void SparePool::setDemand(size_t count) {
+    m_demand = count;
+}
+
+bool SparePool::wantsSpare() const {
+    return m_count.load() < static_cast<int64_t>(m_demand.load());
+}
+
+int moveIntoPlace(int dir, const std::string& tempName, const std::string& name, bool swap, bool& swapped) {
+    swapped = false;
     struct stat st {};
-    if (spares && ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
-        // Only a record file is swapped out (a folder in the way makes the rename fail, as it should).
+    // Only a record file is swapped out (a folder in the way makes the rename fail, as it should), and only
+    // one with no other link: a spare is rewritten, which must never change a hard-linked copy.
+    if (swap && ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+        st.st_nlink == 1) {
         if (::renameat2(dir, tempName.c_str(), dir, name.c_str(), RENAME_EXCHANGE) == 0) {
-            spares->give(tempName);
+            swapped = true;
             return 0;
         }
         // EINVAL / ENOSYS: no swaps on this file system: rename.
@@ -338,16 +418,27 @@ void writeFileInDir(int dir, const fs::path& dirPath, const fs::path& root, cons
         ::unlinkat(dir, tempName.c_str(), 0);
         throw;
     }
-    if (const int error = moveIntoPlace(dir, tempName, name, spares); error != 0) {
+    bool swapped = false;
+    if (const int error = moveIntoPlace(dir, tempName, name, spares != nullptr, swapped); error != 0) {
         ::unlinkat(dir, tempName.c_str(), 0);
         fail(target, "replace", error);
     }
-    if (durability != Durability::Durable)
-        return;
-    if (folderSync)
-        folderSync->sync(dir, dirPath);
-    else if (::fsync(dir) != 0)
-        fail(dirPath, "flush folder", errno);
+    // The old file (now at tempName) is a spare once the swap is durable: a power loss before that may give
+    // it its record name back, so it is not rewritten before the folder sync.
+    try {
+        if (durability == Durability::Durable) {
+            if (folderSync)
+                folderSync->sync(dir, dirPath);
+            else if (::fsync(dir) != 0)
+                fail(dirPath, "flush folder", errno);
+        }
+    } catch (...) {
+        if (swapped)
+            ::unlinkat(dir, tempName.c_str(), 0);
+        throw;
+    }
+    if (swapped)
+        spares->give(std::move(tempName));
 }
 
 void stageFileInDir(int dir, const fs::path& dirPath, const fs::path& root, const std::string& name,
@@ -426,7 +517,33 @@ std::optional<std::string> readFileContained(const fs::path& root, const fs::pat
 }
 
 bool removeFileInDir(int dir, const fs::path& dirPath, const std::string& name, Durability durability,
-                     FolderSync* folderSync, WriteGroup* group) {
+                     FolderSync* folderSync, WriteGroup* group, SpareFiles* spares) {
+    if (durability == Durability::Batched && group && spares && group->spares().wantsSpare()) {
+        // Renamed into a spare instead of deleted: a later write reuses the file instead of creating one.
+        struct stat st {};
+        if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno == ENOENT)
+                return false;
+            fail(dirPath / name, "delete", errno);
+        }
+        if (S_ISREG(st.st_mode) && st.st_nlink == 1) {
+            std::string spare = tempFileName(name);
+            if (::renameat(dir, name.c_str(), dir, spare.c_str()) == 0) {
+                uint64_t round = 0;
+                try {
+                    round = group->settled(dir, dirPath);
+                } catch (...) {
+                    ::unlinkat(dir, spare.c_str(), 0);
+                    throw;
+                }
+                spares->giveAfterRound(std::move(spare), round);
+                return true;
+            }
+            if (errno == ENOENT)
+                return false;
+            // Anything else: deleted as any record is.
+        }
+    }
     if (::unlinkat(dir, name.c_str(), 0) != 0) {
         if (errno == ENOENT)
             return false;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -83,16 +85,24 @@ public:
     // A spare to write a record `name` with: one of this folder's, else one moved in from another folder of
     // the pool (under a temp name for `name`), else nullopt.
     std::optional<std::string> take(const std::string& name);
+    // A spare whose rename into a temp name is durable (its folder was synced since).
     void give(std::string name);
+    // A spare whose rename (a swap, a record removed by renaming) is durable only once folder-sync round
+    // `round` of the pool's WriteGroup has finished (WriteGroup::settled() names it): until then a power loss
+    // may give the file back its record name, so it must not be written. take() skips it until then.
+    void giveAfterRound(std::string name, uint64_t round);
     // Removes every spare from folder `dir` (it is being closed or removed): moved to another folder of the
-    // pool when there is one, else deleted.
+    // pool when there is one, else deleted (many at once: each deletion may wait for the disk).
     void discard(int dir);
 
 private:
     friend class SparePool;
     std::optional<std::string> takeOwn();
+    // Pending spares whose round has finished become usable. Called with m_mutex held.
+    void promoteLocked();
     std::mutex m_mutex;
     std::vector<std::string> m_names;
+    std::vector<std::pair<std::string, uint64_t>> m_pending; // (name, round that makes it durable)
     SparePool* m_pool = nullptr;
     int m_dir = -1;
     size_t m_depth = 0;
@@ -102,7 +112,9 @@ private:
 // from another folder (a rename inside the same file system) instead of creating a file: a destroy rewrites
 // each record once ("deleting") in folders it then empties, so without lending nearly every such write would
 // create a file, and on ext4 creating a file among many just deleted ones takes longer the more there are
-// (its search for a free inode skips recently deleted ones).
+// (without a journal its search for a free inode skips recently deleted ones: about 1 ms a file where many
+// files come and go). A record that is removed while the pool wants spares (setDemand()) is renamed into a
+// spare instead of deleted, so a destroy's later waves reuse the files of its earlier ones.
 class SparePool {
 public:
     void add(SpareFiles& folder);
@@ -113,15 +125,34 @@ public:
     // Spares moved between folders so far (tests: proof that a write reused another folder's file).
     uint64_t lent() const;
 
+    // Folder-sync rounds of the owning WriteGroup: `round` finished and every folder it synced is durable.
+    void roundSynced(uint64_t round);
+    bool roundDone(uint64_t round) const;
+    // How many spares the next batch of writes can use: while the pool holds fewer (usable or pending),
+    // removed records become spares (wantsSpare()). 0 (the default): none are kept that way.
+    void setDemand(size_t count);
+    bool wantsSpare() const;
+    // Spares held now, usable or pending (tests; the demand).
+    size_t count() const { return static_cast<size_t>(std::max<int64_t>(m_count.load(), 0)); }
+    // Spares whose round has not finished yet.
+    size_t pending() const { return static_cast<size_t>(std::max<int64_t>(m_pendingCount.load(), 0)); }
+
 private:
+    friend class SpareFiles;
     mutable std::mutex m_mutex;
     std::vector<SpareFiles*> m_folders;
     uint64_t m_lent = 0;
+    mutable std::mutex m_roundsMutex; // a leaf: taken while a folder's lock is held, never the other way
+    std::vector<uint64_t> m_roundsSynced;
+    std::atomic<int64_t> m_count{0};
+    std::atomic<int64_t> m_pendingCount{0};
+    std::atomic<size_t> m_demand{0};
 };
 
-// Moves temp file `tempName` to `name` in folder `dir`: with `spares`, swapped with an existing `name` (the
-// old file becomes a spare), else renamed over it. 0 or the errno.
-int moveIntoPlace(int dir, const std::string& tempName, const std::string& name, SpareFiles* spares);
+// Moves temp file `tempName` to `name` in folder `dir`: with `swap`, exchanged with an existing `name` that
+// is a record file with no other link (`swapped` is then true: the old file is at `tempName` now, a spare
+// once the rename is durable), else renamed over it. 0 or the errno.
+int moveIntoPlace(int dir, const std::string& tempName, const std::string& name, bool swap, bool& swapped);
 
 // The file operations of a store on a folder it holds open (`dir`, located at `dirPath` inside the state
 // root `root`). `name` is a file name in it. Same guarantees as the path-based functions below;
@@ -138,9 +169,12 @@ void stageFileInDir(int dir, const std::filesystem::path& dirPath, const std::fi
                     SpareFiles* spares = nullptr);
 std::optional<std::string> readFileInDir(int dir, const std::filesystem::path& dirPath,
                                          const std::filesystem::path& root, const std::string& name);
-// With Durability::Batched and a `group`, the removal is durable at the group's next commit or flush.
+// With Durability::Batched and a `group`, the removal is durable at the group's next commit or flush; when
+// the group's spares want more (SparePool::wantsSpare()) and `spares` is given, a record file with no other
+// link is renamed into a spare of that folder instead of deleted (usable once that rename is durable).
 bool removeFileInDir(int dir, const std::filesystem::path& dirPath, const std::string& name,
-                     Durability durability, FolderSync* folderSync, WriteGroup* group = nullptr);
+                     Durability durability, FolderSync* folderSync, WriteGroup* group = nullptr,
+                     SpareFiles* spares = nullptr);
 
 // Replaces root/relativeFile with `content` so that readers see the old bytes or the new bytes, never a mix:
 // a temp file (O_EXCL|O_NOFOLLOW) in the same folder, fsync, rename, fsync of the folder. Missing folders are

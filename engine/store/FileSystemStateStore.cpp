@@ -365,10 +365,12 @@ void FileSystemStateStore::remove(const std::string& id) {
     std::shared_ptr<OpenFolder> open = folder(false);
     if (!open)
         return;
-    if (!removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync, m_group.get()) &&
+    if (!removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync, m_group.get(),
+                         spares(*open)) &&
         open->removed())
         if ((open = reopen(open, false)))
-            removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync, m_group.get());
+            removeFileInDir(open->dir.fd(), open->dir.path(), name, m_durability, &open->sync, m_group.get(),
+                            spares(*open));
 }
 
 } // namespace athanor

@@ -77,6 +77,10 @@ public:
         std::exception_ptr error;
     };
     virtual void writeInFlight(std::vector<InFlightWrite>& writes);
+    // How many in-flight records the next writeInFlight() will write (0: none expected). A folder keeps the
+    // files of that many removed records to write them with, instead of creating files (store/AtomicFile.h,
+    // SparePool). Only a hint: nothing else changes.
+    virtual void expectInFlightWrites(size_t count) { (void)count; }
     // Writes a record whose change is done (created / updated) without waiting for it to be durable: `done`
     // runs once it is in place and durable (on another thread), with the error when it is not. Until then
     // the record is the in-flight one written before the change. The default writes it at once and calls

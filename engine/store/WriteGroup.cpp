@@ -19,6 +19,8 @@ namespace {
 // Concurrent syncs of many files cost about one journal commit together (the file system batches them);
 // one after another they cost a commit each.
 constexpr size_t kSyncThreads = 16;
+// The first batch of writes the committer stages itself (WriteGroup::commitLater(Stage, Done)).
+constexpr size_t kFirstStagedBatch = 16;
 
 std::string errnoText(int error) {
     return std::strerror(error);
@@ -46,6 +48,76 @@ void forEachIndexInParallel(size_t count, size_t threads, const std::function<vo
         t.join();
 }
 
+WriteGroup::Workers::~Workers() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    for (auto& thread : m_threads)
+        thread.join();
+}
+
+void WriteGroup::Workers::run(size_t count, const std::function<void(size_t)>& fn) {
+    std::lock_guard call(m_callMutex);
+    if (count <= 1 || m_size <= 1) {
+        for (size_t i = 0; i < count; ++i)
+            fn(i);
+        return;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        while (m_threads.size() + 1 < m_size)
+            m_threads.emplace_back([this] { loop(); });
+        m_fn = &fn;
+        m_count = count;
+        m_next = 0;
+        ++m_generation;
+    }
+    m_wake.notify_all();
+    work();
+    std::unique_lock lock(m_mutex);
+    m_done.wait(lock, [this] { return m_active == 0 && m_next >= m_count; });
+    m_fn = nullptr;
+}
+
+void WriteGroup::Workers::work() {
+    for (;;) {
+        const std::function<void(size_t)>* fn = nullptr;
+        size_t index = 0;
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_fn || m_next >= m_count)
+                return;
+            fn = m_fn;
+            index = m_next++;
+            ++m_active;
+        }
+        (*fn)(index); // valid until run() returns, which waits for every claimed index
+        {
+            std::lock_guard lock(m_mutex);
+            --m_active;
+        }
+        m_done.notify_all();
+    }
+}
+
+void WriteGroup::Workers::loop() {
+    uint64_t seen = 0;
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [&] { return m_stop || m_generation != seen; });
+        if (m_stop)
+            return;
+        seen = m_generation;
+        lock.unlock();
+        work();
+        lock.lock();
+    }
+}
+
+WriteGroup::WriteGroup() : m_workers(kSyncThreads) {}
+
 WriteGroup::~WriteGroup() {
     drain();
     {
@@ -62,7 +134,17 @@ WriteGroup::~WriteGroup() {
 void WriteGroup::commitLater(StagedWrite write, Done done) {
     {
         std::lock_guard lock(m_queueMutex);
-        m_queue.emplace_back(std::move(write), std::move(done));
+        m_queue.push_back(Queued{std::move(write), {}, std::move(done)});
+        if (!m_committer.joinable())
+            m_committer = std::thread([this] { committerLoop(); });
+    }
+    m_queueChanged.notify_all();
+}
+
+void WriteGroup::commitLater(Stage stage, Done done) {
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_queue.push_back(Queued{{}, std::move(stage), std::move(done)});
         if (!m_committer.joinable())
             m_committer = std::thread([this] { committerLoop(); });
     }
@@ -75,17 +157,42 @@ void WriteGroup::committerLoop() {
         m_queueChanged.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
         if (m_queue.empty())
             return; // stopping
-        std::vector<std::pair<StagedWrite, Done>> batch = std::exchange(m_queue, {});
+        // Writes the committer stages itself: as many as the usable spares allow, twice that while they are
+        // few, at least kFirstStagedBatch. A new file is created only for the difference, so spares grow
+        // with the pace of the run instead of every queued write creating one (a file created where many
+        // were just deleted can cost a millisecond; see SparePool).
+        const size_t usable = m_spares.count() - std::min(m_spares.count(), m_spares.pending());
+        size_t toStage = std::max(kFirstStagedBatch, 2 * usable);
+        std::vector<Queued> batch;
+        std::vector<Queued> rest;
+        for (Queued& entry : m_queue) {
+            if (!entry.stage || toStage > 0) {
+                if (entry.stage)
+                    --toStage;
+                batch.push_back(std::move(entry));
+            } else {
+                rest.push_back(std::move(entry));
+            }
+        }
+        m_queue = std::move(rest);
         m_inCommit = batch.size();
         lock.unlock();
         std::vector<StagedWrite> writes;
         writes.reserve(batch.size());
-        for (auto& entry : batch)
-            writes.push_back(std::move(entry.first));
+        for (auto& entry : batch) {
+            if (entry.stage) {
+                try {
+                    entry.stage(entry.write);
+                } catch (...) {
+                    entry.write.error = std::current_exception();
+                }
+            }
+            writes.push_back(std::move(entry.write));
+        }
         commit(writes);
         for (size_t i = 0; i < batch.size(); ++i) {
             try {
-                batch[i].second(writes[i].error);
+                batch[i].done(writes[i].error);
             } catch (...) { // a callback's own failure must not stop the committer
             }
         }
@@ -100,37 +207,37 @@ void WriteGroup::drain() {
     m_queueChanged.wait(lock, [this] { return m_queue.empty() && m_inCommit == 0; });
 }
 
-void WriteGroup::settled(int dirFd, const fs::path& dirPath) {
+uint64_t WriteGroup::settled(int dirFd, const fs::path& dirPath) {
     struct stat st {};
     if (::fstat(dirFd, &st) != 0)
         throw StoreError("cannot look at folder " + dirPath.string() + ": " + errnoText(errno));
     const std::pair<uint64_t, uint64_t> key{st.st_dev, st.st_ino};
     std::lock_guard lock(m_mutex);
     if (m_dirty.count(key))
-        return;
+        return m_rounds + 1; // the next round takes it
     const int fd = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
         // No descriptor to keep: sync it now rather than lose track of it.
         if (::fsync(dirFd) != 0)
             throw StoreError("cannot flush folder " + dirPath.string() + ": " + errnoText(errno));
         ++m_folderSyncs;
-        return;
+        return 0;
     }
     m_dirty.emplace(key, Folder{fd, dirPath});
+    return m_rounds + 1;
 }
 
-std::map<std::pair<uint64_t, uint64_t>, WriteGroup::Folder> WriteGroup::takeDirty() {
+std::pair<WriteGroup::Dirty, uint64_t> WriteGroup::takeDirty() {
     std::lock_guard lock(m_mutex);
-    return std::exchange(m_dirty, {});
+    return {std::exchange(m_dirty, {}), ++m_rounds};
 }
 
-void WriteGroup::syncFolders(std::map<std::pair<uint64_t, uint64_t>, Folder>& folders) {
+void WriteGroup::syncFolders(Dirty& folders, uint64_t round) {
     std::vector<Folder*> list;
     for (auto& [key, folder] : folders)
         list.push_back(&folder);
     std::vector<int> errors(list.size(), 0);
-    forEachIndexInParallel(list.size(), kSyncThreads,
-                           [&](size_t i) { errors[i] = ::fsync(list[i]->fd) == 0 ? 0 : errno; });
+    m_workers.run(list.size(), [&](size_t i) { errors[i] = ::fsync(list[i]->fd) == 0 ? 0 : errno; });
     std::string failure;
     for (size_t i = 0; i < list.size(); ++i) {
         if (errors[i] != 0 && failure.empty())
@@ -142,7 +249,8 @@ void WriteGroup::syncFolders(std::map<std::pair<uint64_t, uint64_t>, Folder>& fo
         m_folderSyncs += list.size();
     }
     if (!failure.empty())
-        throw StoreError(failure);
+        throw StoreError(failure); // its spares stay pending: they are deleted, never rewritten
+    m_spares.roundSynced(round);
 }
 
 void WriteGroup::commit(std::vector<StagedWrite>& writes) {
@@ -150,19 +258,20 @@ void WriteGroup::commit(std::vector<StagedWrite>& writes) {
     for (StagedWrite& write : writes)
         if (!write.tempName.empty() && !write.error)
             staged.push_back(&write);
-    // 1. The data of every temp file, before any of them gets its name.
+    // 1. Each temp file's data, then its rename (many at once: both may wait for the disk). A file gets its
+    // name only once its own data is durable; each rename then owes its folder a sync.
     std::vector<int> errors(staged.size(), 0);
-    forEachIndexInParallel(staged.size(), kSyncThreads, [&](size_t i) {
+    std::vector<char> swapped(staged.size(), 0);
+    m_workers.run(staged.size(), [&](size_t i) {
         errors[i] = ::fdatasync(staged[i]->fd) == 0 ? 0 : errno;
         if (::close(staged[i]->fd) != 0 && errors[i] == 0)
             errors[i] = errno;
         staged[i]->fd = -1;
-    });
-    // 2. The renames (many at once too: a rename may wait for the disk), each then owed a folder sync.
-    forEachIndexInParallel(staged.size(), kSyncThreads, [&](size_t i) {
+        bool swap = false;
         if (errors[i] == 0)
-            errors[i] =
-                moveIntoPlace(staged[i]->dirFd, staged[i]->tempName, staged[i]->name, staged[i]->spares);
+            errors[i] = moveIntoPlace(staged[i]->dirFd, staged[i]->tempName, staged[i]->name,
+                                      staged[i]->spares != nullptr, swap);
+        swapped[i] = swap;
     });
     for (size_t i = 0; i < staged.size(); ++i) {
         StagedWrite& write = *staged[i];
@@ -172,18 +281,23 @@ void WriteGroup::commit(std::vector<StagedWrite>& writes) {
                 "cannot write " + (write.dirPath / write.name).string() + ": " + errnoText(errors[i])));
             continue;
         }
-        write.tempName.clear();
+        std::string oldFile = std::exchange(write.tempName, {}); // the replaced file when swapped
         try {
-            settled(write.dirFd, write.dirPath);
+            const uint64_t round = settled(write.dirFd, write.dirPath);
+            // Rewritten only once the swap is durable (step 3): before, a power loss may undo it.
+            if (swapped[i])
+                write.spares->giveAfterRound(std::move(oldFile), round);
         } catch (...) {
+            if (swapped[i])
+                ::unlinkat(write.dirFd, oldFile.c_str(), 0);
             write.error = std::current_exception();
         }
     }
-    // 3. Every folder touched since the last commit, in one pass: these renames and the settled writes. If
+    // 2. Every folder touched since the last commit, in one pass: these renames and the settled writes. If
     // that fails, the renamed records are in place but perhaps not durable: their changes must not start.
-    std::map<std::pair<uint64_t, uint64_t>, Folder> folders = takeDirty();
+    auto [folders, round] = takeDirty();
     try {
-        syncFolders(folders);
+        syncFolders(folders, round);
     } catch (...) {
         const std::exception_ptr failure = std::current_exception();
         for (StagedWrite* write : staged)
@@ -193,8 +307,24 @@ void WriteGroup::commit(std::vector<StagedWrite>& writes) {
 }
 
 void WriteGroup::flush() {
-    std::map<std::pair<uint64_t, uint64_t>, Folder> folders = takeDirty();
-    syncFolders(folders);
+    auto [folders, round] = takeDirty();
+    syncFolders(folders, round);
+    std::lock_guard lock(m_mutex);
+    if (!m_deferredFailure.empty())
+        throw StoreError(std::exchange(m_deferredFailure, {}));
+}
+
+void WriteGroup::syncForSpares() {
+    if (m_spares.pending() == 0)
+        return;
+    auto [folders, round] = takeDirty();
+    try {
+        syncFolders(folders, round);
+    } catch (const StoreError& e) {
+        std::lock_guard lock(m_mutex);
+        if (m_deferredFailure.empty())
+            m_deferredFailure = e.what();
+    }
 }
 
 uint64_t WriteGroup::folderSyncs() const {

@@ -5,12 +5,14 @@
 // without an owner) are deleted by their provider.
 #include "lifecycle/DeletionOrder.h"
 #include "lifecycle/RecordBuilder.h"
+#include "lifecycle/WaveWrites.h"
 #include "providers/BuiltinProviders.h"
 #include "tst_lifecycle_support.h"
 
 #include "json/JsJsonText.h"
 #include <QTemporaryDir>
 #include <set>
+#include <sys/stat.h>
 
 using namespace lifecycle_test;
 
@@ -412,6 +414,92 @@ private slots:
         QCOMPARE(deleted, (std::set<std::string>{"delete shop/dev/a", "delete shop/dev/ghost/x",
                                                  "delete shop/dev/back\\slash"}));
         QVERIFY(!fs::exists(dev));
+    }
+
+    // A destroy rewrites each record once ("deleting", synced) before its resource goes. Its first wave is
+    // small and each next wave writes its "deleting" records with the files of the records removed before
+    // it, so a large destroy creates files only for its first wave (where many files were just deleted,
+    // creating one can cost a millisecond): every "deleting" record the provider sees is in a file that held
+    // a record before, or in one of at most kFirstDestroyWave new files. Nothing is left behind.
+    void aDestroyCreatesFilesOnlyForItsFirstWave() {
+        Fixture f;
+        std::mutex mutex;
+        std::set<ino_t> deletingFiles;
+        std::vector<std::string> notDeleting;
+        auto registry = std::make_shared<ProviderRegistry>();
+        auto watched = std::make_unique<TestProvider>(
+            "test::Path", f.log, TestProvider::ApplyFn{}, [&](ProviderContext& ctx) {
+                const fs::path file = f.root() / ".alchemy" / (ctx.fqn() + ".json");
+                struct stat st {};
+                const bool found = ::stat(file.c_str(), &st) == 0;
+                const std::string status = found ? readJson(file)["status"].get<std::string>() : "missing";
+                std::lock_guard lock(mutex);
+                if (status != "deleting")
+                    notDeleting.push_back(ctx.fqn() + ": " + status);
+                deletingFiles.insert(st.st_ino);
+            });
+        watched->withPathFootprint();
+        registry->add(std::move(watched));
+        f.registry = registry;
+        std::vector<ScopeSpec> scopes;
+        for (int s = 0; s < 4; ++s) {
+            std::vector<DeclaredResource> resources;
+            for (int i = 0; i < 50; ++i) {
+                const std::string id = "r" + std::to_string(i);
+                resources.push_back(
+                    resource(id, "test::Path", props({{"path", "out/s" + std::to_string(s) + "-" + id}})));
+            }
+            scopes.push_back(scope("s" + std::to_string(s), resources));
+        }
+        const StackFile st = stack(f.root(), "shop", {}, scopes);
+        QVERIFY(f.run(Phase::Up, st, 10).result == RunResult::Succeeded);
+        std::set<ino_t> recordFiles;
+        for (const auto& entry : fs::recursive_directory_iterator(f.stageDir())) {
+            struct stat info {};
+            if (entry.is_regular_file() && ::stat(entry.path().c_str(), &info) == 0)
+                recordFiles.insert(info.st_ino);
+        }
+        QCOMPARE(recordFiles.size(), size_t(204)); // 200 resources, 4 scopes
+
+        RunOptions o = f.optionsFor(Phase::Destroy, 10);
+        o.durability = Durability::Batched; // as athanorctl runs
+        const RunReport r = runPhaseWithStack(o, nullptr, f.sink, f.cancel);
+        QVERIFY2(r.result == RunResult::Succeeded, r.errors.empty() ? "" : r.errors.front().c_str());
+        QCOMPARE(r.counts.deleted, 200);
+        QVERIFY2(notDeleting.empty(), notDeleting.empty() ? "" : notDeleting.front().c_str());
+        size_t created = 0;
+        for (ino_t file : deletingFiles)
+            created += recordFiles.count(file) ? 0 : 1;
+        QVERIFY2(created <= kFirstDestroyWave, std::to_string(created).c_str());
+        QVERIFY(!fs::exists(f.stageDir())); // spares (temp files) and folders gone with it
+    }
+
+    // Destroy's scan reads each folder's records through the folder opened once: a record file that is a
+    // symlink leaving the state root is never read (the run fails naming it; its target is untouched), a
+    // symlinked folder is not entered, and the records beside them in every folder are still destroyed.
+    void aRecordLinkedOutsideTheRootIsRefusedWhileTheOthersAreDestroyed() {
+        Fixture f;
+        const fs::path dev = f.stageDir();
+        writeRecord(dev / "a.json", "test::Thing", "a", "shop/dev/a", 0, props({}));
+        writeRecord(dev / "s/b.json", "test::Thing", "b", "shop/dev/s/b", 1, props({}));
+        writeRecord(dev / "s/c.json", "test::Thing", "c", "shop/dev/s/c", 2, props({}));
+        const fs::path outside = f.root() / "elsewhere";
+        writeRecord(outside / "evil.json", "test::Thing", "evil", "shop/dev/s/evil", 3, props({}));
+        const std::string evilText = readFile(outside / "evil.json");
+        fs::create_symlink(outside / "evil.json", dev / "s/evil.json");
+        fs::create_directory_symlink(outside, dev / "linked");
+        const RunReport r = f.destroy(2);
+        QVERIFY(r.result == RunResult::Failed);
+        const auto calls = f.log->snapshot();
+        QCOMPARE(std::set<std::string>(calls.begin(), calls.end()),
+                 (std::set<std::string>{"delete shop/dev/a", "delete shop/dev/s/b", "delete shop/dev/s/c"}));
+        bool named = false;
+        for (const auto& e : r.errors)
+            named = named || (e.find((dev / "s/evil.json").string()) != std::string::npos &&
+                              e.find("leaves the state root") != std::string::npos);
+        QVERIFY2(named, r.errors.empty() ? "no errors" : r.errors.front().c_str());
+        QCOMPARE(readFile(outside / "evil.json"), evilText);
+        QVERIFY(fs::is_symlink(dev / "s/evil.json"));
     }
 
     void backslashIdsWrittenByAlchemyAreFoundByUpAndDestroyed() {

@@ -903,6 +903,135 @@ private slots:
         QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
     }
 
+    // A destroy removes records while its next wave will write as many "deleting" records: while the pool
+    // wants spares (expectInFlightWrites), a removed record's file is renamed into a spare instead of
+    // deleted, and it is rewritten only once that removal is durable: a write before the next sync creates a
+    // file; writeInFlight() syncs first and then reuses it. Past the demand, records are deleted.
+    void removedRecordsBecomeSparesOnlyOnceTheirRemovalIsDurable() {
+        FolderSource source(SourceSpec::folder(m_project));
+        std::unique_ptr<StateStore> storeA = source.openStore({"shop", "dev", "a"}, Durability::Batched);
+        std::unique_ptr<StateStore> storeB = source.openStore({"shop", "dev", "b"}, Durability::Batched);
+        auto* a = dynamic_cast<FileSystemStateStore*>(storeA.get());
+        auto* b = dynamic_cast<FileSystemStateStore*>(storeB.get());
+        QVERIFY(a && b);
+        const auto inodeOf = [](const fs::path& file) {
+            struct stat st {};
+            return ::stat(file.c_str(), &st) == 0 ? st.st_ino : ino_t{0};
+        };
+        a->set("x", makeRecord("x", "shop/dev/a/x", 1));
+        a->set("w", makeRecord("w", "shop/dev/a/w", 2));
+        const ino_t xFile = inodeOf(a->fileFor("x"));
+        QVERIFY(hiddenFiles(a->directory()).empty());
+
+        source.expectInFlightWrites(1);
+        a->remove("x");
+        QVERIFY(!fs::exists(a->fileFor("x")));
+        const std::vector<std::string> kept = hiddenFiles(a->directory());
+        QCOMPARE(kept.size(), size_t(1));
+        QCOMPARE(inodeOf(kept.front()), xFile);
+        a->remove("w"); // the demand is met: deleted
+        QCOMPARE(hiddenFiles(a->directory()).size(), size_t(1));
+
+        // Not durable yet: a write now must not take it (a power loss could still give it back its name).
+        b->set("y", makeRecord("y", "shop/dev/b/y", 1));
+        QVERIFY(inodeOf(b->fileFor("y")) != xFile);
+        QCOMPARE(hiddenFiles(a->directory()).size(), size_t(1));
+
+        const StateRecord z = makeRecord("z", "shop/dev/b/z", 2);
+        std::vector<StateSource::InFlightWrite> writes{{b, "z", &z, {}}};
+        source.writeInFlight(writes);
+        QVERIFY(!writes.front().error);
+        QCOMPARE(inodeOf(b->fileFor("z")), xFile); // x's file, rewritten after its removal was synced
+        QCOMPARE(*b->readText("z"), z.toFileText());
+        QVERIFY(hiddenFiles(a->directory()).empty());
+
+        source.flushBatchedWrites();
+        storeA.reset();
+        storeB.reset();
+        const std::vector<std::string> left = hiddenFiles(m_project / ".alchemy");
+        QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
+    }
+
+    // Settled records (created / updated after a change) are staged by the committer just before it commits
+    // them, as many as the spares its last commit made usable allow (at first a small batch): a run's
+    // settled writes create new files only for that first batch, not one per write queued while spares
+    // still wait for their sync. The records land byte-exact.
+    void settledWritesCreateFilesOnlyForTheFirstBatch() {
+        FolderSource source(SourceSpec::folder(m_project));
+        std::vector<std::unique_ptr<StateStore>> stores;
+        for (const char* scope : {"a", "b", "c"})
+            stores.push_back(source.openStore({"shop", "dev", scope}, Durability::Batched));
+        constexpr size_t kRecords = 200;
+        std::vector<StateRecord> inFlight;
+        inFlight.reserve(kRecords);
+        std::vector<StateSource::InFlightWrite> writes;
+        for (size_t i = 0; i < kRecords; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            Json doc = makeRecord(id, "shop/dev/x/" + id, static_cast<int>(i)).document();
+            doc["status"] = "creating";
+            inFlight.emplace_back(std::move(doc));
+            writes.push_back({stores[i % 3].get(), id, &inFlight.back(), {}});
+        }
+        source.writeInFlight(writes);
+        const auto inodeOf = [](const fs::path& file) {
+            struct stat st {};
+            return ::stat(file.c_str(), &st) == 0 ? st.st_ino : ino_t{0};
+        };
+        std::set<ino_t> inFlightFiles;
+        for (size_t i = 0; i < kRecords; ++i)
+            inFlightFiles.insert(inodeOf(
+                dynamic_cast<FileSystemStateStore&>(*stores[i % 3]).fileFor("r" + std::to_string(i))));
+        QCOMPARE(inFlightFiles.size(), kRecords);
+
+        std::atomic<int> failed{0};
+        for (size_t i = 0; i < kRecords; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            source.writeSettled(*stores[i % 3], id, makeRecord(id, "shop/dev/x/" + id, 1000),
+                                [&](std::exception_ptr error) { failed += error ? 1 : 0; });
+        }
+        source.waitForSettledWrites();
+        QCOMPARE(failed.load(), 0);
+        size_t created = 0;
+        for (size_t i = 0; i < kRecords; ++i) {
+            const std::string id = "r" + std::to_string(i);
+            auto& files = dynamic_cast<FileSystemStateStore&>(*stores[i % 3]);
+            QCOMPARE(*files.readText(id), makeRecord(id, "shop/dev/x/" + id, 1000).toFileText());
+            created += inFlightFiles.count(inodeOf(files.fileFor(id))) ? 0 : 1;
+        }
+        QVERIFY2(created <= 16, std::to_string(created).c_str());
+        source.flushBatchedWrites();
+        stores.clear();
+        const std::vector<std::string> left = hiddenFiles(m_project / ".alchemy");
+        QVERIFY2(left.empty(), left.empty() ? "" : left.front().c_str());
+    }
+
+    // A spare is rewritten in place, so a record file with another hard link (a user's backup made with
+    // `ln`) must never become one: neither the file a rewrite replaces nor a removed record's.
+    void aHardLinkedRecordFileIsNeverRewrittenAsASpare() {
+        FolderSource source(SourceSpec::folder(m_project));
+        std::unique_ptr<StateStore> storeA = source.openStore({"shop", "dev", "a"}, Durability::Batched);
+        auto* a = dynamic_cast<FileSystemStateStore*>(storeA.get());
+        QVERIFY(a);
+        const StateRecord r1 = makeRecord("r", "shop/dev/a/r", 1);
+        a->set("r", r1);
+        fs::create_hard_link(a->fileFor("r"), m_project / "r-backup");
+        a->set("r", makeRecord("r", "shop/dev/a/r", 2));
+        a->set("s", makeRecord("s", "shop/dev/a/s", 3)); // would take r's first file if it were a spare
+        QCOMPARE(readFile(m_project / "r-backup"), r1.toFileText());
+
+        const std::string s1 = *a->readText("s");
+        fs::create_hard_link(a->fileFor("s"), m_project / "s-backup");
+        source.expectInFlightWrites(4);
+        a->remove("s");
+        QVERIFY(!fs::exists(a->fileFor("s")));
+        const StateRecord t = makeRecord("t", "shop/dev/a/t", 4);
+        std::vector<StateSource::InFlightWrite> writes{{a, "t", &t, {}}};
+        source.writeInFlight(writes);
+        QVERIFY(!writes.front().error);
+        QCOMPARE(readFile(m_project / "s-backup"), s1);
+        source.flushBatchedWrites();
+    }
+
     void concurrentDurableWritesIntoOneFolder() {
         auto s = store({"shop", "busy"});
         s.init();

@@ -52,7 +52,18 @@ FileSystemStateStore* batchedFileStore(StateStore& store, const std::string& id)
 }
 } // namespace
 
+void FolderSource::expectInFlightWrites(size_t count) {
+    writeGroup()->spares().setDemand(count);
+}
+
 void FolderSource::writeInFlight(std::vector<InFlightWrite>& writes) {
+    std::shared_ptr<WriteGroup> group;
+    {
+        std::lock_guard lock(m_groupMutex);
+        group = m_group;
+    }
+    if (group) // files of removed records, kept as spares, become usable once their removal is durable
+        group->syncForSpares();
     std::vector<StagedWrite> staged(writes.size());
     std::vector<size_t> batched; // indices written through the group
     for (size_t i = 0; i < writes.size(); ++i) {
@@ -67,7 +78,6 @@ void FolderSource::writeInFlight(std::vector<InFlightWrite>& writes) {
             writes[i].error = std::current_exception();
         }
     }
-    std::shared_ptr<WriteGroup> group;
     {
         std::lock_guard lock(m_groupMutex);
         group = m_group;
@@ -90,13 +100,10 @@ void FolderSource::writeSettled(StateStore& store, const std::string& id, const 
         StateSource::writeSettled(store, id, record, std::move(done));
         return;
     }
-    StagedWrite staged;
-    files->stage(id, record.toFileText(), staged);
-    if (staged.error || staged.tempName.empty()) { // failed, or written at once (not batched)
-        done(staged.error);
-        return;
-    }
-    writeGroup()->commitLater(std::move(staged), std::move(done));
+    // Staged by the committer, just before its next commit: with a spare its last commit made usable.
+    writeGroup()->commitLater(
+        [files, id, text = record.toFileText()](StagedWrite& staged) { files->stage(id, text, staged); },
+        std::move(done));
 }
 
 void FolderSource::waitForSettledWrites() {

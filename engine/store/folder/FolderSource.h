@@ -27,6 +27,7 @@ public:
     void sync() override;
     void pruneEmptyScope(const std::vector<std::string>& chain) override;
     void writeInFlight(std::vector<InFlightWrite>& writes) override;
+    void expectInFlightWrites(size_t count) override;
     void writeSettled(StateStore& store, const std::string& id, const StateRecord& record,
                       SettledDone done) override;
     void waitForSettledWrites() override;
