@@ -101,6 +101,20 @@ void writeRecord(const fs::path& file, const std::string& kind, const std::strin
                                                  records::envelope(p, who), p)));
 }
 
+// Kind "test::Cancelling": the run is cancelled (a first Ctrl-C) once `cancelAt` changes have started, so
+// what was running is known without racing a timer against a loaded machine; each change then takes 150 ms,
+// long enough that nothing else starts before the runner sees the cancellation.
+void addCancellingProvider(Fixture& f, int cancelAt) {
+    auto started = std::make_shared<std::atomic<int>>(0);
+    f.registry->add(std::make_unique<TestProvider>(
+        "test::Cancelling", f.log, [&f, started, cancelAt](ProviderContext& ctx) -> Json {
+            if (++*started == cancelAt)
+                f.cancel.cancel();
+            std::this_thread::sleep_for(std::chrono::milliseconds(150));
+            return ctx.props();
+        }));
+}
+
 fs::path lockFileOf(const Fixture& f) {
     return f.root() / ".alchemy/.athanor/locks/shop/dev.lock";
 }
@@ -762,18 +776,13 @@ private slots:
 
     void cancellationStopsStartingAndLeavesConsistentRecords() {
         Fixture f;
+        addCancellingProvider(f, 2);
         std::vector<DeclaredResource> resources;
         for (int i = 0; i < 8; ++i)
-            resources.push_back(
-                resource("slow" + std::to_string(i), "test::Thing", props({{"sleepMs", 150}})));
+            resources.push_back(resource("slow" + std::to_string(i), "test::Cancelling", props({{"i", i}})));
         // An orphan that must survive a cancelled run (finalize does not run).
         writeRecord(f.stageDir() / "orphan.json", "test::Thing", "orphan", "shop/dev/orphan", 0, props({}));
-        std::thread canceller([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            f.cancel.cancel();
-        });
         RunReport r = f.run(Phase::Up, stack(f.root(), "shop", resources), 2);
-        canceller.join();
         QVERIFY(r.result == RunResult::Cancelled);
         QVERIFY(r.counts.created >= 2);
         QVERIFY(r.counts.created < 8);
@@ -842,23 +851,18 @@ private slots:
     // A first Ctrl-C in a wave: resources that had not started get their records back (none for a new one).
     void cancelledWaveLeavesUnstartedRecordsUntouched() {
         Fixture f;
+        addCancellingProvider(f, 2);
         std::vector<DeclaredResource> resources;
         for (int i = 0; i < 8; ++i)
-            resources.push_back(
-                resource("slow" + std::to_string(i), "test::Thing", props({{"sleepMs", 150}})));
-        writeRecord(f.stageDir() / "slow7.json", "test::Thing", "slow7", "shop/dev/slow7", 7,
-                    props({{"sleepMs", 1}}));
+            resources.push_back(resource("slow" + std::to_string(i), "test::Cancelling", props({{"i", i}})));
+        writeRecord(f.stageDir() / "slow7.json", "test::Cancelling", "slow7", "shop/dev/slow7", 7,
+                    props({{"i", -1}}));
         const std::string before = readFile(f.stageDir() / "slow7.json");
-        std::thread canceller([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            f.cancel.cancel();
-        });
         RunOptions o = options(Phase::Up, f.root(), f.registry);
         o.durability = Durability::Batched;
         o.parallel = 2;
         const StackFile s = stack(f.root(), "shop", resources);
         RunReport r = runPhaseWithStack(o, &s, f.sink, f.cancel);
-        canceller.join();
         QVERIFY(r.result == RunResult::Cancelled);
         QVERIFY(r.counts.created >= 2);
         QVERIFY(r.counts.created < 7);
