@@ -44,6 +44,7 @@ DeclaredTree::DeclaredTree(RunContext& run, const StackFile& stack) : m_run(run)
                 throw StackError(stack.file.string() + ": " + task->decl->jsonPath + ": $ref \"" +
                                  dependency + "\" names no declared resource");
             task->dependencies.push_back(it->second);
+            m_tasks[it->second]->outputNeeded = true;
         }
         task->declaredPropsHoldSecrets = containsPlainSecrets(task->decl->props);
         if (task->declaredPropsHoldSecrets && !task->owner->scope->password())

@@ -45,8 +45,10 @@ struct DeclaredTask {
     // Filled when the resource was applied or skipped; read by dependents after it finished.
     std::optional<Json> serializedOutput;
     // Instead of serializedOutput, for a skipped resource: its record's text, whose output is parsed only
-    // when a dependent needs it (most outputs never are).
+    // when a dependent needs it (most outputs never are). Kept only when outputNeeded: holding every record's
+    // text of a large no-change up cost more in fresh heap pages than reading the records.
     std::shared_ptr<const std::string> serializedRecordText;
+    bool outputNeeded = false; // another declared resource has a $ref to it (dependencies are the $refs)
     bool handlerRan = false;
     // Its change was made but its settled record could not be written (waves write it after the change):
     // what depends on it is not applied.

@@ -550,7 +550,7 @@ private:
         if (!secrets && recordHasKindStatusAndProps(
                             text, decl.kind,
                             {toString(ResourceStatus::Created), toString(ResourceStatus::Updated)}, props)) {
-            task.serializedRecordText = std::make_shared<const std::string>(std::move(text));
+            keepRecordText(task, text);
             plan(task, PlannedChange::Action::Skip, kNoChangesReason);
             m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start),
                                       quiet);
@@ -574,10 +574,17 @@ private:
         const ChangeDecision decision = decideChange(inputs, provider);
         if (decision.action != PlannedChange::Action::Skip)
             return false;
-        task.serializedRecordText = std::make_shared<const std::string>(std::move(text));
+        keepRecordText(task, text);
         plan(task, decision.action, decision.reason);
         m_run.reporter.transition(EventType::Skipped, task.fqn, decl.kind, millisecondsSince(start), quiet);
         return true;
+    }
+
+    // A skipped resource's output is parsed from its record's text if a dependent asks for it (only a $ref
+    // does, and only $refs make dependencies): other texts are not kept.
+    static void keepRecordText(DeclaredTask& task, std::string& text) {
+        if (task.outputNeeded)
+            task.serializedRecordText = std::make_shared<const std::string>(std::move(text));
     }
 
     // Nested resources that a handler run did not declare are orphans of the resource's scope (§7.2);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -488,10 +489,11 @@ std::optional<std::string> readFileInDir(int dir, const fs::path& dirPath, const
     }
     // Records are small: one read into a reused buffer usually gets the whole file (a short read of a regular
     // file is its end), so no fstat and no second read.
-    thread_local std::vector<char> buffer(64 * 1024);
+    constexpr size_t kBufferSize = 64 * 1024;
+    thread_local std::unique_ptr<char[]> buffer(new char[kBufferSize]); // not zeroed: read() fills it
     std::string out;
     for (;;) {
-        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        const ssize_t n = ::read(fd, buffer.get(), kBufferSize);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -499,8 +501,8 @@ std::optional<std::string> readFileInDir(int dir, const fs::path& dirPath, const
             ::close(fd);
             fail(dirPath / name, "read", error);
         }
-        out.append(buffer.data(), static_cast<size_t>(n));
-        if (static_cast<size_t>(n) < buffer.size())
+        out.append(buffer.get(), static_cast<size_t>(n));
+        if (static_cast<size_t>(n) < kBufferSize)
             break;
     }
     ::close(fd);

@@ -678,6 +678,30 @@ private slots:
         QCOMPARE(toString(PlannedChange::Action::Replace), std::string_view("replace"));
     }
 
+    // A no-change up keeps a skipped record's text only for resources a $ref names; a dependent that changes
+    // gets the skipped resource's output from it (in the same scope and across scopes).
+    void skippedResourcesGiveTheirOutputToChangedDependents() {
+        Fixture f;
+        const Json near = Json::parse(R"({"$ref":"base","output":"nested.list.1"})");
+        const Json far = Json::parse(R"({"$ref":"grp/deep","output":"nested.list.0"})");
+        const Json base = props({{"nested", Json::parse(R"({"list":["x","y"]})")}});
+        for (int v : {1, 2, 3}) {
+            StackFile s =
+                stack(f.root(), "shop",
+                      {resource("base", "test::Thing", base), resource("lone", "test::Thing", base),
+                       resource("user", "test::Thing", props({{"near", near}, {"far", far}, {"v", v}}),
+                                {"base", "grp/deep"})},
+                      {scope("grp", {resource("deep", "test::Thing", base)})});
+            RunReport r = f.run(Phase::Up, s, v == 3 ? 4 : 1);
+            QVERIFY(r.result == RunResult::Succeeded);
+            QCOMPARE(r.counts.skipped, v == 1 ? 0 : 3);
+            const Json user = readJson(f.stageDir() / "user.json");
+            QCOMPARE(user["props"]["near"].get<std::string>(), std::string("y"));
+            QCOMPARE(user["props"]["far"].get<std::string>(), std::string("x"));
+            QCOMPARE(user["props"]["v"].get<int>(), v);
+        }
+    }
+
     void refsAreSubstitutedAndDependentsWait() {
         Fixture f;
         Json wholeRef = Json::parse(R"({"$ref":"grp/base"})");
