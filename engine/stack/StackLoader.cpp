@@ -37,9 +37,10 @@ std::string_view typeName(const Json& value) {
     }
 }
 
-// A stack file this large (about 800 resources) is converted and read on several threads; a small one is
-// done before a thread would have started.
-constexpr size_t kParallelStackBytes = 256 * 1024;
+// A stack file this large (about 3,000 resources) is converted and read on several threads; a smaller one is
+// done on one before the helpers would have paid for their start (1,000 resources: 2.5-5 ms on one thread,
+// 4.8 ms and more on four).
+constexpr size_t kParallelStackBytes = 1024 * 1024;
 
 unsigned loaderThreads() {
     return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);

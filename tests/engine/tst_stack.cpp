@@ -43,14 +43,14 @@ QString errorFor(const std::string& text) {
 }
 
 // (Ordinary literals where a raw one would end in a quote or a letter before its ")": moc misreads those.)
-// A stack file large enough to be read on several threads (StackLoader reads files of 256 KiB or more so):
+// A stack file large enough to be read on several threads (StackLoader reads files of 1 MiB or more so):
 // `scopes` child scopes "s0".. of `perScope` resources "f0".. each. `resource(s, r)` may replace a
 // declaration's text, `scopeText(s)` a whole scope's; `rootResources` are the stage's own resources.
 std::string largeStack(int scopes, int perScope,
                        const std::function<std::optional<std::string>(int, int)>& resource = {},
                        const std::function<std::optional<std::string>(int)>& scopeText = {},
                        const std::string& rootResources = "") {
-    const std::string padding(120, 'x');
+    const std::string padding(480, 'x');
     std::string text = R"({"app": "shop", "resources": {)" + rootResources + R"(}, "scopes": {)";
     for (int s = 0; s < scopes; ++s) {
         text += "\"s" + std::to_string(s) + "\": ";
@@ -72,7 +72,7 @@ std::string largeStack(int scopes, int perScope,
         text += s + 1 < scopes ? ",\n" : "";
     }
     text += "}}";
-    if (text.size() < 256 * 1024)
+    if (text.size() < 1024 * 1024)
         qFatal("largeStack: %zu bytes is read on one thread", text.size());
     return text;
 }
