@@ -1,6 +1,9 @@
 // What `athanor` and `athanorctl` answer to --help and --version: the text on standard output and exit code
 // 0, with no display at all (ssh, CI, a package's smoke test), where the window could never open.
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 namespace {
@@ -11,11 +14,20 @@ struct Run {
     QString err;
 };
 
-// Runs a built program with no DISPLAY, no WAYLAND_DISPLAY and no QT_QPA_PLATFORM, as on a headless machine.
-Run runHeadless(const QString& program, const QStringList& args, const QStringList& extraEnv = {}) {
+// Runs a built program with no DISPLAY, no WAYLAND_DISPLAY and no QT_QPA_PLATFORM, as on a headless machine,
+// with its settings and data in `home` (a window that opens records its recent projects and geometry: never
+// in the settings of whoever runs the tests).
+Run runHeadless(const QString& program, const QStringList& args, const QStringList& extraEnv = {},
+                const QString& home = {}) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
         env.remove(QString::fromLatin1(name));
+    if (!home.isEmpty()) {
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+        env.insert(QStringLiteral("XDG_STATE_HOME"), home + QStringLiteral("/state"));
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), home + QStringLiteral("/cache"));
+    }
     for (const QString& assignment : extraEnv)
         env.insert(assignment.section(QLatin1Char('='), 0, 0), assignment.section(QLatin1Char('='), 1));
     QProcess process;
@@ -123,13 +135,20 @@ private slots:
     // "--help" as the value of another option is that value, not a request for help: the window opens (here
     // on the offscreen platform) and exits once the tree is painted.
     void athanorHelpAsOptionValueOpensTheWindow() {
-        const Run run = runHeadless(
-            QStringLiteral("athanor"),
-            {QStringLiteral("--filter"), QStringLiteral("--help"), QStringLiteral("--exit-when-loaded"),
-             QStringLiteral(ATHANOR_TEST_DATA_DIR "/real-alchemy/app-stages/01-up-dev")},
-            {QStringLiteral("QT_QPA_PLATFORM=offscreen")});
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        const QString tree = QStringLiteral(ATHANOR_TEST_DATA_DIR "/real-alchemy/app-stages/01-up-dev");
+        const Run run = runHeadless(QStringLiteral("athanor"),
+                                    {QStringLiteral("--filter"), QStringLiteral("--help"),
+                                     QStringLiteral("--exit-when-loaded"), tree},
+                                    {QStringLiteral("QT_QPA_PLATFORM=offscreen")}, home.path());
         QVERIFY2(run.exitCode == 0, qPrintable(QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)));
         QVERIFY2(!run.out.contains(QLatin1String("Usage:")), qPrintable(run.out));
+        // The window remembered the folder in the test's own settings (the runner's recent projects stay
+        // as they were).
+        QFile settings(home.path() + QStringLiteral("/config/Athanor/Athanor.conf"));
+        QVERIFY2(settings.open(QIODevice::ReadOnly), qPrintable(settings.fileName()));
+        QVERIFY(settings.readAll().contains(QFileInfo(tree).canonicalFilePath().toUtf8()));
     }
 #endif
 };

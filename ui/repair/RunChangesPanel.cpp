@@ -90,9 +90,9 @@ RunChangesPanel::RunChangesPanel(SecretVault* vault, QWidget* parent)
     connect(m_restore, &QPushButton::clicked, this, &RunChangesPanel::restoreCurrent);
     connect(m_diff, &QAbstractItemModel::modelReset, this, [this] {
         // Expand what differs, as the Changes tab does.
-        std::function<void(const QModelIndex&)> expand = [&](const QModelIndex& parent) {
-            for (int r = 0; r < m_diff->rowCount(parent); ++r) {
-                const QModelIndex i = m_diff->index(r, 0, parent);
+        std::function<void(const QModelIndex&)> expand = [&](const QModelIndex& node) {
+            for (int r = 0; r < m_diff->rowCount(node); ++r) {
+                const QModelIndex i = m_diff->index(r, 0, node);
                 if (i.data(JsonDiffModel::HasChangesRole).toBool()) {
                     m_diffView->expand(i);
                     expand(i);
@@ -103,9 +103,9 @@ RunChangesPanel::RunChangesPanel(SecretVault* vault, QWidget* parent)
         m_diffView->resizeColumnToContents(JsonDiffModel::KeyColumn);
         m_diffView->resizeColumnToContents(JsonDiffModel::BeforeColumn);
         // The first change in view: unchanged fields (kind, id, fqn) come first in a record.
-        std::function<QModelIndex(const QModelIndex&)> firstChange = [&](const QModelIndex& parent) {
-            for (int r = 0; r < m_diff->rowCount(parent); ++r) {
-                const QModelIndex i = m_diff->index(r, 0, parent);
+        std::function<QModelIndex(const QModelIndex&)> firstChange = [&](const QModelIndex& node) {
+            for (int r = 0; r < m_diff->rowCount(node); ++r) {
+                const QModelIndex i = m_diff->index(r, 0, node);
                 if (!i.data(JsonDiffModel::HasChangesRole).toBool())
                     continue;
                 const QModelIndex deeper = firstChange(i);
