@@ -348,7 +348,10 @@ private:
             writeRunSummary(m_files->summary, m_summary);
         } catch (const std::exception& e) {
             std::cerr << "athanorctl: warning: " << e.what() << "\n";
+            return;
         }
+        for (const std::string& error : pruneRunHistoryIn(m_athanorHome, m_files->summary).errors)
+            std::cerr << "athanorctl: warning: run history: " << error << "\n";
     }
 
     std::filesystem::path m_athanorHome;

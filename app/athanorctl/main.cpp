@@ -2,6 +2,7 @@
 #include "CommandLine.h"
 #include "RepairCli.h"
 #include "RunCli.h"
+#include "RunsCli.h"
 #include "StateCli.h"
 
 #include <algorithm>
@@ -17,7 +18,8 @@ namespace {
 
 void printUsage(std::ostream& out) {
     out << "usage:\n"
-        << athanor::cli::kRunUsage << athanor::cli::kStateUsage << athanor::cli::kRepairUsage
+        << athanor::cli::kRunUsage << athanor::cli::kRunsUsage << athanor::cli::kStateUsage
+        << athanor::cli::kRepairUsage
         << "  athanorctl --help | --version\n"
            "The manual: man athanorctl\n";
 }
@@ -70,6 +72,8 @@ int main(int argc, char** argv) {
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         if (command == "state")
             return athanor::cli::runStateCommand(rest);
+        if (command == "runs")
+            return athanor::cli::runRunsCommand(rest);
         if (const auto phase = athanor::parsePhase(command))
             return athanor::cli::runRunCommand(*phase, rest);
         throw athanor::cli::UsageError("unknown command " + command);

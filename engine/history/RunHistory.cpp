@@ -7,6 +7,7 @@
 #include "json/JsonParse.h"
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <stdexcept>
@@ -53,6 +54,48 @@ std::string fileStamp(std::chrono::system_clock::time_point time) {
                   t.fields.tm_mon + 1, t.fields.tm_mday, t.fields.tm_hour, t.fields.tm_min, t.fields.tm_sec,
                   t.millis);
     return buffer;
+}
+
+constexpr const char* kSettingsFile = "settings.json";
+constexpr const char* kSummarySuffix = ".json";
+constexpr const char* kLogSuffix = ".log.jsonl";
+// A log without summary this recent may belong to a run still going in another process.
+constexpr auto kRunningGrace = std::chrono::hours(24);
+
+bool endsWith(std::string_view text, std::string_view suffix) {
+    return text.size() > suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A run's file name: <yyyyMMdd-HHmmss-zzz>-<phase>-<stage part>(.json | .log.jsonl).
+struct RunFileName {
+    std::string base;  // without the suffix; the stamp first, so bases sort by start time
+    std::string stage; // the stage part
+    bool summary = false;
+};
+
+std::optional<RunFileName> parseRunFileName(std::string_view name) {
+    RunFileName out;
+    if (endsWith(name, kLogSuffix))
+        name.remove_suffix(std::strlen(kLogSuffix));
+    else if (endsWith(name, kSummarySuffix)) {
+        name.remove_suffix(std::strlen(kSummarySuffix));
+        out.summary = true;
+    } else
+        return std::nullopt;
+    constexpr std::string_view kStampShape = "00000000-000000-000-";
+    if (name.size() <= kStampShape.size())
+        return std::nullopt;
+    for (size_t i = 0; i < kStampShape.size(); ++i)
+        if (kStampShape[i] == '0' ? (name[i] < '0' || name[i] > '9') : name[i] != kStampShape[i])
+            return std::nullopt;
+    const std::string_view rest = name.substr(kStampShape.size());
+    const size_t dash = rest.find('-');
+    if (dash == std::string_view::npos || dash + 1 >= rest.size() || !parsePhase(rest.substr(0, dash)))
+        return std::nullopt;
+    out.base = std::string(name);
+    out.stage = std::string(rest.substr(dash + 1));
+    return out;
 }
 
 std::string stringAt(const Json& j, const char* key) {
@@ -146,6 +189,88 @@ RunHistoryFiles prepareRunHistoryIn(const fs::path& athanorHome, Phase phase, co
     const std::string base =
         fileStamp(startedAt) + "-" + std::string(toString(phase)) + "-" + safeSegment(stage);
     return {dir / (base + ".json"), dir / (base + ".log.jsonl")};
+}
+
+RunHistorySettings runHistorySettingsIn(const fs::path& athanorHome) {
+    RunHistorySettings settings;
+    const auto text = readWholeFile(runHistoryDirIn(athanorHome) / kSettingsFile);
+    if (!text)
+        return settings;
+    const Json j = parseOrNull(*text);
+    if (j.is_object())
+        if (auto it = j.find("keep"); it != j.end() && it->is_number_integer() && it->get<int64_t>() >= 1 &&
+                                      it->get<int64_t>() <= 1'000'000)
+            settings.keep = static_cast<int>(it->get<int64_t>());
+    return settings;
+}
+
+void setRunHistorySettingsIn(const fs::path& athanorHome, const RunHistorySettings& settings) {
+    if (settings.keep < 1)
+        throw std::invalid_argument("run history must keep at least one run per stage (asked to keep " +
+                                    std::to_string(settings.keep) + ")");
+    const fs::path dir = runHistoryDirIn(athanorHome);
+    try {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        Json j = Json::object();
+        j["keep"] = settings.keep;
+        writeFileAtomically(dir, kSettingsFile, j.dump(2) + "\n", Durability::Fast);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot write the run-history settings " + (dir / kSettingsFile).string() +
+                                 ": " + e.what());
+    }
+}
+
+PrunedRunHistory pruneRunHistoryIn(const fs::path& athanorHome, const fs::path& current) {
+    PrunedRunHistory pruned;
+    const fs::path dir = runHistoryDirIn(athanorHome);
+    struct Run {
+        bool summary = false;
+        bool log = false;
+    };
+    std::map<std::string, std::map<std::string, Run, std::greater<>>> byStage; // stage part -> base -> run
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const auto name = parseRunFileName(it->path().filename().string());
+        if (!name)
+            continue;
+        Run& run = byStage[name->stage][name->base];
+        (name->summary ? run.summary : run.log) = true;
+    }
+    const int keep = runHistorySettingsIn(athanorHome).keep;
+    const std::string currentBase =
+        current.empty() ? std::string()
+                        : parseRunFileName(current.filename().string()).value_or(RunFileName{}).base;
+    const auto now = fs::file_time_type::clock::now();
+    auto remove = [&](const fs::path& file) {
+        std::error_code removeError;
+        if (!fs::remove(file, removeError) && removeError)
+            pruned.errors.push_back("cannot remove " + file.string() + ": " + removeError.message());
+        return !removeError;
+    };
+    for (const auto& [stage, runs] : byStage) {
+        int kept = 0;
+        for (const auto& [base, run] : runs) { // newest first
+            if (kept < keep || base == currentBase) {
+                ++kept;
+                continue;
+            }
+            const fs::path log = dir / (base + kLogSuffix);
+            if (!run.summary) {
+                std::error_code timeError;
+                const auto written = fs::last_write_time(log, timeError);
+                if (!timeError && now - written < kRunningGrace)
+                    continue;
+            }
+            // The summary first: a run whose log is left is still one the next prune finds and removes.
+            bool removed = !run.summary || remove(dir / (base + kSummarySuffix));
+            if (removed && run.log)
+                removed = remove(log);
+            if (removed)
+                ++pruned.runs;
+        }
+    }
+    return pruned;
 }
 
 std::map<PlannedChange::Action, int> countPlanned(const std::vector<PlannedChange>& plan) {
@@ -266,7 +391,7 @@ std::vector<RecordedRun> listRunHistoryIn(const fs::path& athanorHome) {
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
-        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0 && entry.is_regular_file(ec))
+        if (name != kSettingsFile && endsWith(name, kSummarySuffix) && entry.is_regular_file(ec))
             files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end(), std::greater<>());

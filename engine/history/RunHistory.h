@@ -89,6 +89,33 @@ RunHistoryFiles prepareRunHistoryIn(const std::filesystem::path& athanorHome, Ph
                                     const std::string& stage,
                                     std::chrono::system_clock::time_point startedAt);
 
+// Retention: the newest `keep` runs of each stage are kept (plan, read, up and destroy together), older ones
+// are removed each time a run is recorded, so a CI job running `athanorctl up` per commit does not grow the
+// folder forever. A run killed before its summary counts too (by its log). Stages are told apart by the
+// file name's stage part (safeSegment: "qa/1" and "qa_1" share a budget). The setting lives beside the runs:
+// <runs>/settings.json {"keep": 100}.
+struct RunHistorySettings {
+    static constexpr int kDefaultKeep = 100;
+    int keep = kDefaultKeep; // runs kept per stage, >= 1
+};
+// The defaults when the file is missing or unreadable (it only bounds how much is kept).
+RunHistorySettings runHistorySettingsIn(const std::filesystem::path& athanorHome);
+// Throws std::invalid_argument for keep < 1, std::runtime_error naming the file when it cannot be written.
+void setRunHistorySettingsIn(const std::filesystem::path& athanorHome, const RunHistorySettings& settings);
+
+struct PrunedRunHistory {
+    size_t runs = 0;                 // runs removed (a summary, its log, or both)
+    std::vector<std::string> errors; // files that could not be removed, each named with the reason
+};
+// Removes the runs of each stage beyond the setting, oldest first (by the UTC stamp of their names). Never
+// removes `current` (the summary of the run being recorded, even when a clock that went back makes it look
+// old), nor a log without summary written in the last 24 hours: that run may still be going in another
+// process. Files whose names are not a run's (settings, temp files, anything a user put there) are never
+// touched. Best effort: a file that cannot be removed is reported and the rest goes on. One directory
+// listing, no file read: cheap enough for every run.
+PrunedRunHistory pruneRunHistoryIn(const std::filesystem::path& athanorHome,
+                                   const std::filesystem::path& current = {});
+
 // Counts of a plan by action, as the summary stores them.
 std::map<PlannedChange::Action, int> countPlanned(const std::vector<PlannedChange>& plan);
 

@@ -181,6 +181,70 @@ private slots:
         QCOMPARE(recordFiles(root), QStringList());
     }
 
+    // `athanorctl runs`: what the runs left, newest first; --keep bounds it per stage, now and at each run.
+    void runsListsAndKeepsRunHistory() {
+        QTemporaryDir dir;
+        const QString root = dir.path();
+        // No state folder: nothing to list, and --keep creates none.
+        const CliResult empty = runCli(root, {"runs"});
+        QCOMPARE(empty.exitCode, 0);
+        QVERIFY2(empty.out.startsWith("no runs recorded in " + root + "/.alchemy/.athanor/runs"),
+                 qPrintable(empty.out));
+        const CliResult noState = runCli(root, {"runs", "--keep", "2"});
+        QCOMPARE(noState.exitCode, 1);
+        QVERIFY2(noState.err.contains("no Alchemy state here: " + root + "/.alchemy does not exist"),
+                 qPrintable(noState.err));
+        QVERIFY(!QFileInfo::exists(root + "/.alchemy"));
+
+        writeFile(root + "/alchemy.stack.json",
+                  R"({"app": "shop", "resources": {"a": {"kind": "fs::File", "props": {"content": "x"}}}})");
+        for (const char* stage : {"dev", "dev", "prod", "dev"})
+            QCOMPARE(runCli(root, {"up", "--stage", stage, "--quiet"}).exitCode, 0);
+        const CliResult all = runCli(root, {"runs"});
+        QCOMPARE(all.exitCode, 0);
+        QStringList lines = all.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 5);
+        QVERIFY2(
+            lines[0].startsWith("4 runs in " + root + "/.alchemy/.athanor/runs (the last 100 of each stage"),
+            qPrintable(lines[0]));
+        QVERIFY2(
+            lines[1].contains(QRegularExpression(
+                R"(^  \d{4}-\d\d-\d\dT.*Z  up +shop/dev +succeeded .* s  1 unchanged  \d{8}-\d{6}-\d{3}-up-dev\.log\.jsonl$)")),
+            qPrintable(lines[1]));
+        QVERIFY2(lines[4].contains("  1 created  "), qPrintable(lines[4]));
+
+        const CliResult prod = runCli(root, {"runs", "--stage", "prod", "--json"});
+        QCOMPARE(prod.exitCode, 0);
+        const QJsonObject only = QJsonDocument::fromJson(prod.out.trimmed().toUtf8()).object();
+        QCOMPARE(only["stage"].toString(), QString("prod"));
+        QCOMPARE(only["result"].toString(), QString("succeeded"));
+        QVERIFY(QFileInfo::exists(only["logFile"].toString()));
+        QVERIFY(QFileInfo::exists(only["summaryFile"].toString()));
+        QCOMPARE(runCli(root, {"runs", "--limit", "1"}).out.trimmed().split('\n').size(), 2);
+
+        // Keep 2 per stage: dev's oldest goes now, prod's one stays; the next dev run pushes out another.
+        const CliResult keep = runCli(root, {"runs", "--keep", "2"});
+        QCOMPARE(keep.exitCode, 0);
+        QVERIFY2(keep.out.contains("keeps the last 2 runs of each stage (1 older removed)"),
+                 qPrintable(keep.out));
+        QCOMPARE(runCli(root, {"up", "--stage", "dev", "--quiet"}).exitCode, 0);
+        QDir runs(root + "/.alchemy/.athanor/runs");
+        QCOMPARE(runs.entryList({"*-dev.json"}, QDir::Files).size(), 2);
+        QCOMPARE(runs.entryList({"*-dev.log.jsonl"}, QDir::Files).size(), 2);
+        QCOMPARE(runs.entryList({"*-prod.json"}, QDir::Files).size(), 1);
+        QVERIFY(runCli(root, {"runs"}).out.startsWith("3 runs in "));
+
+        // Bad values are usage errors that change nothing.
+        for (const QString& bad : {"0", "-1", "many", ""}) {
+            const CliResult refused = runCli(root, {"runs", "--keep", bad});
+            QCOMPARE(refused.exitCode, 2);
+            QVERIFY2(refused.err.contains("--keep needs a number of runs (1 or more)"),
+                     qPrintable(refused.err));
+        }
+        QCOMPARE(readFile(runs.filePath("settings.json")), QByteArray("{\n  \"keep\": 2\n}\n"));
+        QCOMPARE(runCli(root, {"runs", "dev"}).exitCode, 2);
+    }
+
     void jsonLinesOutput() {
         QTemporaryDir dir;
         writeFile(dir.path() + "/alchemy.stack.json",

@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <set>
 
 using namespace athanor;
 namespace fs = std::filesystem;
@@ -193,6 +194,106 @@ private slots:
         QVERIFY(!eventToJson(known).contains("indeterminate"));
         QVERIFY(!eventFromJson(eventToJson(known))->indeterminate);
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, readRunEvents(file.parent_path() / "missing.jsonl"));
+    }
+
+    // Retention: per stage the newest `keep` runs stay (a run killed before its summary counts by its log);
+    // files that are not a run's are never touched; the run being recorded is never removed.
+    void pruningKeepsTheNewestRunsOfEachStage() {
+        QTemporaryDir dir;
+        const fs::path home = fs::path(dir.path().toStdString()) / ".alchemy" / ".athanor";
+        const fs::path runs = runHistoryDirIn(home);
+        auto run = [&](const std::string& base, bool summary, bool log) {
+            if (summary)
+                test_files::writeFile(runs / (base + ".json"), "{}");
+            if (log)
+                test_files::writeFile(runs / (base + ".log.jsonl"), "");
+        };
+        run("20250101-000000-001-up-dev", true, true);
+        run("20250101-000000-002-read-dev", true, false); // a summary whose log was lost
+        run("20250101-000000-003-up-dev", false, true);   // killed before its summary, long ago
+        run("20250101-000000-004-plan-dev", true, true);
+        run("20250101-000000-005-destroy-dev", true, true);
+        run("20250101-000000-001-up-prod", true, true);
+        run("20250101-000000-002-up-prod", true, true);
+        run("20250101-000000-001-up-qa-1", true, true); // a stage part with a dash
+        const std::vector<std::string> others = {"settings.json",
+                                                 "notes.txt",
+                                                 "20250101-000000-000-up-dev.json.tmp",
+                                                 "20250101-000000-000-deploy-dev.json",
+                                                 "2025-up-dev.json",
+                                                 ".20250101-000000-000-up-dev.json.athanor-tmp"};
+        for (const auto& name : others)
+            if (name != "settings.json")
+                test_files::writeFile(runs / name, "keep me");
+        const auto old = fs::file_time_type::clock::now() - std::chrono::hours(48);
+        for (const auto& entry : fs::directory_iterator(runs))
+            fs::last_write_time(entry.path(), old);
+
+        QCOMPARE(runHistorySettingsIn(home).keep, RunHistorySettings::kDefaultKeep);
+        QCOMPARE(pruneRunHistoryIn(home).runs, size_t(0)); // 5 runs of dev: all within 100
+        setRunHistorySettingsIn(home, {2});
+        QCOMPARE(runHistorySettingsIn(home).keep, 2);
+        const PrunedRunHistory pruned = pruneRunHistoryIn(home);
+        QVERIFY(pruned.errors.empty());
+        QCOMPARE(pruned.runs, size_t(3));
+        std::set<std::string> left;
+        for (const auto& entry : fs::directory_iterator(runs))
+            left.insert(entry.path().filename().string());
+        std::set<std::string> expected = {
+            "20250101-000000-004-plan-dev.json",    "20250101-000000-004-plan-dev.log.jsonl",
+            "20250101-000000-005-destroy-dev.json", "20250101-000000-005-destroy-dev.log.jsonl",
+            "20250101-000000-001-up-prod.json",     "20250101-000000-001-up-prod.log.jsonl",
+            "20250101-000000-002-up-prod.json",     "20250101-000000-002-up-prod.log.jsonl",
+            "20250101-000000-001-up-qa-1.json",     "20250101-000000-001-up-qa-1.log.jsonl"};
+        expected.insert(others.begin(), others.end());
+        QCOMPARE(left, expected);
+        QCOMPARE(test_files::readFile(runs / "notes.txt"), std::string("keep me"));
+
+        // The run being recorded stays even when its stamp is the oldest (a clock that went back), and so
+        // does a log without summary written lately (that run may still be going in another process).
+        setRunHistorySettingsIn(home, {1});
+        run("20240101-000000-000-up-prod", true, true);
+        run("20240101-000000-001-up-prod", false, true);
+        fs::last_write_time(runs / "20240101-000000-000-up-prod.json", old);
+        fs::last_write_time(runs / "20240101-000000-000-up-prod.log.jsonl", old);
+        const PrunedRunHistory second = pruneRunHistoryIn(home, runs / "20240101-000000-000-up-prod.json");
+        QCOMPARE(second.runs, size_t(2)); // dev's plan and prod's 001
+        QVERIFY(fs::exists(runs / "20250101-000000-002-up-prod.json"));
+        QVERIFY(!fs::exists(runs / "20250101-000000-001-up-prod.json"));
+        QVERIFY(fs::exists(runs / "20240101-000000-000-up-prod.json"));
+        QVERIFY(fs::exists(runs / "20240101-000000-000-up-prod.log.jsonl"));
+        QVERIFY(fs::exists(runs / "20240101-000000-001-up-prod.log.jsonl"));
+        QVERIFY(!fs::exists(runs / "20250101-000000-004-plan-dev.json"));
+        QVERIFY(fs::exists(runs / "20250101-000000-005-destroy-dev.json"));
+    }
+
+    // A file that cannot be removed is named, and the other runs still go; bad settings keep the default.
+    void pruningReportsWhatItCannotRemove() {
+        QTemporaryDir dir;
+        const fs::path home = fs::path(dir.path().toStdString()) / "home";
+        const fs::path runs = runHistoryDirIn(home);
+        // A folder with a file in it, named like a run's summary: remove() fails even for root.
+        test_files::writeFile(runs / "20250101-000000-001-up-dev.json" / "inside", "x");
+        test_files::writeFile(runs / "20250101-000000-001-up-dev.log.jsonl", "");
+        test_files::writeFile(runs / "20250101-000000-002-up-dev.json", "{}");
+        test_files::writeFile(runs / "20250101-000000-003-up-dev.json", "{}");
+        test_files::writeFile(runs / "settings.json", "{\"keep\": 0}");
+        QCOMPARE(runHistorySettingsIn(home).keep, RunHistorySettings::kDefaultKeep);
+        test_files::writeFile(runs / "settings.json", "{not json");
+        QCOMPARE(runHistorySettingsIn(home).keep, RunHistorySettings::kDefaultKeep);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, setRunHistorySettingsIn(home, {0}));
+        QCOMPARE(test_files::readFile(runs / "settings.json"), std::string("{not json"));
+        setRunHistorySettingsIn(home, {1});
+        const PrunedRunHistory pruned = pruneRunHistoryIn(home);
+        QCOMPARE(pruned.runs, size_t(1));
+        QCOMPARE(pruned.errors.size(), size_t(1));
+        QVERIFY2(pruned.errors.front().find("20250101-000000-001-up-dev.json") != std::string::npos,
+                 pruned.errors.front().c_str());
+        QVERIFY(fs::exists(runs / "20250101-000000-001-up-dev.log.jsonl")); // its summary is still there
+        QVERIFY(!fs::exists(runs / "20250101-000000-002-up-dev.json"));
+        QVERIFY(fs::exists(runs / "20250101-000000-003-up-dev.json"));
+        // listing passes over the settings file
+        QVERIFY(listRunHistoryIn(home).size() <= 1);
     }
 };
 

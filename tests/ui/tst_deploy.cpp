@@ -15,9 +15,11 @@
 #include "deploy/RunController.h"
 #include "deploy/RunHistoryModel.h"
 #include "deploy/RunHistoryStore.h"
+#include "deploy/RunHistoryTab.h"
 #include "deploy/RunSummaryWidget.h"
 #include "deploy/StageNames.h"
 #include "deploy/TaskListModel.h"
+#include "history/RunHistory.h"
 #include "inspector/DetailsPane.h"
 #include "inspector/RecordHeader.h"
 #include "inspector/ScopeSummaryView.h"
@@ -42,6 +44,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTextDocumentFragment>
 #include <QTreeWidget>
@@ -196,7 +199,7 @@ private slots:
         RunHistoryModel* history = c->historyModel();
         QAbstractItemModelTester historyTester(history,
                                                QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QCOMPARE(history->rowCount(), 2);
+        QTRY_COMPARE(history->rowCount(), 2); // listed off the GUI thread after each run
         int upRow = -1;
         for (int r = 0; r < history->rowCount(); ++r)
             if (history->entry(r).phase == Phase::Up)
@@ -210,7 +213,7 @@ private slots:
         QCOMPARE(history->entry(upRow).end, RunEnd::Succeeded);
         QCOMPARE(history->entry(upRow).counts.created, 8);
         c->openHistoryLog(upRow);
-        QVERIFY(c->logPane()->showingArchive());
+        QTRY_VERIFY(c->logPane()->showingArchive()); // read off the GUI thread
         QVERIFY(test::hasLogLine(c->logPane()->shownModel(),
                                  QStringLiteral("[created]   build Created Resource")));
         // Beside the past log, the past run's task list: all eight created.
@@ -222,6 +225,16 @@ private slots:
         QCOMPARE(pastTasks->doneCount(), 8);
         c->logPane()->showLive();
         QCOMPARE(taskView->model(), c->controller()->taskModel());
+
+        // How many runs of a stage are kept: 1 removes the Up now, and the Destroy below replaces the Read.
+        RunHistoryTab* historyTab = c->historyTab();
+        QCOMPARE(historyTab->keepBox()->value(), 100);
+        historyTab->keepBox()->setValue(1);
+        QTRY_COMPARE(history->rowCount(), 1);
+        QVERIFY(history->entry(0).phase == Phase::Read);
+        QCOMPARE(athanor::runHistorySettingsIn((project + QStringLiteral("/.alchemy/.athanor")).toStdString())
+                     .keep,
+                 1);
 
         // Destroy: a wrong name refuses, the right one removes everything.
         QTRY_VERIFY(c->destroyButton()->isEnabled());
@@ -253,6 +266,10 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(test::treeStatus(h.window.get(), QStringLiteral("demo/dev/build")),
                                   StatusCategory::None, 10000);
         QTRY_VERIFY(!c->destroyButton()->isEnabled());
+        // The Destroy was recorded and the Read before it removed: one run, its summary and log on disk.
+        QTRY_VERIFY(history->rowCount() == 1 && history->entry(0).phase == Phase::Destroy);
+        QCOMPARE(QDir(project + QStringLiteral("/.alchemy/.athanor/runs")).entryList(QDir::Files).size(), 3);
+        QVERIFY(historyTab->statusText().startsWith(QStringLiteral("1 run kept in ")));
     }
 
     // Issue 10: the built-in engine's Destroy on a stage holding kinds it has no provider for (real Alchemy's
@@ -498,7 +515,7 @@ private slots:
         QVERIFY(href >= 0);
         const QString link = text.mid(href + 6, text.indexOf(QLatin1Char('"'), href + 6) - href - 6);
         emit note->linkActivated(QTextDocumentFragment::fromHtml(link).toPlainText());
-        QVERIFY(h.console->logPane()->showingArchive());
+        QTRY_VERIFY(h.console->logPane()->showingArchive()); // the log is read off the GUI thread
         QVERIFY(test::hasLogLine(h.console->logPane()->shownModel(), QStringLiteral("disk on fire")));
         QCOMPARE(QFileInfo(failedUp->logFile).fileName(),
                  QFileInfo(QTextDocumentFragment::fromHtml(link).toPlainText()).fileName());
@@ -950,13 +967,17 @@ private slots:
         QVERIFY(o.summaryFile.startsWith(tmp.filePath(QStringLiteral(".alchemy/.athanor/runs/"))));
         RunHistoryModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.reload(o.request.athanorHome);
-        QCOMPARE(model.rowCount(), 1);
+        RunHistoryTab tab(&model);
+        tab.setAthanorHome(o.request.athanorHome);
+        tab.reload();
+        QTRY_COMPARE(model.rowCount(), 1);
         QCOMPARE(model.entry(0).end, RunEnd::LockHeld);
         QCOMPARE(model.entry(0).durationMs, 1234);
         QCOMPARE(model.index(0, RunHistoryModel::ResultColumn).data().toString(), QStringLiteral("locked"));
-        model.reload(QString());
-        QCOMPARE(model.rowCount(), 0);
+        tab.setAthanorHome(QString());
+        tab.reload();
+        QTRY_COMPARE(model.rowCount(), 0);
+        QVERIFY(!tab.keepBox()->isEnabled());
     }
 
     // A run without a state source (no Athanor home) is not recorded: nothing is written into the current

@@ -53,7 +53,7 @@ const char* const kBucket = "alchemy-state";
 // The stage lock question, once it is shown (asked after the source answered off the GUI thread).
 QMessageBox* waitForLockQuestion(QWidget* window) {
     QMessageBox* question = nullptr;
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor( // the caller checks what it found
         [&] {
             question = window->findChild<QMessageBox*>(QStringLiteral("stageLockQuestion"));
             return question && question->isVisible();
@@ -217,9 +217,9 @@ private slots:
         answer(question, true);
         QVERIFY(done.wait(30000));
         const auto settled = recordsOn(spec);
-        for (const auto& [key, text] : before)
+        for (const auto& [key, record] : before)
             if (key != "vault/dev/token")
-                QVERIFY2(settled.at(key) == text, key.c_str()); // only the record it names
+                QVERIFY2(settled.at(key) == record, key.c_str()); // only the record it names
         QVERIFY(settled.at("vault/dev/token").find("\"status\": \"created\"") != std::string::npos);
         QVERIFY(settled.at("vault/dev/token").find("\"oldProps\"") == std::string::npos);
         QTRY_VERIFY_WITH_TIMEOUT(

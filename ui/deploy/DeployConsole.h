@@ -54,6 +54,7 @@ public:
     LogPane* logPane() const;
     OutputsModel* outputsModel() const { return m_outputs; }
     RunHistoryModel* historyModel() const { return m_history; }
+    RunHistoryTab* historyTab() const { return m_historyTab; }
     RunSummaryWidget* summary() const { return m_summary; }
     QTreeView* taskView() const;
     QTreeView* historyView() const;

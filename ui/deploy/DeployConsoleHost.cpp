@@ -111,7 +111,7 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
     // when a project opens and after each run).
     RunActivity* activity = window->runActivity();
     auto failuresGeneration = std::make_shared<quint64>(0); // a newer load wins
-    auto loadFailures = [console, activity, failuresGeneration](const QString& athanorHome) {
+    auto loadFailures = [console, activity, failuresGeneration](const QString& home) {
         const quint64 generation = ++*failuresGeneration;
         auto* watcher = new QFutureWatcher<QHash<QString, ResourceRun>>(console);
         QObject::connect(watcher, &QFutureWatcherBase::finished, console,
@@ -120,8 +120,7 @@ DeployConsole* installDeployConsole(MainWindow* window, bool readOnly) {
                              if (generation == *failuresGeneration)
                                  activity->setRecordedFailures(watcher->result());
                          });
-        watcher->setFuture(
-            QtConcurrent::run([athanorHome] { return RunHistoryStore::lastRunFailures(athanorHome); }));
+        watcher->setFuture(QtConcurrent::run([home] { return RunHistoryStore::lastRunFailures(home); }));
     };
     QObject::connect(session, &StateSession::projectOpened, console,
                      [loadFailures, console] { loadFailures(console->athanorHome()); });

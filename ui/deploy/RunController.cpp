@@ -30,13 +30,14 @@ struct RunController::Job {
     EventBatcher* sink = nullptr;
     std::shared_ptr<RunLogFile> log;
 
-    void logError(const QString& text) const {
+    void logLine(athanor::LogLevel level, const QString& text) const {
         EngineEvent e;
         e.type = EventType::Log;
-        e.level = athanor::LogLevel::Error;
+        e.level = level;
         e.message = text.toStdString();
         sink->onEvent(e);
     }
+    void logError(const QString& text) const { logLine(athanor::LogLevel::Error, text); }
 
     void run() {
         const auto t0 = std::chrono::steady_clock::now();
@@ -93,6 +94,12 @@ struct RunController::Job {
             log->close();
         if (!outcome.summaryFile.isEmpty() && !RunHistoryStore::writeSummary(outcome))
             outcome.summaryFile.clear();
+        // The run is recorded: older runs of its stage beyond the history's setting go (the live log says
+        // which file could not be removed; the next run tries again).
+        if (!outcome.summaryFile.isEmpty())
+            for (const QString& error :
+                 RunHistoryStore::prune(outcome.request.athanorHome, outcome.summaryFile))
+                logLine(athanor::LogLevel::Warn, QObject::tr("Run history: %1").arg(error));
     }
 };
 

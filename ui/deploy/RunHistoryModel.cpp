@@ -106,8 +106,4 @@ void RunHistoryModel::setEntries(std::vector<RunHistoryEntry> entries) {
     endResetModel();
 }
 
-void RunHistoryModel::reload(const QString& athanorHome) {
-    setEntries(athanorHome.isEmpty() ? std::vector<RunHistoryEntry>{} : RunHistoryStore::list(athanorHome));
-}
-
 } // namespace athanor::ui

@@ -7,7 +7,7 @@
 
 namespace athanor::ui {
 
-// Past runs of the open project, newest first.
+// Past runs of the open project, newest first (RunHistoryTab lists them off the GUI thread).
 class RunHistoryModel : public QAbstractTableModel {
     Q_OBJECT
 
@@ -31,7 +31,6 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setEntries(std::vector<RunHistoryEntry> entries);
-    void reload(const QString& athanorHome); // the source's Athanor home; empty clears
     const RunHistoryEntry& entry(int row) const { return m_entries.at(std::size_t(row)); }
 
 private:

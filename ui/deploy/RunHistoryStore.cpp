@@ -171,6 +171,37 @@ bool RunHistoryStore::writeSummary(const RunOutcome& o, QString* error) {
     }
 }
 
+QStringList RunHistoryStore::prune(const QString& athanorHome, const QString& summaryFile) {
+    QStringList errors;
+    if (athanorHome.isEmpty())
+        return errors;
+    for (const std::string& error :
+         athanor::pruneRunHistoryIn(toPath(athanorHome), toPath(summaryFile)).errors)
+        errors << qs(error);
+    return errors;
+}
+
+int RunHistoryStore::keepPerStage(const QString& athanorHome) {
+    return athanorHome.isEmpty() ? athanor::RunHistorySettings::kDefaultKeep
+                                 : athanor::runHistorySettingsIn(toPath(athanorHome)).keep;
+}
+
+bool RunHistoryStore::setKeepPerStage(const QString& athanorHome, int keep, QString* error) {
+    try {
+        if (athanorHome.isEmpty())
+            throw std::runtime_error("the state source has no Athanor home for its run history");
+        athanor::setRunHistorySettingsIn(toPath(athanorHome), {keep});
+        const auto pruned = athanor::pruneRunHistoryIn(toPath(athanorHome));
+        if (!pruned.errors.empty())
+            throw std::runtime_error(pruned.errors.front());
+        return true;
+    } catch (const std::exception& e) {
+        if (error)
+            *error = qs(e.what());
+        return false;
+    }
+}
+
 std::optional<RunHistoryEntry> RunHistoryStore::readSummary(const QString& summaryFile) {
     const auto path = toPath(summaryFile);
     auto summary = athanor::readRunSummary(path);

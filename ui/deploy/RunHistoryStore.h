@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QString>
+#include <QStringList>
 #include <optional>
 #include <vector>
 
@@ -23,6 +24,12 @@ public:
     static bool prepare(RunOutcome& outcome, QString* error = nullptr);
     // Writes the summary; safe on any thread.
     static bool writeSummary(const RunOutcome& outcome, QString* error = nullptr);
+    // Removes the runs beyond the history's setting (athanor::pruneRunHistoryIn), never `summaryFile`'s own;
+    // the files it could not remove, each named. Removes files: not on the GUI thread.
+    static QStringList prune(const QString& athanorHome, const QString& summaryFile);
+    // How many runs per stage the history keeps, and setting it (then pruning); files: not on the GUI thread.
+    static int keepPerStage(const QString& athanorHome);
+    static bool setKeepPerStage(const QString& athanorHome, int keep, QString* error = nullptr);
 
     static std::optional<RunHistoryEntry> readSummary(const QString& summaryFile);
     // Newest first.
