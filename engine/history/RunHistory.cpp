@@ -191,9 +191,21 @@ RunHistoryFiles prepareRunHistoryIn(const fs::path& athanorHome, Phase phase, co
     return {dir / (base + ".json"), dir / (base + ".log.jsonl")};
 }
 
+// nullopt when missing or unreadable (a folder in its place, no permission): history files are best effort,
+// one bad file never hides the others.
+namespace {
+std::optional<std::string> readHistoryFile(const fs::path& file) {
+    try {
+        return readWholeFile(file);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+} // namespace
+
 RunHistorySettings runHistorySettingsIn(const fs::path& athanorHome) {
     RunHistorySettings settings;
-    const auto text = readWholeFile(runHistoryDirIn(athanorHome) / kSettingsFile);
+    const auto text = readHistoryFile(runHistoryDirIn(athanorHome) / kSettingsFile);
     if (!text)
         return settings;
     const Json j = parseOrNull(*text);
@@ -325,7 +337,7 @@ void writeRunSummary(const fs::path& file, const RunSummary& summary) {
 }
 
 std::optional<RunSummary> readRunSummary(const fs::path& file) {
-    const auto text = readWholeFile(file);
+    const auto text = readHistoryFile(file);
     if (!text)
         return std::nullopt;
     const Json j = parseOrNull(*text);

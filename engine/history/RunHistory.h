@@ -123,7 +123,7 @@ std::map<PlannedChange::Action, int> countPlanned(const std::vector<PlannedChang
 std::string runSummaryText(const RunSummary& summary);
 // Writes the summary atomically (temp file + rename). Throws std::runtime_error naming the file.
 void writeRunSummary(const std::filesystem::path& file, const RunSummary& summary);
-// nullopt when the file is missing, is not JSON, or names no known phase.
+// nullopt when the file is missing or unreadable, is not JSON, or names no known phase.
 std::optional<RunSummary> readRunSummary(const std::filesystem::path& file);
 
 struct RecordedRun {

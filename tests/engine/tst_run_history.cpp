@@ -292,8 +292,21 @@ private slots:
         QVERIFY(fs::exists(runs / "20250101-000000-001-up-dev.log.jsonl")); // its summary is still there
         QVERIFY(!fs::exists(runs / "20250101-000000-002-up-dev.json"));
         QVERIFY(fs::exists(runs / "20250101-000000-003-up-dev.json"));
-        // listing passes over the settings file
-        QVERIFY(listRunHistoryIn(home).size() <= 1);
+        // Listing passes over the settings file, and a summary it cannot read (a folder in its place) hides
+        // nothing else.
+        RunSummary summary;
+        summary.stage = "dev";
+        test_files::writeFile(runs / "20250101-000000-003-up-dev.json", runSummaryText(summary));
+        fs::create_directories(runs / "20250101-000000-009-up-dev.json.d");
+        fs::create_symlink(runs / "20250101-000000-009-up-dev.json.d",
+                           runs / "20250101-000000-009-up-dev.json");
+        const auto listed = listRunHistoryIn(home);
+        QCOMPARE(listed.size(), size_t(1));
+        QCOMPARE(listed.front().summary.stage, std::string("dev"));
+        QCOMPARE(readRunSummary(runs / "20250101-000000-009-up-dev.json"), std::nullopt);
+        fs::remove(runs / "settings.json");
+        fs::create_directories(runs / "settings.json");
+        QCOMPARE(runHistorySettingsIn(home).keep, RunHistorySettings::kDefaultKeep);
     }
 };
 

@@ -978,6 +978,21 @@ private slots:
         tab.reload();
         QTRY_COMPARE(model.rowCount(), 0);
         QVERIFY(!tab.keepBox()->isEnabled());
+
+        // A setting that cannot be written says so under the list, naming the file; nothing else changes.
+        const QString blocked = tmp.filePath(QStringLiteral("blocked"));
+        QVERIFY(test::writeFile(blocked + QStringLiteral("/runs"), "a file where the runs folder goes"));
+        tab.setAthanorHome(blocked);
+        tab.reload();
+        QTRY_VERIFY(tab.keepBox()->isEnabled());
+        tab.keepBox()->setValue(5);
+        QTRY_VERIFY2(
+            tab.statusText().contains(QStringLiteral("Cannot change how many runs are kept: cannot write "
+                                                     "the run-history settings ") +
+                                      blocked + QStringLiteral("/runs/settings.json")),
+            qPrintable(tab.statusText()));
+        QCOMPARE(test::readFile(blocked + QStringLiteral("/runs")),
+                 QByteArray("a file where the runs folder goes"));
     }
 
     // A run without a state source (no Athanor home) is not recorded: nothing is written into the current

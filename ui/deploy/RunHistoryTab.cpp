@@ -99,9 +99,13 @@ void RunHistoryTab::reload() {
     m_listing.start(
         [home = m_athanorHome]() {
             Listing listing;
-            if (!home.isEmpty()) {
-                listing.entries = RunHistoryStore::list(home);
-                listing.keep = RunHistoryStore::keepPerStage(home);
+            try {
+                if (!home.isEmpty()) {
+                    listing.entries = RunHistoryStore::list(home);
+                    listing.keep = RunHistoryStore::keepPerStage(home);
+                }
+            } catch (const std::exception& e) { // a folder that fails mid-listing
+                listing.error = QString::fromStdString(e.what());
             }
             return listing;
         },
@@ -129,6 +133,8 @@ void RunHistoryTab::showListing(Listing listing) {
                          : tr("%1 kept in %2")
                                .arg(countOf(int(runs), tr("run"), tr("runs")),
                                     QDir::toNativeSeparators(RunHistoryStore::runsDir(m_athanorHome)));
+    if (!listing.error.isEmpty())
+        status += QStringLiteral("\n") + tr("Cannot list the run history: %1").arg(listing.error);
     if (!m_keepError.isEmpty())
         status += QStringLiteral("\n") + m_keepError;
     m_status->setText(status);

@@ -52,6 +52,7 @@ private:
     struct Listing {
         std::vector<RunHistoryEntry> entries;
         int keep = 0;
+        QString error;
     };
     struct OpenedLog {
         std::vector<athanor::EngineEvent> events;
