@@ -11,6 +11,7 @@
 #include "deploy/DeployConsoleHost.h"
 #include "deploy/PlanDialog.h"
 #include "deploy/RunOutcome.h"
+#include "deploy/RunTargetWidget.h"
 #include "log/LogModel.h"
 #include "models/StateTreeModel.h"
 #include "sources/OpenSourceDialog.h"
@@ -191,13 +192,23 @@ struct DeployWindow {
     ui::DeployConsole* console = nullptr;
 };
 
-// A new window with the deploy dock (`readOnly`: runs that write are refused), shown, the project opened.
+// Waits until the console has a project and has read what it runs (the stack file or program is looked for
+// and read off the GUI thread); false when that did not happen within `timeoutMs`.
+inline bool waitTargetRead(ui::DeployConsole* console, int timeoutMs = 10000) {
+    return QTest::qWaitFor(
+        [console] { return !console->projectRoot().isEmpty() && !console->target()->isLoading(); },
+        timeoutMs);
+}
+
+// A new window with the deploy dock (`readOnly`: runs that write are refused), shown, the project opened and
+// its stack file or program read.
 inline DeployWindow openDeployWindow(ui::Theme* theme, const QString& project, QSize size = {1300, 900},
                                      bool readOnly = false) {
     DeployWindow h;
     h.window = std::make_unique<ui::MainWindow>(theme);
     h.console = ui::installDeployConsole(h.window.get(), readOnly);
     showProject(*h.window, project, size);
+    waitTargetRead(h.console);
     return h;
 }
 

@@ -948,6 +948,46 @@ private slots:
         QVERIFY(!progress.isEmpty());
     }
 
+    // The stack file is read off the GUI thread: right after it is set the dock says it is reading it and
+    // runs nothing; then its app picks the stages and the buttons open. A broken file is named, as before.
+    void stackFileIsReadOffTheGuiThread() {
+        QTemporaryDir tmp;
+        const QString project = tmp.filePath(QStringLiteral("demo"));
+        test::copyTree(test::demoProject(), project);
+        Harness h = open(project);
+        DeployConsole* c = h.console;
+        QVERIFY(!c->target()->isLoading());
+        QVERIFY(c->upButton()->isEnabled());
+
+        QByteArray big = "{\"app\": \"big\", \"resources\": {";
+        for (int i = 0; i < 20000; ++i)
+            big += (i ? "," : "") + QStringLiteral("\"r%1\": {\"kind\": \"fs::File\", \"props\": {\"path\": "
+                                                   "\"out/r%1.txt\", \"content\": \"%2\"}}")
+                                        .arg(i)
+                                        .arg(QString(40, QLatin1Char('x')))
+                                        .toUtf8();
+        big += "}}";
+        const QString bigFile = tmp.filePath(QStringLiteral("big.stack.json"));
+        QVERIFY(test::writeFile(bigFile, big));
+        c->setStackFile(bigFile);
+        QVERIFY(c->target()->isLoading());
+        QVERIFY(!c->upButton()->isEnabled());
+        QCOMPARE(c->upButton()->toolTip().section(QLatin1String(" ("), 0, 0),
+                 QStringLiteral("Reading the stack file or program…"));
+        QTRY_VERIFY(!c->target()->isLoading());
+        QCOMPARE(c->target()->details().app, QStringLiteral("big"));
+        QCOMPARE(c->stackFile(), bigFile);
+        QTRY_VERIFY(c->upButton()->isEnabled());
+
+        const QString broken = tmp.filePath(QStringLiteral("broken.stack.json"));
+        QVERIFY(test::writeFile(broken, "{\"app\": \"x\", \"resources\": {"));
+        c->setStackFile(broken);
+        QTRY_VERIFY(!c->target()->isLoading());
+        QVERIFY(!c->target()->details().problem.isEmpty());
+        QVERIFY2(c->upButton()->toolTip().startsWith(QStringLiteral("The stack file cannot be used: ")),
+                 qPrintable(c->upButton()->toolTip()));
+    }
+
     void historyRoundTrips() {
         QTemporaryDir tmp;
         RunOutcome o;

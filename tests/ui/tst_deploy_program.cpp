@@ -416,6 +416,8 @@ private slots:
         // The program's destroy is confirmed like any other: the typed stage name first.
         QTest::mouseClick(c->summary()->actionButton(), Qt::LeftButton);
         QVERIFY(c->target()->isProgram());
+        // The confirmation opens once the program is read (off the GUI thread).
+        QTRY_VERIFY(qobject_cast<DestroyConfirmDialog*>(c->pendingDialog()));
         QVERIFY(confirmDestroy(c, QStringLiteral("dev")));
         auto destroyed = test::waitRun(c, kRunTimeout);
         QVERIFY(destroyed);

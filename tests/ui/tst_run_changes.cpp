@@ -58,7 +58,7 @@ private slots:
         MainWindow window(m_theme.get());
         DeployConsole* console = installDeployConsole(&window, false);
         test::showProject(window, project);
-        QTRY_VERIFY(!console->projectRoot().isEmpty());
+        QVERIFY(test::waitTargetRead(console));
 
         auto first = upConfirmed(console);
         QVERIFY(first && first->request.phase == Phase::Up && first->end == RunEnd::Succeeded);

@@ -98,6 +98,8 @@ QString DeployActionBar::whyNot(Phase phase, const DeployFacts& f) {
         return tr("Checking what Destroy would delete on stage %1…").arg(f.stage);
     if (f.checkingLock)
         return tr("Checking whether the source can lock stage %1…").arg(f.stage);
+    if (f.targetLoading)
+        return tr("Reading the stack file or program…");
     if (f.stage.isEmpty())
         return tr("Choose a stage.");
     if (f.program && phase == Phase::Plan)

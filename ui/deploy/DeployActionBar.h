@@ -34,6 +34,7 @@ struct DeployFacts {
     bool program = false; // the dock runs the project's own Alchemy program
     QString stackFile;
     QString stackError;
+    bool targetLoading = false; // the stack file or program is being looked for or read
 };
 
 // The console's commands: Plan / Up / Read / Destroy / Cancel as buttons and as window-wide QActions (with

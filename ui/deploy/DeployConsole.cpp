@@ -226,6 +226,7 @@ void DeployConsole::onTargetChanged() {
     m_stackFile = m_target->stackFile();
     m_stages->setStackApp(m_target->details().app);
     m_stages->rebuild();
+    updateActions(); // the target read (or being read) decides what can run
 }
 
 void DeployConsole::setSnapshot(std::shared_ptr<const athanor::StateSnapshot> snapshot) {
@@ -289,6 +290,7 @@ DeployFacts DeployConsole::facts() const {
     f.program = m_target->isProgram();
     f.stackFile = m_stackFile;
     f.stackError = m_target->details().problem;
+    f.targetLoading = m_target->isLoading();
     return f;
 }
 
@@ -505,11 +507,12 @@ void DeployConsole::onSummaryAction(const QString& id) {
         std::vector<TaskListModel::Planned> planned;
         for (const auto& item : destroyItems())
             planned.push_back({item.fqn, item.kind});
-        startRun(Phase::Destroy, Purpose::Plain, planned);
+        // Once the program is read (whether it declares secrets decides the password prompt).
+        m_target->whenLoaded([this, planned] { startRun(Phase::Destroy, Purpose::Plain, planned); });
     } else if (id == QStringLiteral("confirm-destroy-with-program")) {
         // Refused before the confirmation: the program's destroy is confirmed like any other.
         m_target->setEntry(m_target->programInFolder());
-        destroy();
+        m_target->whenLoaded([this] { destroy(); });
     } else if (id.startsWith(runtimePrefix)) {
         m_target->setRuntimeOverride(id.mid(runtimePrefix.size()));
         m_summary->showMessage(tr("The program runs with %1 from now on. Press the button again to run it.")

@@ -107,26 +107,52 @@ QString RunTargetWidget::settingsKey(const QString& root) {
 void RunTargetWidget::setProjectRoot(const QString& root) {
     if (m_question)
         m_question->close(); // a question about another folder
-    const bool same = root == m_root && !root.isEmpty();
+    const bool keepChosen = m_chosen && root == m_root && !root.isEmpty() && !m_entry.isEmpty();
     m_root = root;
-    m_programInFolder.clear();
-    if (!m_root.isEmpty())
-        if (auto found = athanor::findProgramEntry(m_root.toStdString()))
-            m_programInFolder = QString::fromStdString(found->string());
     m_runtime = m_root.isEmpty() ? QString() : QSettings().value(runtimeKey(m_root)).toString();
-    if (m_chosen && same && !m_entry.isEmpty()) {
-        apply(m_kind, m_entry);
-        return;
-    }
-    m_chosen = false;
+    if (!keepChosen)
+        m_chosen = false;
     if (m_root.isEmpty()) {
+        m_scan.discard();
+        m_programInFolder.clear();
         apply(Kind::None, {});
         return;
     }
+    // What the folder holds is looked up off the GUI thread; until then the dock cannot run (isLoading()).
+    m_reader.discard();
+    m_loading = true;
+    if (!keepChosen) {
+        m_kind = Kind::None;
+        m_entry.clear();
+        m_details = {};
+    }
+    refreshLabel();
+    emit targetChanged();
     const QString stack = QDir(m_root).filePath(QString::fromUtf8(
         athanor::kDefaultStackFileName.data(), qsizetype(athanor::kDefaultStackFileName.size())));
-    const bool hasStack = QFileInfo::exists(stack);
-    if (hasStack && !m_programInFolder.isEmpty()) {
+    m_scan.start(
+        [root, stack]() {
+            FolderScan scan;
+            try {
+                if (auto found = athanor::findProgramEntry(root.toStdString()))
+                    scan.program = QString::fromStdString(found->string());
+            } catch (const std::exception&) {
+                // an unreadable folder offers no program
+            }
+            scan.hasStack = QFileInfo::exists(stack);
+            return scan;
+        },
+        [this, keepChosen, stack](const FolderScan& scan) {
+            m_programInFolder = scan.program;
+            if (keepChosen)
+                apply(m_kind, m_entry);
+            else
+                chooseInFolder(scan.hasStack ? stack : QString());
+        });
+}
+
+void RunTargetWidget::chooseInFolder(const QString& stack) {
+    if (!stack.isEmpty() && !m_programInFolder.isEmpty()) {
         const QString answer = QSettings().value(settingsKey(m_root)).toString();
         if (answer == kProgramAnswer)
             apply(Kind::Program, m_programInFolder);
@@ -136,7 +162,7 @@ void RunTargetWidget::setProjectRoot(const QString& root) {
             apply(Kind::Stack, stack); // what athanorctl takes, until the user says otherwise
             askWhichOne(stack, m_programInFolder);
         }
-    } else if (hasStack) {
+    } else if (!stack.isEmpty()) {
         apply(Kind::Stack, stack);
     } else if (!m_programInFolder.isEmpty()) {
         apply(Kind::Program, m_programInFolder);
@@ -146,6 +172,7 @@ void RunTargetWidget::setProjectRoot(const QString& root) {
 }
 
 void RunTargetWidget::setEntry(const QString& file) {
+    m_scan.discard(); // the user's choice wins over what the folder scan would pick
     if (file.isEmpty())
         apply(Kind::None, {});
     else
@@ -187,7 +214,8 @@ void RunTargetWidget::askWhichOne(const QString& stack, const QString& program) 
 void RunTargetWidget::apply(Kind kind, const QString& entry) {
     m_kind = kind;
     m_entry = entry;
-    readDetails();
+    m_details = {};
+    m_loading = !entry.isEmpty();
     m_runtimeText.clear();
     m_runtimeProblem.clear();
     ++m_runtimeGeneration;
@@ -195,6 +223,33 @@ void RunTargetWidget::apply(Kind kind, const QString& entry) {
     if (kind == Kind::Program)
         resolveRuntime();
     emit targetChanged();
+    if (!m_loading) {
+        m_reader.discard();
+        runWhenLoaded();
+        return;
+    }
+    m_reader.start([kind, entry]() { return readDetailsOf(kind, entry); },
+                   [this](const Details& details) {
+                       m_details = details;
+                       m_loading = false;
+                       refreshLabel();
+                       emit targetChanged();
+                       runWhenLoaded();
+                   });
+}
+
+void RunTargetWidget::whenLoaded(std::function<void()> callback) {
+    if (!m_loading) {
+        callback();
+        return;
+    }
+    m_whenLoaded.push_back(std::move(callback));
+}
+
+void RunTargetWidget::runWhenLoaded() {
+    auto callbacks = std::exchange(m_whenLoaded, {});
+    for (auto& callback : callbacks)
+        callback();
 }
 
 void RunTargetWidget::setRuntimeOverride(const QString& runtime) {
@@ -244,40 +299,42 @@ void RunTargetWidget::resolveRuntime() {
     }));
 }
 
-void RunTargetWidget::readDetails() {
-    m_details = {};
-    if (m_entry.isEmpty())
-        return;
-    QFile file(m_entry);
+// Runs on the thread pool: a stack file can be megabytes of JSON, and the folder may be on a slow disk.
+RunTargetWidget::Details RunTargetWidget::readDetailsOf(Kind kind, const QString& entry) {
+    Details details;
+    if (entry.isEmpty())
+        return details;
+    QFile file(entry);
     if (!file.open(QIODevice::ReadOnly)) {
-        if (m_kind == Kind::Stack)
-            m_details.problem = tr("cannot read %1: %2").arg(m_entry, file.errorString());
-        return;
+        if (kind == Kind::Stack)
+            details.problem = tr("cannot read %1: %2").arg(entry, file.errorString());
+        return details;
     }
     const QByteArray bytes = file.readAll();
-    if (m_kind == Kind::Program) {
+    if (kind == Kind::Program) {
         if (auto name = athanor::appNameInSource(bytes.toStdString()))
-            m_details.app = QString::fromStdString(*name);
+            details.app = QString::fromStdString(*name);
         // Alchemy seals secrets with ALCHEMY_PASSWORD: the dock asks for it before a first Up, unless the
         // program passes its own (alchemy(app, {password})).
-        m_details.declaresSecrets = bytes.contains("secret(") || bytes.contains("RandomString");
-        m_details.passwordKnown = bytes.contains("password:");
-        return;
+        details.declaresSecrets = bytes.contains("secret(") || bytes.contains("RandomString");
+        details.passwordKnown = bytes.contains("password:");
+        return details;
     }
     try {
         const athanor::Json j =
             athanor::parseJsonText(std::string_view(bytes.constData(), std::size_t(bytes.size())));
         if (!j.is_object()) {
-            m_details.problem = tr("the stack file is not a JSON object");
-            return;
+            details.problem = tr("the stack file is not a JSON object");
+            return details;
         }
         if (auto it = j.find("app"); it != j.end() && it->is_string())
-            m_details.app = QString::fromStdString(it->get<std::string>());
-        m_details.passwordKnown = passwordResolvable(j);
-        m_details.declaresSecrets = declaresSecrets(j);
+            details.app = QString::fromStdString(it->get<std::string>());
+        details.passwordKnown = passwordResolvable(j);
+        details.declaresSecrets = declaresSecrets(j);
     } catch (const std::exception& e) {
-        m_details.problem = QString::fromStdString(e.what());
+        details.problem = QString::fromStdString(e.what());
     }
+    return details;
 }
 
 void RunTargetWidget::refreshLabel() {
@@ -286,6 +343,12 @@ void RunTargetWidget::refreshLabel() {
     switch (m_kind) {
     case Kind::None:
         m_caption->setText(tr("Stack:"));
+        if (m_loading) {
+            m_value->setText(tr("<i>looking…</i>"));
+            m_value->setToolTip(tr("Looking for alchemy.stack.json or alchemy.run.ts in %1")
+                                    .arg(QDir::toNativeSeparators(m_root)));
+            break;
+        }
         m_value->setText(tr("<i>none</i>"));
         m_value->setToolTip(
             tr("No alchemy.stack.json and no alchemy.run.ts (.js, .mts, .mjs) in the project "

@@ -1,9 +1,13 @@
 #pragma once
 
+#include "jobs/LatestOnlyJob.h"
+
 #include <QMessageBox>
 #include <QPointer>
 #include <QString>
 #include <QWidget>
+#include <functional>
+#include <vector>
 
 class QLabel;
 class QPushButton;
@@ -14,8 +18,9 @@ namespace athanor::ui {
 // "Program: alchemy.run.ts (bun 1.4.5)" (the project's own Alchemy program), with Choose… to pick another
 // file. The target is found as athanorctl's findRunTarget() finds it: the stack file, else the first of
 // alchemy.run.ts / .js / .mts / .mjs. A folder holding both asks once which one the dock drives and remembers
-// the answer per project (QSettings; a kind and a runtime path, never a secret). The runtime the program will
-// run with is looked up off the GUI thread (it starts `<runtime> --version`).
+// the answer per project (QSettings; a kind and a runtime path, never a secret). The folder is looked at and
+// the target read off the GUI thread (isLoading() meanwhile), as is the runtime the program will run with (it
+// starts `<runtime> --version`).
 class RunTargetWidget : public QWidget {
     Q_OBJECT
 
@@ -46,7 +51,8 @@ public:
     QString runtimeText() const { return m_runtimeText; }
     QString runtimeProblem() const { return m_runtimeProblem; }
 
-    // What the dock needs to know of the target, read when it is set (a stack file or program is small).
+    // What the dock needs to know of the target, read off the GUI thread when it is set (empty while
+    // isLoading()).
     struct Details {
         QString app;                // the stack file's "app", or the one alchemy("name") of the program
         QString problem;            // the stack file cannot be used (unreadable, not JSON): why
@@ -55,6 +61,10 @@ public:
             false; // $secret / random::String in the stack, secret( / RandomString in a program
     };
     const Details& details() const { return m_details; }
+    // The folder is being looked at or the target read: kind(), entry() and details() are not final yet.
+    bool isLoading() const { return m_loading; }
+    // Calls `callback` once the target is read (now when it is); e.g. a run started right after setEntry().
+    void whenLoaded(std::function<void()> callback);
     QString label() const; // the line's plain text, e.g. "Program: alchemy.run.ts (bun 1.4.5)"
     QPushButton* chooseButton() const { return m_choose; }
     // The "which one?" question of a folder with both a stack file and a program, while it is open.
@@ -68,11 +78,17 @@ signals:
     void runtimeResolved();
 
 private:
+    struct FolderScan {
+        QString program; // the program Alchemy's CLI would run there
+        bool hasStack = false;
+    };
+    static Details readDetailsOf(Kind kind, const QString& entry);
+    void chooseInFolder(const QString& stack); // `stack`: the folder's stack file, empty when it has none
     void apply(Kind kind, const QString& entry);
+    void runWhenLoaded();
     void askWhichOne(const QString& stack, const QString& program);
     void resolveRuntime();
     void refreshLabel();
-    void readDetails();
 
     QLabel* m_caption;
     QLabel* m_value;
@@ -89,6 +105,10 @@ private:
     QString m_runtimeText;
     QString m_runtimeProblem;
     quint64 m_runtimeGeneration = 0;
+    bool m_loading = false;
+    std::vector<std::function<void()>> m_whenLoaded;
+    LatestOnlyJob<FolderScan> m_scan;
+    LatestOnlyJob<Details> m_reader;
 };
 
 } // namespace athanor::ui
