@@ -308,6 +308,40 @@ std::optional<ContainedDir> ContainedDir::openIfExists(const fs::path& root, con
     return openImpl(root, relative, false, true);
 }
 
+namespace {
+
+constexpr int kFolderFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+
+// One step of a contained walk: folder `part` in the open folder `fd`, at `current` (root/.../part), created
+// when missing and `create`. A symlink is followed only when it resolves inside `root`. -1 when the entry
+// itself is missing and `missingIsNullopt`; StoreError naming `current` for anything else. `fd` stays open.
+int openStep(int fd, const fs::path& root, const fs::path& current, const char* part, bool create,
+             bool missingIsNullopt) {
+    int next = ::openat(fd, part, kFolderFlags | O_NOFOLLOW);
+    if (next < 0 && errno == ENOENT && create) {
+        if (::mkdirat(fd, part, 0777) != 0 && errno != EEXIST)
+            fail(current, "create folder", errno);
+        next = ::openat(fd, part, kFolderFlags | O_NOFOLLOW);
+    }
+    // The entry itself is missing (checked without following links): nothing is stored below it.
+    if (next < 0 && errno == ENOENT && missingIsNullopt)
+        return -1;
+    if (next < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+        struct stat st {};
+        if (::fstatat(fd, part, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+            requireSymlinkInside(root, current);
+            next = ::openat(fd, part, kFolderFlags);
+        } else {
+            errno = ENOTDIR;
+        }
+    }
+    if (next < 0)
+        fail(current, "open folder", errno);
+    return next;
+}
+
+} // namespace
+
 std::optional<ContainedDir> ContainedDir::openImpl(const fs::path& root, const fs::path& relative,
                                                    bool create, bool missingIsNullopt) {
     requireRelative(relative);
@@ -315,7 +349,7 @@ std::optional<ContainedDir> ContainedDir::openImpl(const fs::path& root, const f
         std::error_code ec;
         fs::create_directories(root, ec);
     }
-    int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = ::open(root.c_str(), kFolderFlags);
     if (fd < 0) {
         if (errno == ENOENT && missingIsNullopt)
             return std::nullopt;
@@ -326,41 +360,35 @@ std::optional<ContainedDir> ContainedDir::openImpl(const fs::path& root, const f
         if (part.empty() || part == ".")
             continue;
         current /= part;
-        int next = ::openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (next < 0 && errno == ENOENT && create) {
-            if (::mkdirat(fd, part.c_str(), 0777) != 0 && errno != EEXIST) {
-                const int error = errno;
-                ::close(fd);
-                fail(current, "create folder", error);
-            }
-            next = ::openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        }
-        if (next < 0 && errno == ENOENT && missingIsNullopt) {
-            // The entry itself is missing (checked without following links): nothing is stored below it.
+        int next = -1;
+        try {
+            next = openStep(fd, root, current, part.c_str(), create, missingIsNullopt);
+        } catch (...) {
             ::close(fd);
-            return std::nullopt;
+            throw;
         }
-        if (next < 0 && (errno == ELOOP || errno == ENOTDIR)) {
-            struct stat st {};
-            if (::fstatat(fd, part.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
-                try {
-                    requireSymlinkInside(root, current);
-                } catch (...) {
-                    ::close(fd);
-                    throw;
-                }
-                next = ::openat(fd, part.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            } else {
-                errno = ENOTDIR;
-            }
-        }
-        const int error = errno;
         ::close(fd);
         if (next < 0)
-            fail(current, "open folder", error);
+            return std::nullopt;
         fd = next;
     }
     return ContainedDir(fd, current);
+}
+
+std::optional<ContainedDir> ContainedDir::openChild(const ContainedDir& parent, const fs::path& root,
+                                                    const std::string& name, bool create) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+        throw StoreError("refusing folder name \"" + name + "\" in " + parent.path().string());
+    fs::path current = parent.path() / name;
+    const int fd = openStep(parent.fd(), root, current, name.c_str(), create, !create);
+    if (fd < 0)
+        return std::nullopt;
+    return ContainedDir(fd, std::move(current));
+}
+
+bool ContainedDir::removed() const {
+    struct stat st {};
+    return ::fstat(m_fd, &st) == 0 && st.st_nlink == 0;
 }
 
 void FolderSync::sync(int folderFd, const fs::path& folder) {

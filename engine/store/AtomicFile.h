@@ -32,12 +32,20 @@ public:
     // "nothing in it", even when another thread creates it right now). Other failures throw as open() does.
     static std::optional<ContainedDir> openIfExists(const std::filesystem::path& root,
                                                     const std::filesystem::path& relative);
+    // Folder `name` directly inside `parent` (a folder opened inside `root`) with one openat from the
+    // parent's descriptor, not a walk from the root; the same rule for symlinks. nullopt when it is missing
+    // and `create` is false.
+    static std::optional<ContainedDir> openChild(const ContainedDir& parent,
+                                                 const std::filesystem::path& root, const std::string& name,
+                                                 bool create);
     ContainedDir(ContainedDir&& other) noexcept;
     ContainedDir& operator=(ContainedDir&&) = delete;
     ContainedDir(const ContainedDir&) = delete;
     ~ContainedDir();
     int fd() const { return m_fd; }
     const std::filesystem::path& path() const { return m_path; }
+    // True when the folder was removed after it was opened (a new one may exist at its path now).
+    bool removed() const;
 
 private:
     ContainedDir(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}

@@ -43,10 +43,7 @@ struct FileSystemStateStore::OpenFolder {
     SpareFiles spares;
     bool kept = false; // counted in g_keptFolders
     // True when the folder was removed after it was opened (a new one may exist at its path now).
-    bool removed() const {
-        struct stat st {};
-        return ::fstat(dir.fd(), &st) == 0 && st.st_nlink == 0;
-    }
+    bool removed() const { return dir.removed(); }
 };
 
 struct FileSystemStateStore::FolderCache {
@@ -56,10 +53,11 @@ struct FileSystemStateStore::FolderCache {
 };
 
 FileSystemStateStore::FileSystemStateStore(DotAlchemyLayout layout, std::vector<std::string> chain,
-                                           Durability durability, std::shared_ptr<WriteGroup> group)
+                                           Durability durability, std::shared_ptr<WriteGroup> group,
+                                           std::shared_ptr<FolderTree> tree)
     : m_layout(std::move(layout)), m_chain(std::move(chain)),
       m_durability(durability == Durability::Batched && !group ? Durability::Durable : durability),
-      m_group(std::move(group)), m_cache(std::make_unique<FolderCache>()) {
+      m_group(std::move(group)), m_tree(std::move(tree)), m_cache(std::make_unique<FolderCache>()) {
     for (const auto& part : m_chain)
         requireValidId(part, "scope name");
     m_relativeDir = scopeFolderPath(m_chain); // a '\' in a scope name is a folder separator, as in Alchemy
@@ -82,14 +80,13 @@ std::shared_ptr<FileSystemStateStore::OpenFolder> FileSystemStateStore::folder(b
     std::lock_guard lock(m_cache->mutex);
     if (m_cache->open) // opened by another thread meanwhile
         return m_cache->open;
-    std::shared_ptr<OpenFolder> open;
-    if (create) {
-        open = std::make_shared<OpenFolder>(ContainedDir::open(m_layout.dotAlchemy, m_relativeDir, true));
-    } else if (auto dir = ContainedDir::openIfExists(m_layout.dotAlchemy, m_relativeDir)) {
-        open = std::make_shared<OpenFolder>(std::move(*dir));
-    } else {
+    std::optional<ContainedDir> dir = m_tree ? m_tree->open(m_relativeDir, create)
+                                      : create
+                                          ? ContainedDir::open(m_layout.dotAlchemy, m_relativeDir, true)
+                                          : ContainedDir::openIfExists(m_layout.dotAlchemy, m_relativeDir);
+    if (!dir)
         return nullptr; // a missing folder is not remembered: it may be created later
-    }
+    auto open = std::make_shared<OpenFolder>(std::move(*dir));
     if (m_durability == Durability::Batched && m_group && m_chain.size() >= 2)
         // Folders of a stage lend spares to each other (the stage's stale temp files are swept below it).
         open->spares.join(m_group->spares(), open->dir.fd(), m_chain.size());

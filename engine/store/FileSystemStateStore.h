@@ -2,6 +2,7 @@
 
 #include "store/AtomicFile.h"
 #include "store/DotAlchemyLayout.h"
+#include "store/FolderTree.h"
 #include "store/StateStore.h"
 #include "store/WriteGroup.h"
 
@@ -15,9 +16,11 @@ namespace athanor {
 class FileSystemStateStore final : public StateStore {
 public:
     // Durability::Batched needs the `group` that its writes are committed with (without one: Durable).
+    // With a `tree` (of the same .alchemy), the scope folder is opened from its parent's kept descriptor.
     FileSystemStateStore(DotAlchemyLayout layout, std::vector<std::string> chain,
                          Durability durability = Durability::Durable,
-                         std::shared_ptr<WriteGroup> group = nullptr);
+                         std::shared_ptr<WriteGroup> group = nullptr,
+                         std::shared_ptr<FolderTree> tree = nullptr);
     FileSystemStateStore(FileSystemStateStore&&) noexcept;
     ~FileSystemStateStore() override;
 
@@ -65,6 +68,7 @@ private:
     std::filesystem::path m_relativeDir; // relative to .alchemy
     Durability m_durability;
     std::shared_ptr<WriteGroup> m_group; // Batched only
+    std::shared_ptr<FolderTree> m_tree;  // may be null: folders are then walked to from the root
     std::unique_ptr<FolderCache> m_cache;
 };
 

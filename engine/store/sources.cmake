@@ -15,6 +15,8 @@ target_sources(athanor_engine PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/WriteGroup.cpp
     ${CMAKE_CURRENT_LIST_DIR}/DotAlchemyLayout.h
     ${CMAKE_CURRENT_LIST_DIR}/DotAlchemyLayout.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/FolderTree.h
+    ${CMAKE_CURRENT_LIST_DIR}/FolderTree.cpp
     ${CMAKE_CURRENT_LIST_DIR}/FileSystemStateStore.h
     ${CMAKE_CURRENT_LIST_DIR}/FileSystemStateStore.cpp
     ${CMAKE_CURRENT_LIST_DIR}/RecordParse.h

@@ -424,6 +424,55 @@ private slots:
         QVERIFY(fs::is_regular_file(dir / "via-link.json"));
     }
 
+    // A source's stores open a scope folder from their parent's kept descriptor (FolderTree): the same
+    // containment as a walk from the root, and a kept parent removed meanwhile is not written into.
+    void scopeFoldersOpenedFromTheirKeptParent() {
+        FolderSource source(SourceSpec::folder(m_project));
+        const fs::path dev = m_project / ".alchemy" / "shop" / "dev";
+        const fs::path outside = m_project / "outside";
+        fs::create_directories(outside / "folder");
+        auto first = source.openStore({"shop", "dev", "a"}, Durability::Durable);
+        first->set("x", makeRecord("x", "shop/dev/a/x")); // keeps shop/dev open
+
+        fs::create_directory_symlink(outside / "folder", dev / "escape");
+        auto escaped = source.openStore({"shop", "dev", "escape"}, Durability::Durable);
+        std::string message = storeErrorOf([&] { escaped->set("x", makeRecord("x", "shop/dev/escape/x")); });
+        QVERIFY2(message.find((dev / "escape").string()) != std::string::npos, message.c_str());
+        QVERIFY2(message.find("leaves the state root") != std::string::npos, message.c_str());
+        QVERIFY(fs::is_empty(outside / "folder"));
+        writeFile(outside / "folder" / "y.json", "{}");
+        message = storeErrorOf([&] { escaped->get("y"); });
+        QVERIFY2(message.find((dev / "escape").string()) != std::string::npos, message.c_str());
+        message = storeErrorOf([&] { escaped->readText("y"); });
+        QVERIFY2(message.find("leaves the state root") != std::string::npos, message.c_str());
+
+        // A symlink inside the root is followed, as by a walk.
+        fs::create_directory_symlink(dev / "a", dev / "alias");
+        auto alias = source.openStore({"shop", "dev", "alias"}, Durability::Durable);
+        QCOMPARE(alias->get("x")->id(), std::string("x"));
+        // A scope folder that is a file.
+        writeFile(dev / "plain", "not a folder");
+        auto plain = source.openStore({"shop", "dev", "plain"}, Durability::Durable);
+        message = storeErrorOf([&] { plain->set("x", makeRecord("x", "shop/dev/plain/x")); });
+        QVERIFY2(message.find((dev / "plain").string()) != std::string::npos, message.c_str());
+        QVERIFY(!source.openStore({"shop", "dev", "missing"}, Durability::Durable)->get("x"));
+
+        // The kept stage folder removed and made again: a new scope is written at the path, not in the old
+        // one.
+        fs::remove_all(dev);
+        fs::create_directories(dev);
+        auto later = source.openStore({"shop", "dev", "b"}, Durability::Durable);
+        QVERIFY(!later->get("y"));
+        later->set("y", makeRecord("y", "shop/dev/b/y"));
+        QVERIFY(fs::is_regular_file(dev / "b" / "y.json"));
+        fs::remove_all(dev);
+        auto removed = source.openStore({"shop", "dev", "c"}, Durability::Durable);
+        QVERIFY(!removed->get("z"));
+        removed->set("z", makeRecord("z", "shop/dev/c/z"));
+        QVERIFY(fs::is_regular_file(dev / "c" / "z.json"));
+        QVERIFY(hiddenFiles(m_project / ".alchemy").empty());
+    }
+
     void unreadableRecords() {
         auto s = store();
         const fs::path dir = m_project / ".alchemy" / "shop" / "dev";

@@ -30,7 +30,18 @@ bool FolderSource::exists() const {
 std::unique_ptr<StateStore> FolderSource::openStore(const std::vector<std::string>& chain,
                                                     Durability durability) {
     return std::make_unique<FileSystemStateStore>(m_layout, chain, durability,
-                                                  durability == Durability::Batched ? writeGroup() : nullptr);
+                                                  durability == Durability::Batched ? writeGroup() : nullptr,
+                                                  folderTree());
+}
+
+std::shared_ptr<FolderTree> FolderSource::folderTree() {
+    std::lock_guard lock(m_groupMutex);
+    std::shared_ptr<FolderTree> tree = m_tree.lock();
+    if (!tree) {
+        tree = std::make_shared<FolderTree>(m_layout.dotAlchemy);
+        m_tree = tree;
+    }
+    return tree;
 }
 
 std::shared_ptr<WriteGroup> FolderSource::writeGroup() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/DotAlchemyLayout.h"
+#include "store/FolderTree.h"
 #include "store/StateSource.h"
 #include "store/WriteGroup.h"
 
@@ -53,11 +54,14 @@ public:
 
 private:
     std::shared_ptr<WriteGroup> writeGroup();
+    std::shared_ptr<FolderTree> folderTree();
 
     SourceSpec m_spec;
     DotAlchemyLayout m_layout;
     std::mutex m_groupMutex;
     std::shared_ptr<WriteGroup> m_group; // what stores opened Batched commit with; made on first use
+    // Shared by the stores open at a time (a run's): their parent folders stay open only while they live.
+    std::weak_ptr<FolderTree> m_tree;
 };
 
 } // namespace athanor

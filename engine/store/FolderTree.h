@@ -1,0 +1,42 @@
+#pragma once
+
+#include "store/AtomicFile.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+namespace athanor {
+
+// The folders above a run's scope folders, kept open so that a scope folder is opened with one openat from
+// its parent's descriptor (ContainedDir::openChild) instead of a walk from the state root: a no-change up of
+// 100 scopes walked 4 steps for each, and a read's threads queued behind every walk. Containment is
+// ContainedDir's: no step follows a symlink that leaves the root. A kept folder found removed is opened again
+// from its own parent. The stores a FolderSource opens share one while any of them lives (a run), so nothing
+// stays open between runs.
+class FolderTree {
+public:
+    explicit FolderTree(std::filesystem::path root) : m_root(std::move(root)) {}
+    FolderTree(const FolderTree&) = delete;
+    FolderTree& operator=(const FolderTree&) = delete;
+
+    // As ContainedDir::open(root, relative, true) when `create`, else ContainedDir::openIfExists. `relative`
+    // is made of scope names (no "." or ".." parts).
+    std::optional<ContainedDir> open(const std::filesystem::path& relative, bool create);
+
+private:
+    using Kept = std::shared_ptr<const ContainedDir>;
+    // The kept folder at `relative` (opened and kept on first use); null when it is missing and !create.
+    Kept folder(const std::filesystem::path& relative, bool create);
+    Kept openAndKeep(const std::filesystem::path& relative, bool create);
+    void forget(const std::filesystem::path& relative, const Kept& stale);
+
+    std::filesystem::path m_root;
+    std::shared_mutex m_mutex;
+    std::unordered_map<std::string, Kept> m_kept; // by relative path
+};
+
+} // namespace athanor
