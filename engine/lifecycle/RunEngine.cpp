@@ -5,6 +5,7 @@
 #include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
 #include "store/StateSources.h"
+#include "store/folder/FolderSource.h"
 #include "versions/RunBeforeImages.h"
 
 #include <cstdlib>
@@ -135,10 +136,21 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         reporter.logAfterStart(LogLevel::Warn, warning);
     if (lock && lock->file) {
         // Holding the lock, nobody else writes here: what killed runs left half written goes.
+        // What the sweep lists of the stage's folders serves the run's stores until they write (finalize's
+        // orphan listing of a no-change up).
+        FolderTree::Listings listings;
+        ListedFolder listed;
+        auto* folderSource = dynamic_cast<FolderSource*>(source.get());
+        if (folderSource && folderSource->layout().dotAlchemy == settings->layout.dotAlchemy)
+            listed = [&listings](const fs::path& relative, std::vector<std::string> ids) {
+                listings.insert_or_assign(relative.native(), std::move(ids));
+            };
         if (const size_t removed =
-                removeStaleTempFiles(settings->layout, app, stage, lock->file->file().parent_path()))
+                removeStaleTempFiles(settings->layout, app, stage, lock->file->file().parent_path(), listed))
             reporter.logAfterStart(LogLevel::Info, "removed " + std::to_string(removed) +
                                                        " temp file(s) left by interrupted runs");
+        if (listed)
+            folderSource->keepListings(std::move(listings));
     }
 
     RunReport report;

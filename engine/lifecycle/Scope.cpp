@@ -150,14 +150,27 @@ void Scope::withScopeState(const std::function<bool(Json& record)>& change) {
     }
 }
 
+namespace {
+std::optional<Json> objectData(const std::optional<StateRecord>& record) {
+    if (!record || !record->data() || !record->data()->is_object())
+        return std::nullopt;
+    return *record->data();
+}
+} // namespace
+
 std::optional<Json> Scope::peekData() {
     if (isRoot())
         return std::nullopt;
     std::lock_guard lock(m_dataMutex);
-    std::optional<StateRecord> record = m_parent->store().get(m_name);
-    if (!record || !record->data() || !record->data()->is_object())
-        return std::nullopt;
-    return *record->data();
+    if (m_remembered && m_rememberedAt == m_stateWrites.load())
+        return *m_remembered;
+    return objectData(m_parent->store().get(m_name));
+}
+
+void Scope::rememberRecord(const StateRecord& record) {
+    std::lock_guard lock(m_dataMutex);
+    m_remembered = objectData(record);
+    m_rememberedAt = m_stateWrites.load();
 }
 
 std::optional<Json> Scope::dataGet(const std::string& key) {

@@ -99,6 +99,9 @@ public:
     void withScopeState(const std::function<bool(Json& record)>& change);
     // The record's data without creating anything; nullopt when the record does not exist.
     std::optional<Json> peekData();
+    // `record` (this scope's, just read from its parent's store) serves peekData() until withScopeState()
+    // writes: finalize need not read every scope record that up read before (nothing else writes it).
+    void rememberRecord(const StateRecord& record);
     // How many times withScopeState() wrote the record: unchanged means the record is as last written by
     // whoever else writes it (the resource's own apply), so it need not be read back.
     uint64_t stateWrites() const { return m_stateWrites.load(); }
@@ -127,6 +130,8 @@ private:
     std::atomic<int64_t> m_seq{0};
     std::atomic<bool> m_failed{false};
     std::atomic<uint64_t> m_stateWrites{0};
+    std::optional<std::optional<Json>> m_remembered; // peekData()'s answer, while m_stateWrites is unchanged
+    uint64_t m_rememberedAt = 0;
 
     mutable std::mutex m_childrenMutex;
     std::map<std::string, std::unique_ptr<Scope>> m_children;

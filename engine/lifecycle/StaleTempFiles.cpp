@@ -4,6 +4,7 @@
 #include "store/IdCodec.h"
 #include "store/ProcessIdentity.h"
 
+#include <algorithm>
 #include <dirent.h>
 #include <fcntl.h>
 #include <string_view>
@@ -38,13 +39,16 @@ bool removeIfStale(const fs::path& file, std::string_view name, const std::strin
 
 // Removes the stale temp files directly in `folder` whose target name starts with `prefix` (all when empty),
 // and with `recurse` those in its folders too (not through symlinks). readdir, not std::filesystem's
-// iterators, which build a path per entry: this walks every record of the stage before each run.
-size_t sweep(const fs::path& folder, const std::string& prefix, bool recurse = false) {
+// iterators, which build a path per entry: this walks every record of the stage before each run. With
+// `listed`, each folder's record ids go to it (`relative`: the folder's path below .alchemy).
+size_t sweep(const fs::path& folder, const std::string& prefix, bool recurse = false,
+             const ListedFolder* listed = nullptr, const fs::path& relative = {}) {
     DIR* dir = ::opendir(folder.c_str());
     if (!dir)
         return 0;
     size_t removed = 0;
     std::vector<std::string> folders;
+    std::vector<std::string> ids;
     while (const dirent* entry = ::readdir(dir)) {
         const std::string_view name(entry->d_name);
         if (name == "." || name == "..")
@@ -52,6 +56,16 @@ size_t sweep(const fs::path& folder, const std::string& prefix, bool recurse = f
         if (tempFileWriter(name)) {
             removed += removeIfStale(folder / entry->d_name, name, prefix);
             continue;
+        }
+        if (listed && isRecordFileName(name)) {
+            // A record file as FileSystemStateStore::list() takes it: a regular file, symlinks followed.
+            bool file = entry->d_type == DT_REG;
+            if (entry->d_type == DT_LNK || entry->d_type == DT_UNKNOWN) {
+                struct stat st {};
+                file = ::fstatat(::dirfd(dir), entry->d_name, &st, 0) == 0 && S_ISREG(st.st_mode);
+            }
+            if (file)
+                ids.push_back(fileNameToId(name));
         }
         if (!recurse)
             continue;
@@ -65,17 +79,22 @@ size_t sweep(const fs::path& folder, const std::string& prefix, bool recurse = f
             folders.emplace_back(name);
     }
     ::closedir(dir);
+    if (listed) {
+        std::sort(ids.begin(), ids.end());
+        (*listed)(relative, std::move(ids));
+    }
     for (const std::string& name : folders)
-        removed += sweep(folder / name, prefix, true);
+        removed += sweep(folder / name, prefix, true, listed, listed ? relative / name : fs::path());
     return removed;
 }
 
 } // namespace
 
 size_t removeStaleTempFiles(const DotAlchemyLayout& layout, const std::string& app, const std::string& stage,
-                            const fs::path& lockFolder) {
-    const fs::path stageDir = layout.dotAlchemy / scopeFolderPath({app, stage});
-    size_t removed = sweep(stageDir, "", true);
+                            const fs::path& lockFolder, const ListedFolder& listed) {
+    const fs::path stageRelative = scopeFolderPath({app, stage});
+    size_t removed =
+        sweep(layout.dotAlchemy / stageRelative, "", true, listed ? &listed : nullptr, stageRelative);
     const std::string record = idToRecordPath(stage); // "dev.json": its temp is ".dev.json.athanor-..."
     if (record.find('/') == std::string::npos)
         removed += sweep(layout.dotAlchemy / app, record + ".athanor-");

@@ -152,6 +152,8 @@ private:
             if (existing->kind() != kScopeKind)
                 node.problem = "Tried to create a Scope that conflicts with a Resource (" + existing->kind() +
                                "): " + name;
+            else
+                node.scope->rememberRecord(*existing); // finalize's pending deletions are read from it
         } catch (const UnreadableRecordError& e) {
             node.problem = "cannot read the record of scope " + node.scope->chainText() + " (" + e.file() +
                            "): " + e.reason() + " (left untouched)";

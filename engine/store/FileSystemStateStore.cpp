@@ -147,6 +147,8 @@ void FileSystemStateStore::init() {
 }
 
 void FileSystemStateStore::deinit() {
+    if (m_tree)
+        m_tree->changing();
     std::error_code ec;
     const fs::path dir = directory();
     {
@@ -196,6 +198,9 @@ void forEachEntry(const fs::path& dir, Fn&& fn) {
 } // namespace
 
 std::vector<std::string> FileSystemStateStore::list() {
+    if (m_tree)
+        if (std::optional<std::vector<std::string>> kept = m_tree->keptListing(m_relativeDir))
+            return std::move(*kept);
     std::vector<std::string> ids;
     forEachEntry(directory(), [&](std::string_view name, bool file, bool) {
         if (file && isRecordFileName(name))
@@ -314,6 +319,8 @@ void FileSystemStateStore::set(const std::string& id, const StateRecord& record)
 
 void FileSystemStateStore::writeText(const std::string& id, const std::string& text) {
     const std::string name = fileNameFor(id);
+    if (m_tree)
+        m_tree->changing();
     const Durability durability = m_durability; // Batched: one write alone is synced as Durable
     if (auto sub = subPathOf(m_relativeDir, name)) {
         ContainedDir dir = ContainedDir::open(m_layout.dotAlchemy, sub->folder, true);
@@ -337,6 +344,8 @@ void FileSystemStateStore::writeText(const std::string& id, const std::string& t
 void FileSystemStateStore::stage(const std::string& id, const std::string& text, StagedWrite& staged) {
     try {
         const std::string name = fileNameFor(id);
+        if (m_tree)
+            m_tree->changing();
         std::shared_ptr<OpenFolder> open = subPathOf(m_relativeDir, name) ? nullptr : folder(true);
         if (!open || open->removed() || m_durability != Durability::Batched) {
             // Rare (an id with '\', a folder removed meanwhile) or not batched: written at once.
@@ -354,6 +363,8 @@ void FileSystemStateStore::stage(const std::string& id, const std::string& text,
 
 void FileSystemStateStore::remove(const std::string& id) {
     const std::string name = fileNameFor(id);
+    if (m_tree)
+        m_tree->changing();
     if (auto sub = subPathOf(m_relativeDir, name)) {
         if (std::optional<ContainedDir> dir = ContainedDir::openIfExists(m_layout.dotAlchemy, sub->folder))
             removeFileInDir(dir->fd(), dir->path(), sub->name, m_durability, nullptr, m_group.get());

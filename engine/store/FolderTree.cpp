@@ -65,6 +65,31 @@ FolderTree::Kept FolderTree::openAndKeep(const fs::path& relative, bool create) 
     return kept;
 }
 
+void FolderTree::keepListings(Listings listings) {
+    std::lock_guard lock(m_listingsMutex);
+    if (!m_written.load())
+        m_listings = std::move(listings);
+}
+
+std::optional<std::vector<std::string>> FolderTree::keptListing(const fs::path& relative) const {
+    if (m_written.load())
+        return std::nullopt;
+    std::lock_guard lock(m_listingsMutex);
+    if (m_written.load())
+        return std::nullopt;
+    auto it = m_listings.find(relative.native());
+    if (it == m_listings.end())
+        return std::nullopt;
+    return it->second;
+}
+
+void FolderTree::changing() {
+    if (m_written.exchange(true))
+        return;
+    std::lock_guard lock(m_listingsMutex); // a list() under way returns before the change starts
+    m_listings.clear();
+}
+
 void FolderTree::forget(const fs::path& relative, const Kept& stale) {
     std::lock_guard lock(m_mutex);
     if (auto it = m_kept.find(relative.native()); it != m_kept.end() && it->second == stale)

@@ -2,12 +2,14 @@
 
 #include "store/AtomicFile.h"
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace athanor {
 
@@ -27,6 +29,15 @@ public:
     // is made of scope names (no "." or ".." parts).
     std::optional<ContainedDir> open(const std::filesystem::path& relative, bool create);
 
+    // Folders' record ids (by path relative to the root) as listed at the start of a run (the stale temp file
+    // sweep), for list() to use while no store of this tree has written: a no-change up lists each folder
+    // once, not twice. Replaces those kept before. Any write, removal or removed folder through the tree's
+    // stores drops them all, before it changes anything.
+    using Listings = std::unordered_map<std::string, std::vector<std::string>>;
+    void keepListings(Listings listings);
+    std::optional<std::vector<std::string>> keptListing(const std::filesystem::path& relative) const;
+    void changing();
+
 private:
     using Kept = std::shared_ptr<const ContainedDir>;
     // The kept folder at `relative` (opened and kept on first use); null when it is missing and !create.
@@ -37,6 +48,9 @@ private:
     std::filesystem::path m_root;
     std::shared_mutex m_mutex;
     std::unordered_map<std::string, Kept> m_kept; // by relative path
+    mutable std::mutex m_listingsMutex;
+    std::atomic<bool> m_written{false}; // once true, no listing is kept or used again
+    Listings m_listings;
 };
 
 } // namespace athanor

@@ -2,6 +2,7 @@
 // refusal of unsafe ids, atomic writes, and containment against symlinks that leave the state root.
 #include "EngineTestFiles.h"
 #include "lifecycle/OutputsText.h"
+#include "lifecycle/StaleTempFiles.h"
 #include "store/AtomicFile.h"
 #include "store/FileSystemStateStore.h"
 #include "store/IdCodec.h"
@@ -471,6 +472,49 @@ private slots:
         removed->set("z", makeRecord("z", "shop/dev/c/z"));
         QVERIFY(fs::is_regular_file(dev / "c" / "z.json"));
         QVERIFY(hiddenFiles(m_project / ".alchemy").empty());
+    }
+
+    // Listings kept for a run (FolderTree::keepListings) serve list() until a store of the same source
+    // writes.
+    void keptListingsServeUntilAWrite() {
+        FolderSource source(SourceSpec::folder(m_project));
+        writeFile(m_project / ".alchemy" / "shop" / "dev" / "a" / "x.json", "{}");
+        auto a = source.openStore({"shop", "dev", "a"}, Durability::Durable);
+        auto b = source.openStore({"shop", "dev", "b"}, Durability::Durable);
+        source.keepListings({{"shop/dev/a", {"kept"}}});
+        QCOMPARE(a->list(), std::vector<std::string>{"kept"}); // the listing, not the folder
+        QVERIFY(b->list().empty());                            // no listing kept: the folder (missing)
+        b->set("y", makeRecord("y", "shop/dev/b/y"));
+        QCOMPARE(a->list(), std::vector<std::string>{"x"});
+        source.keepListings({{"shop/dev/a", {"kept"}}}); // after a write, never again
+        QCOMPARE(a->list(), std::vector<std::string>{"x"});
+    }
+
+    // The stale temp file sweep lists each folder of the stage as list() does.
+    void staleTempSweepListsAsListDoes() {
+        const fs::path dev = m_project / ".alchemy" / "shop" / "dev";
+        writeFile(dev / "r1.json", "{}");
+        writeFile(dev / "b:c.json", "{}");
+        writeFile(dev / "notes.txt", "x");
+        writeFile(dev / ".hidden.json", "{}");
+        const fs::path stale = dev / ".r1.json.athanor-999999999-1.tmp"; // no such pid
+        writeFile(stale, "half");
+        fs::create_symlink(dev / "r1.json", dev / "alias.json");
+        fs::create_symlink(dev / "missing.json", dev / "dangling.json");
+        fs::create_directories(dev / "folder.json");
+        writeFile(dev / "s" / "x.json", "{}");
+        fs::create_directory_symlink(dev / "s", dev / "linked");
+        FolderTree::Listings listings;
+        removeStaleTempFiles(layout(), "shop", "dev", m_project / "locks",
+                             [&](const fs::path& relative, std::vector<std::string> ids) {
+                                 listings[relative.native()] = std::move(ids);
+                             });
+        QVERIFY(!fs::exists(stale));
+        QCOMPARE(listings.size(), size_t{3}); // dev, dev/s, dev/folder.json; not the symlinked folder
+        for (const std::vector<std::string>& chain :
+             {std::vector<std::string>{"shop", "dev"}, {"shop", "dev", "s"}, {"shop", "dev", "folder.json"}})
+            QCOMPARE(listings.at(scopeFolderPath(chain)), store(chain).list());
+        QCOMPARE(listings.at("shop/dev"), (std::vector<std::string>{"alias", "b/c", "r1"}));
     }
 
     void unreadableRecords() {

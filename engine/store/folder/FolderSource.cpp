@@ -193,9 +193,24 @@ std::optional<StageLockHolder> readLockFile(const fs::path& file) {
 
 } // namespace
 
+void FolderSource::keepListings(FolderTree::Listings listings) {
+    std::shared_ptr<FolderTree> tree;
+    {
+        std::lock_guard lock(m_groupMutex);
+        tree = m_tree.lock();
+    }
+    if (tree)
+        tree->keepListings(std::move(listings));
+}
+
 void FolderSource::pruneEmptyScope(const std::vector<std::string>& chain) {
     if (chain.empty())
         return;
+    {
+        std::lock_guard lock(m_groupMutex);
+        if (std::shared_ptr<FolderTree> tree = m_tree.lock())
+            tree->changing();
+    }
     const fs::path top = m_layout.scopeDir(chain);
     std::error_code ec;
     if (!fs::is_directory(fs::symlink_status(top, ec)))
