@@ -1,6 +1,7 @@
 #include "providers/PatternHash.h"
 
 #include "providers/Provider.h"
+#include "secrets/Sha256.h"
 
 #include <algorithm>
 #include <array>
@@ -116,17 +117,6 @@ void globInto(const fs::path& dir, const std::string& relative, const std::vecto
     }
 }
 
-std::string hexOf(const unsigned char* bytes, size_t size) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(size * 2);
-    for (size_t i = 0; i < size; ++i) {
-        hex += digits[bytes[i] >> 4];
-        hex += digits[bytes[i] & 0xf];
-    }
-    return hex;
-}
-
 std::string sha256HexOfFile(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
@@ -141,7 +131,7 @@ std::string sha256HexOfFile(const fs::path& file) {
     }
     std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
     crypto_hash_sha256_final(&state, digest.data());
-    return hexOf(digest.data(), digest.size());
+    return lowerHex(digest.data(), digest.size());
 }
 
 // Primary weight of an ASCII character in the CLDR root collation (punctuation, symbols, digits, letters).
@@ -207,7 +197,7 @@ std::string hashPatternInputs(const fs::path& cwd, const std::vector<std::string
         crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(hex.data()), hex.size());
     std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
     crypto_hash_sha256_final(&state, digest.data());
-    return hexOf(digest.data(), digest.size());
+    return lowerHex(digest.data(), digest.size());
 }
 
 } // namespace athanor

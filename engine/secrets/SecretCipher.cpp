@@ -1,13 +1,13 @@
 #include "secrets/SecretCipher.h"
 
 #include "secrets/Base64.h"
+#include "secrets/OpenSslLibrary.h"
 
 #include "json/JsJsonText.h"
 #include "json/Utf8.h"
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <openssl/evp.h>
 #include <optional>
 #include <sodium.h>
 #include <vector>
@@ -89,12 +89,12 @@ bool libsodiumAvailable() {
 }
 
 struct EvpCtxDeleter {
-    void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
+    void operator()(EVP_CIPHER_CTX* ctx) const { openSslLibrary().EVP_CIPHER_CTX_free(ctx); }
 };
 using EvpCtx = std::unique_ptr<EVP_CIPHER_CTX, EvpCtxDeleter>;
 
 EvpCtx newEvpCtx() {
-    EvpCtx ctx(EVP_CIPHER_CTX_new());
+    EvpCtx ctx(openSslLibrary().EVP_CIPHER_CTX_new());
     if (!ctx)
         throw std::runtime_error("OpenSSL: cannot allocate a cipher context");
     return ctx;
@@ -108,6 +108,7 @@ int toInt(size_t n) {
 
 void opensslEncrypt(const KeyBuffer& key, const Bytes& iv, std::string_view plaintext, Bytes& ciphertext,
                     Bytes& tag) {
+    const OpenSslLibrary& ssl = openSslLibrary();
     EvpCtx ctx = newEvpCtx();
     ciphertext.assign(plaintext.size() + 16, 0); // GCM never expands, the slack keeps data() valid when empty
     tag.assign(kTagBytes, 0);
@@ -115,14 +116,14 @@ void opensslEncrypt(const KeyBuffer& key, const Bytes& iv, std::string_view plai
     int total = 0;
     const unsigned char dummy = 0;
     const auto* in = plaintext.empty() ? &dummy : reinterpret_cast<const unsigned char*>(plaintext.data());
-    if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, toInt(iv.size()), nullptr) != 1 ||
-        EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.bytes, iv.data()) != 1 ||
-        EVP_EncryptUpdate(ctx.get(), ciphertext.data(), &len, in, toInt(plaintext.size())) != 1)
+    if (ssl.EVP_EncryptInit_ex(ctx.get(), ssl.EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+        ssl.EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, toInt(iv.size()), nullptr) != 1 ||
+        ssl.EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.bytes, iv.data()) != 1 ||
+        ssl.EVP_EncryptUpdate(ctx.get(), ciphertext.data(), &len, in, toInt(plaintext.size())) != 1)
         throw std::runtime_error("OpenSSL: AES-256-GCM encryption failed");
     total = len;
-    if (EVP_EncryptFinal_ex(ctx.get(), ciphertext.data() + total, &len) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, toInt(kTagBytes), tag.data()) != 1)
+    if (ssl.EVP_EncryptFinal_ex(ctx.get(), ciphertext.data() + total, &len) != 1 ||
+        ssl.EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, toInt(kTagBytes), tag.data()) != 1)
         throw std::runtime_error("OpenSSL: AES-256-GCM encryption failed");
     total += len;
     ciphertext.resize(static_cast<size_t>(total));
@@ -130,6 +131,7 @@ void opensslEncrypt(const KeyBuffer& key, const Bytes& iv, std::string_view plai
 
 std::optional<SecureString> opensslDecrypt(const KeyBuffer& key, const Bytes& iv, const Bytes& ciphertext,
                                            const Bytes& tag) {
+    const OpenSslLibrary& ssl = openSslLibrary();
     EvpCtx ctx = newEvpCtx();
     // One spare byte so mutableData() is non-null for an empty plaintext; trimmed below.
     SecureString out = SecureString::zeroed(ciphertext.size() + 1);
@@ -137,14 +139,14 @@ std::optional<SecureString> opensslDecrypt(const KeyBuffer& key, const Bytes& iv
     const unsigned char dummy = 0;
     const unsigned char* in = ciphertext.empty() ? &dummy : ciphertext.data();
     int len = 0;
-    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, toInt(iv.size()), nullptr) != 1 ||
-        EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key.bytes, iv.data()) != 1 ||
-        EVP_DecryptUpdate(ctx.get(), out.mutableData(), &len, in, toInt(ciphertext.size())) != 1 ||
-        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, toInt(tagCopy.size()), tagCopy.data()) != 1)
+    if (ssl.EVP_DecryptInit_ex(ctx.get(), ssl.EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+        ssl.EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, toInt(iv.size()), nullptr) != 1 ||
+        ssl.EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key.bytes, iv.data()) != 1 ||
+        ssl.EVP_DecryptUpdate(ctx.get(), out.mutableData(), &len, in, toInt(ciphertext.size())) != 1 ||
+        ssl.EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, toInt(tagCopy.size()), tagCopy.data()) != 1)
         throw std::runtime_error("OpenSSL: AES-256-GCM decryption failed");
     int finalLen = 0;
-    if (EVP_DecryptFinal_ex(ctx.get(), out.mutableData() + len, &finalLen) != 1)
+    if (ssl.EVP_DecryptFinal_ex(ctx.get(), out.mutableData() + len, &finalLen) != 1)
         return std::nullopt; // authentication failed: wrong key (or tampered data)
     return SecureString::fromBytes(out.data(), static_cast<size_t>(len + finalLen));
 }

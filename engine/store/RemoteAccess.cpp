@@ -1,5 +1,6 @@
 #include "store/RemoteAccess.h"
 
+#include "secrets/Sha256.h"
 #include "store/http/HttpClient.h"
 
 #include <cstdlib>
@@ -54,7 +55,7 @@ std::filesystem::path athanorHomeOutsideSource(const SourceSpec& spec) {
         base = std::filesystem::path(home) / ".local" / "share";
     else
         base = std::filesystem::temp_directory_path();
-    return base / "athanor" / "sources" / http::sha256Hex(spec.toString()).substr(0, 16);
+    return base / "athanor" / "sources" / sha256Hex(spec.toString()).substr(0, 16);
 }
 
 } // namespace athanor

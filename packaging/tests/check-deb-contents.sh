@@ -24,10 +24,10 @@ field() { dpkg-deb --field "$deb" "$1"; }
 [[ $(field Version) == "$version" ]] || problem "Version is '$(field Version)', project(VERSION) is $version"
 [[ $(field Architecture) == "$(dpkg --print-architecture)" ]] || problem "Architecture is '$(field Architecture)'"
 depends=$(field Depends)
-# Versioned libraries are what dpkg-shlibdeps computes from the linked executables; libcurl4 (opened with
-# dlopen for remote state) and libqt6svg6 (Qt's SVG plug-ins, which draw the icons) are named by hand because
-# nothing links them.
-libraries=("libc6 (>=" "libsodium23 (>=" "libcurl4 (>= 7.85.0)")
+# Versioned libraries are what dpkg-shlibdeps computes from the linked executables; libcurl4, libsqlite3-0 and
+# libssl3 (opened with dlopen for remote state, SQLite state and AES-GCM without AES-NI) and libqt6svg6 (Qt's SVG
+# plug-ins, which draw the icons) are named by hand because nothing links them.
+libraries=("libc6 (>=" "libsodium23 (>=" "libcurl4 (>= 7.85.0)" "libsqlite3-0 (>= 3.20)" "libssl3")
 [[ $with_gui == ON ]] && libraries+=("libqt6widgets6 (>=" "libqt6svg6" "libqt6keychain1")
 for library in "${libraries[@]}"; do
     [[ $depends == *"$library"* ]] || problem "Depends lacks '$library' (dpkg-shlibdeps not run?): $depends"

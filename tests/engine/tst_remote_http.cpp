@@ -2,6 +2,7 @@
 // vectors (the signature-v4 test suite and the S3 examples of the SigV4 documentation), the canonical query
 // Athanor builds because libcurl does not, and the limits every call has: timeouts, cancellation that
 // wakes a waiting transfer at once, retries only where a second try can help.
+#include "secrets/Sha256.h"
 #include "store/http/BoundedParallel.h"
 #include "store/http/HttpClient.h"
 
@@ -378,8 +379,8 @@ private slots:
         http::Client client;
         QCOMPARE(client.send(put).status, 200L);
         const std::string received = listener.requests().back();
-        QCOMPARE(headerOf(received, "x-amz-content-sha256"), http::sha256Hex(put.body));
-        QCOMPARE(http::sha256Hex(""),
+        QCOMPARE(headerOf(received, "x-amz-content-sha256"), sha256Hex(put.body));
+        QCOMPARE(sha256Hex(""),
                  std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
         QVERIFY(received.ends_with(put.body));
         QVERIFY(headerOf(received, "Authorization").find("Credential=AKID/") != std::string::npos);

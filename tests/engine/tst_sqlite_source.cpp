@@ -4,6 +4,7 @@
 // bad databases and rows are reported by name while the rest loads and nothing is deleted.
 #include "EngineTestFiles.h"
 #include "commands/StateMigration.h"
+#include "secrets/Sha256.h"
 #include "snapshot/SnapshotLoader.h"
 #include "store/StateSources.h"
 #include "store/StoreError.h"
@@ -160,8 +161,8 @@ private slots:
                  std::string("8cf47dc2de6c138cd5a149e1de7902ddc0fe76dfb4577325f42654178ba3ed33"));
         QCOMPARE(migrations[1][2], std::string("1751942782611"));
         // The embedded migration texts are the ones whose hashes those are.
-        QCOMPARE(sqlite::sha256Hex(sqlite::alchemyMigrations()[0].sql), migrations[0][1]);
-        QCOMPARE(sqlite::sha256Hex(sqlite::alchemyMigrations()[1].sql), migrations[1][1]);
+        QCOMPARE(sha256Hex(sqlite::alchemyMigrations()[0].sql), migrations[0][1]);
+        QCOMPARE(sha256Hex(sqlite::alchemyMigrations()[1].sql), migrations[1][1]);
         // The final shape of `resources` after 0001, and no `scopes` table (0001 drops it).
         std::vector<std::string> columns;
         for (const auto& row : raw.rows("SELECT name FROM pragma_table_info('resources') ORDER BY cid"))

@@ -1,9 +1,9 @@
 #include "store/http/CurlLibrary.h"
 
 #include "store/StoreError.h"
+#include "system/DynamicLibrary.h"
 
 #include <atomic>
-#include <dlfcn.h>
 #include <string>
 
 namespace athanor::http {
@@ -19,21 +19,11 @@ std::atomic<bool> g_loaded{false};
 
 template <typename Function>
 void resolve(void* handle, const char* name, Function& out) {
-    void* symbol = dlsym(handle, name);
-    if (!symbol)
-        throw StoreError(std::string(kSoname) + " has no " + name + "; " + kInstallHint);
-    out = reinterpret_cast<Function>(symbol);
+    system::resolveSymbol<StoreError>(handle, kSoname, name, kInstallHint, out);
 }
 
 CurlLibrary load() {
-    // RTLD_LOCAL: its symbols stay out of the global namespace; never closed, as curl's global state lives
-    // on.
-    void* handle = dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        const char* why = dlerror();
-        throw StoreError(std::string("cannot load ") + kSoname + " (" + (why ? why : "unknown error") +
-                         "); " + kInstallHint);
-    }
+    void* handle = system::openLibrary<StoreError>(kSoname, kInstallHint);
     CurlLibrary curl{};
     resolve(handle, "curl_global_init", curl.global_init);
     resolve(handle, "curl_version_info", curl.version_info);

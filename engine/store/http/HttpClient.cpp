@@ -1,5 +1,6 @@
 #include "store/http/HttpClient.h"
 
+#include "secrets/Sha256.h"
 #include "store/http/CurlLibrary.h"
 
 #include <algorithm>
@@ -7,7 +8,6 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
-#include <openssl/evp.h>
 #include <random>
 #include <sodium.h>
 #include <thread>
@@ -179,20 +179,6 @@ std::string canonicalQuery(std::vector<std::pair<std::string, std::string>> para
         out += name;
         out += '=';
         out += value;
-    }
-    return out;
-}
-
-std::string sha256Hex(std::string_view bytes) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 is not available from OpenSSL");
-    static const char* const hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 15];
     }
     return out;
 }

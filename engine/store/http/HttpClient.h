@@ -157,7 +157,4 @@ std::string uriEncode(std::string_view text, bool keepSlash = false);
 // as sent): names and values encoded with uriEncode(), pairs sorted by name and then value.
 std::string canonicalQuery(std::vector<std::pair<std::string, std::string>> parameters);
 
-// Lower-case hex SHA-256 of `bytes` (x-amz-content-sha256).
-std::string sha256Hex(std::string_view bytes);
-
 } // namespace athanor::http

@@ -1,9 +1,9 @@
 #include "store/sqlite/AlchemySchema.h"
 
+#include "secrets/Sha256.h"
 #include "store/StoreError.h"
 #include "store/sqlite/SqliteDatabase.h"
 
-#include <openssl/sha.h>
 #include <set>
 
 namespace athanor::sqlite {
@@ -73,18 +73,6 @@ const std::vector<AlchemyMigration>& alchemyMigrations() {
         {"0001_concerned_iceman", kMigration0001, 1751942782611},
     };
     return migrations;
-}
-
-std::string sha256Hex(std::string_view text) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-    static const char* const hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned char byte : digest) {
-        out += hex[byte >> 4];
-        out += hex[byte & 15];
-    }
-    return out;
 }
 
 std::string alchemySchemaProblem(Database& db) {

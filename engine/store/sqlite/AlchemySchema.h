@@ -19,7 +19,6 @@ struct AlchemyMigration {
     int64_t when;         // the journal's "when"
 };
 const std::vector<AlchemyMigration>& alchemyMigrations();
-std::string sha256Hex(std::string_view text);
 
 // The columns of Alchemy's `resources` table, in its order.
 inline constexpr const char* kResourceColumns[] = {"id",  "scope", "status", "kind",     "fqn",

@@ -12,6 +12,10 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace athanor::sqlite {
+struct SqliteLibrary;
+}
+
+namespace athanor::sqlite {
 
 // Alchemy's SQLiteStateStore opens its database with this busy timeout (reference §6.4); so does Athanor.
 inline constexpr int kBusyTimeoutMs = 5000;
@@ -72,10 +76,12 @@ public:
     std::string errorMessage() const;
     [[noreturn]] void fail(int code, const std::string& doing) const;
     sqlite3* handle() const { return m_db; }
+    const SqliteLibrary& library() const { return *m_lib; }
 
 private:
     std::filesystem::path m_file;
     Mode m_mode;
+    const SqliteLibrary* m_lib; // loaded by the first Database (dlopen)
     sqlite3* m_db = nullptr;
     std::map<std::string, sqlite3_stmt*> m_statements;
 };

@@ -4,6 +4,7 @@
 #include "snapshot/SnapshotLoader.h"
 #include "snapshot/SnapshotTree.h"
 #include "store/IdCodec.h"
+#include "store/RemoteAccess.h"
 #include "store/StoreError.h"
 #include "store/sqlite/AlchemySchema.h"
 #include "store/sqlite/ConnectionPool.h"
@@ -370,14 +371,7 @@ bool SqliteSource::breakStageLock(const std::string& app, const std::string& sta
 }
 
 fs::path SqliteSource::athanorHome() const {
-    fs::path base;
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-        base = xdg;
-    else if (const char* home = std::getenv("HOME"); home && *home)
-        base = fs::path(home) / ".local" / "share";
-    else
-        base = fs::temp_directory_path();
-    return base / "athanor" / "sources" / sqlite::sha256Hex(m_spec.toString()).substr(0, 16);
+    return athanorHomeOutsideSource(m_spec);
 }
 
 } // namespace athanor

@@ -1,4 +1,6 @@
 target_sources(athanor_engine PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/SqliteLibrary.h
+    ${CMAKE_CURRENT_LIST_DIR}/SqliteLibrary.cpp
     ${CMAKE_CURRENT_LIST_DIR}/SqliteDatabase.h
     ${CMAKE_CURRENT_LIST_DIR}/SqliteDatabase.cpp
     ${CMAKE_CURRENT_LIST_DIR}/AlchemySchema.h

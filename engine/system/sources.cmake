@@ -1,0 +1,3 @@
+target_sources(athanor_engine PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/DynamicLibrary.h
+)
