@@ -67,13 +67,14 @@ bool endsWith(std::string_view text, std::string_view suffix) {
            text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// A run's file name: <yyyyMMdd-HHmmss-zzz>-<phase>-<stage part>(.json | .log.jsonl).
-struct RunFileName {
-    std::string base;  // without the suffix; the stamp first, so bases sort by start time
-    std::string stage; // the stage part
-    bool summary = false;
-};
+std::string stringAt(const Json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
 
+} // namespace
+
+// <yyyyMMdd-HHmmss-zzz>-<phase>-<stage part>(.json | .log.jsonl)
 std::optional<RunFileName> parseRunFileName(std::string_view name) {
     RunFileName out;
     if (endsWith(name, kLogSuffix))
@@ -91,19 +92,16 @@ std::optional<RunFileName> parseRunFileName(std::string_view name) {
             return std::nullopt;
     const std::string_view rest = name.substr(kStampShape.size());
     const size_t dash = rest.find('-');
-    if (dash == std::string_view::npos || dash + 1 >= rest.size() || !parsePhase(rest.substr(0, dash)))
+    if (dash == std::string_view::npos || dash + 1 >= rest.size())
         return std::nullopt;
+    const std::optional<Phase> phase = parsePhase(rest.substr(0, dash));
+    if (!phase)
+        return std::nullopt;
+    out.phase = *phase;
     out.base = std::string(name);
     out.stage = std::string(rest.substr(dash + 1));
     return out;
 }
-
-std::string stringAt(const Json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-} // namespace
 
 std::string_view toString(HistoryResult result) {
     switch (result) {

@@ -75,6 +75,16 @@ struct RunHistoryFiles {
     std::filesystem::path summary; // <runs>/<stamp>-<phase>-<stage>.json
     std::filesystem::path log;     // <runs>/<stamp>-<phase>-<stage>.log.jsonl
 };
+// A run's file name (the names prepareRunHistory gives), taken apart; nullopt for any other name (settings,
+// temp files, a user's notes).
+struct RunFileName {
+    std::string base; // <stamp>-<phase>-<stage part>: the stamp first, so bases sort by start time
+    Phase phase = Phase::Up;
+    std::string stage;    // the stage part (safeSegment of the stage)
+    bool summary = false; // .json; else the event log, .log.jsonl
+};
+std::optional<RunFileName> parseRunFileName(std::string_view name);
+
 // Whether a run is kept in run history: plan and read change nothing, so in a project without a state folder
 // they create none (not even for their history); up and destroy always are.
 bool keepsRunHistory(const std::filesystem::path& projectRoot, Phase phase);

@@ -5,7 +5,6 @@
 #include "lifecycle/StaleTempFiles.h"
 #include "store/IdCodec.h"
 #include "store/StateSources.h"
-#include "store/folder/FolderSource.h"
 #include "versions/RunBeforeImages.h"
 
 #include <cstdlib>
@@ -140,8 +139,7 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
         // orphan listing of a no-change up).
         FolderTree::Listings listings;
         ListedFolder listed;
-        auto* folderSource = dynamic_cast<FolderSource*>(source.get());
-        if (folderSource && folderSource->layout().dotAlchemy == settings->layout.dotAlchemy)
+        if (source->keepsListingsOf(settings->layout.dotAlchemy))
             listed = [&listings](const fs::path& relative, std::vector<std::string> ids) {
                 listings.insert_or_assign(relative.native(), std::move(ids));
             };
@@ -150,7 +148,7 @@ RunReport runPhaseWithStack(const RunOptions& options, const StackFile* stack, E
             reporter.logAfterStart(LogLevel::Info, "removed " + std::to_string(removed) +
                                                        " temp file(s) left by interrupted runs");
         if (listed)
-            folderSource->keepListings(std::move(listings));
+            source->keepListings(std::move(listings));
     }
 
     RunReport report;

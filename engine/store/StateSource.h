@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/AtomicFile.h"
+#include "store/FolderTree.h"
 #include "store/SourceSpec.h"
 #include "store/StageLease.h"
 #include "store/StateStore.h"
@@ -91,6 +92,15 @@ public:
     virtual void waitForSettledWrites() {}
     // Makes what stores opened with Durability::Batched wrote durable (end of a run). Throws StoreError.
     virtual void flushBatchedWrites() {}
+    // Record ids of the stage's folders as a run listed them when it started (the stale temp file sweep,
+    // under the stage lock), by path relative to `dotAlchemy`. A folder source of that .alchemy serves its
+    // open stores' list() from them until they write (FolderTree::keepListings), so finalize does not list
+    // every folder again; other sources keep nothing, and the run then does not collect them.
+    virtual bool keepsListingsOf(const std::filesystem::path& dotAlchemy) const {
+        (void)dotAlchemy;
+        return false;
+    }
+    virtual void keepListings(FolderTree::Listings listings) { (void)listings; }
 
     // ---- Browsing
     // ------------------------------------------------------------------------------------------- The whole

@@ -235,7 +235,7 @@ private slots:
         QVERIFY(runCli(root, {"runs"}).out.startsWith("3 runs in "));
 
         // Bad values are usage errors that change nothing.
-        for (const QString& bad : {"0", "-1", "many", ""}) {
+        for (const char* bad : {"0", "-1", "many", ""}) {
             const CliResult refused = runCli(root, {"runs", "--keep", bad});
             QCOMPARE(refused.exitCode, 2);
             QVERIFY2(refused.err.contains("--keep needs a number of runs (1 or more)"),

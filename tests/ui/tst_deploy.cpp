@@ -678,6 +678,41 @@ private slots:
         QCOMPARE(other.exitCode(), 0);
     }
 
+    // The tree's "failed in the last run" marks come from the run history's logs: the last up or destroy of
+    // each stage decides (plan and read, which write no records, are passed over by their file names).
+    void lastRunFailuresComeFromTheLastWritingRun() {
+        const QString ctl = QStringLiteral(ATHANOR_BIN_DIR) + QStringLiteral("/athanorctl");
+        if (!QFileInfo::exists(ctl))
+            QFAIL("athanorctl is not built (tst_deploy depends on it: build the whole tree)");
+        QTemporaryDir tmp;
+        const QString stack = tmp.filePath(QStringLiteral("alchemy.stack.json"));
+        QVERIFY(test::writeFile(stack, R"({"app": "marks", "resources": {
+            "good": {"kind": "fs::File", "props": {"path": "out/good.txt", "content": "g"}},
+            "bad": {"kind": "fs::File", "props": {"path": "blocker/bad.txt", "content": "b"}}}})"));
+        QVERIFY(test::writeFile(tmp.filePath(QStringLiteral("blocker")), "a file where a folder must be"));
+        const auto athanorctl = [&](const QString& phase) {
+            QProcess run;
+            run.setWorkingDirectory(tmp.path());
+            run.start(ctl, {phase, stack, QStringLiteral("--stage"), QStringLiteral("dev"),
+                            QStringLiteral("--quiet")});
+            return run.waitForFinished(60000) ? run.exitCode() : -1;
+        };
+        const QString home = tmp.filePath(QStringLiteral(".alchemy/.athanor"));
+        QCOMPARE(athanorctl(QStringLiteral("up")), 1);
+        // A read after it touches every resource: were it taken for the last run, it would clear the marks.
+        QCOMPARE(athanorctl(QStringLiteral("read")), 0);
+        QCOMPARE(athanorctl(QStringLiteral("plan")), 0);
+        auto failures = RunHistoryStore::lastRunFailures(home);
+        QCOMPARE(failures.keys(), QList<QString>{QStringLiteral("marks/dev/bad")});
+        QVERIFY(failures.value(QStringLiteral("marks/dev/bad")).phase == Phase::Up);
+        QVERIFY2(failures.value(QStringLiteral("marks/dev/bad")).error.contains(QStringLiteral("blocker")),
+                 qPrintable(failures.value(QStringLiteral("marks/dev/bad")).error));
+
+        QVERIFY(QFile::remove(tmp.filePath(QStringLiteral("blocker"))));
+        QCOMPARE(athanorctl(QStringLiteral("up")), 0);
+        QVERIFY(RunHistoryStore::lastRunFailures(home).isEmpty());
+    }
+
     void closingDuringARunAsksThenCancels() {
         QTemporaryDir tmp;
         QVERIFY(test::writeFile(tmp.filePath(QStringLiteral("alchemy.stack.json")),

@@ -57,10 +57,10 @@ private slots:
         QTemporaryDir tmp;
         const QString project = test::copyFixtureProject(tmp, QStringLiteral("app-stages/03-up-dev-again"));
         const QString file = project + QStringLiteral("/.alchemy/shop/dev/config.json.json");
-        QByteArray text = test::readFile(file);
-        QVERIFY(text.contains("\"status\": \"created\""));
-        text.replace("\"status\": \"created\"", "\"status\": \"updating\"");
-        QVERIFY(test::writeFile(file, text));
+        QByteArray recordText = test::readFile(file);
+        QVERIFY(recordText.contains("\"status\": \"created\""));
+        recordText.replace("\"status\": \"created\"", "\"status\": \"updating\"");
+        QVERIFY(test::writeFile(file, recordText));
         const QByteArray stuck = test::readFile(file);
 
         MainWindow window(m_theme.get());

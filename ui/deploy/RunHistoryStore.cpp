@@ -244,8 +244,9 @@ QHash<QString, ResourceRun> RunHistoryStore::lastRunFailures(const QString& atha
     constexpr int kMaxLogs = 200; // a long history is not read to its beginning for stages long gone
     int read = 0;
     for (const QString& name : logs) {
-        const QStringList parts = name.split(QLatin1Char('-'));
-        if (parts.size() < 5 || (parts[3] != QLatin1String("up") && parts[3] != QLatin1String("destroy")))
+        const auto run = athanor::parseRunFileName(name.toStdString());
+        if (!run || run->summary ||
+            (run->phase != athanor::Phase::Up && run->phase != athanor::Phase::Destroy))
             continue; // plan and read write no records
         if (++read > kMaxLogs)
             break;
@@ -277,6 +278,10 @@ QHash<QString, ResourceRun> RunHistoryStore::lastRunFailures(const QString& atha
                 phase = event->phase;
                 continue;
             }
+            // A --quiet run records no resource transitions, only their counts at the end (its failures are
+            // recorded all the same).
+            if (event->type == athanor::EventType::RunFinished && event->counts.total() > 0)
+                touched = true;
             if (event->fqn.empty() || event->type == athanor::EventType::Log)
                 continue;
             touched = true;

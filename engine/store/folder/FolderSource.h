@@ -51,9 +51,11 @@ public:
     bool breakStageLock(const std::string& app, const std::string& stage,
                         const StageLockHolder& expected) override;
     std::filesystem::path athanorHome() const override { return m_layout.athanorDir(); }
-    // Folders' record ids as a run listed them when it started (FolderTree::keepListings), for the stores
-    // open now; nothing when none is.
-    void keepListings(FolderTree::Listings listings);
+    bool keepsListingsOf(const std::filesystem::path& dotAlchemy) const override {
+        return dotAlchemy == m_layout.dotAlchemy;
+    }
+    // For the stores open now (FolderTree::keepListings); nothing when none is.
+    void keepListings(FolderTree::Listings listings) override;
 
 private:
     std::shared_ptr<WriteGroup> writeGroup();
