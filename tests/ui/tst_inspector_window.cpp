@@ -2,6 +2,7 @@
 #include "UiTestUtil.h"
 #include "app/Application.h"
 #include "app/MainWindow.h"
+#include "app/RecentProjects.h"
 #include "app/Theme.h"
 #include "inspector/DetailsPane.h"
 #include "inspector/RecordHeader.h"
@@ -31,6 +32,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QToolBar>
@@ -80,6 +82,21 @@ class TestInspectorWindow : public QObject {
         if (!shown.wait(kTimeout))
             return nullptr;
         return window;
+    }
+
+    // Drags `url` onto the window and drops it there, as a file manager would; false when the window
+    // refused the drag or the drop.
+    static bool dragAndDrop(QWidget* window, const QUrl& url) {
+        QMimeData mime;
+        mime.setUrls({url});
+        const QPoint at = window->rect().center();
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(window, &enter);
+        if (!enter.isAccepted())
+            return false;
+        QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(window, &drop);
+        return drop.isAccepted();
     }
 
     // Presses a button that opens the password dialog and runs `script` on the dialog while it is open; a
@@ -282,6 +299,67 @@ private slots:
             dir.filePath(QStringLiteral(".alchemy/app/dev/first.json")),
             R"({"kind":"t::T","id":"first","fqn":"app/dev/first","seq":0,"status":"created","data":{},"output":{},"props":{}})"));
         QTRY_VERIFY_WITH_TIMEOUT(window->isShowingTree(), kTimeout);
+    }
+
+    // Whether a path is a folder is looked up off the GUI thread (a dead network mount would freeze the
+    // window): a missing folder — a recent entry, a typed path, a drop, the command line's — is still said by
+    // its path once the look-up ends, and leaves the recent list; a drag is welcomed without a look at the
+    // disk; the newest open wins; a good folder, typed or dropped, opens.
+    void missingFolderIsSaidByNameAndAGoodOneOpens() {
+        QTemporaryDir tmp;
+        const QString missing = tmp.filePath(QStringLiteral("gone"));
+        const QString notAFolder =
+            QStringLiteral("%1 is not a folder").arg(QDir::toNativeSeparators(missing));
+        const QString good = test::fixture(QStringLiteral("app-stages/03-up-dev-again"));
+        RecentProjects::add(missing);
+
+        // Built for it (athanor DIR): the prepared load is dropped, the path named.
+        auto window = std::make_unique<MainWindow>(m_theme.get(), missing);
+        window->resize(1200, 800);
+        window->show();
+        QStatusBar* status = window->statusBar();
+        window->openProject(missing);
+        QVERIFY(status->currentMessage().isEmpty()); // nothing was looked at on the GUI thread
+        QTRY_COMPARE(status->currentMessage(), notAFolder);
+        QVERIFY(!window->session()->isOpen());
+        QVERIFY(!window->isShowingTree());
+        QVERIFY(!RecentProjects::list().contains(missing));
+
+        // A database file that is not there: named too.
+        status->clearMessage();
+        const QString database = QStringLiteral("sqlite:") + tmp.filePath(QStringLiteral("none.sqlite"));
+        window->openProject(database);
+        QTRY_COMPARE(status->currentMessage(), QStringLiteral("%1 does not exist").arg(database));
+        QVERIFY(!window->session()->isOpen());
+
+        // Dropped: welcome while dragged (only local URLs), said on the drop.
+        QVERIFY(!dragAndDrop(window.get(), QUrl(QStringLiteral("https://example.com/state"))));
+        status->clearMessage();
+        QVERIFY(dragAndDrop(window.get(), QUrl::fromLocalFile(missing)));
+        QTRY_COMPARE(status->currentMessage(), notAFolder);
+        QVERIFY(!window->session()->isOpen());
+
+        // The newest open wins: the missing folder asked for first says nothing.
+        status->clearMessage();
+        QSignalSpy shown(window.get(), &MainWindow::treeShown);
+        window->openProject(missing);
+        window->openProject(good);
+        QVERIFY(shown.wait(kTimeout));
+        QVERIFY(window->isShowingTree());
+        QCOMPARE(window->session()->projectPath(), QDir::cleanPath(good));
+        QVERIFY2(!status->currentMessage().contains(notAFolder), qPrintable(status->currentMessage()));
+
+        // A good folder dropped on a window showing nothing opens.
+        auto second = test::shownWindow(m_theme.get(), {1200, 800});
+        QSignalSpy secondShown(second.get(), &MainWindow::treeShown);
+        QVERIFY(dragAndDrop(second.get(), QUrl::fromLocalFile(good)));
+        QVERIFY(secondShown.wait(kTimeout));
+        QVERIFY(second->isShowingTree());
+        QCOMPARE(second->windowTitle(),
+                 QStringLiteral("%1 — Athanor").arg(QDir::toNativeSeparators(QDir::cleanPath(good))));
+        QVERIFY(second->findChild<QLabel*>(QStringLiteral("countsLabel"))
+                    ->text()
+                    .contains(QStringLiteral("39 resources")));
     }
 
     void secretsThroughTheDialog() {

@@ -13,7 +13,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QLineEdit>
 #include <QPixmap>
 #include <QSettings>
@@ -33,14 +32,16 @@ namespace athanor::ui {
 
 namespace {
 
-// A folder that openProject() opens as a folder source (not sqlite:, cloudflare: or s3://, not a file).
+// A path that openProject() may open as a folder source (not sqlite:, cloudflare: or s3://). Whether it is a
+// folder is not looked at here, on the GUI thread (a dead network mount would hang the start): openProject()
+// finds out off-thread, and a prepared load of something else is dropped.
 bool isFolderToOpen(const QString& path) {
     if (path.isEmpty())
         return false;
     for (const char* scheme : {"sqlite:", "cloudflare:", "s3://"})
         if (path.startsWith(QLatin1String(scheme)))
             return false;
-    return QFileInfo(path).isDir();
+    return true;
 }
 
 int tabFromName(const QString& name) {

@@ -6,9 +6,7 @@
 #include <QMainWindow>
 #include <memory>
 
-class QAction;
 class QDockWidget;
-class QLabel;
 class QMenu;
 class QSplitter;
 class QStackedWidget;
@@ -16,34 +14,47 @@ class QToolBar;
 
 namespace athanor::ui {
 
+class ChangePasswordDialog;
 class DetailsPane;
+class DetailsPresenter;
 class EmptyStatePage;
 class FilterBar;
+class MainWindowActions;
+class ProjectOpener;
+class RepairMenu;
 class RunActivity;
 class ScopeTreeView;
 class SecretVault;
+class SecretsCommands;
+class SourceBanner;
 class StateFilterProxyModel;
 class StateSession;
-class RepairMenu;
-class ChangePasswordDialog;
 class StateTreeModel;
+class StatusBarPresenter;
 class Theme;
+class WindowLayout;
 
 // The inspector window: scope tree and filter on the left, details on the right, the deploy console (issue 5)
-// docked at the bottom. Loads happen in StateSession (worker thread); this class wires the pieces, keeps the
-// view state across live reloads, and remembers the layout (never a password).
-class SourceBanner;
-
+// docked at the bottom. A composition of parts, each with one job: MainWindowActions (the commands, menus
+// and toolbars), ProjectOpener (what is opened and from where), SecretsCommands (unlock, lock, change
+// password), StatusBarPresenter (the status line), DetailsPresenter (the details of the selection) and
+// WindowLayout (the deploy dock and what of the layout is remembered). Loads happen in StateSession (worker
+// thread); this class wires the parts and switches between the welcome page and a tree, keeping the view
+// (expansion, selection) across live reloads.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(Theme* theme, QWidget* parent = nullptr);
-    // `openingFolder`: the folder openProject() will be given once the window is built; its load starts
-    // first, so that reading a big tree overlaps building the window (StateSession::prepareOpen()).
+    // `openingFolder`: the path (not a source's text) openProject() will be given once the window is built;
+    // its load starts first, so that reading a big tree overlaps building the window
+    // (StateSession::prepareOpen()). Nothing here looks at the disk: should it be no folder, openProject()
+    // says so and the prepared load is dropped.
     MainWindow(Theme* theme, const QString& openingFolder, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // A project folder, or any state source as SourceSpec writes it (sqlite:PATH): recent entries are such.
+    // A project folder, a database file, or any state source as SourceSpec writes it (sqlite:PATH): recent
+    // entries are such. A path is looked at off the GUI thread (ProjectOpener), so the open follows later;
+    // one that is neither folder nor file is said in the status bar by its name.
     void openProject(const QString& path);
     void openSource(const athanor::SourceSpec& spec);
     // File › Open State Source… and File › Copy State To… (ui/sources).
@@ -59,9 +70,9 @@ public:
     QDockWidget* hostDeployConsole(QWidget* console, const QString& title = QString());
     // A toolbar section reserved for the deploy controls (stage selector, Up / Read / Destroy / Cancel). It
     // is hidden until an action or widget is added to it.
-    QToolBar* deployToolBar() const { return m_deployToolBar; }
+    QToolBar* deployToolBar() const;
     // The "Deploy" menu of the menu bar, hidden until it has actions.
-    QMenu* deployMenu() const { return m_deployMenu; }
+    QMenu* deployMenu() const;
     // Shared services: the open project (snapshots, reload after a run) and the password vault.
     StateSession* session() const { return m_session; }
     SourceBanner* sourceBanner() const { return m_sourceBanner; }
@@ -103,83 +114,42 @@ protected:
     void closeEvent(QCloseEvent* event) override;
     void changeEvent(QEvent* event) override;
     void showEvent(QShowEvent* event) override;
-    bool eventFilter(QObject* watched, QEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
 private:
-    void openRemoteSource(const athanor::SourceSpec& spec);
-    void createActions();
-    void createMenus();
-    void createToolBars();
-    void restoreLayout();
-    void saveLayout();
-    void chooseProject();
-    void updateRecentMenu();
+    void connectActions();
+    void connectSession();
+    void closeProject();
+    // The previous source's tree, details and passwords go before another source opens.
+    void forgetShownSource(const athanor::SourceSpec& spec);
     void onIndexChanged(std::shared_ptr<const StateIndex> index);
-    void showRecordCount(const StateIndex& index);                  // while a staged load fills in
-    static QString loadingRecordsText(qint64 loaded, qint64 total); // as the banner says it (1,000s grouped)
     void onTreeWalked(std::shared_ptr<const StateIndex> index);
     void onRecordsLoaded(const std::shared_ptr<const StateIndex>& index, const std::vector<int32_t>& nodes);
-    void onSelectionChanged(const QString& fqn);
-    void updateStatusBar();
-    void unlockSecrets();
-    void lockSecrets();
-    void copySelection();
+    void showTree();
     void showEmptyState();
-    void showDetails(const std::shared_ptr<const StateIndex>& index, const QString& key);
-    // The node a tree key names: a node's FQN, or a pending deletion's holder.
-    int32_t nodeForKey(const StateIndex& index, const QString& key) const;
 
-    Theme* m_theme;
     StateSession* m_session;
     SecretVault* m_vault;
     RunActivity* m_activity;
     StateTreeModel* m_model;
     StateFilterProxyModel* m_proxy;
     ScopeTreeView* m_tree;
-    RepairMenu* m_repairMenu = nullptr;
+    RepairMenu* m_repairMenu;
     FilterBar* m_filterBar;
     DetailsPane* m_details;
     EmptyStatePage* m_empty;
     QStackedWidget* m_central;
-    SourceBanner* m_sourceBanner = nullptr;
+    SourceBanner* m_sourceBanner;
     QSplitter* m_splitter;
-    QDockWidget* m_consoleDock = nullptr;
-    bool m_dockSized = false; // the dock got its first-run height (or a saved layout gave it one)
-    QToolBar* m_mainToolBar = nullptr;
-    QToolBar* m_deployToolBar = nullptr;
-    QMenu* m_deployMenu = nullptr;
-    QMenu* m_recentMenu = nullptr;
-    QMenu* m_viewMenu = nullptr;
-    QLabel* m_countsLabel;
-    QLabel* m_secretsLabel;
-    QLabel* m_loadLabel;
+    MainWindowActions* m_actions;
+    ProjectOpener* m_opener;
+    SecretsCommands* m_secrets;
+    StatusBarPresenter* m_status;
+    DetailsPresenter* m_detailsPresenter;
+    WindowLayout* m_layout;
     bool m_firstTreeOfProject = true;
     bool m_awaitingFullTree = false; // a staged load's hierarchy is shown; treeShown follows when complete
-    // Counts open requests, so that a keychain read finishing after the user opened something else opens
-    // nothing.
-    quint64 m_openRequests = 0;
-
-    QAction* m_openAction;
-    QAction* m_openSourceAction;
-    QAction* m_copyStateAction;
-    QAction* m_forgetCredentialsAction;
-    QAction* m_reloadAction;
-    QAction* m_closeAction;
-    QAction* m_quitAction;
-    QAction* m_findAction;
-    QAction* m_nextAction;
-    QAction* m_previousAction;
-    QAction* m_copyAction;
-    QAction* m_unlockAction;
-    QAction* m_changePasswordAction = nullptr;
-    QAction* m_lockAction;
-    QAction* m_themeAction;
-    QAction* m_liveAction;
-    QAction* m_expandAction;
-    QAction* m_collapseAction;
-    QAction* m_aboutAction;
 };
 
 } // namespace athanor::ui

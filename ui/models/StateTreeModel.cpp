@@ -157,6 +157,13 @@ bool StateTreeModel::parsePendingKey(const QString& key, QString* holderFqn, int
     return true;
 }
 
+int32_t StateTreeModel::nodeForKey(const StateIndex& index, const QString& key) {
+    if (const int32_t node = index.nodeByFqn.value(key, -1); node > 0)
+        return node;
+    QString holder;
+    return parsePendingKey(key, &holder, nullptr) ? index.nodeByFqn.value(holder, -1) : -1;
+}
+
 const std::vector<PendingDeletion>* StateTreeModel::pendingOf(int32_t node) const {
     if (!m_index || node <= 0)
         return nullptr;

@@ -55,6 +55,9 @@ public:
     // Where a record is kept, for labels: its file (relative to .alchemy) in a folder, its FQN in a database.
     static QString placeText(const athanor::SnapshotRecord& record);
     static bool parsePendingKey(const QString& key, QString* holderFqn, int* entry);
+    // The node a selection key names in `index`: the node of an FQN, or a pending deletion's holder; -1 if
+    // none.
+    static int32_t nodeForKey(const StateIndex& index, const QString& key);
 
     // A node's FQN or a pendingKey().
     QModelIndex indexForFqn(const QString& fqn) const;
