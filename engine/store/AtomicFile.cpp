@@ -639,8 +639,10 @@ std::optional<std::string> readWholeFile(const fs::path& file) {
     }
     std::string out;
     struct stat st {};
+    // One byte more than the file: the read that meets its end needs no room, so a file that did not grow is
+    // never copied into a larger buffer (a stack file of 10,000 resources is 3.3 MB).
     if (::fstat(fd, &st) == 0 && st.st_size > 0)
-        out.resize(static_cast<size_t>(st.st_size));
+        out.resize(static_cast<size_t>(st.st_size) + 1);
     size_t used = 0;
     for (;;) {
         if (used == out.size())
